@@ -1,0 +1,41 @@
+package io.weathertweets.aggregates;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The sky conditions the system knows; {@link #id()} is the JSON value and the aggregate's field name. */
+public enum Condition {
+  SUNNY, CLOUDY, RAINY, FOGGY;
+
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses {@code " Sunny"} or {@code "sunny"}; empty when the condition is not one we know. */
+  public static Optional<Condition> parse(String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    String wanted = text.trim().toUpperCase(Locale.ROOT);
+    for (Condition c : values()) {
+      if (c.name().equals(wanted)) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public static Condition fromProto(io.weathertweets.proto.v1.Condition proto) {
+    return switch (proto) {
+      case SUNNY -> SUNNY;
+      case CLOUDY -> CLOUDY;
+      case RAINY -> RAINY;
+      case FOGGY -> FOGGY;
+      case CONDITION_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException("condition: unknown value " + proto);
+    };
+  }
+
+  public io.weathertweets.proto.v1.Condition toProto() {
+    return io.weathertweets.proto.v1.Condition.valueOf(name());
+  }
+}

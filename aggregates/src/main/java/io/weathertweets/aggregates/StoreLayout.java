@@ -1,0 +1,65 @@
+package io.weathertweets.aggregates;
+
+/**
+ * The key names of the store layout, identical in Redis (Kafka Streams path) and Valkey (RabbitMQ path).
+ * Everything is a plain string so redis-cli and Grafana read it as is.
+ *
+ * <pre>
+ * {p}:municipality:{m}        hash   all-time aggregate of m (+ updated_at)
+ * {p}:temperature_avg|_max|_min, {p}:humidity_avg, {p}:reports
+ *                             hash   field = municipality, value = the all-time figure
+ * {p}:conditions              hash   field = condition, value = all-time count over all municipalities
+ * {p}:extremes                hash   temperature_max(+_municipality), temperature_min(+_municipality)
+ * {p}:window:{m}:{startMs}    hash   the window's aggregate, expires
+ * {p}:series:{m}              stream one entry per closed window, ID {startMs}-0, capped
+ * {p}:meta                    hash   tweets_total, last_event_at, window_size_ms, grace_ms, path
+ * </pre>
+ */
+public record StoreLayout(String prefix) {
+
+  public static final StoreLayout DEFAULT = new StoreLayout("weather");
+
+  public String municipality(Municipality m) {
+    return prefix + ":municipality:" + m.id();
+  }
+
+  public String temperatureAvg() {
+    return prefix + ":temperature_avg";
+  }
+
+  public String temperatureMax() {
+    return prefix + ":temperature_max";
+  }
+
+  public String temperatureMin() {
+    return prefix + ":temperature_min";
+  }
+
+  public String humidityAvg() {
+    return prefix + ":humidity_avg";
+  }
+
+  public String reports() {
+    return prefix + ":reports";
+  }
+
+  public String conditions() {
+    return prefix + ":conditions";
+  }
+
+  public String extremes() {
+    return prefix + ":extremes";
+  }
+
+  public String window(Municipality m, long windowStartMs) {
+    return prefix + ":window:" + m.id() + ":" + windowStartMs;
+  }
+
+  public String series(Municipality m) {
+    return prefix + ":series:" + m.id();
+  }
+
+  public String meta() {
+    return prefix + ":meta";
+  }
+}
