@@ -1,0 +1,18 @@
+package io.weathertweets.bridge;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+
+/**
+ * The RabbitMQ path: consumes {@code weather.tweets.bridge} in batches and applies each batch to Valkey
+ * atomically, writing the same store layout as the Kafka Streams path writes to Redis.
+ */
+@SpringBootApplication
+@EnableConfigurationProperties(BridgeProperties.class)
+public class BridgeApplication {
+
+  public static void main(String[] args) {
+    new SpringApplicationBuilder(BridgeApplication.class).properties("spring.config.name=bridge").run(args);
+  }
+}

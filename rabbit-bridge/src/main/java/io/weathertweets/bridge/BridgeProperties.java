@@ -1,0 +1,93 @@
+package io.weathertweets.bridge;
+
+import io.weathertweets.aggregates.StoreLayout;
+import io.weathertweets.aggregates.WindowSpec;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Everything under {@code weather.*} in bridge.yml. */
+@ConfigurationProperties("weather")
+public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window window, Retry retry) {
+
+  public BridgeProperties {
+    rabbit = rabbit == null ? new Rabbit(null, null, null, null, null, null, null, 0, 0, 0, null) : rabbit;
+    valkey = valkey == null ? new Valkey(null, null, null, null) : valkey;
+    store = store == null ? new Store(null, null, null, null) : store;
+    window = window == null ? new Window(null, null) : window;
+    retry = retry == null ? new Retry(null, null) : retry;
+  }
+
+  public enum QueueType { QUORUM, CLASSIC }
+
+  /**
+   * @param declare declare exchange, queues and bindings at startup; false expects them to exist
+   * @param deliveryLimit quorum only: deliveries (crashes or requeues) before a message is dead-lettered
+   * @param concurrency consumers on the queue; above 1 the batches interleave in event time, which moves
+   *     the bridge's single stream time in bigger jumps and can make more tweets late than with 1
+   * @param receiveTimeout how long a consumer waits to fill a batch before applying what it has
+   */
+  public record Rabbit(Boolean declare, String exchange, String queue, String deadLetterExchange,
+      String deadLetterQueue, QueueType queueType, Integer deliveryLimit, int prefetch, int batchSize,
+      int concurrency, Duration receiveTimeout) {
+    public Rabbit {
+      declare = declare == null || declare;
+      exchange = exchange == null ? "weather.tweets" : exchange;
+      queue = queue == null ? "weather.tweets.bridge" : queue;
+      deadLetterExchange = deadLetterExchange == null ? "weather.tweets.dlx" : deadLetterExchange;
+      deadLetterQueue = deadLetterQueue == null ? queue + ".dlq" : deadLetterQueue;
+      queueType = queueType == null ? QueueType.QUORUM : queueType;
+      deliveryLimit = deliveryLimit == null ? 5 : deliveryLimit;
+      prefetch = prefetch <= 0 ? 500 : prefetch;
+      batchSize = batchSize <= 0 ? 200 : batchSize;
+      concurrency = concurrency <= 0 ? 1 : concurrency;
+      receiveTimeout = receiveTimeout == null ? Duration.ofMillis(100) : receiveTimeout;
+    }
+  }
+
+  /** @param url {@code redis://[[user]:password@]host:port[/db]}, {@code rediss://} for TLS */
+  public record Valkey(String url, Duration timeout, Duration connectTimeout, Integer retryAttempts) {
+    public Valkey {
+      url = url == null ? "redis://localhost:6380" : url;
+      timeout = timeout == null ? Duration.ofSeconds(3) : timeout;
+      connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
+      retryAttempts = retryAttempts == null ? 2 : retryAttempts;
+    }
+  }
+
+  /**
+   * @param dedupHorizon how long a tweet id is remembered: a redelivery later than this counts again
+   * @param windowTtl expiry of the live window hashes
+   * @param seriesMaxLength approximate cap of each series stream (XADD MAXLEN ~)
+   */
+  public record Store(String prefix, Duration dedupHorizon, Duration windowTtl, Integer seriesMaxLength) {
+    public Store {
+      prefix = prefix == null ? StoreLayout.DEFAULT.prefix() : prefix;
+      dedupHorizon = dedupHorizon == null ? Duration.ofHours(1) : dedupHorizon;
+      windowTtl = windowTtl == null ? Duration.ofHours(24) : windowTtl;
+      seriesMaxLength = seriesMaxLength == null ? 10_000 : seriesMaxLength;
+    }
+
+    public StoreLayout layout() {
+      return new StoreLayout(prefix);
+    }
+  }
+
+  public record Window(Duration size, Duration grace) {
+    public Window {
+      size = size == null ? WindowSpec.DEFAULT.size() : size;
+      grace = grace == null ? WindowSpec.DEFAULT.grace() : grace;
+    }
+
+    public WindowSpec spec() {
+      return new WindowSpec(size, grace);
+    }
+  }
+
+  /** Backoff between attempts to apply a batch while Valkey is unavailable (doubling up to the maximum). */
+  public record Retry(Duration initialBackoff, Duration maxBackoff) {
+    public Retry {
+      initialBackoff = initialBackoff == null ? Duration.ofMillis(200) : initialBackoff;
+      maxBackoff = maxBackoff == null ? Duration.ofSeconds(10) : maxBackoff;
+    }
+  }
+}

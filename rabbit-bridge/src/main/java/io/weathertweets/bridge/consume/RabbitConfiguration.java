@@ -1,0 +1,79 @@
+package io.weathertweets.bridge.consume;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.bridge.BridgeProperties;
+import io.weathertweets.bridge.store.BatchScript;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.FanoutExchange;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The bridge's RabbitMQ side: the topology it owns (declared through Boot's RabbitAdmin unless
+ * {@code weather.rabbit.declare=false}) and one batch container with manual acknowledgement.
+ */
+@Configuration(proxyBeanMethods = false)
+class RabbitConfiguration {
+
+  /**
+   * The exchange is declared exactly as the gateway declares it (durable, not auto-delete, topic); RabbitMQ
+   * refuses a redeclaration with different settings, so both sides must agree.
+   */
+  @Bean
+  @ConditionalOnProperty(name = "weather.rabbit.declare", havingValue = "true", matchIfMissing = true)
+  Declarables bridgeTopology(BridgeProperties properties) {
+    BridgeProperties.Rabbit rabbit = properties.rabbit();
+    TopicExchange exchange = new TopicExchange(rabbit.exchange(), true, false);
+    FanoutExchange deadLetters = new FanoutExchange(rabbit.deadLetterExchange(), true, false);
+    QueueBuilder queue = QueueBuilder.durable(rabbit.queue()).deadLetterExchange(rabbit.deadLetterExchange());
+    QueueBuilder deadLetterQueue = QueueBuilder.durable(rabbit.deadLetterQueue());
+    if (rabbit.queueType() == BridgeProperties.QueueType.QUORUM) {
+      // A message that keeps coming back (the bridge crashing on it) ends in the DLQ instead of looping.
+      queue.quorum().deliveryLimit(rabbit.deliveryLimit());
+      deadLetterQueue.quorum();
+    }
+    Queue tweets = queue.build();
+    Queue dlq = deadLetterQueue.build();
+    Binding all = BindingBuilder.bind(tweets).to(exchange).with("#");
+    Binding deadLettered = BindingBuilder.bind(dlq).to(deadLetters);
+    return new Declarables(exchange, deadLetters, tweets, dlq, all, deadLettered);
+  }
+
+  @Bean
+  TweetBatchListener tweetBatchListener(BatchScript batchScript, MeterRegistry meters,
+      BridgeProperties properties) {
+    return new TweetBatchListener(batchScript, meters, properties);
+  }
+
+  /**
+   * Batches of up to {@code batch-size} messages, acknowledged by the listener itself after Valkey applied
+   * them. Prefetch is raised to at least the batch size by the container (a smaller one could never fill it).
+   */
+  @Bean
+  SimpleMessageListenerContainer tweetContainer(ConnectionFactory connectionFactory, TweetBatchListener listener,
+      BridgeProperties properties) {
+    BridgeProperties.Rabbit rabbit = properties.rabbit();
+    SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+    container.setQueueNames(rabbit.queue());
+    container.setMessageListener(listener);
+    container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+    container.setConsumerBatchEnabled(true);
+    container.setBatchSize(rabbit.batchSize());
+    container.setPrefetchCount(Math.max(rabbit.prefetch(), rabbit.batchSize()));
+    container.setReceiveTimeout(rabbit.receiveTimeout().toMillis());
+    container.setBatchReceiveTimeout(rabbit.receiveTimeout().toMillis());
+    container.setConcurrentConsumers(rabbit.concurrency());
+    // Without the queue there is nothing to do; fail fast when declare=false and it does not exist.
+    container.setMissingQueuesFatal(true);
+    return container;
+  }
+}

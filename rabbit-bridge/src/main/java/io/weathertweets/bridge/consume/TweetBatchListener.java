@@ -1,0 +1,220 @@
+package io.weathertweets.bridge.consume;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.rabbitmq.client.Channel;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.weathertweets.aggregates.TweetRules;
+import io.weathertweets.bridge.BridgeProperties;
+import io.weathertweets.bridge.store.ApplyResult;
+import io.weathertweets.bridge.store.BatchScript;
+import io.weathertweets.proto.v1.Tweet;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpIOException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageListener;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
+
+/**
+ * One batch of deliveries → poison messages rejected to the dead-letter exchange → the valid tweets applied to
+ * Valkey in one script call → one acknowledgement (multiple) up to the last valid delivery.
+ *
+ * <p>Delivery guarantee: a tweet is acknowledged only after Valkey applied it, so a crash at any point means
+ * redelivery, never loss; the script's per-id guard turns the redelivery into duplicates that change nothing.
+ * While Valkey is unavailable the batch is retried in place (exponential backoff, nothing acknowledged); the
+ * listener gives up only when the application stops, and then requeues (an infrastructure error must not
+ * push good tweets toward the DLQ; each requeue does count against a quorum queue's delivery limit).
+ */
+public class TweetBatchListener implements ChannelAwareBatchMessageListener,
+    ApplicationListener<ContextClosedEvent> {
+  private static final Logger log = LoggerFactory.getLogger(TweetBatchListener.class);
+  private static final String PATH = "rabbit";
+
+  private final BatchScript script;
+  private final BridgeProperties properties;
+  private final MeterRegistry meters;
+  private final Counter processed;
+  private final Counter dlq;
+  private final Counter duplicates;
+  private final Counter late;
+  private final Counter writeFailures;
+  private final DistributionSummary batchSize;
+  private final Timer writeLatency;
+  private final Timer e2eLatency;
+  private volatile boolean stopping;
+
+  public TweetBatchListener(BatchScript script, MeterRegistry meters, BridgeProperties properties) {
+    this.script = script;
+    this.properties = properties;
+    this.meters = meters;
+    this.processed = counter("weather.tweets.processed", "Tweets counted in the store for the first time");
+    this.dlq = counter("weather.tweets.dlq", "Messages rejected to the dead-letter queue");
+    this.duplicates = counter("weather.tweets.duplicates", "Redelivered tweets skipped by the replay guard");
+    this.late = counter("weather.tweets.late", "Tweets too late for their window (all-time figures only)");
+    this.writeFailures = counter("weather.store.write.failures", "Batch applications Valkey did not confirm");
+    this.batchSize = DistributionSummary.builder("weather.bridge.batch.size")
+        .description("Messages per consumed batch").baseUnit("messages").register(meters);
+    this.writeLatency = Timer.builder("weather.store.write.latency").tag("path", PATH)
+        .description("One batch script call in Valkey").publishPercentileHistogram().register(meters);
+    this.e2eLatency = Timer.builder("weather.e2e.latency").tag("path", PATH)
+        .description("Tweet accepted by the ingress until visible in the store")
+        .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(meters);
+  }
+
+  private Counter counter(String name, String description) {
+    return Counter.builder(name).tag("path", PATH).description(description).register(meters);
+  }
+
+  @Override
+  public void onMessageBatch(List<Message> messages, Channel channel) {
+    batchSize.record(messages.size());
+    List<Tweet> tweets = new ArrayList<>(messages.size());
+    long lastValidTag = -1;
+    for (Message message : messages) {
+      long tag = message.getMessageProperties().getDeliveryTag();
+      Tweet tweet = decode(message);
+      if (tweet == null) {
+        reject(channel, tag);
+      } else {
+        tweets.add(tweet);
+        lastValidTag = tag;
+      }
+    }
+    if (tweets.isEmpty()) {
+      return;
+    }
+    ApplyResult result = applyUntilDone(tweets);
+    if (result == null) {
+      requeue(channel, lastValidTag, tweets.size());
+      return;
+    }
+    long now = System.currentTimeMillis();
+    processed.increment(result.processed());
+    duplicates.increment(result.duplicates());
+    late.increment(result.late());
+    for (int i = 0; i < tweets.size(); i++) {
+      long acceptedAt = tweets.get(i).getAcceptedAtMs();
+      if (result.isNew(i) && acceptedAt > 0) {
+        e2eLatency.record(Math.max(0, now - acceptedAt), TimeUnit.MILLISECONDS);
+      }
+    }
+    beforeAck(channel, messages);
+    try {
+      channel.basicAck(lastValidTag, true);
+    } catch (IOException e) {
+      // The batch is in Valkey; the broker will redeliver it and the replay guard will skip it.
+      throw new AmqpIOException(e);
+    }
+    publishLatencyToMeta();
+  }
+
+  /** Test seam: runs after the batch is in Valkey and before it is acknowledged. */
+  protected void beforeAck(Channel channel, List<Message> messages) {
+  }
+
+  private Tweet decode(Message message) {
+    Tweet tweet;
+    try {
+      tweet = Tweet.parseFrom(message.getBody());
+    } catch (InvalidProtocolBufferException e) {
+      log.warn("Dead-lettering message {} (delivery {}): body is not a v1 Tweet protobuf ({}). Inspect it in {}.",
+          message.getMessageProperties().getMessageId(), message.getMessageProperties().getDeliveryTag(),
+          e.getMessage(), properties.rabbit().deadLetterQueue());
+      return null;
+    }
+    List<String> violations = TweetRules.violations(tweet);
+    if (!violations.isEmpty()) {
+      log.warn("Dead-lettering tweet {} (delivery {}): {}. Inspect it in {}.", tweet.getId(),
+          message.getMessageProperties().getDeliveryTag(), violations, properties.rabbit().deadLetterQueue());
+      return null;
+    }
+    return tweet;
+  }
+
+  private void reject(Channel channel, long tag) {
+    try {
+      channel.basicReject(tag, false);
+      dlq.increment();
+    } catch (IOException e) {
+      throw new AmqpIOException(e);
+    }
+  }
+
+  /** Null when the application is stopping before Valkey confirmed the batch. */
+  private ApplyResult applyUntilDone(List<Tweet> tweets) {
+    Duration backoff = properties.retry().initialBackoff();
+    for (int attempt = 1; ; attempt++) {
+      long started = System.nanoTime();
+      try {
+        ApplyResult result = script.apply(tweets, System.currentTimeMillis());
+        writeLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        if (attempt > 1) {
+          log.info("Valkey applied the batch of {} tweets after {} attempts", tweets.size(), attempt);
+        }
+        return result;
+      } catch (RuntimeException e) {
+        writeFailures.increment();
+        if (stopping) {
+          log.warn("Stopping while Valkey has not confirmed a batch of {} tweets; requeueing it ({})",
+              tweets.size(), e.toString());
+          return null;
+        }
+        log.warn("Valkey did not apply a batch of {} tweets (attempt {}: {}). Nothing is acknowledged; retrying "
+            + "in {} ms. Check that Valkey at VALKEY_URL is up, reachable and not out of memory; the tweets "
+            + "wait in queue {}.", tweets.size(), attempt, e.toString(), backoff.toMillis(),
+            properties.rabbit().queue());
+        try {
+          Thread.sleep(backoff.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+        Duration doubled = backoff.multipliedBy(2);
+        Duration max = properties.retry().maxBackoff();
+        backoff = doubled.compareTo(max) > 0 ? max : doubled;
+      }
+    }
+  }
+
+  private void requeue(Channel channel, long lastTag, int count) {
+    try {
+      channel.basicNack(lastTag, true, true);
+    } catch (IOException e) {
+      // The channel is gone: the broker requeues every unacknowledged delivery by itself.
+      log.warn("Could not requeue {} tweets ({}); the broker will redeliver them when the channel closes",
+          count, e.toString());
+    }
+  }
+
+  private void publishLatencyToMeta() {
+    if (e2eLatency.count() == 0) {
+      return;
+    }
+    ValueAtPercentile[] percentiles = e2eLatency.takeSnapshot().percentileValues();
+    if (percentiles.length < 2) {
+      return;
+    }
+    try {
+      script.writeLatency(Math.round(percentiles[0].value(TimeUnit.MILLISECONDS)),
+          Math.round(percentiles[1].value(TimeUnit.MILLISECONDS)));
+    } catch (RuntimeException e) {
+      // Informational figures only; the batch itself is applied and acknowledged.
+      log.warn("Could not write e2e latency to the meta hash: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void onApplicationEvent(ContextClosedEvent event) {
+    stopping = true;
+  }
+}

@@ -1,0 +1,137 @@
+package io.weathertweets.bridge.store;
+
+import io.weathertweets.aggregates.Condition;
+import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.StoreLayout;
+import io.weathertweets.aggregates.TweetRules;
+import io.weathertweets.aggregates.WindowSpec;
+import io.weathertweets.proto.v1.Tweet;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisException;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * Applies a batch of tweets to Valkey with ONE call of {@code apply-batch.lua}, so a batch is in the store
+ * completely or not at all. Every tweet is guarded by {@code {p}:seen:{id}} (SET NX PX horizon): a batch
+ * redelivered after a crash between "applied" and "acked" changes nothing and reports its tweets as
+ * duplicates.
+ *
+ * <p>Where this path can legitimately differ from the Kafka Streams path for the same tweets: Kafka's stream
+ * time is kept per partition (so a municipality's windows close on the event times of whatever shares its
+ * partition), while the bridge keeps one stream time for the whole queue ({@code {p}:bridge:stream_time}).
+ * For tweets arriving in event-time order both drop exactly the same late tweets and close the same windows;
+ * with out-of-order arrival across municipalities the set of late tweets may differ, and with listener
+ * concurrency above 1 the arrival order itself is interleaved. All-time figures never differ.
+ */
+public final class BatchScript {
+  private static final String RESOURCE = "apply-batch.lua";
+
+  private final RedissonClient client;
+  private final StoreLayout layout;
+  private final WindowSpec windows;
+  private final Duration dedupHorizon;
+  private final Duration windowTtl;
+  private final int seriesMaxLength;
+  private final String source;
+  private volatile String sha;
+
+  public BatchScript(RedissonClient client, StoreLayout layout, WindowSpec windows, Duration dedupHorizon,
+      Duration windowTtl, int seriesMaxLength) {
+    if (dedupHorizon.toMillis() <= 0 || windowTtl.toMillis() <= 0 || seriesMaxLength <= 0) {
+      throw new IllegalArgumentException("dedup horizon, window ttl and series max length must be positive");
+    }
+    this.client = client;
+    this.layout = layout;
+    this.windows = windows;
+    this.dedupHorizon = dedupHorizon;
+    this.windowTtl = windowTtl;
+    this.seriesMaxLength = seriesMaxLength;
+    this.source = readSource();
+  }
+
+  /**
+   * Applies valid tweets (see {@link TweetRules}); throws {@link IllegalArgumentException} before touching the
+   * store if one is not, and a Redisson {@link RedisException} when Valkey did not confirm the batch (then it
+   * may or may not have been applied; calling again with the same tweets is safe).
+   */
+  public ApplyResult apply(List<Tweet> tweets, long nowMs) {
+    if (tweets.isEmpty()) {
+      return new ApplyResult(0, 0, 0, 0, "");
+    }
+    List<Object> args = new ArrayList<>(8 + tweets.size() * 6);
+    args.add(layout.prefix());
+    args.add(Long.toString(dedupHorizon.toMillis()));
+    args.add(Long.toString(windows.sizeMs()));
+    args.add(Long.toString(windows.graceMs()));
+    args.add(Long.toString(windowTtl.toMillis()));
+    args.add(Integer.toString(seriesMaxLength));
+    args.add(Long.toString(nowMs));
+    args.add(Integer.toString(tweets.size()));
+    for (Tweet tweet : tweets) {
+      // The script trusts its input (a Lua error halfway would leave half a batch written).
+      List<String> violations = TweetRules.violations(tweet);
+      if (!violations.isEmpty()) {
+        throw new IllegalArgumentException("tweet " + tweet.getId() + " is invalid: " + violations);
+      }
+      args.add(tweet.getId());
+      args.add(Municipality.fromProto(tweet.getMunicipality()).id());
+      args.add(Integer.toString(tweet.getTemperature()));
+      args.add(Integer.toString(tweet.getHumidity()));
+      args.add(Condition.fromProto(tweet.getCondition()).id());
+      args.add(Long.toString(tweet.getEventTimeMs()));
+    }
+    List<Object> reply = evaluate(args.toArray());
+    return new ApplyResult((Long) reply.get(0), (Long) reply.get(1), (Long) reply.get(2), (Long) reply.get(3),
+        (String) reply.get(4));
+  }
+
+  /** The recent end-to-end latency percentiles, beside the figures the script keeps in the meta hash. */
+  public void writeLatency(long p50Ms, long p99Ms) {
+    client.<String, String>getMap(layout.meta(), StringCodec.INSTANCE)
+        .putAll(java.util.Map.of("e2e_p50_ms", Long.toString(p50Ms), "e2e_p99_ms", Long.toString(p99Ms)));
+  }
+
+  private List<Object> evaluate(Object[] args) {
+    RScript script = client.getScript(StringCodec.INSTANCE);
+    // The meta key routes the call; the script derives its other keys from the prefix (standalone Valkey).
+    List<Object> keys = List.of(layout.meta());
+    String loaded = sha;
+    if (loaded == null) {
+      loaded = load(script);
+    }
+    try {
+      return script.evalSha(RScript.Mode.READ_WRITE, loaded, RScript.ReturnType.LIST, keys, args);
+    } catch (RedisException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("NOSCRIPT")) {
+        throw e;
+      }
+      // Valkey restarted (or SCRIPT FLUSH): its script cache is empty, load once more.
+      return script.evalSha(RScript.Mode.READ_WRITE, load(script), RScript.ReturnType.LIST, keys, args);
+    }
+  }
+
+  private String load(RScript script) {
+    String loaded = script.scriptLoad(source);
+    sha = loaded;
+    return loaded;
+  }
+
+  private static String readSource() {
+    try (InputStream in = BatchScript.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(RESOURCE + " is missing from the classpath next to BatchScript");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,209 @@
+-- Applies one batch of tweets to the store layout, atomically (a script runs alone on the server).
+-- Called by io.weathertweets.bridge.store.BatchScript, which documents the arguments:
+--   ARGV[1] prefix, [2] dedup horizon ms, [3] window size ms, [4] grace ms, [5] window ttl ms,
+--   [6] series max length, [7] now ms (updated_at), [8] n, then n times: id, municipality, temperature,
+--   humidity, condition, event time ms.
+-- Returns {processed, duplicates, late, closed windows, flags}; flags has one character per tweet:
+-- 'n' new and in its window, 'l' new but too late for its window, 'd' duplicate (skipped).
+--
+-- Text formats must equal io.weathertweets.aggregates.Aggregate.toFields() character for character:
+-- integers through '%d' (tostring would print large numbers with an exponent), averages through '%.2f' on
+-- the double quotient, which rounds the exact binary value half-even like Aggregate.average.
+-- Redis does not roll back a script that fails halfway, so nothing below may raise after the first write
+-- for input BatchScript has validated; the one command that can legitimately fail (XADD) runs in pcall.
+
+local p = ARGV[1]
+local horizon = ARGV[2]
+local size = tonumber(ARGV[3])
+local grace = tonumber(ARGV[4])
+local ttl = ARGV[5]
+local maxlen = ARGV[6]
+local now = ARGV[7]
+local n = tonumber(ARGV[8])
+
+local MUNICIPALITIES = {'mixco', 'guatemala', 'amatitlan', 'chinautla'}
+local CONDITIONS = {'sunny', 'cloudy', 'rainy', 'foggy'}
+local FIELDS = {'count', 'temperature_sum', 'temperature_min', 'temperature_max', 'temperature_avg',
+  'humidity_sum', 'humidity_avg', 'sunny', 'cloudy', 'rainy', 'foggy'}
+
+local function int(x)
+  return string.format('%d', x)
+end
+
+local function avg(sum, count)
+  if count == 0 then
+    return '0.00'
+  end
+  local text = string.format('%.2f', sum / count)
+  -- C prints a slightly negative mean as "-0.00"; BigDecimal has no negative zero.
+  if text == '-0.00' then
+    text = '0.00'
+  end
+  return text
+end
+
+-- Aggregates read once per key and batch, updated in memory, written once at the end.
+local aggs = {}
+local dirty = {}
+
+local function load(key)
+  local a = aggs[key]
+  if a then
+    return a
+  end
+  local v = redis.call('HMGET', key, 'count', 'temperature_sum', 'temperature_min', 'temperature_max',
+    'humidity_sum', 'sunny', 'cloudy', 'rainy', 'foggy')
+  a = {key = key,
+    count = tonumber(v[1]) or 0, tsum = tonumber(v[2]) or 0, tmin = tonumber(v[3]) or 0,
+    tmax = tonumber(v[4]) or 0, hsum = tonumber(v[5]) or 0,
+    sunny = tonumber(v[6]) or 0, cloudy = tonumber(v[7]) or 0, rainy = tonumber(v[8]) or 0,
+    foggy = tonumber(v[9]) or 0}
+  aggs[key] = a
+  return a
+end
+
+local function plus(a, t, h, c)
+  if a.count == 0 then
+    a.tmin = t
+    a.tmax = t
+  else
+    if t < a.tmin then a.tmin = t end
+    if t > a.tmax then a.tmax = t end
+  end
+  a.count = a.count + 1
+  a.tsum = a.tsum + t
+  a.hsum = a.hsum + h
+  a[c] = a[c] + 1
+  if not a.dirty then
+    a.dirty = true
+    dirty[#dirty + 1] = a
+  end
+end
+
+-- The fields in Aggregate.toFields() order: a new hash lists its columns in that order in HGETALL.
+local function fields(a)
+  return {'count', int(a.count), 'temperature_sum', int(a.tsum), 'temperature_min', int(a.tmin),
+    'temperature_max', int(a.tmax), 'temperature_avg', avg(a.tsum, a.count), 'humidity_sum', int(a.hsum),
+    'humidity_avg', avg(a.hsum, a.count), 'sunny', int(a.sunny), 'cloudy', int(a.cloudy),
+    'rainy', int(a.rainy), 'foggy', int(a.foggy)}
+end
+
+local streamTimeKey = p .. ':bridge:stream_time'
+local openKey = p .. ':bridge:open_windows'
+local metaKey = p .. ':meta'
+
+local streamTime = tonumber(redis.call('GET', streamTimeKey) or '0')
+local processed, duplicates, late = 0, 0, 0
+local maxEvent = 0
+local flags = {}
+local opened = {}
+
+for i = 0, n - 1 do
+  local b = 8 + i * 6
+  local id, m = ARGV[b + 1], ARGV[b + 2]
+  local t, h, c, e = tonumber(ARGV[b + 3]), tonumber(ARGV[b + 4]), ARGV[b + 5], tonumber(ARGV[b + 6])
+  if redis.call('SET', p .. ':seen:' .. id, '1', 'NX', 'PX', horizon) then
+    processed = processed + 1
+    plus(load(p .. ':municipality:' .. m), t, h, c)
+    local windowStart = e - (e % size)
+    -- WindowSpec.isClosed against the stream time before this tweet. Kafka Streams advances its observed
+    -- stream time by the record first, but a record can never close its own window (end > event time),
+    -- so both orders drop exactly the same records.
+    if windowStart + size + grace <= streamTime then
+      late = late + 1
+      flags[#flags + 1] = 'l'
+    else
+      local member = m .. ':' .. int(windowStart)
+      plus(load(p .. ':window:' .. member), t, h, c)
+      if not opened[member] then
+        opened[member] = windowStart
+      end
+      flags[#flags + 1] = 'n'
+    end
+    if e > streamTime then streamTime = e end
+    if e > maxEvent then maxEvent = e end
+  else
+    duplicates = duplicates + 1
+    flags[#flags + 1] = 'd'
+  end
+end
+
+local closed = 0
+if processed > 0 then
+  local allTimePrefix = p .. ':municipality:'
+  for _, a in ipairs(dirty) do
+    local f = fields(a)
+    if string.sub(a.key, 1, #allTimePrefix) == allTimePrefix then
+      f[#f + 1] = 'updated_at'
+      f[#f + 1] = now
+      redis.call('HSET', a.key, unpack(f))
+    else
+      redis.call('HSET', a.key, unpack(f))
+      redis.call('PEXPIRE', a.key, ttl)
+    end
+  end
+  for member, windowStart in pairs(opened) do
+    redis.call('ZADD', openKey, int(windowStart), member)
+  end
+
+  -- Cross-municipality figures are derived from the complete all-time state (as Overview.panelHashes does),
+  -- never incremented, so they cannot drift from the per-municipality hashes.
+  local total = 0
+  local conditions = {sunny = 0, cloudy = 0, rainy = 0, foggy = 0}
+  local hottest, coldest
+  for _, m in ipairs(MUNICIPALITIES) do
+    local a = load(allTimePrefix .. m)
+    if a.count > 0 then
+      if a.dirty then
+        redis.call('HSET', p .. ':temperature_avg', m, avg(a.tsum, a.count))
+        redis.call('HSET', p .. ':temperature_max', m, int(a.tmax))
+        redis.call('HSET', p .. ':temperature_min', m, int(a.tmin))
+        redis.call('HSET', p .. ':humidity_avg', m, avg(a.hsum, a.count))
+        redis.call('HSET', p .. ':reports', m, int(a.count))
+      end
+      total = total + a.count
+      for _, c in ipairs(CONDITIONS) do
+        conditions[c] = conditions[c] + a[c]
+      end
+      -- Ties go to the first municipality in this order: only strictly greater/smaller replaces.
+      if hottest == nil or a.tmax > hottest.tmax then hottest = a end
+      if coldest == nil or a.tmin < coldest.tmin then coldest = a end
+      a.id = m
+    end
+  end
+  redis.call('HSET', p .. ':conditions', 'sunny', int(conditions.sunny), 'cloudy', int(conditions.cloudy),
+    'rainy', int(conditions.rainy), 'foggy', int(conditions.foggy))
+  redis.call('HSET', p .. ':extremes', 'temperature_max', int(hottest.tmax),
+    'temperature_max_municipality', hottest.id, 'temperature_min', int(coldest.tmin),
+    'temperature_min_municipality', coldest.id)
+
+  local lastEvent = tonumber(redis.call('HGET', metaKey, 'last_event_at') or '0')
+  if maxEvent > lastEvent then lastEvent = maxEvent end
+  redis.call('HSET', metaKey, 'tweets_total', int(total), 'last_event_at', int(lastEvent),
+    'window_size_ms', int(size), 'grace_ms', int(grace), 'path', 'rabbit')
+  redis.call('SET', streamTimeKey, int(streamTime))
+
+  -- Windows whose end + grace is at or before the stream time are final: one series entry each.
+  local due = redis.call('ZRANGE', openKey, '-inf', int(streamTime - size - grace), 'BYSCORE')
+  for _, member in ipairs(due) do
+    local m, start = string.match(member, '^(.*):(%d+)$')
+    local key = p .. ':window:' .. member
+    local v = redis.call('HMGET', key, unpack(FIELDS))
+    if v[1] then
+      local entry = {'XADD', p .. ':series:' .. m, 'MAXLEN', '~', maxlen, start .. '-0'}
+      for k, name in ipairs(FIELDS) do
+        entry[#entry + 1] = name
+        entry[#entry + 1] = v[k]
+      end
+      -- Entry IDs only grow: a window can close only once (later tweets for it are late). If an entry
+      -- with this ID exists anyway (e.g. the stream was edited by hand), keep it and go on.
+      local added = redis.pcall(unpack(entry))
+      if type(added) ~= 'table' or added.err == nil then
+        closed = closed + 1
+      end
+    end
+    redis.call('ZREM', openKey, member)
+  end
+end
+
+return {processed, duplicates, late, closed, table.concat(flags)}
