@@ -1,0 +1,78 @@
+package io.weathertweets.gateway.api;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.aggregates.TweetRules;
+import io.weathertweets.gateway.GatewayProperties;
+import io.weathertweets.proto.v1.Tweet;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * Checks a whole request before anything of it is published (a batch is all-or-nothing) and counts what
+ * it refuses in {@code weather.tweets.rejected}, tagged with the first offending field.
+ */
+@Component
+class TweetValidator {
+  private final int maxBatchSize;
+  private final MeterRegistry meters;
+
+  TweetValidator(GatewayProperties properties, MeterRegistry meters) {
+    this.maxBatchSize = properties.maxBatchSize();
+    this.meters = meters;
+  }
+
+  /** One tweet sent on its own (the course service): the message names the field only. */
+  void requireValid(Tweet tweet) {
+    List<String> problems = TweetRules.violations(tweet);
+    if (!problems.isEmpty()) {
+      reject(fieldOf(problems.getFirst()), 1);
+      throw new InvalidTweetException(String.join("; ", problems));
+    }
+  }
+
+  /**
+   * A batch: the message names the index of the first invalid tweet and its fields, e.g.
+   * {@code tweets[3]: humidity: must be between 0 and 100}; {@code context} prefixes it (stream batches).
+   */
+  void requireValid(List<Tweet> tweets, String context) {
+    if (tweets.isEmpty() || tweets.size() > maxBatchSize) {
+      reject("batch_size", tweets.size());
+      throw new InvalidTweetException(context + "tweets: a batch holds 1.." + maxBatchSize + " tweets, got "
+          + tweets.size());
+    }
+    int firstInvalid = -1;
+    List<String> firstProblems = List.of();
+    int invalid = 0;
+    for (int i = 0; i < tweets.size(); i++) {
+      List<String> problems = TweetRules.violations(tweets.get(i));
+      if (!problems.isEmpty()) {
+        invalid++;
+        if (firstInvalid < 0) {
+          firstInvalid = i;
+          firstProblems = problems;
+        }
+      }
+    }
+    if (firstInvalid >= 0) {
+      reject(fieldOf(firstProblems.getFirst()), tweets.size());
+      String others = invalid > 1 ? " (and " + (invalid - 1) + " more invalid tweet(s))" : "";
+      throw new InvalidTweetException(context + "tweets[" + firstInvalid + "]: " + String.join("; ", firstProblems)
+          + others);
+    }
+  }
+
+  private void reject(String reason, int tweets) {
+    Counter.builder("weather.tweets.rejected")
+        .description("Tweets refused by the gateway")
+        .tag("reason", reason)
+        .register(meters)
+        .increment(Math.max(tweets, 1));
+  }
+
+  /** TweetRules phrases every problem as "field: reason"; the field is the meter's bounded tag value. */
+  private static String fieldOf(String problem) {
+    int colon = problem.indexOf(':');
+    return colon > 0 ? problem.substring(0, colon) : "invalid";
+  }
+}
