@@ -1,0 +1,132 @@
+package io.weathertweets.streams.run;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.proto.v1.Tweet;
+import io.weathertweets.streams.store.RedisClients;
+import io.weathertweets.streams.store.RedisStoreSink;
+import io.weathertweets.streams.topology.PipelineMetrics;
+import io.weathertweets.streams.topology.WeatherTopology;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.kstream.KStream;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
+import org.springframework.kafka.streams.KafkaStreamsMicrometerListener;
+
+/**
+ * Owns the running Kafka Streams instance (through Spring's StreamsBuilderFactoryBean): its configuration,
+ * the Redis sink, the uncaught-exception policy, metrics and shutdown. The topology itself is
+ * {@link WeatherTopology}, a pure function.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableKafkaStreams
+class StreamsRunner {
+  private static final Logger log = LoggerFactory.getLogger(StreamsRunner.class);
+
+  @Bean
+  PipelineMetrics pipelineMetrics(MeterRegistry registry) {
+    return new PipelineMetrics(registry);
+  }
+
+  @Bean(destroyMethod = "shutdown")
+  RedissonClient storeRedisson(WeatherProperties properties) {
+    return RedisClients.create(properties.redis().url(), properties.redis().timeout());
+  }
+
+  @Bean
+  RedisStoreSink redisStoreSink(RedissonClient storeRedisson, WeatherProperties properties, PipelineMetrics metrics) {
+    return new RedisStoreSink(storeRedisson, properties.layout(), properties.topologySettings().window(),
+        properties.store().windowTtl(), properties.store().seriesMaxLen(), metrics, Clock.systemUTC(),
+        properties.store().retryBackoffMax(), RedisClients.redact(properties.redis().url()));
+  }
+
+  /**
+   * Stops the sink's endless retries before the streams instance closes (higher phase stops first), so that
+   * a shutdown while Redis is down ends promptly; the uncommitted work is replayed on the next start.
+   */
+  @Bean
+  SmartLifecycle redisStoreSinkLifecycle(RedisStoreSink sink) {
+    return new SmartLifecycle() {
+      private volatile boolean running;
+
+      @Override
+      public void start() {
+        running = true;
+      }
+
+      @Override
+      public void stop() {
+        sink.stop();
+        running = false;
+      }
+
+      @Override
+      public boolean isRunning() {
+        return running;
+      }
+
+      @Override
+      public int getPhase() {
+        return Integer.MAX_VALUE;
+      }
+    };
+  }
+
+  @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
+  KafkaStreamsConfiguration defaultKafkaStreamsConfig(KafkaProperties kafka, PipelineMetrics metrics) {
+    Map<String, Object> config = new HashMap<>(kafka.buildStreamsProperties());
+    config.putAll(WeatherTopology.requiredConfig(metrics));
+    return new KafkaStreamsConfiguration(config);
+  }
+
+  @Bean
+  KStream<String, Tweet> weatherTopology(StreamsBuilder builder, WeatherProperties properties,
+      RedisStoreSink sink, PipelineMetrics metrics) {
+    return WeatherTopology.define(builder, properties.topologySettings(), sink, metrics, Clock.systemUTC());
+  }
+
+  @Bean
+  StreamsBuilderFactoryBeanConfigurer streamsLifecycle(MeterRegistry registry) {
+    return factoryBean -> {
+      factoryBean.setStreamsUncaughtExceptionHandler(exception -> {
+        // The failed thread's tasks are aborted (exactly-once) and replayed by the replacement thread.
+        log.error("A Kafka Streams thread failed; replacing it. Its uncommitted work is rolled back and replayed. "
+            + "If this repeats, the cause below needs fixing.", exception);
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+      });
+      factoryBean.setStateListener((next, previous) -> log.info("Kafka Streams state {} -> {}", previous, next));
+      factoryBean.addListener(new KafkaStreamsMicrometerListener(registry));
+      factoryBean.setCloseTimeout(30);
+    };
+  }
+
+  @Bean
+  HealthIndicator kafkaStreamsHealth(StreamsBuilderFactoryBean factoryBean) {
+    return () -> {
+      KafkaStreams streams = factoryBean.getKafkaStreams();
+      if (streams == null) {
+        return Health.down().withDetail("state", "NOT_STARTED").build();
+      }
+      KafkaStreams.State state = streams.state();
+      Health.Builder health = state.isRunningOrRebalancing() || state == KafkaStreams.State.CREATED
+          ? Health.up() : Health.down();
+      return health.withDetail("state", state.name()).build();
+    };
+  }
+}

@@ -1,0 +1,174 @@
+package io.weathertweets.streams.store;
+
+import io.weathertweets.aggregates.Aggregate;
+import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.Overview;
+import io.weathertweets.aggregates.StoreLayout;
+import io.weathertweets.aggregates.WindowSpec;
+import io.weathertweets.streams.topology.PipelineMetrics;
+import io.weathertweets.streams.topology.StoreSink;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the store layout into Redis. Each call is one pipelined round trip (RBatch) of overwrites derived
+ * from complete state, so a replay after a crash writes the same figures again. The series append is the
+ * one non-overwrite; a Lua script turns a re-emitted window into a no-op.
+ *
+ * <p>When Redis is unreachable the call retries with backoff and logs every failure: the stream thread
+ * waits rather than skipping an update. Once {@link #stop()} was called (shutdown), a failing write throws
+ * instead, so that shutdown is not held up; exactly-once then replays the uncommitted work on restart.
+ */
+public final class RedisStoreSink implements StoreSink {
+  private static final Logger log = LoggerFactory.getLogger(RedisStoreSink.class);
+
+  /**
+   * KEYS[1] = stream; ARGV[1] = MAXLEN, ARGV[2] = window start ms, ARGV[3..] = field, value, ...
+   * XADD refuses an ID not greater than the stream's last one; that is exactly a replayed window, so it is
+   * answered 0 (no-op) while any other error still fails the write.
+   */
+  static final String APPEND_SERIES = """
+      local added = redis.pcall('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[2] .. '-0', unpack(ARGV, 3))
+      if type(added) == 'table' and added.err then
+        if string.find(added.err, 'equal or smaller', 1, true) then
+          return 0
+        end
+        return redis.error_reply(added.err)
+      end
+      return 1
+      """;
+
+  private final RedissonClient client;
+  private final StoreLayout layout;
+  private final WindowSpec window;
+  private final Duration windowTtl;
+  private final int seriesMaxLen;
+  private final PipelineMetrics metrics;
+  private final Clock clock;
+  private final Duration maxBackoff;
+  private final String redisName;
+  private volatile boolean stopping;
+
+  public RedisStoreSink(RedissonClient client, StoreLayout layout, WindowSpec window, Duration windowTtl,
+      int seriesMaxLen, PipelineMetrics metrics, Clock clock, Duration maxBackoff, String redisName) {
+    this.client = client;
+    this.layout = layout;
+    this.window = window;
+    this.windowTtl = windowTtl;
+    this.seriesMaxLen = seriesMaxLen;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.maxBackoff = maxBackoff;
+    this.redisName = redisName;
+  }
+
+  @Override
+  public void writeAllTime(Municipality m, Aggregate aggregate) {
+    Map<String, String> fields = new LinkedHashMap<>(aggregate.toFields());
+    fields.put("updated_at", Long.toString(clock.millis()));
+    execute("all-time hash of " + m.id(), batch -> batch.getMap(layout.municipality(m), StringCodec.INSTANCE)
+        .putAllAsync(fields));
+  }
+
+  @Override
+  public void writeOverview(Overview overview) {
+    Map<String, Map<String, String>> hashes = new LinkedHashMap<>(overview.panelHashes(layout));
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("tweets_total", Long.toString(overview.tweetsTotal()));
+    meta.put("last_event_at", Long.toString(overview.lastEventMs()));
+    meta.put("window_size_ms", Long.toString(window.sizeMs()));
+    meta.put("grace_ms", Long.toString(window.graceMs()));
+    meta.put("path", PipelineMetrics.PATH);
+    meta.put("e2e_p50_ms", Long.toString(metrics.endToEndPercentileMs(0.5)));
+    meta.put("e2e_p99_ms", Long.toString(metrics.endToEndPercentileMs(0.99)));
+    meta.put("updated_at", Long.toString(clock.millis()));
+    hashes.put(layout.meta(), meta);
+    execute("overview hashes", batch -> hashes.forEach((key, fields) -> {
+      // Only municipalities with tweets have fields; fields once written are overwritten, never removed.
+      if (!fields.isEmpty()) {
+        batch.getMap(key, StringCodec.INSTANCE).putAllAsync(fields);
+      }
+    }));
+  }
+
+  @Override
+  public void writeWindow(Municipality m, long windowStartMs, Aggregate aggregate) {
+    String key = layout.window(m, windowStartMs);
+    Map<String, String> fields = new LinkedHashMap<>(aggregate.toFields());
+    fields.put("updated_at", Long.toString(clock.millis()));
+    execute("window hash " + key, batch -> {
+      batch.getMap(key, StringCodec.INSTANCE).putAllAsync(fields);
+      batch.getMap(key, StringCodec.INSTANCE).expireAsync(windowTtl);
+    });
+  }
+
+  @Override
+  public void appendSeries(Municipality m, long windowStartMs, Aggregate aggregate) {
+    List<Object> args = new ArrayList<>();
+    args.add(Integer.toString(seriesMaxLen));
+    args.add(Long.toString(windowStartMs));
+    aggregate.toFields().forEach((field, value) -> {
+      args.add(field);
+      args.add(value);
+    });
+    execute("series entry " + layout.series(m) + " " + windowStartMs + "-0", batch ->
+        batch.getScript(StringCodec.INSTANCE).evalAsync(layout.series(m), RScript.Mode.READ_WRITE, APPEND_SERIES,
+            RScript.ReturnType.LONG, List.of(layout.series(m)), args.toArray()));
+  }
+
+  /** From now on a failing write throws instead of retrying, so that shutdown is not held up. */
+  public void stop() {
+    stopping = true;
+  }
+
+  private void execute(String what, Consumer<RBatch> commands) {
+    long started = System.nanoTime();
+    long backoffMs = 100;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        RBatch batch = client.createBatch(BatchOptions.defaults());
+        commands.accept(batch);
+        batch.execute();
+        metrics.storeWrite().record(Duration.ofNanos(System.nanoTime() - started));
+        if (attempt > 1) {
+          log.info("Redis write of {} succeeded after {} attempts", what, attempt);
+        }
+        return;
+      } catch (RuntimeException e) {
+        if (stopping) {
+          throw new StoreUnavailableException("Redis write of " + what + " failed during shutdown; it is replayed "
+              + "from the last Kafka commit on restart", e);
+        }
+        log.warn("Redis write of {} failed (attempt {}): {}. Retrying in {} ms; processing of this partition waits "
+                + "meanwhile and nothing is skipped. Check that Redis at {} is up and reachable.",
+            what, attempt, e.toString(), backoffMs, redisName);
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new StoreUnavailableException("interrupted while waiting to retry the Redis write of " + what, e);
+        }
+        backoffMs = Math.min(backoffMs * 2, maxBackoff.toMillis());
+      }
+    }
+  }
+
+  /** Thrown only when a write cannot be retried any more (shutdown); the task is aborted and replayed later. */
+  public static final class StoreUnavailableException extends RuntimeException {
+    StoreUnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.weathertweets.streams.topology;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** The pipeline meters of the Kafka path ({@code path=kafka}). */
+public final class PipelineMetrics {
+  public static final String PATH = "kafka";
+
+  private final Counter processed;
+  private final Counter late;
+  private final Counter dlq;
+  private final Counter duplicates;
+  private final Timer storeWrite;
+  private final Timer e2e;
+
+  public PipelineMetrics(MeterRegistry registry) {
+    processed = Counter.builder("weather.tweets.processed").tag("path", PATH)
+        .description("Tweets counted into the aggregates").register(registry);
+    late = Counter.builder("weather.tweets.late").tag("path", PATH)
+        .description("Tweets too late for their window (still counted all-time)").register(registry);
+    dlq = Counter.builder("weather.tweets.dlq").tag("path", PATH)
+        .description("Records sent to the dead-letter topic").register(registry);
+    duplicates = Counter.builder("weather.tweets.duplicates").tag("path", PATH)
+        .description("Tweets ignored because their id was already counted").register(registry);
+    storeWrite = Timer.builder("weather.store.write.latency").tag("path", PATH)
+        .description("One pipelined Redis update, including retries").publishPercentileHistogram()
+        .register(registry);
+    e2e = Timer.builder("weather.e2e.latency").tag("path", PATH)
+        .description("Accepted at the ingress until visible in Redis (newest tweet of each coalesced update)")
+        .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry);
+  }
+
+  public void processed() {
+    processed.increment();
+  }
+
+  public void late() {
+    late.increment();
+  }
+
+  public void deadLettered() {
+    dlq.increment();
+  }
+
+  public void duplicate() {
+    duplicates.increment();
+  }
+
+  public Timer storeWrite() {
+    return storeWrite;
+  }
+
+  public void endToEnd(Duration latency) {
+    if (!latency.isNegative()) {
+      e2e.record(latency);
+    }
+  }
+
+  /** The client-side percentile of the end-to-end timer in ms, 0 before the first sample. */
+  public long endToEndPercentileMs(double percentile) {
+    for (ValueAtPercentile v : e2e.takeSnapshot().percentileValues()) {
+      if (v.percentile() == percentile) {
+        return Math.round(v.value(TimeUnit.MILLISECONDS));
+      }
+    }
+    return 0;
+  }
+}
