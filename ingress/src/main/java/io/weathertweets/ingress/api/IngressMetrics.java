@@ -1,0 +1,40 @@
+package io.weathertweets.ingress.api;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.ingress.forward.Path;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/** The ingress's own counters; gateway latency is timed by the forwarder ({@code weather.forward.latency}). */
+@Component
+class IngressMetrics {
+  private final MeterRegistry registry;
+
+  IngressMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /**
+   * Tweets answered 202, counted once per path they were acknowledged on (under fanout each tweet counts on both
+   * paths, which makes the figure comparable with {@code weather.tweets.processed{path}}).
+   */
+  void accepted(List<Path> paths, int tweets) {
+    for (Path path : paths) {
+      Counter.builder("weather.tweets.accepted")
+          .description("Tweets acknowledged by a path's gateway and answered 202")
+          .tag("path", path.id())
+          .register(registry)
+          .increment(tweets);
+    }
+  }
+
+  /** Tweets refused; {@code reason}: invalid, malformed, too_large, unsupported_media_type, unavailable, ... */
+  void rejected(String reason, int tweets) {
+    Counter.builder("weather.tweets.rejected")
+        .description("Tweets refused by the ingress (1 per request whose body could not be read as tweets)")
+        .tag("reason", reason)
+        .register(registry)
+        .increment(tweets);
+  }
+}

@@ -1,0 +1,49 @@
+package io.weathertweets.ingress.forward;
+
+import io.grpc.ManagedChannel;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.ingress.IngressProperties;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.grpc.client.GrpcChannelFactory;
+
+/** Channels to the targeted gateways, the forwarder on top of them, and their health. */
+@Configuration(proxyBeanMethods = false)
+class ForwardConfiguration {
+
+  /** Only the gateways the routing targets get a channel: an unused one would only make readiness lie. */
+  @Bean
+  Gateways gateways(GrpcChannelFactory channelFactory, IngressProperties properties) {
+    Map<Path, ManagedChannel> channels = new EnumMap<>(Path.class);
+    for (Path path : properties.routing().paths()) {
+      channels.put(path, channelFactory.createChannel(path.channelName()));
+    }
+    return new Gateways(channels);
+  }
+
+  /** Fan-out calls run in parallel, each blocking on its own virtual thread until its deadline. */
+  @Bean(destroyMethod = "close")
+  ExecutorService forwardExecutor() {
+    return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("forward-", 0).factory());
+  }
+
+  @Bean
+  Forwarder forwarder(Gateways gateways, ExecutorService forwardExecutor, IngressProperties properties,
+      MeterRegistry meterRegistry) {
+    return new Forwarder(gateways, forwardExecutor, properties.forwardDeadline(), meterRegistry);
+  }
+
+  /** Health component {@code gateways}, one child per channel; part of readiness, never of liveness. */
+  @Bean
+  CompositeHealthContributor gatewaysHealthContributor(Gateways gateways) {
+    Map<String, HealthContributor> children = new java.util.LinkedHashMap<>();
+    gateways.channels().forEach((path, channel) -> children.put(path.id(), new ChannelHealthIndicator(channel)));
+    return CompositeHealthContributor.fromMap(children);
+  }
+}

@@ -1,0 +1,116 @@
+package io.weathertweets.ingress.forward;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.weathertweets.proto.v1.PublishRequest;
+import io.weathertweets.proto.v1.PublishResponse;
+import io.weathertweets.proto.v1.Tweet;
+import io.weathertweets.proto.v1.TweetIngestServiceGrpc;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands a batch of validated tweets to every targeted gateway with one {@code Publish} call each, in parallel,
+ * and reports which acknowledged. Each call has a deadline, so a request never waits longer than that for a
+ * gateway that does not answer.
+ */
+public class Forwarder {
+  private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
+
+  private final Map<Path, TweetIngestServiceGrpc.TweetIngestServiceBlockingStub> stubs = new EnumMap<>(Path.class);
+  private final ExecutorService executor;
+  private final Duration deadline;
+  private final MeterRegistry meterRegistry;
+
+  Forwarder(Gateways gateways, ExecutorService executor, Duration deadline, MeterRegistry meterRegistry) {
+    for (Map.Entry<Path, ManagedChannel> gateway : gateways.channels().entrySet()) {
+      stubs.put(gateway.getKey(), TweetIngestServiceGrpc.newBlockingStub(gateway.getValue()));
+    }
+    this.executor = executor;
+    this.deadline = deadline;
+    this.meterRegistry = meterRegistry;
+  }
+
+  /** The paths every tweet is forwarded to, in a stable order. */
+  public List<Path> paths() {
+    return List.copyOf(stubs.keySet());
+  }
+
+  /** Publishes the batch on every targeted path; returns when each gateway answered or its deadline passed. */
+  public ForwardResult forward(List<Tweet> tweets) {
+    PublishRequest request = PublishRequest.newBuilder().addAllTweets(tweets).build();
+    Map<Path, Status> outcomes = new LinkedHashMap<>();
+    if (stubs.size() == 1) {
+      // Nothing to overlap with: stay on the request's own thread.
+      stubs.forEach((path, stub) -> outcomes.put(path, publish(path, stub, request)));
+    } else {
+      Map<Path, Future<Status>> calls = new LinkedHashMap<>();
+      stubs.forEach((path, stub) -> calls.put(path, executor.submit(() -> publish(path, stub, request))));
+      calls.forEach((path, call) -> outcomes.put(path, await(path, call)));
+    }
+    List<Path> acknowledged = new ArrayList<>();
+    Map<Path, Status> failures = new EnumMap<>(Path.class);
+    outcomes.forEach((path, status) -> {
+      if (status.isOk()) {
+        acknowledged.add(path);
+      } else {
+        failures.put(path, status);
+      }
+    });
+    return new ForwardResult(acknowledged, failures);
+  }
+
+  private Status publish(Path path, TweetIngestServiceGrpc.TweetIngestServiceBlockingStub stub, PublishRequest request) {
+    long start = System.nanoTime();
+    Status status;
+    try {
+      PublishResponse response = stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS).publish(request);
+      status = response.getIdsCount() == request.getTweetsCount()
+          ? Status.OK
+          : Status.INTERNAL.withDescription("gateway acknowledged " + response.getIdsCount() + " of "
+              + request.getTweetsCount() + " tweets");
+    } catch (StatusRuntimeException e) {
+      status = e.getStatus();
+    }
+    Timer.builder("weather.forward.latency")
+        .description("Time for a gateway to acknowledge one Publish call (a batch of tweets)")
+        .tag("path", path.id())
+        .tag("outcome", status.getCode().name().toLowerCase(Locale.ROOT))
+        .publishPercentileHistogram()
+        .register(meterRegistry)
+        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    if (!status.isOk()) {
+      log.warn("The {} gateway did not acknowledge a batch of {} tweets: {} {}; the client gets an error and must"
+          + " retry; check that gateway and its broker", path.id(), request.getTweetsCount(), status.getCode(),
+          status.getDescription());
+    }
+    return status;
+  }
+
+  private static Status await(Path path, Future<Status> call) {
+    try {
+      // The call itself has a deadline, so this wait is bounded.
+      return call.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      call.cancel(true);
+      return Status.CANCELLED.withDescription("interrupted while waiting for the " + path.id() + " gateway");
+    } catch (ExecutionException e) {
+      return Status.fromThrowable(e.getCause());
+    }
+  }
+}
