@@ -34,10 +34,10 @@ public final class RedisClients {
       String user = colon < 0 ? "" : decode(userInfo.substring(0, colon));
       String password = decode(colon < 0 ? userInfo : userInfo.substring(colon + 1));
       if (!user.isEmpty()) {
-        server.setUsername(user);
+        config.setUsername(user);
       }
       if (!password.isEmpty()) {
-        server.setPassword(password);
+        config.setPassword(password);
       }
     }
     String path = uri.getPath();
