@@ -1,0 +1,415 @@
+package io.weathertweets.deploy;
+
+import static io.weathertweets.deploy.StrimziResourcesTest.find;
+import static io.weathertweets.deploy.StrimziResourcesTest.name;
+import static io.weathertweets.deploy.StrimziResourcesTest.ofKind;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Each overlay rendered, bound to the typed model, and held to the project's deployment rules. */
+class KubernetesManifestsTest {
+  static final String NAMESPACE = "weather-tweets";
+
+  /** The exact variable names of ARCHITECTURE.md, plus the Spring Kafka client properties for SCRAM/TLS. */
+  static final Set<String> ALLOWED_ENV = Set.of("KAFKA_BOOTSTRAP_SERVERS", "RABBITMQ_URI", "REDIS_URL", "VALKEY_URL",
+      "INGRESS_PORT", "INGRESS_ROUTING", "KAFKA_GATEWAY_TARGET", "RABBIT_GATEWAY_TARGET", "GATEWAY_SINK", "GRPC_PORT",
+      "SERVER_PORT", "SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
+      "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_TYPE",
+      "SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_LOCATION");
+  /** What each service reads and therefore must be given. */
+  static final Map<String, Set<String>> REQUIRED_ENV = Map.of(
+      "ingress", Set.of("INGRESS_PORT", "INGRESS_ROUTING", "KAFKA_GATEWAY_TARGET", "RABBIT_GATEWAY_TARGET"),
+      "gateway-kafka", Set.of("GATEWAY_SINK", "GRPC_PORT", "SERVER_PORT", "KAFKA_BOOTSTRAP_SERVERS",
+          "SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
+          "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"),
+      "gateway-rabbit", Set.of("GATEWAY_SINK", "GRPC_PORT", "SERVER_PORT", "RABBITMQ_URI"),
+      "streams-app", Set.of("KAFKA_BOOTSTRAP_SERVERS", "REDIS_URL", "SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL",
+          "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"),
+      "rabbit-bridge", Set.of("RABBITMQ_URI", "VALKEY_URL"));
+  /** Variables that carry a credential: only ever from a Secret. */
+  static final Set<String> SECRET_ENV = Set.of("RABBITMQ_URI", "REDIS_URL", "VALKEY_URL",
+      "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG");
+  static final Map<String, Integer> HTTP_PORTS = Map.of("ingress", 8080, "gateway-kafka", 8081, "gateway-rabbit", 8081,
+      "streams-app", 8083, "rabbit-bridge", 8084);
+  static final Set<String> IMAGES = Set.of("weather-tweets/ingress", "weather-tweets/grpc-gateway",
+      "weather-tweets/streams-app", "weather-tweets/rabbit-bridge");
+
+  static List<ObjectNode> render(String overlay) {
+    return new Kustomize().build(Repo.path("k8s/overlays/" + overlay));
+  }
+
+  static Stream<Arguments> overlays() {
+    return Stream.of(Arguments.of("dev"), Arguments.of("gke"));
+  }
+
+  private static List<ObjectNode> kubernetes(List<ObjectNode> all) {
+    return all.stream().filter(r -> !r.path("apiVersion").asText().startsWith("kafka.strimzi.io/")).toList();
+  }
+
+  private static List<ObjectNode> workloads(List<ObjectNode> all) {
+    return all.stream().filter(r -> Set.of("Deployment", "StatefulSet").contains(r.path("kind").asText())).toList();
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void everyResourceShouldBindToTheTypedModelWithoutUnknownFields(String overlay) {
+    List<ObjectNode> all = render(overlay);
+    List<String> errors = new ArrayList<>();
+    for (ObjectNode r : kubernetes(all)) {
+      errors.addAll(KubernetesModel.unknownFields(KubernetesModel.toTyped(r), r.path("kind").asText() + "/" + name(r)));
+    }
+    for (ObjectNode r : ofStrimzi(all)) {
+      errors.addAll(StrimziResourcesTest.validate(r));
+    }
+    assertThat(errors).isEmpty();
+    assertThat(kubernetes(all)).hasSizeGreaterThan(50);
+  }
+
+  @Test
+  void unknownFieldCheckShouldCatchAMisspeltField() {
+    ObjectNode deployment = find(render("dev"), "Deployment", "ingress").deepCopy();
+    ((ObjectNode) deployment.path("spec").path("template").path("spec").path("containers").get(0))
+        .putObject("resource").putObject("limits").put("cpu", "1");
+    assertThat(KubernetesModel.unknownFields(KubernetesModel.toTyped(deployment), "d"))
+        .anySatisfy(e -> assertThat(e).contains("unknown field(s) [resource]"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void everyContainerShouldBeBoundedProbedAndLockedDown(String overlay) {
+    List<String> errors = new ArrayList<>();
+    for (ObjectNode w : workloads(render(overlay))) {
+      JsonNode pod = w.path("spec").path("template").path("spec");
+      boolean podNonRoot = pod.path("securityContext").path("runAsNonRoot").asBoolean(false);
+      for (String list : List.of("containers", "initContainers")) {
+        for (JsonNode c : pod.path(list)) {
+          String id = name(w) + "/" + c.path("name").asText();
+          for (String kind : List.of("requests", "limits")) {
+            for (String res : List.of("cpu", "memory")) {
+              if (c.path("resources").path(kind).path(res).isMissingNode()) {
+                errors.add(id + ": no " + kind + "." + res);
+              }
+            }
+          }
+          if ("containers".equals(list)) {
+            for (String probe : List.of("livenessProbe", "readinessProbe")) {
+              if (!c.has(probe)) {
+                errors.add(id + ": no " + probe);
+              }
+            }
+          }
+          JsonNode sc = c.path("securityContext");
+          if (!sc.path("runAsNonRoot").asBoolean(podNonRoot)) {
+            errors.add(id + ": runAsNonRoot not set");
+          }
+          if (!sc.path("readOnlyRootFilesystem").asBoolean(false)) {
+            errors.add(id + ": readOnlyRootFilesystem not set");
+          }
+          if (sc.path("allowPrivilegeEscalation").asBoolean(true)) {
+            errors.add(id + ": allowPrivilegeEscalation not false");
+          }
+          Set<String> dropped = new HashSet<>();
+          sc.path("capabilities").path("drop").forEach(d -> dropped.add(d.asText()));
+          if (!dropped.contains("ALL") || sc.path("capabilities").has("add")) {
+            errors.add(id + ": capabilities must drop ALL and add none");
+          }
+          Set<String> volumes = new HashSet<>();
+          pod.path("volumes").forEach(v -> volumes.add(v.path("name").asText()));
+          w.path("spec").path("volumeClaimTemplates").forEach(v -> volumes.add(v.path("metadata").path("name").asText()));
+          for (JsonNode m : c.path("volumeMounts")) {
+            if (!volumes.contains(m.path("name").asText())) {
+              errors.add(id + ": mounts unknown volume " + m.path("name").asText());
+            }
+          }
+          String image = c.path("image").asText();
+          if (image.endsWith(":latest") || !image.contains(":")) {
+            errors.add(id + ": image " + image + " is not pinned to a tag");
+          }
+        }
+      }
+    }
+    assertThat(errors).isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void servicesShouldUseActuatorProbesAndGatewaysGrpcProbes(String overlay) {
+    List<ObjectNode> all = render(overlay);
+    for (String service : Repo.SERVICES) {
+      JsonNode c = find(all, "Deployment", service).path("spec").path("template").path("spec").path("containers").get(0);
+      if (service.startsWith("gateway-")) {
+        assertThat(c.path("livenessProbe").path("grpc").path("port").asInt()).as(service).isEqualTo(9090);
+        assertThat(c.path("readinessProbe").path("grpc").path("port").asInt()).as(service).isEqualTo(9090);
+      } else {
+        assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/actuator/health/liveness");
+        assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/actuator/health/readiness");
+        assertThat(port(c, c.path("readinessProbe").path("httpGet").path("port"))).as(service)
+            .isEqualTo(HTTP_PORTS.get(service));
+      }
+      JsonNode annotations = find(all, "Deployment", service).path("spec").path("template").path("metadata").path("annotations");
+      assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo("/actuator/prometheus");
+      assertThat(annotations.path("prometheus.io/port").asText()).isEqualTo(String.valueOf(HTTP_PORTS.get(service)));
+      Set<String> mounts = new TreeSet<>();
+      c.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
+      assertThat(mounts).as(service + " writable dirs").contains("/tmp");
+      if ("streams-app".equals(service)) {
+        assertThat(mounts).contains("/tmp/kafka-streams");
+      }
+      String image = c.path("image").asText();
+      assertThat(IMAGES).as(service + " image " + image + " is set by the overlay's images:")
+          .anyMatch(i -> image.contains("/" + i + ":") && !image.startsWith(i));
+    }
+  }
+
+  private static int port(JsonNode container, JsonNode ref) {
+    if (ref.isInt()) {
+      return ref.asInt();
+    }
+    for (JsonNode p : container.path("ports")) {
+      if (p.path("name").asText().equals(ref.asText())) {
+        return p.path("containerPort").asInt();
+      }
+    }
+    throw new AssertionError("no port named " + ref.asText());
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void everyEnvVarShouldBeAKnownNameSetFromTheRightSource(String overlay) {
+    List<ObjectNode> all = render(overlay);
+    Set<String> kafkaUsers = new HashSet<>();
+    ofKind(all, "KafkaUser").forEach(u -> kafkaUsers.add(name(u)));
+    List<String> errors = new ArrayList<>();
+    for (String service : Repo.SERVICES) {
+      JsonNode c = find(all, "Deployment", service).path("spec").path("template").path("spec").path("containers").get(0);
+      Set<String> names = new TreeSet<>();
+      for (JsonNode e : c.path("env")) {
+        String n = e.path("name").asText();
+        names.add(n);
+        if (!ALLOWED_ENV.contains(n)) {
+          errors.add(service + ": " + n + " is not one of the contract's variable names");
+        }
+        if (SECRET_ENV.contains(n) && !e.path("valueFrom").has("secretKeyRef")) {
+          errors.add(service + ": " + n + " carries a credential and must come from a Secret");
+        }
+        JsonNode cm = e.path("valueFrom").path("configMapKeyRef");
+        if (cm.isObject()) {
+          ObjectNode map = find(all, "ConfigMap", cm.path("name").asText());
+          if (!map.path("data").has(cm.path("key").asText())) {
+            errors.add(service + ": " + n + " refers to missing key " + cm.path("key").asText());
+          }
+        }
+        JsonNode sk = e.path("valueFrom").path("secretKeyRef");
+        if (sk.isObject()) {
+          String secret = sk.path("name").asText();
+          if (kafkaUsers.contains(secret)) {
+            // Generated by the User Operator with these keys.
+            if (!Set.of("password", "sasl.jaas.config").contains(sk.path("key").asText())) {
+              errors.add(service + ": KafkaUser secret has no key " + sk.path("key").asText());
+            }
+          } else if (!find(all, "Secret", secret).path("data").has(sk.path("key").asText())) {
+            errors.add(service + ": Secret " + secret + " has no key " + sk.path("key").asText());
+          }
+        }
+      }
+      if (!names.containsAll(REQUIRED_ENV.get(service))) {
+        Set<String> missing = new TreeSet<>(REQUIRED_ENV.get(service));
+        missing.removeAll(names);
+        errors.add(service + ": missing " + missing);
+      }
+    }
+    assertThat(errors).isEmpty();
+    assertThat(kafkaUsers).contains("weather-gateway", "weather-streams");
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void configurationShouldPointAtResourcesThatExist(String overlay) {
+    List<ObjectNode> all = render(overlay);
+    JsonNode config = find(all, "ConfigMap", "weather-config").path("data");
+    ObjectNode kafka = find(all, "Kafka", "weather-kafka");
+    JsonNode listener = kafka.path("spec").path("kafka").path("listeners").get(0);
+    assertThat(config.path("KAFKA_BOOTSTRAP_SERVERS").asText())
+        .isEqualTo("weather-kafka-kafka-bootstrap:" + listener.path("port").asInt());
+    for (String target : List.of("KAFKA_GATEWAY_TARGET", "RABBIT_GATEWAY_TARGET")) {
+      String[] hostPort = config.path(target).asText().split(":");
+      ObjectNode svc = find(all, "Service", hostPort[0]);
+      assertThat(svc.path("spec").path("ports")).as(target)
+          .anyMatch(p -> p.path("port").asInt() == Integer.parseInt(hostPort[1]));
+    }
+    for (String service : List.of("gateway-kafka", "gateway-rabbit")) {
+      JsonNode env = find(all, "Deployment", service).path("spec").path("template").path("spec").path("containers").get(0).path("env");
+      assertThat(env).anyMatch(e -> "GATEWAY_SINK".equals(e.path("name").asText())
+          && service.endsWith(e.path("value").asText()));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void everyServiceShouldSelectAWorkloadAndExistingPorts(String overlay) {
+    List<ObjectNode> all = render(overlay);
+    List<String> errors = new ArrayList<>();
+    for (ObjectNode svc : ofKind(all, "Service")) {
+      JsonNode selector = svc.path("spec").path("selector");
+      List<ObjectNode> selected = workloads(all).stream()
+          .filter(w -> matches(selector, w.path("spec").path("template").path("metadata").path("labels"))).toList();
+      if (selected.isEmpty()) {
+        errors.add("Service " + name(svc) + " selects no Deployment/StatefulSet");
+        continue;
+      }
+      for (JsonNode p : svc.path("spec").path("ports")) {
+        JsonNode target = p.path("targetPort");
+        boolean found = selected.stream().anyMatch(w -> {
+          for (JsonNode c : w.path("spec").path("template").path("spec").path("containers")) {
+            for (JsonNode cp : c.path("ports")) {
+              if (target.isTextual() ? cp.path("name").asText().equals(target.asText())
+                  : cp.path("containerPort").asInt() == target.asInt(p.path("port").asInt())) {
+                return true;
+              }
+            }
+          }
+          return false;
+        });
+        if (!found) {
+          errors.add("Service " + name(svc) + " port " + p.path("name").asText() + " has no container port");
+        }
+      }
+    }
+    for (ObjectNode w : workloads(all)) {
+      if (!matches(w.path("spec").path("selector").path("matchLabels"), w.path("spec").path("template").path("metadata").path("labels"))) {
+        errors.add(name(w) + ": selector does not match its own pod template");
+      }
+    }
+    assertThat(errors).isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void everyResourceShouldBeLabelledAndNamespaced(String overlay) {
+    for (ObjectNode r : render(overlay)) {
+      assertThat(r.path("metadata").path("labels").path("app.kubernetes.io/part-of").asText())
+          .as(r.path("kind").asText() + "/" + name(r)).isEqualTo("weather-tweets");
+      if (!"Namespace".equals(r.path("kind").asText())) {
+        assertThat(r.path("metadata").path("namespace").asText()).as(name(r)).isEqualTo(NAMESPACE);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void autoscalingShouldTargetTheIngressAndGateways(String overlay) {
+    List<ObjectNode> all = render(overlay);
+    ObjectNode ingress = find(all, "HorizontalPodAutoscaler", "ingress");
+    assertThat(ingress.path("spec").path("minReplicas").asInt()).isEqualTo(1);
+    assertThat(ingress.path("spec").path("maxReplicas").asInt()).isEqualTo(3);
+    assertThat(ingress.path("spec").path("metrics").get(0).path("resource").path("target").path("averageUtilization").asInt())
+        .isEqualTo(30);
+    for (ObjectNode hpa : ofKind(all, "HorizontalPodAutoscaler")) {
+      find(all, hpa.path("spec").path("scaleTargetRef").path("kind").asText(),
+          hpa.path("spec").path("scaleTargetRef").path("name").asText());
+    }
+    assertThat(ofKind(all, "HorizontalPodAutoscaler")).extracting(StrimziResourcesTest::name)
+        .contains("ingress", "gateway-kafka", "gateway-rabbit");
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void everyWorkloadShouldHaveADisruptionBudgetAndANetworkPolicy(String overlay) {
+    List<ObjectNode> all = render(overlay);
+    List<ObjectNode> policies = ofKind(all, "NetworkPolicy");
+    ObjectNode deny = find(all, "NetworkPolicy", "default-deny");
+    assertThat(deny.path("spec").path("podSelector").size()).as("selects every pod").isZero();
+    assertThat(deny.path("spec").path("policyTypes")).extracting(JsonNode::asText).containsExactlyInAnyOrder("Ingress", "Egress");
+    assertThat(deny.path("spec").has("ingress") || deny.path("spec").has("egress")).isFalse();
+    List<String> errors = new ArrayList<>();
+    for (ObjectNode w : workloads(all)) {
+      JsonNode labels = w.path("spec").path("template").path("metadata").path("labels");
+      if (ofKind(all, "PodDisruptionBudget").stream().noneMatch(p -> matches(p.path("spec").path("selector").path("matchLabels"), labels))) {
+        errors.add(name(w) + ": no PodDisruptionBudget");
+      }
+      if (policies.stream().noneMatch(p -> p.path("spec").path("podSelector").path("matchLabels").size() > 0
+          && matches(p.path("spec").path("podSelector").path("matchLabels"), labels))) {
+        errors.add(name(w) + ": no NetworkPolicy of its own (only the default deny applies)");
+      }
+    }
+    assertThat(errors).isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void ingressShouldRouteApiAndLivePageToExistingServices(String overlay) {
+    List<ObjectNode> all = render(overlay);
+    ObjectNode ingress = find(all, "Ingress", "weather-tweets");
+    assertThat(ingress.path("spec").path("ingressClassName").asText()).isEqualTo("nginx");
+    Set<String> paths = new TreeSet<>();
+    for (JsonNode rule : ingress.path("spec").path("rules")) {
+      for (JsonNode p : rule.path("http").path("paths")) {
+        paths.add(p.path("path").asText());
+        JsonNode backend = p.path("backend").path("service");
+        ObjectNode svc = find(all, "Service", backend.path("name").asText());
+        assertThat(svc.path("spec").path("ports")).anyMatch(sp -> sp.path("name").asText().equals(backend.path("port").path("name").asText()));
+      }
+    }
+    assertThat(paths).contains("/api", "/");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"redis", "valkey"})
+  void storesShouldRunAPrimaryAndAReplicaWithAof(String store) {
+    List<ObjectNode> all = render("gke");
+    ObjectNode sts = find(all, "StatefulSet", store);
+    assertThat(sts.path("spec").path("replicas").asInt()).isGreaterThanOrEqualTo(2);
+    String script = sts.path("spec").path("template").path("spec").path("containers").get(0).path("args").get(0).asText();
+    assertThat(script).contains("--replicaof " + store + "-0." + store + "-headless 6379");
+    String conf = find(all, "ConfigMap", store + "-config").path("data").path(store + ".conf").asText();
+    assertThat(conf).contains("appendonly yes").contains("include /run/" + store + "/auth.conf").doesNotContainPattern("(?m)^\\s*(requirepass|masterauth)");
+    assertThat(find(all, "Service", store).path("spec").path("selector").path("statefulset.kubernetes.io/pod-name").asText())
+        .as("writers reach only the primary").isEqualTo(store + "-0");
+    assertThat(sts.path("spec").path("volumeClaimTemplates").get(0).path("spec").path("storageClassName").asText())
+        .isEqualTo("premium-rwo");
+  }
+
+  @Test
+  void overlaysShouldPickTheMatchingKafkaVariant() {
+    assertThat(ofKind(render("dev"), "KafkaNodePool")).extracting(StrimziResourcesTest::name).containsExactly("dual-role");
+    assertThat(ofKind(render("gke"), "KafkaNodePool")).extracting(StrimziResourcesTest::name)
+        .containsExactlyInAnyOrder("controllers", "brokers");
+    assertThat(find(render("dev"), "StatefulSet", "rabbitmq").path("spec").path("replicas").asInt()).isEqualTo(1);
+    assertThat(find(render("gke"), "StatefulSet", "rabbitmq").path("spec").path("replicas").asInt()).isEqualTo(3);
+  }
+
+  private static List<ObjectNode> ofStrimzi(List<ObjectNode> all) {
+    return all.stream().filter(r -> r.path("apiVersion").asText().startsWith("kafka.strimzi.io/")).toList();
+  }
+
+  static boolean matches(JsonNode selector, JsonNode labels) {
+    if (selector == null || selector.isMissingNode() || selector.isEmpty()) {
+      return false;
+    }
+    for (var it = selector.fields(); it.hasNext(); ) {
+      var e = it.next();
+      if (e.getKey().startsWith("statefulset.kubernetes.io/")) {
+        // Set on each pod by the StatefulSet controller (used to address the primary only).
+        continue;
+      }
+      if (!e.getValue().asText().equals(labels.path(e.getKey()).asText(null))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

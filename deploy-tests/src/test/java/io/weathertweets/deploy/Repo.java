@@ -1,0 +1,90 @@
+package io.weathertweets.deploy;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Where the deployment files are, and how they are read. */
+final class Repo {
+  static final YAMLMapper YAML = new YAMLMapper();
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The project names, used by every check that knows the system's contract. */
+  static final List<String> SERVICES = List.of("ingress", "gateway-kafka", "gateway-rabbit", "streams-app", "rabbit-bridge");
+  static final List<String> MUNICIPALITIES = List.of("mixco", "guatemala", "amatitlan", "chinautla");
+
+  private Repo() {}
+
+  static Path root() {
+    return Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+  }
+
+  static Path path(String relative) {
+    return root().resolve(relative);
+  }
+
+  /** Every document of a (multi-document) YAML file; empty documents are skipped. */
+  static List<ObjectNode> readDocuments(Path file) {
+    List<ObjectNode> docs = new ArrayList<>();
+    try (JsonParser parser = new YAMLFactory().createParser(file.toFile())) {
+      var it = YAML.readValues(parser, JsonNode.class);
+      while (it.hasNext()) {
+        JsonNode doc = it.next();
+        if (doc == null || doc.isNull() || doc.isMissingNode()) {
+          continue;
+        }
+        if (!doc.isObject()) {
+          throw new IllegalArgumentException(file + ": a document is not a mapping but " + doc.getNodeType());
+        }
+        docs.add((ObjectNode) doc);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot parse " + file, e);
+    }
+    return docs;
+  }
+
+  static JsonNode readJson(Path file) {
+    try {
+      return JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot parse " + file, e);
+    }
+  }
+
+  static List<Path> files(String relativeDir, String... suffixes) {
+    try (Stream<Path> s = Files.walk(path(relativeDir))) {
+      return s.filter(Files::isRegularFile)
+          .filter(p -> {
+            for (String suffix : suffixes) {
+              if (p.getFileName().toString().endsWith(suffix)) {
+                return true;
+              }
+            }
+            return false;
+          })
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
