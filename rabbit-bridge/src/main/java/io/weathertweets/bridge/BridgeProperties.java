@@ -11,7 +11,7 @@ public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window
 
   public BridgeProperties {
     rabbit = rabbit == null ? new Rabbit(null, null, null, null, null, null, null, 0, 0, 0, null) : rabbit;
-    valkey = valkey == null ? new Valkey(null, null, null, null) : valkey;
+    valkey = valkey == null ? new Valkey(null) : valkey;
     store = store == null ? new Store(null, null, null, null) : store;
     window = window == null ? new Window(null, null) : window;
     retry = retry == null ? new Retry(null, null) : retry;
@@ -45,12 +45,9 @@ public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window
   }
 
   /** @param url {@code redis://[[user]:password@]host:port[/db]}, {@code rediss://} for TLS */
-  public record Valkey(String url, Duration timeout, Duration connectTimeout, Integer retryAttempts) {
+  public record Valkey(String url) {
     public Valkey {
       url = url == null ? "redis://localhost:6380" : url;
-      timeout = timeout == null ? Duration.ofSeconds(3) : timeout;
-      connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
-      retryAttempts = retryAttempts == null ? 2 : retryAttempts;
     }
   }
 
