@@ -1,0 +1,39 @@
+package io.weathertweets.standalone.infra;
+
+/**
+ * Ports of the embedded servers. The defaults are the documented ones (the same as the services' defaults, so
+ * nothing needs configuring); each can be moved with a system property, which tests use to run on free ports
+ * next to real servers.
+ *
+ * <table>
+ *   <tr><th>part</th><th>default</th><th>system property</th></tr>
+ *   <tr><td>Kafka broker (PLAINTEXT)</td><td>9092</td><td>{@code weather.standalone.kafka-port}</td></tr>
+ *   <tr><td>Kafka KRaft controller</td><td>9093</td><td>{@code weather.standalone.kafka-controller-port}</td></tr>
+ *   <tr><td>AMQP 0-9-1</td><td>5672</td><td>{@code weather.standalone.amqp-port}</td></tr>
+ *   <tr><td>Redis role</td><td>6379</td><td>{@code weather.standalone.redis-port}</td></tr>
+ *   <tr><td>Valkey role</td><td>6380</td><td>{@code weather.standalone.valkey-port}</td></tr>
+ * </table>
+ */
+public record InfrastructurePorts(int kafka, int kafkaController, int amqp, int redis, int valkey) {
+
+    public static final String KAFKA_PORT_PROPERTY = "weather.standalone.kafka-port";
+    public static final String KAFKA_CONTROLLER_PORT_PROPERTY = "weather.standalone.kafka-controller-port";
+    public static final String AMQP_PORT_PROPERTY = "weather.standalone.amqp-port";
+    public static final String REDIS_PORT_PROPERTY = "weather.standalone.redis-port";
+    public static final String VALKEY_PORT_PROPERTY = "weather.standalone.valkey-port";
+
+    public static InfrastructurePorts defaults() {
+        return new InfrastructurePorts(9092, 9093, 5672, 6379, 6380);
+    }
+
+    /** The defaults, each replaced by its system property when that is set. */
+    public static InfrastructurePorts fromSystemProperties() {
+        InfrastructurePorts d = defaults();
+        return new InfrastructurePorts(
+                Integer.getInteger(KAFKA_PORT_PROPERTY, d.kafka()),
+                Integer.getInteger(KAFKA_CONTROLLER_PORT_PROPERTY, d.kafkaController()),
+                Integer.getInteger(AMQP_PORT_PROPERTY, d.amqp()),
+                Integer.getInteger(REDIS_PORT_PROPERTY, d.redis()),
+                Integer.getInteger(VALKEY_PORT_PROPERTY, d.valkey()));
+    }
+}

@@ -1,0 +1,49 @@
+package io.weathertweets.standalone.infra;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/**
+ * Refuses to start an embedded server on a port something else already uses. Without this check the embedded
+ * server would fail deep inside its own startup with a bind error, or worse (Redis on a shared host) the services
+ * would silently talk to whatever listens there.
+ */
+final class PortGuard {
+
+    private PortGuard() {
+    }
+
+    static boolean isInUse(int port) {
+        // A listener on 127.0.0.1 only is invisible to a wildcard bind test on some systems, and a listener on
+        // another interface is invisible to a loopback connect: check both.
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            return true;
+        } catch (IOException refused) {
+            // nothing accepts connections on loopback; now make sure we could bind it ourselves
+        }
+        try (ServerSocket server = new ServerSocket()) {
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress(port));
+            return false;
+        } catch (IOException bindFailed) {
+            return true;
+        }
+    }
+
+    /**
+     * @param what       the embedded part, for the message ("Kafka broker")
+     * @param useInstead what to do to use the server that holds the port, e.g.
+     *                   {@code "set RABBITMQ_URI=amqp://guest:guest@localhost:5672/ to use that broker"}
+     */
+    static void requireFree(int port, String what, String useInstead) {
+        if (isInUse(port)) {
+            throw new PortInUseException(port, "port " + port + " is in use, so the embedded " + what
+                    + " cannot start — " + useInstead + ", or stop what listens on " + port
+                    + " (see: ss -ltnp 'sport = :" + port + "')");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.weathertweets.standalone.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedInfrastructureLifecycleTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void shouldLeaveNoProcessNorPortBehindAndKeepDataAcrossARestart() throws Exception {
+        InfrastructurePorts ports = FreePorts.allocate();
+        List<ProcessHandle> children;
+        try (EmbeddedInfrastructure infra = EmbeddedInfrastructure.start(dataDir, Map.of(), ports)) {
+            children = infra.childProcesses();
+            assertThat(children).hasSize(2).allMatch(ProcessHandle::isAlive);
+            try (RespClient redis = RespClient.connect(infra.redisUrl());
+                 RespClient valkey = RespClient.connect(infra.valkeyUrl())) {
+                redis.call("SET", "standalone-test:kept", "redis");
+                valkey.call("SET", "standalone-test:kept", "valkey");
+            }
+            try (Connection connection = amqp(infra); Channel channel = connection.createChannel()) {
+                channel.confirmSelect();
+                channel.basicPublish(EmbeddedAmqp.EXCHANGE, "mixco", true,
+                        new AMQP.BasicProperties.Builder().deliveryMode(2).messageId("kept").build(),
+                        "kept".getBytes(StandardCharsets.UTF_8));
+                channel.waitForConfirmsOrDie(5_000);
+            }
+        }
+
+        assertThat(children).noneMatch(ProcessHandle::isAlive);
+        for (int port : List.of(ports.kafka(), ports.kafkaController(), ports.amqp(), ports.redis(), ports.valkey())) {
+            // Free means we can listen on it ourselves, as the next start will.
+            await().atMost(Duration.ofSeconds(5)).until(() -> !PortGuard.isInUse(port));
+        }
+
+        try (EmbeddedInfrastructure again = EmbeddedInfrastructure.start(dataDir, Map.of(), ports)) {
+            try (RespClient redis = RespClient.connect(again.redisUrl());
+                 RespClient valkey = RespClient.connect(again.valkeyUrl())) {
+                assertThat(redis.call("GET", "standalone-test:kept")).as("Redis AOF replayed").isEqualTo("redis");
+                assertThat(valkey.call("GET", "standalone-test:kept")).as("Valkey AOF replayed").isEqualTo("valkey");
+            }
+            try (Connection connection = amqp(again); Channel channel = connection.createChannel()) {
+                GetResponse kept = channel.basicGet(EmbeddedAmqp.QUEUE, true);
+                assertThat(kept).as("persistent message in the Derby store").isNotNull();
+                assertThat(kept.getProps().getMessageId()).isEqualTo("kept");
+            }
+        }
+    }
+
+    @Test
+    void shouldUseTheGivenServersAndStartNothing() throws Exception {
+        Map<String, String> env = Map.of(
+                EmbeddedInfrastructure.KAFKA_ENV, "kafka.example:9092",
+                EmbeddedInfrastructure.RABBIT_ENV, "amqp://guest:guest@localhost:5672/",
+                EmbeddedInfrastructure.REDIS_ENV, "redis://127.0.0.1:6379",
+                EmbeddedInfrastructure.VALKEY_ENV, "redis://127.0.0.1:6380");
+        // Default ports: those real servers hold them on this machine, and given variables must skip the check.
+        try (EmbeddedInfrastructure infra = EmbeddedInfrastructure.start(dataDir, env, InfrastructurePorts.defaults())) {
+            assertThat(infra.embeddedParts()).isEmpty();
+            assertThat(infra.childProcesses()).isEmpty();
+            assertThat(infra.asEnvironment()).isEqualTo(env);
+        }
+        assertThat(dataDir).isEmptyDirectory();
+    }
+
+    @Test
+    void shouldStartOnlyThePartsThatAreNotGiven() throws Exception {
+        InfrastructurePorts ports = FreePorts.allocate();
+        Map<String, String> env = Map.of(
+                EmbeddedInfrastructure.KAFKA_ENV, "kafka.example:9092",
+                EmbeddedInfrastructure.RABBIT_ENV, "amqp://guest:guest@localhost:5672/",
+                EmbeddedInfrastructure.REDIS_ENV, " ",
+                EmbeddedInfrastructure.VALKEY_ENV, "redis://127.0.0.1:6380");
+        try (EmbeddedInfrastructure infra = EmbeddedInfrastructure.start(dataDir, env, ports)) {
+            assertThat(infra.embeddedParts()).singleElement().asString().startsWith("Redis role");
+            assertThat(infra.redisUrl()).as("a blank variable counts as unset")
+                    .isEqualTo("redis://localhost:" + ports.redis());
+            assertThat(infra.valkeyUrl()).isEqualTo("redis://127.0.0.1:6380");
+            try (RespClient redis = RespClient.connect(infra.redisUrl())) {
+                assertThat(redis.call("PING")).isEqualTo("PONG");
+            }
+        }
+    }
+
+    @Test
+    void shouldFailFastNamingTheVariableWhenAPortIsTaken() throws Exception {
+        InfrastructurePorts free = FreePorts.allocate();
+        try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            InfrastructurePorts ports = new InfrastructurePorts(free.kafka(), free.kafkaController(), free.amqp(),
+                    free.redis(), squatter.getLocalPort());
+            assertThatThrownBy(() -> EmbeddedInfrastructure.start(dataDir, Map.of(), ports))
+                    .isInstanceOf(PortInUseException.class)
+                    .hasMessageContaining("port " + squatter.getLocalPort() + " is in use")
+                    .hasMessageContaining("set VALKEY_URL=redis://localhost:" + squatter.getLocalPort());
+        }
+        assertThat(PortGuard.isInUse(free.kafka())).as("nothing was started").isFalse();
+        assertThat(dataDir).isEmptyDirectory();
+    }
+
+    private static Connection amqp(EmbeddedInfrastructure infra) throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(infra.rabbitUri());
+        factory.setVirtualHost("/");
+        return factory.newConnection("standalone-lifecycle-test");
+    }
+}
