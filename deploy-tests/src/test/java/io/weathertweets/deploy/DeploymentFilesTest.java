@@ -1,0 +1,123 @@
+package io.weathertweets.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Every deployment file parses, and none of what git would commit holds a credential. */
+class DeploymentFilesTest {
+  private static final List<String> DIRS = List.of("strimzi", "k8s", "grafana");
+  /** user:password@ inside a URL. */
+  private static final Pattern URL_CREDENTIAL = Pattern.compile("://([^:/@\\s]*):([^@\\s]+)@");
+  /** A secret-looking key with a literal value (YAML key: value or env KEY=value or conf key = value). */
+  private static final Pattern SECRET_ASSIGNMENT = Pattern.compile(
+      "(?im)^\\s*-?\\s*\"?([\\w.-]*(password|passwd|pass|secret|token|cookie))\"?\\s*[:=]\\s*(\\S.*)$");
+
+  @Test
+  void everyYamlAndJsonFileShouldParse() {
+    int count = 0;
+    for (String dir : DIRS) {
+      for (Path file : Repo.files(dir, ".yaml", ".yml")) {
+        assertThat(Repo.readDocuments(file)).as(file.toString()).isNotEmpty();
+        count++;
+      }
+      for (Path file : Repo.files(dir, ".json")) {
+        assertThat(Repo.readJson(file).isObject()).as(file.toString()).isTrue();
+        count++;
+      }
+    }
+    assertThat(count).isGreaterThan(40);
+  }
+
+  @Test
+  void committableFilesShouldHoldNoCredential() throws IOException, InterruptedException {
+    List<String> errors = new ArrayList<>();
+    List<String> files = committable();
+    assertThat(files).isNotEmpty();
+    for (String relative : files) {
+      Path file = Repo.path(relative);
+      String text = Repo.read(file);
+      Matcher url = URL_CREDENTIAL.matcher(text);
+      while (url.find()) {
+        if (!isPlaceholder(url.group(2))) {
+          errors.add(relative + ": URL with a password: " + url.group());
+        }
+      }
+      Matcher assignment = SECRET_ASSIGNMENT.matcher(text);
+      while (assignment.find()) {
+        String value = assignment.group(3).strip().replaceAll("^\"|\"$", "");
+        boolean reference = value.isEmpty() || value.startsWith("$") || value.startsWith("{") || value.startsWith("#")
+            || value.startsWith("&") || value.startsWith("|") || isPlaceholder(value) || value.matches("[\\w.-]+\\.(yaml|json|env|conf|cookie)")
+            || value.matches("(name|key|secretName):.*") || value.matches("[A-Z_]+") || value.matches("true|false")
+            || value.startsWith("secrets/");
+        if (!reference && !relative.endsWith(".json")) {
+          errors.add(relative + ": literal value for " + assignment.group(1) + ": " + value);
+        }
+      }
+      if (file.getFileName().toString().endsWith(".yaml")) {
+        for (ObjectNode doc : Repo.readDocuments(file)) {
+          if ("Secret".equals(doc.path("kind").asText()) && (doc.has("data") || doc.has("stringData"))) {
+            errors.add(relative + ": Secret with data; generate it (secretGenerator) instead");
+          }
+        }
+      }
+      if (relative.endsWith(".example")) {
+        for (String line : text.split("\n")) {
+          if (!line.isBlank() && !line.startsWith("#") && !line.contains("change-me")
+              && line.toLowerCase().matches(".*(pass|cookie).*")) {
+            errors.add(relative + ": example value that is not a change-me placeholder: " + line);
+          }
+        }
+      }
+    }
+    assertThat(errors).isEmpty();
+    assertThat(files).anyMatch(f -> f.endsWith("stores.env.example"));
+  }
+
+  @Test
+  void realSecretFilesShouldBeIgnoredByGit() throws IOException, InterruptedException {
+    for (String f : List.of("k8s/base/secrets/stores.env", "k8s/base/secrets/rabbitmq-client.env",
+        "k8s/base/secrets/rabbitmq-default-user.conf", "k8s/base/secrets/rabbitmq-erlang.cookie",
+        "k8s/base/secrets/grafana.env")) {
+      assertThat(git("check-ignore", "-q", f).exitValue()).as(f + " is ignored").isZero();
+    }
+    assertThat(git("check-ignore", "-q", "k8s/base/secrets/stores.env.example").exitValue()).isNotZero();
+  }
+
+  @Test
+  void generatorsShouldOnlyReadFilesThatHaveACommittedExample() {
+    Kustomize k = new Kustomize();
+    k.build(Repo.path("k8s/overlays/gke"));
+    assertThat(k.examplesUsed).extracting(p -> p.getFileName().toString()).allMatch(n -> n.endsWith(".example"));
+  }
+
+  /** Tracked plus untracked-but-not-ignored files under the deployment folders: what `git add` would take. */
+  private static List<String> committable() throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(Arrays.asList("ls-files", "--cached", "--others", "--exclude-standard", "--"));
+    args.addAll(DIRS);
+    return git(args.toArray(String[]::new)).output().lines().filter(l -> !l.isBlank()).filter(l -> Repo.path(l).toFile().isFile()).toList();
+  }
+
+  private record Git(int exitValue, String output) {}
+
+  private static Git git(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("git", "-C", Repo.root().toString()));
+    command.addAll(Arrays.asList(args));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return new Git(p.waitFor(), out);
+  }
+
+  private static boolean isPlaceholder(String value) {
+    return value.contains("change-me") || value.startsWith("$");
+  }
+}
