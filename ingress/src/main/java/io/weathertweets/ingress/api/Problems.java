@@ -69,7 +69,7 @@ final class Problems {
   static ProblemException unavailable(ForwardResult result, List<Tweet> tweets, Duration retryAfter) {
     String failed = result.failures().entrySet().stream()
         .map(e -> e.getKey().id() + " (" + e.getValue().getCode()
-            + (e.getValue().getDescription() == null ? "" : ": " + e.getValue().getDescription()) + ")")
+            + (e.getValue().getDescription() == null ? "" : ": " + brief(e.getValue().getDescription())) + ")")
         .collect(Collectors.joining(", "));
     long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
     String detail = (tweets.size() == 1 ? "The tweet was" : "The " + tweets.size() + " tweets were")
@@ -88,7 +88,8 @@ final class Problems {
     problem.setProperty("failedPaths", result.failures().keySet().stream().sorted().map(Path::id).toList());
     problem.setProperty("acknowledgedPaths", result.acknowledged().stream().map(Path::id).toList());
     problem.setProperty("failures", result.failures().entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .map(e -> new PathFailure(e.getKey().id(), e.getValue().getCode().name(), e.getValue().getDescription()))
+        .map(e -> new PathFailure(e.getKey().id(), e.getValue().getCode().name(),
+            brief(e.getValue().getDescription())))
         .toList());
     if (tweets.size() == 1) {
       problem.setProperty("id", tweets.getFirst().getId());
@@ -98,6 +99,16 @@ final class Problems {
       problem.setProperty("timestamps",
           tweets.stream().map(t -> Instant.ofEpochMilli(t.getEventTimeMs()).toString()).toList());
     }
+  }
+
+  /** gRPC descriptions can carry pages of transport diagnostics (logged by the forwarder); clients get the gist. */
+  private static String brief(String description) {
+    if (description == null) {
+      return null;
+    }
+    int end = description.indexOf(". ");
+    String first = end > 0 ? description.substring(0, end) : description;
+    return first.length() > 200 ? first.substring(0, 197) + "..." : first;
   }
 
   private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail) {

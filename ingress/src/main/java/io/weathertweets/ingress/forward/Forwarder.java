@@ -93,9 +93,12 @@ public class Forwarder {
         .publishPercentileHistogram()
         .register(meterRegistry)
         .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-    if (!status.isOk()) {
-      log.warn("The {} gateway did not acknowledge a batch of {} tweets: {} {}; the client gets an error and must"
-          + " retry; check that gateway and its broker", path.id(), request.getTweetsCount(), status.getCode(),
+    if (status.getCode() == Status.Code.INVALID_ARGUMENT) {
+      log.error("The {} gateway rejected a batch of {} tweets the ingress had validated: {}; the ingress and gateway"
+          + " rules disagree, deploy matching versions", path.id(), request.getTweetsCount(), status.getDescription());
+    } else if (!status.isOk()) {
+      log.warn("The {} gateway did not acknowledge a batch of {} tweets: {} {}; the client is told to retry (503);"
+          + " check that gateway and its broker", path.id(), request.getTweetsCount(), status.getCode(),
           status.getDescription());
     }
     return status;

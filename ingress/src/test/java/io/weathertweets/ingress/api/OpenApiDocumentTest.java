@@ -1,0 +1,54 @@
+package io.weathertweets.ingress.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weathertweets.ingress.FakeGateway;
+import io.weathertweets.ingress.IngressClient;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/** The served OpenAPI document describes both endpoints with every answer they give. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"spring.config.name=ingress", "weather.ingress.routing=kafka"})
+class OpenApiDocumentTest {
+  static final FakeGateway KAFKA = FakeGateway.start("kafka");
+
+  @LocalServerPort
+  int port;
+
+  @DynamicPropertySource
+  static void gateways(DynamicPropertyRegistry registry) {
+    registry.add("KAFKA_GATEWAY_TARGET", KAFKA::target);
+  }
+
+  @AfterAll
+  static void stopGateway() throws InterruptedException {
+    KAFKA.close();
+  }
+
+  @Test
+  void shouldDescribeBothEndpointsWithEveryStatusTheyAnswer() {
+    IngressClient client = new IngressClient(port);
+    IngressClient.Response response = client.get("/v3/api-docs");
+
+    assertThat(response.status()).isEqualTo(200);
+    JsonNode paths = response.json().get("paths");
+    for (String path : List.of("/api/tweet", "/api/tweets")) {
+      JsonNode post = paths.get(path).get("post");
+      assertThat(post.get("responses").propertyNames()).as(path)
+          .containsExactlyInAnyOrder("202", "400", "405", "413", "415", "503");
+      assertThat(post.at("/requestBody/content").propertyNames()).containsExactly("application/json");
+    }
+    assertThat(response.json().at("/components/schemas/Tweet/required").values().stream()
+        .map(JsonNode::stringValue)).containsExactly("municipality", "temperature", "humidity", "weather");
+    assertThat(response.json().at("/components/responses/GatewayUnavailable/headers").propertyNames())
+        .containsExactly("Retry-After");
+    assertThat(client.get("/v3/api-docs.yaml").body()).startsWith("openapi: 3.1.0");
+  }
+}
