@@ -27,16 +27,14 @@ class ForwardConfiguration {
     return new Gateways(channels);
   }
 
-  /** Fan-out calls run in parallel, each blocking on its own virtual thread until its deadline. */
+  /*
+   * Fan-out calls run in parallel, each blocking on its own virtual thread until its deadline. The executor is the
+   * forwarder's own, not a bean: an Executor bean would make Boot back off its applicationTaskExecutor.
+   */
   @Bean(destroyMethod = "close")
-  ExecutorService forwardExecutor() {
-    return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("forward-", 0).factory());
-  }
-
-  @Bean
-  Forwarder forwarder(Gateways gateways, ExecutorService forwardExecutor, IngressProperties properties,
-      MeterRegistry meterRegistry) {
-    return new Forwarder(gateways, forwardExecutor, properties.forwardDeadline(), meterRegistry);
+  Forwarder forwarder(Gateways gateways, IngressProperties properties, MeterRegistry meterRegistry) {
+    ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("forward-", 0).factory());
+    return new Forwarder(gateways, executor, properties.forwardDeadline(), meterRegistry);
   }
 
   /** Health component {@code gateways}, one child per channel; part of readiness, never of liveness. */

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * and reports which acknowledged. Each call has a deadline, so a request never waits longer than that for a
  * gateway that does not answer.
  */
-public class Forwarder {
+public class Forwarder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
 
   private final Map<Path, TweetIngestServiceGrpc.TweetIngestServiceBlockingStub> stubs = new EnumMap<>(Path.class);
@@ -102,6 +102,12 @@ public class Forwarder {
           status.getDescription());
     }
     return status;
+  }
+
+  /** Waits for calls in flight (each bounded by its deadline), then releases the executor. */
+  @Override
+  public void close() {
+    executor.close();
   }
 
   private static Status await(Path path, Future<Status> call) {
