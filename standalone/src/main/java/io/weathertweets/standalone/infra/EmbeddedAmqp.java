@@ -64,6 +64,10 @@ final class EmbeddedAmqp implements AutoCloseable {
         // without editing files, while queues and messages stay in the Derby store.
         Files.writeString(config, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(brokerConfig(dataDir, port)));
 
+        if (System.getProperty("derby.system.home") == null) {
+            // Derby writes derby.log into its home, by default the working directory: keep it with the store.
+            System.setProperty("derby.system.home", dataDir.toAbsolutePath().toString());
+        }
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("type", "Memory");
         attributes.put("initialConfigurationLocation", config.toUri().toString());

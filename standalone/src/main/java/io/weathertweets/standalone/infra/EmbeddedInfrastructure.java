@@ -118,7 +118,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
                 RedisProtocolServer s = startRedisProtocol("Redis", List.of("redis-server"),
                         dataDir.resolve("redis"), ports.redis());
                 running.push(s);
-                children.add(s.processHandle());
+                children.addAll(s.processes());
                 parts.add("Redis role: " + s.description());
                 return "redis://localhost:" + ports.redis();
             });
@@ -126,7 +126,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
                 RedisProtocolServer s = startRedisProtocol("Valkey", List.of("valkey-server", "redis-server"),
                         dataDir.resolve("valkey"), ports.valkey());
                 running.push(s);
-                children.add(s.processHandle());
+                children.addAll(s.processes());
                 parts.add("Valkey role: " + s.description());
                 return "redis://localhost:" + ports.valkey();
             });
@@ -206,7 +206,10 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         return env;
     }
 
-    /** The child processes started (the Redis-protocol servers); in-process parts have none. */
+    /**
+     * The processes started: each Redis-protocol server and its watchdog shell (which stops the server when this
+     * JVM dies, even by SIGKILL); in-process parts have none.
+     */
     public List<ProcessHandle> childProcesses() {
         return childProcesses;
     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,25 +26,33 @@ import redis.embedded.core.ExecutableProvider;
  * {@code com.github.codemonstur:embedded-redis}. Bound to 127.0.0.1, append-only file on and RDB snapshots off
  * under its data directory, so after a restart the figures still match what Kafka and the AMQP store replay.
  *
- * <p>The child is stopped by {@link #close()} (SIGTERM, then SIGKILL after a timeout). A launcher killed with
- * SIGKILL cannot stop it; its pid is kept in {@code launcher.pid} so the next start stops the leftover first.
+ * <p>The server runs under a small {@code /bin/sh} watchdog that stops it (SIGTERM, so the append-only file is
+ * flushed) as soon as the launcher's end of its stdin pipe closes: on {@link #close()}, and also when the launcher
+ * dies without running shutdown hooks (SIGKILL, crash), since the kernel closes the pipe then.
  */
 final class RedisProtocolServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisProtocolServer.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-    private static final String PID_FILE = "launcher.pid";
+    /**
+     * {@code $@} is the server command line. fd 3 keeps the pipe for the reader; the server itself must not
+     * inherit it, and the reader is a background job (whose stdin a shell replaces with /dev/null).
+     */
+    private static final String WATCHDOG = "exec 3<&0; \"$@\" 3<&- & server=$!; "
+            + "(read -r _ <&3; kill -TERM \"$server\" 2>/dev/null) & exec 3<&-; wait \"$server\"";
+    private static final Path SHELL = Path.of("/bin/sh");
 
     private final String role;
     private final Process process;
-    private final Path dataDir;
+    private final boolean watched;
     private final String description;
+    private List<ProcessHandle> processes = List.of();
 
-    private RedisProtocolServer(String role, Process process, Path dataDir, String description) {
+    private RedisProtocolServer(String role, Process process, boolean watched, String description) {
         this.role = role;
         this.process = process;
-        this.dataDir = dataDir;
+        this.watched = watched;
         this.description = description;
     }
 
@@ -67,8 +76,14 @@ final class RedisProtocolServer implements AutoCloseable {
 
     static RedisProtocolServer start(String role, Executable executable, Path dataDir, int port) throws IOException {
         Files.createDirectories(dataDir);
-        stopLeftover(role, dataDir, executable);
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>();
+        boolean watched = Files.isExecutable(SHELL);
+        if (watched) {
+            command.addAll(List.of(SHELL.toString(), "-c", WATCHDOG, role.toLowerCase() + "-watchdog"));
+        } else {
+            log.warn("No {}: the {} server will not stop by itself if this process is killed", SHELL, role);
+        }
+        command.addAll(List.of(
                 executable.path().toString(),
                 "--port", String.valueOf(port),
                 "--bind", "127.0.0.1",
@@ -83,15 +98,15 @@ final class RedisProtocolServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();
-        Files.writeString(dataDir.resolve(PID_FILE), process.pid() + "\n" + executable.path() + "\n");
-        RedisProtocolServer server = new RedisProtocolServer(role, process, dataDir,
-                executable.description() + " on 127.0.0.1:" + port + ", pid " + process.pid());
+        RedisProtocolServer server = new RedisProtocolServer(role, process, watched,
+                executable.description() + " on 127.0.0.1:" + port + ", log " + logFile);
         try {
             server.awaitPong(port, logFile);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
+        server.processes = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
         return server;
     }
 
@@ -133,42 +148,6 @@ final class RedisProtocolServer implements AutoCloseable {
         }
     }
 
-    /**
-     * A launcher that died without running its shutdown hooks leaves its child running on the port; stop it if the
-     * recorded pid is still that same executable (pids are reused).
-     */
-    private static void stopLeftover(String role, Path dataDir, Executable executable) throws IOException {
-        Path pidFile = dataDir.resolve(PID_FILE);
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        List<String> lines = Files.readAllLines(pidFile);
-        Files.delete(pidFile);
-        if (lines.isEmpty()) {
-            return;
-        }
-        long pid;
-        try {
-            pid = Long.parseLong(lines.getFirst().trim());
-        } catch (NumberFormatException e) {
-            log.warn("Ignoring unreadable {} ({})", pidFile, e.getMessage());
-            return;
-        }
-        ProcessHandle.of(pid)
-                .filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().command().map(c -> c.equals(executable.path().toString())
-                        || Path.of(c).getFileName().equals(executable.path().getFileName())).orElse(false))
-                .ifPresent(p -> {
-                    log.warn("Stopping {} server pid {} left running by a previous launcher that did not shut down",
-                            role, pid);
-                    p.destroy();
-                    p.onExit().completeOnTimeout(p, STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
-                    if (p.isAlive()) {
-                        p.destroyForcibly();
-                    }
-                });
-    }
-
     private static Optional<Path> findOnPath(String name) {
         String path = System.getenv("PATH");
         if (path == null) {
@@ -208,32 +187,33 @@ final class RedisProtocolServer implements AutoCloseable {
         return description;
     }
 
-    ProcessHandle processHandle() {
-        return process.toHandle();
+    /** The watchdog shell and the server (and the watchdog's reader), as started. */
+    List<ProcessHandle> processes() {
+        return processes;
     }
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            // SIGTERM: the server flushes the append-only file before exiting.
-            process.destroy();
-            try {
-                if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    log.warn("{} server pid {} did not stop within {} s; killing it", role, process.pid(),
-                            STOP_TIMEOUT.toSeconds());
-                    process.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        List<ProcessHandle> started = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
         try {
-            Files.deleteIfExists(dataDir.resolve(PID_FILE));
+            // EOF on the watchdog's stdin: it sends SIGTERM, the server flushes its append-only file and exits.
+            // Without the watchdog, SIGTERM it directly.
+            if (watched) {
+                process.getOutputStream().close();
+            } else {
+                process.destroy();
+            }
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                log.warn("{} server did not stop within {} s; killing {}", role, STOP_TIMEOUT.toSeconds(), started);
+            }
         } catch (IOException e) {
-            log.warn("Could not delete {}: {}", dataDir.resolve(PID_FILE), e.getMessage());
+            log.warn("Could not signal the {} server to stop ({}); killing {}", role, e.getMessage(), started);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        started.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
+
 
     record Executable(Path path, String description) {
     }

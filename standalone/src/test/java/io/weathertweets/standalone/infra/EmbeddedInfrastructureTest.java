@@ -79,7 +79,7 @@ class EmbeddedInfrastructureTest {
 
     @Test
     void shouldStartEveryPartWithinTheStartupBudget() {
-        assertThat(startMillis).as("ms to start all embedded parts").isLessThan(30_000);
+        assertThat(startMillis).as("ms to start all embedded parts").isLessThan(45_000);
         assertThat(infra.embeddedParts()).hasSize(4)
                 .anyMatch(p -> p.startsWith("Kafka "))
                 .anyMatch(p -> p.startsWith("AMQP "))
@@ -89,7 +89,9 @@ class EmbeddedInfrastructureTest {
         assertThat(infra.rabbitUri()).matches("amqp://guest:guest@localhost:\\d+/");
         assertThat(infra.redisUrl()).matches("redis://localhost:\\d+");
         assertThat(infra.valkeyUrl()).matches("redis://localhost:\\d+").isNotEqualTo(infra.redisUrl());
-        assertThat(infra.childProcesses()).hasSize(2).allMatch(ProcessHandle::isAlive);
+        assertThat(infra.childProcesses()).allMatch(ProcessHandle::isAlive)
+                .as("two servers, each under its watchdog shell")
+                .filteredOn(p -> !p.info().command().orElse("sh").endsWith("sh")).hasSize(2);
         assertThat(dataDir).isDirectoryContaining(p -> p.getFileName().toString().equals("kafka"))
                 .isDirectoryContaining(p -> p.getFileName().toString().equals("amqp"));
     }
