@@ -9,14 +9,23 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +53,12 @@ class EmbeddedInfrastructureLifecycleTest {
                         "kept".getBytes(StandardCharsets.UTF_8));
                 channel.waitForConfirmsOrDie(5_000);
             }
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers(),
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+                producer.send(new ProducerRecord<>("standalone-kept", "mixco", "kept")).get(30, TimeUnit.SECONDS);
+            }
         }
 
         assertThat(children).noneMatch(ProcessHandle::isAlive);
@@ -62,6 +77,20 @@ class EmbeddedInfrastructureLifecycleTest {
                 GetResponse kept = channel.basicGet(EmbeddedAmqp.QUEUE, true);
                 assertThat(kept).as("persistent message in the Derby store").isNotNull();
                 assertThat(kept.getProps().getMessageId()).isEqualTo("kept");
+            }
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, again.kafkaBootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "standalone-lifecycle-test",
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                consumer.subscribe(List.of("standalone-kept"));
+                List<String> values = new ArrayList<>();
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                    return !values.isEmpty();
+                });
+                assertThat(values).as("record in the Kafka log").containsExactly("kept");
             }
         }
     }
