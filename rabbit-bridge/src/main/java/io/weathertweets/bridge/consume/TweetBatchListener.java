@@ -153,10 +153,12 @@ public class TweetBatchListener implements ChannelAwareBatchMessageListener,
   /** Null when the application is stopping before Valkey confirmed the batch. */
   private ApplyResult applyUntilDone(List<Tweet> tweets) {
     Duration backoff = properties.retry().initialBackoff();
+    // One token for every attempt: an attempt that timed out may have run, and the retry must know it was us.
+    String token = BatchScript.newBatchToken();
     for (int attempt = 1; ; attempt++) {
       long started = System.nanoTime();
       try {
-        ApplyResult result = script.apply(tweets, System.currentTimeMillis());
+        ApplyResult result = script.apply(tweets, token, System.currentTimeMillis());
         writeLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         if (attempt > 1) {
           log.info("Valkey applied the batch of {} tweets after {} attempts", tweets.size(), attempt);

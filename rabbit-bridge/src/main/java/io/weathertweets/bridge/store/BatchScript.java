@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
@@ -57,16 +58,27 @@ public final class BatchScript {
     this.source = readSource();
   }
 
+  /** A fresh token for one batch; every attempt to apply that batch must pass the same one. */
+  public static String newBatchToken() {
+    return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+  }
+
+  /** Applies a batch once (its own token); see {@link #apply(List, String, long)}. */
+  public ApplyResult apply(List<Tweet> tweets, long nowMs) {
+    return apply(tweets, newBatchToken(), nowMs);
+  }
+
   /**
    * Applies valid tweets (see {@link TweetRules}); throws {@link IllegalArgumentException} before touching the
-   * store if one is not, and a Redisson {@link RedisException} when Valkey did not confirm the batch (then it
-   * may or may not have been applied; calling again with the same tweets is safe).
+   * store if one is not, and a Redisson {@link RedisException} when Valkey did not confirm the batch. Then it
+   * may or may not have been applied: call again with the same tweets and the same {@code batchToken}; the
+   * store changes at most once, and the result reports what the first successful execution did.
    */
-  public ApplyResult apply(List<Tweet> tweets, long nowMs) {
+  public ApplyResult apply(List<Tweet> tweets, String batchToken, long nowMs) {
     if (tweets.isEmpty()) {
       return new ApplyResult(0, 0, 0, 0, "");
     }
-    List<Object> args = new ArrayList<>(8 + tweets.size() * 6);
+    List<Object> args = new ArrayList<>(9 + tweets.size() * 6);
     args.add(layout.prefix());
     args.add(Long.toString(dedupHorizon.toMillis()));
     args.add(Long.toString(windows.sizeMs()));
@@ -74,6 +86,7 @@ public final class BatchScript {
     args.add(Long.toString(windowTtl.toMillis()));
     args.add(Integer.toString(seriesMaxLength));
     args.add(Long.toString(nowMs));
+    args.add(batchToken);
     args.add(Integer.toString(tweets.size()));
     for (Tweet tweet : tweets) {
       // The script trusts its input (a Lua error halfway would leave half a batch written).

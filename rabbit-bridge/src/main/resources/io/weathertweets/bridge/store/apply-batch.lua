@@ -1,10 +1,15 @@
 -- Applies one batch of tweets to the store layout, atomically (a script runs alone on the server).
 -- Called by io.weathertweets.bridge.store.BatchScript, which documents the arguments:
 --   ARGV[1] prefix, [2] dedup horizon ms, [3] window size ms, [4] grace ms, [5] window ttl ms,
---   [6] series max length, [7] now ms (updated_at), [8] n, then n times: id, municipality, temperature,
---   humidity, condition, event time ms.
+--   [6] series max length, [7] now ms (updated_at), [8] batch token, [9] n, then n times: id,
+--   municipality, temperature, humidity, condition, event time ms.
 -- Returns {processed, duplicates, late, closed windows, flags}; flags has one character per tweet:
 -- 'n' new and in its window, 'l' new but too late for its window, 'd' duplicate (skipped).
+--
+-- The replay guard {p}:seen:{id} holds the token of the batch that applied the tweet plus its flag. A call
+-- that timed out on the client may still have run on the server; when the same batch (same token) is
+-- retried, its tweets are found applied by "us" and reported with their original flags, so the meters stay
+-- exact. Any other batch carrying the same id (a redelivery) finds a foreign token: duplicate.
 --
 -- Text formats must equal io.weathertweets.aggregates.Aggregate.toFields() character for character:
 -- integers through '%d' (tostring would print large numbers with an exponent), averages through '%.2f' on
@@ -19,7 +24,8 @@ local grace = tonumber(ARGV[4])
 local ttl = ARGV[5]
 local maxlen = ARGV[6]
 local now = ARGV[7]
-local n = tonumber(ARGV[8])
+local token = ARGV[8]
+local n = tonumber(ARGV[9])
 
 local MUNICIPALITIES = {'mixco', 'guatemala', 'amatitlan', 'chinautla'}
 local CONDITIONS = {'sunny', 'cloudy', 'rainy', 'foggy'}
@@ -98,30 +104,41 @@ local maxEvent = 0
 local flags = {}
 local opened = {}
 
+local inThisCall = {}
 for i = 0, n - 1 do
-  local b = 8 + i * 6
+  local b = 9 + i * 6
   local id, m = ARGV[b + 1], ARGV[b + 2]
   local t, h, c, e = tonumber(ARGV[b + 3]), tonumber(ARGV[b + 4]), ARGV[b + 5], tonumber(ARGV[b + 6])
-  if redis.call('SET', p .. ':seen:' .. id, '1', 'NX', 'PX', horizon) then
+  local windowStart = e - (e % size)
+  -- WindowSpec.isClosed against the stream time before this tweet. Kafka Streams advances its observed
+  -- stream time by the record first, but a record can never close its own window (end > event time),
+  -- so both orders drop exactly the same records.
+  local isLate = windowStart + size + grace <= streamTime
+  local flag = isLate and 'l' or 'n'
+  local previous = redis.call('SET', p .. ':seen:' .. id, token .. flag, 'NX', 'PX', horizon, 'GET')
+  local firstInCall = not inThisCall[id]
+  inThisCall[id] = true
+  if not previous then
     processed = processed + 1
     plus(load(p .. ':municipality:' .. m), t, h, c)
-    local windowStart = e - (e % size)
-    -- WindowSpec.isClosed against the stream time before this tweet. Kafka Streams advances its observed
-    -- stream time by the record first, but a record can never close its own window (end > event time),
-    -- so both orders drop exactly the same records.
-    if windowStart + size + grace <= streamTime then
+    if isLate then
       late = late + 1
-      flags[#flags + 1] = 'l'
     else
       local member = m .. ':' .. int(windowStart)
       plus(load(p .. ':window:' .. member), t, h, c)
       if not opened[member] then
         opened[member] = windowStart
       end
-      flags[#flags + 1] = 'n'
     end
+    flags[#flags + 1] = flag
     if e > streamTime then streamTime = e end
     if e > maxEvent then maxEvent = e end
+  elseif firstInCall and string.sub(previous, 1, #token) == token then
+    -- Applied by an earlier attempt of this very batch: already in the store, report it as that attempt did.
+    local earlier = string.sub(previous, #token + 1)
+    processed = processed + 1
+    if earlier == 'l' then late = late + 1 end
+    flags[#flags + 1] = earlier
   else
     duplicates = duplicates + 1
     flags[#flags + 1] = 'd'
@@ -129,7 +146,7 @@ for i = 0, n - 1 do
 end
 
 local closed = 0
-if processed > 0 then
+if #dirty > 0 then
   local allTimePrefix = p .. ':municipality:'
   for _, a in ipairs(dirty) do
     local f = fields(a)

@@ -93,7 +93,7 @@ abstract class BridgeIntegrationTest {
   }
 
   @AfterAll
-  void removeTopologyAndKeys() {
+  void removeTopologyAndKeys() throws Exception {
     container.stop();
     BridgeProperties.Rabbit rabbit = properties.rabbit();
     admin.deleteQueue(rabbit.queue());
@@ -102,6 +102,11 @@ abstract class BridgeIntegrationTest {
     admin.deleteExchange(rabbit.deadLetterExchange());
     ValkeyTestSupport.deleteKeys(valkeyClient, properties.store().prefix());
     publisherConnection.destroy();
+    afterCleanup();
+  }
+
+  /** Runs after the shared cleanup (JUnit runs a subclass's own @AfterAll before the superclass's). */
+  void afterCleanup() throws Exception {
   }
 
   StoreLayout layout() {

@@ -167,6 +167,26 @@ class BatchScriptTest {
   }
 
   @Test
+  void shouldReportWhatTheFirstExecutionDidWhenTheSameBatchIsRetried() {
+    apply(tweet(GUATEMALA).at(T0 + 2 * MINUTE).build());
+    Tweet inWindow = tweet(MIXCO).at(T0 + 2 * MINUTE + 1).build();
+    Tweet late = tweet(MIXCO).at(T0).build();
+    List<Tweet> batch = List.of(inWindow, late, inWindow);
+
+    // The first execution ran although its caller saw a timeout; the retry carries the same token.
+    ApplyResult first = script.apply(batch, "token-a", 1_000);
+    Map<String, String> storeAfterFirst = reader.hash(layout.municipality(MIXCO));
+    ApplyResult retry = script.apply(batch, "token-a", 2_000);
+    ApplyResult redelivery = script.apply(batch, "token-b", 3_000);
+
+    assertThat(first).isEqualTo(new ApplyResult(2, 1, 1, 0, "nld"));
+    assertThat(retry).isEqualTo(first);
+    assertThat(redelivery).isEqualTo(new ApplyResult(0, 3, 0, 0, "ddd"));
+    assertThat(reader.hash(layout.municipality(MIXCO))).isEqualTo(storeAfterFirst);
+    assertThat(reader.meta()).containsEntry("tweets_total", "3");
+  }
+
+  @Test
   void shouldRememberTweetIdsForTheDedupHorizonOnly() {
     Tweet tweet = tweet(MIXCO).at(T0).build();
     apply(tweet);

@@ -1,0 +1,85 @@
+package io.weathertweets.bridge.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.weathertweets.proto.v1.Tweet;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Valkey stops answering in the middle of the stream and comes back with its data: the bridge must
+ * acknowledge nothing meanwhile, retry the same batch, and end with exact figures and an empty queue.
+ *
+ * <p>The test runs its own {@code valkey-server} (the shared one on 6380 serves others) and freezes it with
+ * SIGSTOP: the TCP connections stay open and commands hang, which is what a stalled or partitioned store looks
+ * like to a client; SIGCONT brings it back with everything it held.
+ */
+class ValkeyOutageTest extends BridgeIntegrationTest {
+  private static final Names NAMES = Names.random();
+  private static Process valkey;
+
+  @DynamicPropertySource
+  static void names(DynamicPropertyRegistry registry) throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    valkey = new ProcessBuilder("valkey-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no")
+        .redirectOutput(new File("target/valkey-outage-" + port + ".log")).redirectErrorStream(true).start();
+    String url = "redis://127.0.0.1:" + port;
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        return true;
+      }
+    });
+    NAMES.register(registry, url);
+    registry.add("weather.retry.initial-backoff", () -> "100ms");
+    registry.add("weather.retry.max-backoff", () -> "1s");
+  }
+
+  @Override
+  void afterCleanup() throws Exception {
+    signal("CONT");
+    valkey.destroy();
+    valkey.waitFor();
+  }
+
+  @Test
+  void shouldApplyEveryTweetExactlyOnceWhenValkeyStallsMidStream() throws Exception {
+    List<Tweet> deliveries = TweetSequence.of(4_000, 11, "outage");
+    GroundTruth truth = TweetSequence.truth(deliveries);
+    List<Tweet> first = deliveries.subList(0, 1_000);
+    List<Tweet> rest = deliveries.subList(1_000, deliveries.size());
+
+    publish(first);
+    await().atMost(Duration.ofSeconds(30)).until(() -> count("weather.tweets.processed") > 0);
+    signal("STOP");
+    publish(rest);
+    // At least one batch failed against the frozen server, and nothing of it may have been acknowledged.
+    await().atMost(Duration.ofSeconds(60)).until(() -> count("weather.store.write.failures") >= 2);
+    assertThat(admin.getQueueInfo(properties.rabbit().queue()).getMessageCount()).isPositive();
+    signal("CONT");
+
+    awaitTweetsTotal(truth.counted, Duration.ofSeconds(90));
+    // Exact even if a timed-out attempt did run on the server: its retry recognises its own batch token.
+    assertThat(count("weather.tweets.processed")).isEqualTo(truth.counted);
+    assertThat(count("weather.tweets.duplicates")).isEqualTo(truth.duplicates);
+    assertThat(count("weather.tweets.late")).isEqualTo(truth.late);
+    assertThat(count("weather.tweets.dlq")).isZero();
+    assertNothingLeftInQueue();
+    assertStoreEquals(truth);
+  }
+
+  private static void signal(String name) throws IOException, InterruptedException {
+    int exit = new ProcessBuilder("kill", "-" + name, Long.toString(valkey.pid())).inheritIO().start().waitFor();
+    assertThat(exit).as("kill -" + name).isZero();
+  }
+}
