@@ -1,0 +1,132 @@
+package io.weathertweets.ingress.compare;
+
+import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.StoreReader;
+import io.weathertweets.ingress.compare.Comparison.Difference;
+import io.weathertweets.ingress.compare.Comparison.PathSummary;
+import io.weathertweets.ingress.compare.Comparison.WindowComparison;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Reads both stores and lists every figure that differs. Fields that legitimately differ between the
+ * paths ({@code updated_at}, and in meta everything but {@code tweets_total}) are not compared.
+ */
+class CompareService {
+  private final StoreReader redis;
+  private final StoreReader valkey;
+
+  CompareService(StoreReader redis, StoreReader valkey) {
+    this.redis = redis;
+    this.valkey = valkey;
+  }
+
+  Comparison compare(Long windowStart) {
+    Read r = Read.of("redis", redis);
+    Read v = Read.of("valkey", valkey);
+    if (r.snapshot == null || v.snapshot == null) {
+      return new Comparison("unavailable", System.currentTimeMillis(), r.summary(), v.summary(), List.of(),
+          Map.of(), null);
+    }
+    List<Difference> differences = new ArrayList<>();
+    Map<String, Map<String, Map<String, String>>> municipalities = new LinkedHashMap<>();
+    for (Municipality m : Municipality.values()) {
+      Map<String, String> rf = withoutUpdatedAt(r.snapshot.municipalities().get(m.id()));
+      Map<String, String> vf = withoutUpdatedAt(v.snapshot.municipalities().get(m.id()));
+      if (rf.isEmpty() && vf.isEmpty()) {
+        continue;
+      }
+      municipalities.put(m.id(), Map.of("redis", rf, "valkey", vf));
+      diff("municipality:" + m.id(), rf, vf, differences);
+    }
+    r.snapshot.panels().forEach((key, rf) -> diff(key, rf, v.snapshot.panels().get(key), differences));
+    diff("meta", pick(r.snapshot.meta(), "tweets_total"), pick(v.snapshot.meta(), "tweets_total"), differences);
+
+    WindowComparison window = null;
+    if (windowStart != null) {
+      List<Difference> windowDifferences = new ArrayList<>();
+      Map<String, Map<String, Map<String, String>>> windows = new LinkedHashMap<>();
+      for (Municipality m : Municipality.values()) {
+        Map<String, String> rf = withoutUpdatedAt(redis.hash(redis.layout().window(m, windowStart)));
+        Map<String, String> vf = withoutUpdatedAt(valkey.hash(valkey.layout().window(m, windowStart)));
+        if (rf.isEmpty() && vf.isEmpty()) {
+          continue;
+        }
+        windows.put(m.id(), Map.of("redis", rf, "valkey", vf));
+        diff("window:" + m.id() + ":" + windowStart, rf, vf, windowDifferences);
+      }
+      window = new WindowComparison(windowStart, windows, windowDifferences);
+      differences.addAll(windowDifferences);
+    }
+    return new Comparison(differences.isEmpty() ? "equal" : "different", System.currentTimeMillis(),
+        r.summary(), v.summary(), differences, municipalities, window);
+  }
+
+  private static void diff(String key, Map<String, String> redis, Map<String, String> valkey,
+      List<Difference> into) {
+    Map<String, String> rf = redis == null ? Map.of() : redis;
+    Map<String, String> vf = valkey == null ? Map.of() : valkey;
+    TreeSet<String> fields = new TreeSet<>(rf.keySet());
+    fields.addAll(vf.keySet());
+    for (String field : fields) {
+      String a = rf.get(field);
+      String b = vf.get(field);
+      if (a == null ? b != null : !a.equals(b)) {
+        into.add(new Difference(key, field, a, b));
+      }
+    }
+  }
+
+  private static Map<String, String> withoutUpdatedAt(Map<String, String> fields) {
+    if (fields == null) {
+      return Map.of();
+    }
+    Map<String, String> copy = new LinkedHashMap<>(fields);
+    copy.remove("updated_at");
+    return copy;
+  }
+
+  private static Map<String, String> pick(Map<String, String> fields, String field) {
+    String value = fields.get(field);
+    return value == null ? Map.of() : Map.of(field, value);
+  }
+
+  /** One store read, or the reason it could not be read. */
+  private record Read(String store, StoreSnapshot snapshot, String error) {
+    static Read of(String store, StoreReader reader) {
+      try {
+        return new Read(store, StoreSnapshot.read(reader), null);
+      } catch (RuntimeException e) {
+        return new Read(store, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+    }
+
+    PathSummary summary() {
+      if (snapshot == null) {
+        return new PathSummary(store, false, error, null, null, null, null);
+      }
+      Map<String, String> meta = snapshot.meta();
+      return new PathSummary(store, true, null, asLong(meta.get("tweets_total")),
+          asLong(meta.get("last_event_at")), asDouble(meta.get("e2e_p50_ms")), asDouble(meta.get("e2e_p99_ms")));
+    }
+  }
+
+  private static Long asLong(String value) {
+    try {
+      return value == null ? null : Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static Double asDouble(String value) {
+    try {
+      return value == null ? null : Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}
