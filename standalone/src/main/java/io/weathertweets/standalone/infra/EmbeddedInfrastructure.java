@@ -78,25 +78,27 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         Optional<String> valkeyGiven = given(env, VALKEY_ENV);
 
         // Every port first: failing after Kafka started would waste its startup and leave a half system.
+        PortGuard.Check check = new PortGuard.Check();
         if (kafkaGiven.isEmpty()) {
-            PortGuard.requireFree(ports.kafka(), "Kafka broker",
+            check.requireFree(ports.kafka(), "Kafka broker",
                     "set " + KAFKA_ENV + "=localhost:" + ports.kafka() + " to use that broker");
-            PortGuard.requireFree(ports.kafkaController(), "Kafka broker's KRaft controller listener",
+            check.requireFree(ports.kafkaController(), "Kafka broker's KRaft controller listener",
                     "set system property " + InfrastructurePorts.KAFKA_CONTROLLER_PORT_PROPERTY
                             + " to a free port, or " + KAFKA_ENV + " to use an existing broker");
         }
         if (rabbitGiven.isEmpty()) {
-            PortGuard.requireFree(ports.amqp(), "AMQP broker", "set " + RABBIT_ENV + "=amqp://guest:guest@localhost:"
+            check.requireFree(ports.amqp(), "AMQP broker", "set " + RABBIT_ENV + "=amqp://guest:guest@localhost:"
                     + ports.amqp() + "/ to use that broker");
         }
         if (redisGiven.isEmpty()) {
-            PortGuard.requireFree(ports.redis(), "Redis server",
+            check.requireFree(ports.redis(), "Redis server",
                     "set " + REDIS_ENV + "=redis://localhost:" + ports.redis() + " to use that server");
         }
         if (valkeyGiven.isEmpty()) {
-            PortGuard.requireFree(ports.valkey(), "Valkey-role server",
+            check.requireFree(ports.valkey(), "Valkey-role server",
                     "set " + VALKEY_ENV + "=redis://localhost:" + ports.valkey() + " to use that server");
         }
+        check.orFail();
 
         Deque<AutoCloseable> running = new ConcurrentLinkedDeque<>();
         List<String> parts = Collections.synchronizedList(new ArrayList<>());

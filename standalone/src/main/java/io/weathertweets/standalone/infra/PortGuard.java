@@ -35,15 +35,32 @@ final class PortGuard {
     }
 
     /**
-     * @param what       the embedded part, for the message ("Kafka broker")
-     * @param useInstead what to do to use the server that holds the port, e.g.
-     *                   {@code "set RABBITMQ_URI=amqp://guest:guest@localhost:5672/ to use that broker"}
+     * Collects every taken port before failing, so one attempt tells the user everything to change.
      */
-    static void requireFree(int port, String what, String useInstead) {
-        if (isInUse(port)) {
-            throw new PortInUseException(port, "port " + port + " is in use, so the embedded " + what
-                    + " cannot start — " + useInstead + ", or stop what listens on " + port
-                    + " (see: ss -ltnp 'sport = :" + port + "')");
+    static final class Check {
+        private final java.util.List<String> problems = new java.util.ArrayList<>();
+        private int firstPort = -1;
+
+        /**
+         * @param what       the embedded part, for the message ("Kafka broker")
+         * @param useInstead what to do to use the server that holds the port, e.g.
+         *                   {@code "set RABBITMQ_URI=amqp://guest:guest@localhost:5672/ to use that broker"}
+         */
+        Check requireFree(int port, String what, String useInstead) {
+            if (isInUse(port)) {
+                problems.add("port " + port + " is in use, so the embedded " + what + " cannot start — "
+                        + useInstead + ", or stop what listens there (ss -ltnp 'sport = :" + port + "')");
+                if (firstPort < 0) {
+                    firstPort = port;
+                }
+            }
+            return this;
+        }
+
+        void orFail() {
+            if (!problems.isEmpty()) {
+                throw new PortInUseException(firstPort, String.join("; ", problems));
+            }
         }
     }
 }

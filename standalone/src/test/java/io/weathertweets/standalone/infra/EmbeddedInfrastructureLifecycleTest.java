@@ -131,15 +131,21 @@ class EmbeddedInfrastructureLifecycleTest {
     }
 
     @Test
-    void shouldFailFastNamingTheVariableWhenAPortIsTaken() throws Exception {
+    void shouldFailFastNamingTheVariableForEveryTakenPort() throws Exception {
         InfrastructurePorts free = FreePorts.allocate();
-        try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            InfrastructurePorts ports = new InfrastructurePorts(free.kafka(), free.kafkaController(), free.amqp(),
-                    free.redis(), squatter.getLocalPort());
+        try (ServerSocket rabbit = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket valkey = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            InfrastructurePorts ports = new InfrastructurePorts(free.kafka(), free.kafkaController(),
+                    rabbit.getLocalPort(), free.redis(), valkey.getLocalPort());
             assertThatThrownBy(() -> EmbeddedInfrastructure.start(dataDir, Map.of(), ports))
                     .isInstanceOf(PortInUseException.class)
-                    .hasMessageContaining("port " + squatter.getLocalPort() + " is in use")
-                    .hasMessageContaining("set VALKEY_URL=redis://localhost:" + squatter.getLocalPort());
+                    .hasMessageContaining("port " + rabbit.getLocalPort() + " is in use")
+                    .hasMessageContaining("set RABBITMQ_URI=amqp://guest:guest@localhost:" + rabbit.getLocalPort()
+                            + "/ to use that broker")
+                    .hasMessageContaining("port " + valkey.getLocalPort() + " is in use")
+                    .hasMessageContaining("set VALKEY_URL=redis://localhost:" + valkey.getLocalPort())
+                    .hasMessageNotContaining("REDIS_URL")
+                    .extracting(e -> ((PortInUseException) e).port()).isEqualTo(rabbit.getLocalPort());
         }
         assertThat(PortGuard.isInUse(free.kafka())).as("nothing was started").isFalse();
         assertThat(dataDir).isEmptyDirectory();
