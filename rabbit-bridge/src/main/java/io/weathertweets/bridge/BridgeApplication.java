@@ -3,6 +3,7 @@ package io.weathertweets.bridge;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * The RabbitMQ path: consumes {@code weather.tweets.bridge} in batches and applies each batch to Valkey
@@ -10,6 +11,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  */
 @SpringBootApplication
 @EnableConfigurationProperties(BridgeProperties.class)
+@EnableScheduling
 public class BridgeApplication {
 
   public static void main(String[] args) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.bridge.BridgeProperties;
 import io.weathertweets.bridge.store.BatchScript;
 import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
@@ -52,6 +53,11 @@ class RabbitConfiguration {
   TweetBatchListener tweetBatchListener(BatchScript batchScript, MeterRegistry meters,
       BridgeProperties properties) {
     return new TweetBatchListener(batchScript, meters, properties);
+  }
+
+  @Bean
+  QueueDepth queueDepth(AmqpAdmin admin, BridgeProperties properties, MeterRegistry meters) {
+    return new QueueDepth(admin, properties.rabbit().queue(), meters);
   }
 
   /**

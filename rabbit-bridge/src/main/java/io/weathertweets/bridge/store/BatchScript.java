@@ -58,9 +58,13 @@ public final class BatchScript {
     this.source = readSource();
   }
 
-  /** A fresh token for one batch; every attempt to apply that batch must pass the same one. */
+  /**
+   * A fresh token for one batch; every attempt to apply that batch must pass the same one. Below 2^40 so the
+   * script's {@code token * 2 + 1} stays exact in a Lua double; two batches sharing a token by chance
+   * (2^-40) would only misreport a redelivery as processed in the meters, never change the store.
+   */
   public static String newBatchToken() {
-    return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    return Long.toString(ThreadLocalRandom.current().nextLong(1, 1L << 40));
   }
 
   /** Applies a batch once (its own token); see {@link #apply(List, String, long)}. */
@@ -73,8 +77,14 @@ public final class BatchScript {
    * store if one is not, and a Redisson {@link RedisException} when Valkey did not confirm the batch. Then it
    * may or may not have been applied: call again with the same tweets and the same {@code batchToken}; the
    * store changes at most once, and the result reports what the first successful execution did.
+   *
+   * @param batchToken from {@link #newBatchToken()}: a decimal integer in [1, 2^40)
    */
   public ApplyResult apply(List<Tweet> tweets, String batchToken, long nowMs) {
+    long token = Long.parseLong(batchToken);
+    if (token <= 0 || token >= 1L << 40) {
+      throw new IllegalArgumentException("batch token must be in [1, 2^40), was " + batchToken);
+    }
     if (tweets.isEmpty()) {
       return new ApplyResult(0, 0, 0, 0, "");
     }

@@ -6,10 +6,12 @@
 -- Returns {processed, duplicates, late, closed windows, flags}; flags has one character per tweet:
 -- 'n' new and in its window, 'l' new but too late for its window, 'd' duplicate (skipped).
 --
--- The replay guard {p}:seen:{id} holds the token of the batch that applied the tweet plus its flag. A call
+-- The replay guard {p}:seen:{id} holds token * 2 + (1 if late) of the batch that applied the tweet. A call
 -- that timed out on the client may still have run on the server; when the same batch (same token) is
 -- retried, its tweets are found applied by "us" and reported with their original flags, so the meters stay
--- exact. Any other batch carrying the same id (a redelivery) finds a foreign token: duplicate.
+-- exact. Any other batch carrying the same id (a redelivery) finds a foreign token: duplicate. The value is
+-- an integer below 2^41 (exact as a Lua double) so Valkey stores it int-encoded: 144 bytes per key measured,
+-- against 176 for the same token as text.
 --
 -- Text formats must equal io.weathertweets.aggregates.Aggregate.toFields() character for character:
 -- integers through '%d' (tostring would print large numbers with an exponent), averages through '%.2f' on
@@ -24,7 +26,7 @@ local grace = tonumber(ARGV[4])
 local ttl = ARGV[5]
 local maxlen = ARGV[6]
 local now = ARGV[7]
-local token = ARGV[8]
+local token = tonumber(ARGV[8])
 local n = tonumber(ARGV[9])
 
 local MUNICIPALITIES = {'mixco', 'guatemala', 'amatitlan', 'chinautla'}
@@ -115,7 +117,8 @@ for i = 0, n - 1 do
   -- so both orders drop exactly the same records.
   local isLate = windowStart + size + grace <= streamTime
   local flag = isLate and 'l' or 'n'
-  local previous = redis.call('SET', p .. ':seen:' .. id, token .. flag, 'NX', 'PX', horizon, 'GET')
+  local previous = redis.call('SET', p .. ':seen:' .. id, int(token * 2 + (isLate and 1 or 0)), 'NX', 'PX',
+    horizon, 'GET')
   local firstInCall = not inThisCall[id]
   inThisCall[id] = true
   if not previous then
@@ -133,9 +136,9 @@ for i = 0, n - 1 do
     flags[#flags + 1] = flag
     if e > streamTime then streamTime = e end
     if e > maxEvent then maxEvent = e end
-  elseif firstInCall and string.sub(previous, 1, #token) == token then
+  elseif firstInCall and math.floor((tonumber(previous) or 0) / 2) == token then
     -- Applied by an earlier attempt of this very batch: already in the store, report it as that attempt did.
-    local earlier = string.sub(previous, #token + 1)
+    local earlier = (tonumber(previous) % 2 == 1) and 'l' or 'n'
     processed = processed + 1
     if earlier == 'l' then late = late + 1 end
     flags[#flags + 1] = earlier

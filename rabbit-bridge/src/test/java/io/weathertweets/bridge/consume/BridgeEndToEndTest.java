@@ -40,5 +40,7 @@ class BridgeEndToEndTest extends BridgeIntegrationTest {
     assertThat(meters.get("weather.bridge.batch.size").summary().max()).isLessThanOrEqualTo(200);
     assertThat(meters.get("weather.e2e.latency").tag("path", "rabbit").timer().count()).isEqualTo(10_000);
     assertThat(reader().meta()).containsKeys("e2e_p50_ms", "e2e_p99_ms");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(meters.get("weather.consumer.lag").tag("path", "rabbit").gauge().value()).isZero());
   }
 }

@@ -45,7 +45,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * topology and keys afterwards.
  */
 @SpringBootTest(classes = BridgeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-    properties = {"spring.config.name=bridge", "weather.rabbit.receive-timeout=50ms"})
+    properties = {"spring.config.name=bridge", "weather.rabbit.receive-timeout=50ms",
+        "weather.rabbit.lag-interval=200ms"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DirtiesContext
 abstract class BridgeIntegrationTest {

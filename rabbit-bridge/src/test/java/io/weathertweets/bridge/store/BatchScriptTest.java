@@ -174,10 +174,10 @@ class BatchScriptTest {
     List<Tweet> batch = List.of(inWindow, late, inWindow);
 
     // The first execution ran although its caller saw a timeout; the retry carries the same token.
-    ApplyResult first = script.apply(batch, "token-a", 1_000);
+    ApplyResult first = script.apply(batch, "1099511627775", 1_000);
     Map<String, String> storeAfterFirst = reader.hash(layout.municipality(MIXCO));
-    ApplyResult retry = script.apply(batch, "token-a", 2_000);
-    ApplyResult redelivery = script.apply(batch, "token-b", 3_000);
+    ApplyResult retry = script.apply(batch, "1099511627775", 2_000);
+    ApplyResult redelivery = script.apply(batch, "12345", 3_000);
 
     assertThat(first).isEqualTo(new ApplyResult(2, 1, 1, 0, "nld"));
     assertThat(retry).isEqualTo(first);

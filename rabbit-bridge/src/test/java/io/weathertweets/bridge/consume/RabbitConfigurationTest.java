@@ -1,0 +1,65 @@
+package io.weathertweets.bridge.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weathertweets.bridge.BridgeProperties;
+import io.weathertweets.bridge.BridgeProperties.QueueType;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.Exchange;
+import org.springframework.amqp.core.ExchangeTypes;
+import org.springframework.amqp.core.Queue;
+
+/** The declared topology, argument by argument (RabbitMQ refuses redeclarations that differ). */
+class RabbitConfigurationTest {
+
+  private static Declarables topology(QueueType type) {
+    BridgeProperties.Rabbit rabbit = new BridgeProperties.Rabbit(true, null, null, null, null, type, null, 0, 0, 0,
+        null);
+    return new RabbitConfiguration().bridgeTopology(new BridgeProperties(rabbit, null, null, null, null));
+  }
+
+  private static Queue queue(Declarables declarables, String name) {
+    return declarables.getDeclarablesByType(Queue.class).stream().filter(q -> q.getName().equals(name))
+        .findFirst().orElseThrow();
+  }
+
+  @Test
+  void shouldDeclareAQuorumQueueWithDeliveryLimitAndDeadLetterExchangeByDefault() {
+    Declarables declarables = topology(null);
+
+    assertThat(queue(declarables, "weather.tweets.bridge").getArguments())
+        .containsEntry("x-queue-type", "quorum")
+        .containsEntry("x-delivery-limit", 5)
+        .containsEntry("x-dead-letter-exchange", "weather.tweets.dlx");
+    assertThat(queue(declarables, "weather.tweets.bridge").isDurable()).isTrue();
+    assertThat(declarables.getDeclarablesByType(Exchange.class))
+        .anySatisfy(e -> {
+          assertThat(e.getName()).isEqualTo("weather.tweets");
+          assertThat(e.getType()).isEqualTo(ExchangeTypes.TOPIC);
+          assertThat(e.isDurable()).isTrue();
+          assertThat(e.isAutoDelete()).isFalse();
+        });
+    assertThat(declarables.getDeclarablesByType(Binding.class))
+        .anySatisfy(b -> {
+          assertThat(b.getExchange()).isEqualTo("weather.tweets");
+          assertThat(b.getDestination()).isEqualTo("weather.tweets.bridge");
+          assertThat(b.getRoutingKey()).isEqualTo("#");
+        })
+        .anySatisfy(b -> {
+          assertThat(b.getExchange()).isEqualTo("weather.tweets.dlx");
+          assertThat(b.getDestination()).isEqualTo("weather.tweets.bridge.dlq");
+        });
+  }
+
+  @Test
+  void shouldDeclareAClassicQueueWithoutDeliveryLimitButWithDeadLetterExchange() {
+    Declarables declarables = topology(QueueType.CLASSIC);
+
+    assertThat(queue(declarables, "weather.tweets.bridge").getArguments())
+        .doesNotContainKeys("x-queue-type", "x-delivery-limit")
+        .containsEntry("x-dead-letter-exchange", "weather.tweets.dlx");
+    assertThat(queue(declarables, "weather.tweets.bridge.dlq").getArguments()).doesNotContainKey("x-queue-type");
+  }
+}
