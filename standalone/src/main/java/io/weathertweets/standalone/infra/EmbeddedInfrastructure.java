@@ -142,12 +142,17 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
             });
             String kafkaServers = kafka.join();
 
-            EmbeddedInfrastructure infra = new EmbeddedInfrastructure(kafkaServers, rabbit, redis, valkey, parts,
-                    running, children);
+            List<String> order = List.of("Kafka", "AMQP", "Redis", "Valkey");
+            List<String> sortedParts = parts.stream()
+                    .sorted(java.util.Comparator.comparingInt(
+                            p -> order.indexOf(order.stream().filter(p::startsWith).findFirst().orElse(""))))
+                    .toList();
+            EmbeddedInfrastructure infra = new EmbeddedInfrastructure(kafkaServers, rabbit, redis, valkey,
+                    sortedParts, running, children);
             log.info("Infrastructure ready in {} ms: {}; embedded: {}", ms(started), infra.asEnvironment(),
-                    parts.isEmpty() ? "none" : String.join("; ", parts));
+                    sortedParts.isEmpty() ? "none" : String.join("; ", sortedParts));
             return infra;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (kafka != null) {
                 // The Kafka thread may still be starting: let it finish (or fail) so it is stopped too.
                 kafka.handle((servers, failure) -> servers).join();
@@ -159,6 +164,9 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
             }
             if (cause instanceof RuntimeException re) {
                 throw re;
+            }
+            if (cause instanceof Error error) {
+                throw error;
             }
             throw new IOException(cause.getMessage(), cause);
         }

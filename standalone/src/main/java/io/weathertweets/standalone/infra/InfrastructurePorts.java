@@ -6,6 +6,7 @@ package io.weathertweets.standalone.infra;
  * next to real servers.
  *
  * <table>
+ *   <caption>Ports</caption>
  *   <tr><th>part</th><th>default</th><th>system property</th></tr>
  *   <tr><td>Kafka broker (PLAINTEXT)</td><td>9092</td><td>{@code weather.standalone.kafka-port}</td></tr>
  *   <tr><td>Kafka KRaft controller</td><td>9093</td><td>{@code weather.standalone.kafka-controller-port}</td></tr>
