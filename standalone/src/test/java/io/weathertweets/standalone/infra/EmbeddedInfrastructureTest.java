@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageListener;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -194,6 +205,79 @@ class EmbeddedInfrastructureTest {
             GetResponse dead = channel.basicGet(EmbeddedAmqp.DEAD_LETTER_QUEUE, true);
             assertThat(dead.getProps().getMessageId()).isEqualTo(id);
             assertThat(channel.queueDeclarePassive(EmbeddedAmqp.QUEUE).getMessageCount()).isZero();
+        }
+    }
+
+    /**
+     * The gateway's publishing (correlated confirms, mandatory returns) and the bridge's consuming (batches, manual
+     * acks: one poison message rejected, then one multiple ack up to the last tag), through Spring AMQP.
+     */
+    @Test
+    void shouldServeTheGatewayAndBridgeWayOfUsingAmqp() throws Exception {
+        CachingConnectionFactory connectionFactory = new CachingConnectionFactory(URI.create(infra.rabbitUri()));
+        connectionFactory.setVirtualHost("/"); // what Spring Boot makes of the URI's trailing "/"
+        connectionFactory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        connectionFactory.setPublisherReturns(true);
+        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+        try {
+            RabbitTemplate template = new RabbitTemplate(connectionFactory);
+            template.setMandatory(true);
+            List<String> returned = new CopyOnWriteArrayList<>();
+            template.setReturnsCallback(r -> returned.add(r.getReplyText()));
+            List<CorrelationData> confirms = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                CorrelationData correlation = new CorrelationData("tweet-" + i);
+                MessageProperties props = new MessageProperties();
+                props.setMessageId("tweet-" + i);
+                props.setContentType("application/x-protobuf");
+                props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+                template.send(EmbeddedAmqp.EXCHANGE, "mixco",
+                        new Message(("tweet " + i).getBytes(StandardCharsets.UTF_8), props), correlation);
+                confirms.add(correlation);
+            }
+            for (CorrelationData confirm : confirms) {
+                assertThat(confirm.getFuture().get(10, TimeUnit.SECONDS).ack()).isTrue();
+            }
+            assertThat(returned).isEmpty();
+
+            List<String> handled = new CopyOnWriteArrayList<>();
+            container.setQueueNames(EmbeddedAmqp.QUEUE);
+            container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+            container.setConsumerBatchEnabled(true);
+            container.setBatchSize(20);
+            container.setPrefetchCount(50);
+            container.setReceiveTimeout(100);
+            container.setMissingQueuesFatal(true);
+            container.setMessageListener((ChannelAwareBatchMessageListener) (messages, channel) -> {
+                try {
+                    for (Message m : messages) {
+                        long tag = m.getMessageProperties().getDeliveryTag();
+                        if ("tweet-7".equals(m.getMessageProperties().getMessageId())) {
+                            channel.basicReject(tag, false);
+                        } else {
+                            handled.add(m.getMessageProperties().getMessageId());
+                        }
+                    }
+                    channel.basicAck(messages.getLast().getMessageProperties().getDeliveryTag(), true);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            container.start();
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> handled.size() >= 49);
+            try (Channel channel = amqp.createChannel()) {
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                    assertThat(channel.queueDeclarePassive(EmbeddedAmqp.DEAD_LETTER_QUEUE).getMessageCount())
+                            .as("the poison message").isEqualTo(1);
+                    assertThat(channel.queueDeclarePassive(EmbeddedAmqp.QUEUE).getMessageCount()).isZero();
+                });
+            }
+            container.stop();
+            assertThat(handled).hasSize(49).doesNotHaveDuplicates().doesNotContain("tweet-7");
+        } finally {
+            container.stop();
+            connectionFactory.destroy();
         }
     }
 
