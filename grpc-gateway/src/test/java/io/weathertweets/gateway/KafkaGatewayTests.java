@@ -10,6 +10,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.proto.course.Municipalities;
@@ -226,6 +230,20 @@ class KafkaGatewayTests {
     HealthGrpc.HealthBlockingStub grpcHealth = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
     Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(grpcHealth.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING));
+  }
+
+  @Test
+  void shouldListBothServicesAndHealthThroughReflection() throws Exception {
+    CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
+    StreamObserver<ServerReflectionRequest> reflection = ServerReflectionGrpc.newStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS).serverReflectionInfo(into(answer));
+    reflection.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
+
+    List<String> services = answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
+        .map(ServiceResponse::getName).toList();
+    reflection.onCompleted();
+    assertThat(services).contains("weathertweet.WeatherTweetService", "weathertweets.v1.TweetIngestService",
+        "grpc.health.v1.Health");
   }
 
   private WeatherTweetServiceGrpc.WeatherTweetServiceBlockingStub course() {

@@ -40,7 +40,11 @@ class IngestService extends TweetIngestServiceGrpc.TweetIngestServiceImplBase {
   /**
    * Publishes each batch as it arrives and answers once the client half-closed and every tweet was
    * acknowledged. The first invalid batch or failed publish ends the call; later batches are ignored.
-   * Synchronized because acks complete on the broker client's threads while gRPC delivers new batches.
+   *
+   * <p>gRPC delivers onNext/onCompleted/onError one at a time, but acks complete on the broker client's
+   * threads, so the shared state is guarded. The lock is never held while calling the broker or the
+   * response observer: a publish may need the broker client's I/O thread (RabbitMQ opens channels
+   * through it), and that thread may be the one completing an ack and waiting for the lock.
    */
   private final class PublishStream implements StreamObserver<PublishRequest> {
     private final StreamObserver<PublishResponse> responses;
@@ -55,30 +59,46 @@ class IngestService extends TweetIngestServiceGrpc.TweetIngestServiceImplBase {
     }
 
     @Override
-    public synchronized void onNext(PublishRequest request) {
-      if (done) {
-        return;
-      }
+    public void onNext(PublishRequest request) {
       List<Tweet> tweets = request.getTweetsList();
-      try {
-        validator.requireValid(tweets, "batch " + batches + ": ");
-      } catch (InvalidTweetException invalid) {
-        fail(invalid);
+      InvalidTweetException invalid = null;
+      synchronized (this) {
+        if (done) {
+          return;
+        }
+        try {
+          validator.requireValid(tweets, "batch " + batches + ": ");
+          batches++;
+          tweets.forEach(tweet -> ids.add(tweet.getId()));
+          pending++;
+        } catch (InvalidTweetException e) {
+          done = true;
+          invalid = e;
+        }
+      }
+      if (invalid != null) {
+        reply(null, invalid);
         return;
       }
-      batches++;
-      tweets.forEach(tweet -> ids.add(tweet.getId()));
-      pending++;
       publisher.publish(tweets).whenComplete((ok, failure) -> acked(failure));
     }
 
-    private synchronized void acked(Throwable failure) {
-      pending--;
-      if (failure != null) {
-        fail(failure);
-      } else {
-        finishIfComplete();
+    private void acked(Throwable failure) {
+      PublishResponse answer = null;
+      synchronized (this) {
+        pending--;
+        if (done) {
+          return;
+        }
+        if (failure == null && !(halfClosed && pending == 0)) {
+          return;
+        }
+        done = true;
+        if (failure == null) {
+          answer = response(ids);
+        }
       }
+      reply(answer, failure);
     }
 
     @Override
@@ -88,27 +108,29 @@ class IngestService extends TweetIngestServiceGrpc.TweetIngestServiceImplBase {
     }
 
     @Override
-    public synchronized void onCompleted() {
-      halfClosed = true;
-      finishIfComplete();
-    }
-
-    private void finishIfComplete() {
-      if (!done && halfClosed && pending == 0) {
-        done = true;
-        if (!Replies.isCancelled(responses)) {
-          responses.onNext(response(ids));
-          responses.onCompleted();
+    public void onCompleted() {
+      PublishResponse answer;
+      synchronized (this) {
+        halfClosed = true;
+        if (done || pending > 0) {
+          return;
         }
+        done = true;
+        answer = response(ids);
       }
+      reply(answer, null);
     }
 
-    private void fail(Throwable failure) {
-      if (!done) {
-        done = true;
-        if (!Replies.isCancelled(responses)) {
-          responses.onError(GrpcErrors.unwrap(failure));
-        }
+    /** Called once per call (guarded by {@code done}), outside the lock. */
+    private void reply(PublishResponse answer, Throwable failure) {
+      if (Replies.isCancelled(responses)) {
+        return;
+      }
+      if (failure != null) {
+        responses.onError(GrpcErrors.unwrap(failure));
+      } else {
+        responses.onNext(answer);
+        responses.onCompleted();
       }
     }
   }
