@@ -1,0 +1,153 @@
+package io.weathertweets.streams.it;
+
+import static io.weathertweets.streams.it.StoreAssertions.assertStoreMatches;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.proto.v1.Tweet;
+import io.weathertweets.streams.RawRedis;
+import io.weathertweets.streams.StreamsApplication;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.RestClient;
+
+/**
+ * The whole app (Spring context, Kafka Streams, Redisson) on a real Kafka broker (embedded KRaft) and the
+ * real Redis: 10,000 deterministic tweets in, every figure of the layout compared with an independent
+ * ground truth.
+ */
+@SpringBootTest(classes = StreamsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+        "spring.config.name=streams",
+        "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+        "spring.kafka.streams.properties.num.stream.threads=2"
+    })
+@EmbeddedKafka(partitions = 6, topics = {"weather-tweets", "weather-aggregates", "weather-tweets-dlq"},
+    brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
+        "group.initial.rebalance.delay.ms=0"})
+class StreamsPipelineIT {
+  private static final String PREFIX = "wt-it-" + UUID.randomUUID();
+  private static final RawRedis RAW = RawRedis.local();
+
+  @DynamicPropertySource
+  static void isolate(DynamicPropertyRegistry registry) throws Exception {
+    Path stateDir = Files.createTempDirectory("weather-streams-it");
+    registry.add("weather.store.prefix", () -> PREFIX);
+    registry.add("spring.kafka.streams.application-id", () -> "weather-streams-it-" + UUID.randomUUID());
+    registry.add("spring.kafka.streams.state-dir", stateDir::toString);
+    registry.add("weather.redis.url", () -> "redis://127.0.0.1:6379");
+  }
+
+  @Autowired
+  EmbeddedKafkaBroker broker;
+
+  @Autowired
+  MeterRegistry meters;
+
+  @LocalServerPort
+  int port;
+
+  @AfterAll
+  static void cleanUp() {
+    RAW.deleteAll(PREFIX);
+    RAW.close();
+  }
+
+  @Test
+  void shouldMaterialiseExactlyTheGroundTruthOfTenThousandTweets() {
+    TweetStream stream = new TweetStream(20260301L, 10_000, TweetStream.recentStart(), 50);
+    GroundTruth truth = new GroundTruth(stream.unique, 60_000, 10_000);
+    assertThat(truth.windows.get("mixco")).hasSizeGreaterThan(4);
+    assertThat(stream.sent.size()).isGreaterThan(stream.unique.size());
+
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    try (KafkaProducer<String, byte[]> producer =
+             new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>("weather-tweets", "mixco", new byte[] {1, 2, 3}));
+      for (Tweet tweet : stream.sent) {
+        producer.send(new ProducerRecord<>("weather-tweets", TweetStream.key(tweet),
+            tweet.toBuilder().setAcceptedAtMs(System.currentTimeMillis()).build().toByteArray()));
+      }
+      producer.flush();
+    }
+
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> assertStoreMatches(RAW, PREFIX, truth));
+
+    assertThat(meters.get("weather.tweets.dlq").tag("path", "kafka").counter().count()).isEqualTo(1);
+    assertThat(meters.get("weather.tweets.duplicates").tag("path", "kafka").counter().count())
+        .isEqualTo(stream.sent.size() - stream.unique.size());
+    assertThat(meters.get("weather.e2e.latency").tag("path", "kafka").timer().count()).isPositive();
+    assertThat(meters.find("kafka.stream.thread.commit.total").meters()).as("Kafka Streams client metrics").isNotEmpty();
+    assertThat(RAW.hgetall(PREFIX + ":meta")).containsKeys("e2e_p50_ms", "e2e_p99_ms");
+    assertOutputTopicHoldsTheAllTimeFigures(truth);
+    assertInteractiveQueriesServeTheStores(truth);
+  }
+
+  private void assertOutputTopicHoldsTheAllTimeFigures(GroundTruth truth) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, String> latest = new HashMap<>();
+    try (KafkaConsumer<String, String> consumer =
+             new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(java.util.List.of("weather-aggregates"));
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+          latest.put(r.key(), r.value());
+        }
+        truth.allTime.forEach((m, figures) -> assertThat(latest.get(m)).as("output of " + m)
+            .contains("\"count\":\"" + figures.count + "\"")
+            .contains("\"temperature_sum\":\"" + figures.temperatureSum + "\""));
+      });
+    }
+    assertThat(latest.keySet()).anyMatch(k -> k.startsWith("mixco@"));
+  }
+
+  private void assertInteractiveQueriesServeTheStores(GroundTruth truth) {
+    RestClient http = RestClient.create("http://localhost:" + port);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> mixco = http.get().uri("/api/aggregates/mixco").retrieve().body(Map.class);
+    assertThat(mixco).containsEntry("municipality", "mixco");
+    assertThat(mixco.get("all_time")).isEqualTo(truth.allTime.get("mixco").fields());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> all = http.get().uri("/api/aggregates").retrieve().body(Map.class);
+    assertThat(all).containsOnlyKeys(truth.allTime.keySet());
+    try {
+      http.get().uri("/api/aggregates/atlantis").retrieve().toBodilessEntity();
+      throw new AssertionError("expected 404 for an unknown municipality");
+    } catch (HttpClientErrorException.NotFound expected) {
+      assertThat(expected.getStatusCode().value()).isEqualTo(404);
+    }
+  }
+}
