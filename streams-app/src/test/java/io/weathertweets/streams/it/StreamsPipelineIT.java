@@ -143,6 +143,12 @@ class StreamsPipelineIT {
     @SuppressWarnings("unchecked")
     Map<String, Object> all = http.get().uri("/api/aggregates").retrieve().body(Map.class);
     assertThat(all).containsOnlyKeys(truth.allTime.keySet());
+    String prometheus = http.get().uri("/actuator/prometheus").retrieve().body(String.class);
+    assertThat(prometheus).contains("weather_tweets_processed_total{", "weather_e2e_latency_seconds_bucket{",
+        "weather_store_write_latency_seconds_count{", "weather_tweets_dlq_total{", "weather_tweets_late_total{",
+        "kafka_stream_thread_commit_total");
+    assertThat(http.get().uri("/actuator/health/readiness").retrieve().toBodilessEntity().getStatusCode().value())
+        .isEqualTo(200);
     try {
       http.get().uri("/api/aggregates/atlantis").retrieve().toBodilessEntity();
       throw new AssertionError("expected 404 for an unknown municipality");
