@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.ProducerListener;
 
 /**
  * The Kafka sink: only created when {@code weather.gateway.sink=kafka} (the default). The producer itself
@@ -30,9 +31,19 @@ class KafkaSinkConfiguration {
     return new KafkaSink(template, properties.topic());
   }
 
+  /**
+   * Replaces Boot's LoggingProducerListener, which logs an ERROR per failed record (a thousand lines for one
+   * failed batch); the failure is reported once per request by GrpcErrors and counted in
+   * weather.tweets.rejected{reason=broker_unavailable}.
+   */
+  @Bean
+  ProducerListener<Object, Object> kafkaProducerListener() {
+    return new ProducerListener<>() {};
+  }
+
   /** Named "broker" in both sinks so the readiness group can include it whichever sink runs. */
   @Bean
-  KafkaBrokerHealthIndicator brokerHealthIndicator(KafkaAdmin admin) {
-    return new KafkaBrokerHealthIndicator(admin);
+  KafkaBrokerHealthIndicator brokerHealthIndicator(KafkaAdmin admin, NewTopic weatherTweetsTopic) {
+    return new KafkaBrokerHealthIndicator(admin, weatherTweetsTopic);
   }
 }
