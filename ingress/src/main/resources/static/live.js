@@ -61,7 +61,7 @@ function render(storeName, snapshot, now) {
   const rows = ['count', 'temperature_avg', 'temperature_min', 'temperature_max', 'humidity_avg', ...CONDITIONS]
     .map(f => el('tr', {}, el('td', {}, f), el('td', { 'data-field': f }, m[f] ?? '–')));
   children.push(el('h3', {}, 'Municipality: ' + chosen), el('table', { class: 'municipality' }, rows));
-  section.replaceChildren(...children);
+  section.replaceChildren(...children.flat());
 }
 
 async function poll() {

@@ -142,6 +142,10 @@ final class EmbeddedAmqp implements AutoCloseable {
 
     @Override
     public void close() {
-        launcher.shutdown();
+        try {
+            launcher.shutdown();
+        } catch (IllegalStateException alreadyStopped) {
+            // On JVM exit the broker's own shutdown hook may have stopped it first; nothing is left to stop.
+        }
     }
 }

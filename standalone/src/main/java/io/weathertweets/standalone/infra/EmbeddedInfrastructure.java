@@ -106,8 +106,12 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         CompletableFuture<String> kafka = null;
         try {
             // Kafka takes most of the time: start it on its own thread while the others start here.
+            // Kafka loads configured classes through the thread's context class loader; a pool thread's is the
+            // system loader, which in the executable jar does not hold Kafka, so hand over the caller's.
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
             kafka = kafkaGiven.map(CompletableFuture::completedFuture)
                     .orElseGet(() -> CompletableFuture.supplyAsync(() -> {
+                        Thread.currentThread().setContextClassLoader(loader);
                         long t = System.nanoTime();
                         EmbeddedKafka k = io(() -> EmbeddedKafka.start(dataDir.resolve("kafka"), ports.kafka(),
                                 ports.kafkaController()));
@@ -222,6 +226,14 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
      */
     public List<ProcessHandle> childProcesses() {
         return childProcesses;
+    }
+
+    /**
+     * For a launcher that stops its services before the infrastructure: it takes over calling {@link #close()}
+     * on shutdown (JVM shutdown hooks run concurrently, so two hooks could not order the two).
+     */
+    public void removeShutdownHook() {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
     }
 
     @Override
