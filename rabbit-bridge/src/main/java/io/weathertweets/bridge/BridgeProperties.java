@@ -12,7 +12,7 @@ public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window
   public BridgeProperties {
     rabbit = rabbit == null ? new Rabbit(null, null, null, null, null, null, null, 0, 0, 0, null) : rabbit;
     valkey = valkey == null ? new Valkey(null) : valkey;
-    store = store == null ? new Store(null, null, null, null) : store;
+    store = store == null ? new Store(null, null, null, null, null) : store;
     window = window == null ? new Window(null, null) : window;
     retry = retry == null ? new Retry(null, null) : retry;
   }
@@ -55,13 +55,16 @@ public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window
    * @param dedupHorizon how long a tweet id is remembered: a redelivery later than this counts again
    * @param windowTtl expiry of the live window hashes
    * @param seriesMaxLength approximate cap of each series stream (XADD MAXLEN ~)
+   * @param callTimeout longest wait for one batch script call before it counts as failed and is retried
    */
-  public record Store(String prefix, Duration dedupHorizon, Duration windowTtl, Integer seriesMaxLength) {
+  public record Store(String prefix, Duration dedupHorizon, Duration windowTtl, Integer seriesMaxLength,
+      Duration callTimeout) {
     public Store {
       prefix = prefix == null ? StoreLayout.DEFAULT.prefix() : prefix;
       dedupHorizon = dedupHorizon == null ? Duration.ofHours(1) : dedupHorizon;
       windowTtl = windowTtl == null ? Duration.ofHours(24) : windowTtl;
       seriesMaxLength = seriesMaxLength == null ? 10_000 : seriesMaxLength;
+      callTimeout = callTimeout == null ? Duration.ofSeconds(15) : callTimeout;
     }
 
     public StoreLayout layout() {

@@ -35,7 +35,7 @@ import org.springframework.context.event.ContextClosedEvent;
  * listener gives up only when the application stops, and then requeues (an infrastructure error must not
  * push good tweets toward the DLQ; each requeue does count against a quorum queue's delivery limit).
  */
-public class TweetBatchListener implements ChannelAwareBatchMessageListener,
+class TweetBatchListener implements ChannelAwareBatchMessageListener,
     ApplicationListener<ContextClosedEvent> {
   private static final Logger log = LoggerFactory.getLogger(TweetBatchListener.class);
   private static final String PATH = "rabbit";
@@ -53,7 +53,7 @@ public class TweetBatchListener implements ChannelAwareBatchMessageListener,
   private final Timer e2eLatency;
   private volatile boolean stopping;
 
-  public TweetBatchListener(BatchScript script, MeterRegistry meters, BridgeProperties properties) {
+  TweetBatchListener(BatchScript script, MeterRegistry meters, BridgeProperties properties) {
     this.script = script;
     this.properties = properties;
     this.meters = meters;
@@ -206,13 +206,13 @@ public class TweetBatchListener implements ChannelAwareBatchMessageListener,
     if (percentiles.length < 2) {
       return;
     }
-    try {
-      script.writeLatency(Math.round(percentiles[0].value(TimeUnit.MILLISECONDS)),
-          Math.round(percentiles[1].value(TimeUnit.MILLISECONDS)));
-    } catch (RuntimeException e) {
-      // Informational figures only; the batch itself is applied and acknowledged.
-      log.warn("Could not write e2e latency to the meta hash: {}", e.toString());
-    }
+    script.writeLatency(Math.round(percentiles[0].value(TimeUnit.MILLISECONDS)),
+        Math.round(percentiles[1].value(TimeUnit.MILLISECONDS))).whenComplete((ignored, failure) -> {
+          if (failure != null) {
+            // Informational figures only; the batch itself is applied and acknowledged.
+            log.warn("Could not write e2e latency to the meta hash: {}", failure.toString());
+          }
+        });
   }
 
   @Override

@@ -13,10 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
+import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.codec.StringCodec;
 
 /**
@@ -41,14 +48,22 @@ public final class BatchScript {
   private final Duration dedupHorizon;
   private final Duration windowTtl;
   private final int seriesMaxLength;
+  private final Duration callTimeout;
   private final String source;
   private volatile String sha;
 
+  /**
+   * @param callTimeout longest wait for one script call, on top of the client's own timeouts and retries: a
+   *     call that hangs for any reason fails instead of stalling the consumer (a retry is always safe)
+   */
   public BatchScript(RedissonClient client, StoreLayout layout, WindowSpec windows, Duration dedupHorizon,
-      Duration windowTtl, int seriesMaxLength) {
-    if (dedupHorizon.toMillis() <= 0 || windowTtl.toMillis() <= 0 || seriesMaxLength <= 0) {
-      throw new IllegalArgumentException("dedup horizon, window ttl and series max length must be positive");
+      Duration windowTtl, int seriesMaxLength, Duration callTimeout) {
+    if (dedupHorizon.toMillis() <= 0 || windowTtl.toMillis() <= 0 || seriesMaxLength <= 0
+        || callTimeout.toMillis() <= 0) {
+      throw new IllegalArgumentException(
+          "dedup horizon, window ttl, series max length and call timeout must be positive");
     }
+    this.callTimeout = callTimeout;
     this.client = client;
     this.layout = layout;
     this.windows = windows;
@@ -112,14 +127,24 @@ public final class BatchScript {
       args.add(Long.toString(tweet.getEventTimeMs()));
     }
     List<Object> reply = evaluate(args.toArray());
+    // A reply that is not this call's own (a client mixing up replies after timeouts) must never lead to an
+    // acknowledgement: the script echoes the token, and there is one flag per tweet.
+    if (reply.size() != 6 || !batchToken.equals(reply.get(5)) || !(reply.get(4) instanceof String flags)
+        || flags.length() != tweets.size()) {
+      throw new IllegalStateException("Valkey answered the batch script with a reply that is not this call's: "
+          + reply);
+    }
     return new ApplyResult((Long) reply.get(0), (Long) reply.get(1), (Long) reply.get(2), (Long) reply.get(3),
-        (String) reply.get(4));
+        flags);
   }
 
-  /** The recent end-to-end latency percentiles, beside the figures the script keeps in the meta hash. */
-  public void writeLatency(long p50Ms, long p99Ms) {
-    client.<String, String>getMap(layout.meta(), StringCodec.INSTANCE)
-        .putAll(java.util.Map.of("e2e_p50_ms", Long.toString(p50Ms), "e2e_p99_ms", Long.toString(p99Ms)));
+  /**
+   * The recent end-to-end latency percentiles, beside the figures the script keeps in the meta hash. Not
+   * awaited: informational figures must not hold up the consumer.
+   */
+  public CompletionStage<Void> writeLatency(long p50Ms, long p99Ms) {
+    return client.<String, String>getMap(layout.meta(), StringCodec.INSTANCE)
+        .putAllAsync(Map.of("e2e_p50_ms", Long.toString(p50Ms), "e2e_p99_ms", Long.toString(p99Ms)));
   }
 
   private List<Object> evaluate(Object[] args) {
@@ -131,18 +156,36 @@ public final class BatchScript {
       loaded = load(script);
     }
     try {
-      return script.evalSha(RScript.Mode.READ_WRITE, loaded, RScript.ReturnType.LIST, keys, args);
+      return await(script.evalShaAsync(RScript.Mode.READ_WRITE, loaded, RScript.ReturnType.LIST, keys, args));
     } catch (RedisException e) {
       if (e.getMessage() == null || !e.getMessage().contains("NOSCRIPT")) {
         throw e;
       }
       // Valkey restarted (or SCRIPT FLUSH): its script cache is empty, load once more.
-      return script.evalSha(RScript.Mode.READ_WRITE, load(script), RScript.ReturnType.LIST, keys, args);
+      return await(script.evalShaAsync(RScript.Mode.READ_WRITE, load(script), RScript.ReturnType.LIST, keys,
+          args));
+    }
+  }
+
+  private <T> T await(RFuture<T> future) {
+    try {
+      return future.toCompletableFuture().get(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(false);
+      throw new RedisTimeoutException("no answer from Valkey within " + callTimeout.toMillis() + " ms");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new RedisException("batch script failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RedisException("interrupted while waiting for Valkey", e);
     }
   }
 
   private String load(RScript script) {
-    String loaded = script.scriptLoad(source);
+    String loaded = await(script.scriptLoadAsync(source));
     sha = loaded;
     return loaded;
   }

@@ -19,7 +19,7 @@ class ValkeyConfiguration {
   BatchScript batchScript(RedissonClient valkeyClient, BridgeProperties properties) {
     BridgeProperties.Store store = properties.store();
     return new BatchScript(valkeyClient, store.layout(), properties.window().spec(), store.dedupHorizon(),
-        store.windowTtl(), store.seriesMaxLength());
+        store.windowTtl(), store.seriesMaxLength(), store.callTimeout());
   }
 
   @Bean

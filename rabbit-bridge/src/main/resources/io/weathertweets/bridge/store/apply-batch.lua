@@ -3,7 +3,7 @@
 --   ARGV[1] prefix, [2] dedup horizon ms, [3] window size ms, [4] grace ms, [5] window ttl ms,
 --   [6] series max length, [7] now ms (updated_at), [8] batch token, [9] n, then n times: id,
 --   municipality, temperature, humidity, condition, event time ms.
--- Returns {processed, duplicates, late, closed windows, flags}; flags has one character per tweet:
+-- Returns {processed, duplicates, late, closed windows, flags, batch token}; flags has one character per tweet:
 -- 'n' new and in its window, 'l' new but too late for its window, 'd' duplicate (skipped).
 --
 -- The replay guard {p}:seen:{id} holds token * 2 + (1 if late) of the batch that applied the tweet. A call
@@ -226,4 +226,4 @@ if #dirty > 0 then
   end
 end
 
-return {processed, duplicates, late, closed, table.concat(flags)}
+return {processed, duplicates, late, closed, table.concat(flags), ARGV[8]}

@@ -3,10 +3,9 @@ package io.weathertweets.bridge.consume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.weathertweets.bridge.OwnValkey;
 import io.weathertweets.proto.v1.Tweet;
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,33 +22,19 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 class ValkeyOutageTest extends BridgeIntegrationTest {
   private static final Names NAMES = Names.random();
-  private static Process valkey;
+  private static OwnValkey valkey;
 
   @DynamicPropertySource
   static void names(DynamicPropertyRegistry registry) throws IOException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    valkey = new ProcessBuilder("valkey-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no")
-        .redirectOutput(new File("target/valkey-outage-" + port + ".log")).redirectErrorStream(true).start();
-    String url = "redis://127.0.0.1:" + port;
-    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-        return true;
-      }
-    });
-    NAMES.register(registry, url);
+    valkey = OwnValkey.start();
+    NAMES.register(registry, valkey.url());
     registry.add("weather.retry.initial-backoff", () -> "100ms");
     registry.add("weather.retry.max-backoff", () -> "1s");
   }
 
   @Override
   void afterCleanup() throws Exception {
-    signal("CONT");
-    valkey.destroy();
-    valkey.waitFor();
+    valkey.close();
   }
 
   @Test
@@ -61,12 +46,12 @@ class ValkeyOutageTest extends BridgeIntegrationTest {
 
     publish(first);
     await().atMost(Duration.ofSeconds(30)).until(() -> count("weather.tweets.processed") > 0);
-    signal("STOP");
+    valkey.freeze();
     publish(rest);
     // At least one batch failed against the frozen server, and nothing of it may have been acknowledged.
     await().atMost(Duration.ofSeconds(60)).until(() -> count("weather.store.write.failures") >= 2);
     assertThat(admin.getQueueInfo(properties.rabbit().queue()).getMessageCount()).isPositive();
-    signal("CONT");
+    valkey.thaw();
 
     awaitTweetsTotal(truth.counted, Duration.ofSeconds(90));
     // Exact even if a timed-out attempt did run on the server: its retry recognises its own batch token.
@@ -76,10 +61,5 @@ class ValkeyOutageTest extends BridgeIntegrationTest {
     assertThat(count("weather.tweets.dlq")).isZero();
     assertNothingLeftInQueue();
     assertStoreEquals(truth);
-  }
-
-  private static void signal(String name) throws IOException, InterruptedException {
-    int exit = new ProcessBuilder("kill", "-" + name, Long.toString(valkey.pid())).inheritIO().start().waitFor();
-    assertThat(exit).as("kill -" + name).isZero();
   }
 }

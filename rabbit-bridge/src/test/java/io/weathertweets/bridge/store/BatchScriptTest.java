@@ -57,7 +57,8 @@ class BatchScriptTest {
   void freshPrefix() {
     layout = new StoreLayout("bridge-test-" + UUID.randomUUID());
     reader = new StoreReader(client, layout);
-    script = new BatchScript(client, layout, WINDOWS, Duration.ofHours(1), Duration.ofHours(24), 10_000);
+    script = new BatchScript(client, layout, WINDOWS, Duration.ofHours(1), Duration.ofHours(24), 10_000,
+        Duration.ofSeconds(15));
   }
 
   @AfterEach
