@@ -1,0 +1,104 @@
+package io.weathertweets.standalone;
+
+import io.weathertweets.standalone.infra.InfrastructurePorts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The whole system for one test class: embedded Kafka on free ports, the real RabbitMQ, Redis and Valkey of
+ * this machine, and every service on free ports, isolated by a key prefix and exchange/queue names of its own.
+ */
+final class RunningSystem implements AutoCloseable {
+  final String run = UUID.randomUUID().toString().substring(0, 8);
+  final String prefix = "e2e-" + run;
+  final String exchange = "e2e." + run + ".tweets";
+  final String queue = "e2e." + run + ".bridge";
+  final String deadLetterExchange = "e2e." + run + ".dlx";
+  final String deadLetterQueue = "e2e." + run + ".dlq";
+  final Standalone standalone;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  RunningSystem(Path dataDir, String rabbitUri) throws IOException {
+    int[] ports = freePorts(12);
+    Map<String, String> env = Map.of(
+        "RABBITMQ_URI", rabbitUri,
+        "REDIS_URL", "redis://127.0.0.1:6379",
+        "VALKEY_URL", "redis://127.0.0.1:6380");
+    Map<String, String> settings = Map.of(
+        "weather.store.prefix", prefix,
+        "weather.stores.prefix", prefix,
+        "weather.rabbit.exchange", exchange,
+        "weather.rabbit.queue", queue,
+        "weather.rabbit.dead-letter-exchange", deadLetterExchange,
+        "weather.rabbit.dead-letter-queue", deadLetterQueue,
+        "weather.ingress.forward-deadline", "10s");
+    standalone = Standalone.start(dataDir, env,
+        new InfrastructurePorts(ports[0], ports[1], ports[2], ports[3], ports[4]),
+        new ServicePorts(ports[5], ports[6], ports[7], ports[8], ports[9], ports[10], ports[11]), settings);
+  }
+
+  String kafkaBootstrapServers() {
+    return standalone.infrastructure().kafkaBootstrapServers();
+  }
+
+  String ingressUrl(String path) {
+    return "http://127.0.0.1:" + standalone.ports().ingress() + path;
+  }
+
+  HttpResponse<String> post(String path, String json) {
+    return send(HttpRequest.newBuilder(URI.create(ingressUrl(path)))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(ingressUrl(path))).GET());
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    standalone.close();
+  }
+
+  private static int[] freePorts(int count) {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        held.add(new ServerSocket(0));
+      }
+      return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket socket : held) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // a port we only probed
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,300 @@
+package io.weathertweets.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.weathertweets.aggregates.StoreClients;
+import io.weathertweets.proto.v1.Tweet;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.redisson.api.RedissonClient;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+
+/**
+ * The product's promise, end to end, every service running: a tweet posted over HTTP arrives in both
+ * brokers with its id, and every accepted tweet — retries included — is counted exactly once in Redis (Kafka
+ * Streams path) and in Valkey (RabbitMQ path), equal to a ground truth computed here with plain loops.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SystemEndToEndTest {
+  static final String RABBIT_URI = "amqp://guest:guest@127.0.0.1:5672/";
+  static final List<String> MUNICIPALITIES = List.of("mixco", "guatemala", "amatitlan", "chinautla");
+  static final List<String> CONDITIONS = List.of("sunny", "cloudy", "rainy", "foggy");
+
+  Path dataDir;
+  RunningSystem system;
+  CachingConnectionFactory rabbit;
+  RabbitAdmin admin;
+  RedissonClient redis;
+  RedissonClient valkey;
+
+  @BeforeAll
+  void start(@TempDir Path dataDir) throws IOException {
+    this.dataDir = dataDir;
+    system = new RunningSystem(dataDir, RABBIT_URI);
+    // amqp-client reads a trailing "/" as the empty vhost (Spring Boot reads it as "/"): no slash here.
+    rabbit = new CachingConnectionFactory(java.net.URI.create("amqp://guest:guest@127.0.0.1:5672"));
+    admin = new RabbitAdmin(rabbit);
+    redis = StoreClients.create("redis://127.0.0.1:6379", false);
+    valkey = StoreClients.create("redis://127.0.0.1:6380", false);
+  }
+
+  @AfterAll
+  void stop() {
+    if (system != null) {
+      system.close();
+      for (String queue : List.of(system.queue, system.deadLetterQueue)) {
+        admin.deleteQueue(queue);
+      }
+      admin.deleteExchange(system.exchange);
+      admin.deleteExchange(system.deadLetterExchange);
+      redis.getKeys().deleteByPattern(system.prefix + ":*");
+      valkey.getKeys().deleteByPattern(system.prefix + ":*");
+    }
+    if (rabbit != null) {
+      rabbit.destroy();
+      redis.shutdown();
+      valkey.shutdown();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void shouldDeliverAPostedTweetToBothBrokersWithItsIdAndFields() {
+    Queue tap = admin.declareQueue();  // server-named, exclusive, auto-delete: a tap on the exchange
+    admin.declareBinding(BindingBuilder.bind(tap).to(new TopicExchange(system.exchange)).with("#"));
+    String id = "e2e-" + system.run + "-first";
+
+    HttpResponse<String> answer = system.post("/api/tweet", """
+        {"id":"%s","municipality":" Mixco ","temperature":-7,"humidity":81,"weather":"FOGGY",
+         "timestamp":"2026-11-23T10:15:30Z"}""".formatted(id));
+
+    assertThat(answer.statusCode()).isEqualTo(202);
+    assertThat(answer.body()).contains(id).contains("kafka").contains("rabbit");
+    Tweet expected = Tweet.newBuilder().setId(id)
+        .setMunicipality(io.weathertweets.proto.v1.Municipality.MIXCO).setTemperature(-7).setHumidity(81)
+        .setCondition(io.weathertweets.proto.v1.Condition.FOGGY)
+        .setEventTimeMs(java.time.Instant.parse("2026-11-23T10:15:30Z").toEpochMilli()).build();
+
+    try (KafkaConsumer<String, byte[]> consumer = kafkaConsumer()) {
+      consumer.subscribe(List.of("weather-tweets"));
+      List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+        return seen.stream().anyMatch(r -> parse(r.value()).getId().equals(id));
+      });
+      ConsumerRecord<String, byte[]> record = seen.stream().filter(r -> parse(r.value()).getId().equals(id))
+          .findFirst().orElseThrow();
+      assertThat(record.key()).isEqualTo("mixco");
+      assertThat(parse(record.value()).toBuilder().clearAcceptedAtMs().build()).isEqualTo(expected);
+    }
+    RabbitTemplate template = new RabbitTemplate(rabbit);
+    Message message = template.receive(tap.getName(), 10_000);
+    assertThat(message).as("message on a queue bound to %s", system.exchange).isNotNull();
+    assertThat(message.getMessageProperties().getMessageId()).isEqualTo(id);
+    assertThat(message.getMessageProperties().getReceivedRoutingKey()).isEqualTo("mixco");
+    assertThat(parse(message.getBody()).toBuilder().clearAcceptedAtMs().build()).isEqualTo(expected);
+    admin.deleteQueue(tap.getName());
+  }
+
+  @Test
+  @Order(2)
+  void shouldCountEveryAcceptedTweetExactlyOnceInBothStoresRetriesIncluded() {
+    // The first test's tweet, visible on both paths, is where this one starts.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(tweetsTotal(redis)).isEqualTo(1);
+      assertThat(tweetsTotal(valkey)).isEqualTo(1);
+    });
+    Random random = new Random(20261123);
+    long start = System.currentTimeMillis() - 240_000;
+    List<String> bodies = new ArrayList<>();
+    // Ground truth over everything posted in this class (the first test posted one tweet).
+    Map<String, long[]> truth = new TreeMap<>();  // municipality -> count, tSum, tMin, tMax, hSum, 4 conditions
+    add(truth, "mixco", -7, 81, "foggy");
+    int n = 3000;
+    for (int i = 0; i < n; i++) {
+      String m = MUNICIPALITIES.get(random.nextInt(4));
+      int temperature = random.nextInt(111) - 50;
+      int humidity = random.nextInt(101);
+      String condition = CONDITIONS.get(random.nextInt(4));
+      add(truth, m, temperature, humidity, condition);
+      bodies.add("""
+          {"id":"e2e-%s-%d","municipality":"%s","temperature":%d,"humidity":%d,"weather":"%s","timestamp":%d}"""
+          .formatted(system.run, i, m, temperature, humidity, condition, start + i * 60L));
+    }
+    for (int from = 0; from < n; from += 100) {
+      HttpResponse<String> answer = system.post("/api/tweets", "[" + String.join(",", bodies.subList(from, from + 100)) + "]");
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+    }
+    // A client that did not see the 202 retries a whole batch with the same ids: counted once on each path.
+    HttpResponse<String> retry = system.post("/api/tweets", "[" + String.join(",", bodies.subList(500, 600)) + "]");
+    assertThat(retry.statusCode()).isEqualTo(202);
+
+    long expectedTotal = n + 1;
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      assertThat(tweetsTotal(redis)).isEqualTo(expectedTotal);
+      assertThat(tweetsTotal(valkey)).isEqualTo(expectedTotal);
+    });
+    for (RedissonClient store : List.of(redis, valkey)) {
+      assertStoreEquals(store, truth);
+    }
+    HttpResponse<String> compare = system.get("/api/compare?window=" + (start - Math.floorMod(start, 60_000) + 60_000));
+    assertThat(compare.statusCode()).isEqualTo(200);
+    assertThat(compare.body()).contains("\"verdict\":\"equal\"").contains("\"differences\":[]");
+  }
+
+  @Test
+  @Order(3)
+  void shouldShowBothPathsSideBySideOnTheLivePage() throws Exception {
+    Path chromium = Path.of("/usr/bin/chromium");
+    Assumptions.assumeTrue(Files.isExecutable(chromium), "Debian's chromium is needed (.ci/services.sh installs it)");
+    Path profile = Files.createTempDirectory(dataDir, "chromium");
+    Path screenshot = Path.of("target", "live-page.png").toAbsolutePath();
+    List<String> flags = List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--user-data-dir=" + profile, "--window-size=1400,1000", "--virtual-time-budget=5000");
+    String dom = runChromium(flags, "--dump-dom");
+    runChromium(flags, "--screenshot=" + screenshot);
+
+    String mixcoCount = redis.<String, String>getMap(system.prefix + ":municipality:mixco").get("count");
+    assertThat(dom).contains("Kafka Streams → Redis").contains("RabbitMQ → Valkey").contains("paths agree");
+    // Both panels of the chosen municipality show the stored count; bars exist for every municipality.
+    assertThat(dom.split("data-field=\"count\">" + mixcoCount + "<", -1)).hasSize(3);
+    for (String m : MUNICIPALITIES) {
+      assertThat(dom).contains("data-bar=\"temperature:" + m + "\"");
+    }
+    assertThat(Files.size(screenshot)).isGreaterThan(20_000);
+  }
+
+  private String runChromium(List<String> flags, String action) throws Exception {
+    List<String> command = new ArrayList<>(flags);
+    command.add(action);
+    command.add(system.ingressUrl("/"));
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return out;
+  }
+
+  private void assertStoreEquals(RedissonClient store, Map<String, long[]> truth) {
+    String p = system.prefix;
+    Map<String, String> conditions = new LinkedHashMap<>();
+    for (int c = 0; c < 4; c++) {
+      long sum = 0;
+      for (long[] a : truth.values()) {
+        sum += a[5 + c];
+      }
+      conditions.put(CONDITIONS.get(c), Long.toString(sum));
+    }
+    assertThat(hash(store, p + ":conditions")).isEqualTo(conditions);
+    String hottest = null;
+    String coldest = null;
+    for (String m : MUNICIPALITIES) {
+      long[] a = truth.get(m);
+      Map<String, String> expected = new HashMap<>();
+      expected.put("count", Long.toString(a[0]));
+      expected.put("temperature_sum", Long.toString(a[1]));
+      expected.put("temperature_min", Long.toString(a[2]));
+      expected.put("temperature_max", Long.toString(a[3]));
+      expected.put("temperature_avg", avg(a[1], a[0]));
+      expected.put("humidity_sum", Long.toString(a[4]));
+      expected.put("humidity_avg", avg(a[4], a[0]));
+      for (int c = 0; c < 4; c++) {
+        expected.put(CONDITIONS.get(c), Long.toString(a[5 + c]));
+      }
+      Map<String, String> stored = hash(store, p + ":municipality:" + m);
+      stored.remove("updated_at");
+      assertThat(stored).as("%s in %s", m, store).isEqualTo(expected);
+      assertThat(hash(store, p + ":reports")).containsEntry(m, Long.toString(a[0]));
+      assertThat(hash(store, p + ":temperature_avg")).containsEntry(m, avg(a[1], a[0]));
+      assertThat(hash(store, p + ":humidity_avg")).containsEntry(m, avg(a[4], a[0]));
+      assertThat(hash(store, p + ":temperature_max")).containsEntry(m, Long.toString(a[3]));
+      assertThat(hash(store, p + ":temperature_min")).containsEntry(m, Long.toString(a[2]));
+      if (hottest == null || a[3] > truth.get(hottest)[3]) {
+        hottest = m;
+      }
+      if (coldest == null || a[2] < truth.get(coldest)[2]) {
+        coldest = m;
+      }
+    }
+    assertThat(hash(store, p + ":extremes")).isEqualTo(Map.of(
+        "temperature_max", Long.toString(truth.get(hottest)[3]), "temperature_max_municipality", hottest,
+        "temperature_min", Long.toString(truth.get(coldest)[2]), "temperature_min_municipality", coldest));
+  }
+
+  private static void add(Map<String, long[]> truth, String m, int temperature, int humidity, String condition) {
+    long[] a = truth.computeIfAbsent(m, k -> new long[] {0, 0, Long.MAX_VALUE, Long.MIN_VALUE, 0, 0, 0, 0, 0});
+    a[0]++;
+    a[1] += temperature;
+    a[2] = Math.min(a[2], temperature);
+    a[3] = Math.max(a[3], temperature);
+    a[4] += humidity;
+    a[5 + CONDITIONS.indexOf(condition)]++;
+  }
+
+  /** The documented rounding: two places, half-even on the exact binary value of the quotient. */
+  private static String avg(long sum, long count) {
+    return new BigDecimal((double) sum / count).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
+  }
+
+  private static Map<String, String> hash(RedissonClient store, String key) {
+    return new HashMap<>(store.<String, String>getMap(key).readAllMap());
+  }
+
+  private long tweetsTotal(RedissonClient store) {
+    String total = store.<String, String>getMap(system.prefix + ":meta").get("tweets_total");
+    return total == null ? 0 : Long.parseLong(total);
+  }
+
+  private KafkaConsumer<String, byte[]> kafkaConsumer() {
+    Properties properties = new Properties();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafkaBootstrapServers());
+    properties.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-tap-" + system.run);
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private static Tweet parse(byte[] bytes) {
+    try {
+      return Tweet.parseFrom(bytes);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError("not a v1 Tweet", e);
+    }
+  }
+}
