@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the servers the tests talk to are installed and running on this machine:
-# RabbitMQ on 5672 (guest/guest), Redis on 6379, Valkey on 6380 (valkey-server from bookworm-backports).
+# RabbitMQ on 5672 (guest/guest), Redis on 6379, Valkey on 6380 (valkey-server from bookworm-backports),
+# and Debian's chromium for the live page's browser test.
 # Idempotent: installs or starts only what is missing. Needs root (apt-get) on a fresh machine.
 set -euo pipefail
 
@@ -59,4 +60,10 @@ if ! port_open 6380; then
     --dir /var/lib/valkey-ci --logfile /var/lib/valkey-ci/valkey.log
   wait_port 6380 Valkey
 fi
-log "RabbitMQ :5672, Redis :6379, Valkey :6380 are up"
+# --- Debian's Chromium, for the live page's headless browser test (a test tool's own browser download fails here)
+if ! [ -x /usr/bin/chromium ]; then
+  log "installing chromium"
+  apt_install chromium
+fi
+
+log "RabbitMQ :5672, Redis :6379, Valkey :6380 are up; chromium at /usr/bin/chromium"
