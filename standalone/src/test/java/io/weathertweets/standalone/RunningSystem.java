@@ -66,6 +66,11 @@ final class RunningSystem implements AutoCloseable {
     return send(HttpRequest.newBuilder(URI.create(ingressUrl(path))).GET());
   }
 
+  /** A GET on another service's HTTP port, e.g. its actuator. */
+  HttpResponse<String> get(int port, String path) {
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
+  }
+
   private HttpResponse<String> send(HttpRequest.Builder request) {
     try {
       return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
