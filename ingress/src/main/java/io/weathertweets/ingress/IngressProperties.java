@@ -16,6 +16,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxBatch most tweets accepted by one POST /api/tweets
  * @param maxBodySingle largest body of POST /api/tweet
  * @param maxBodyBatch largest body of POST /api/tweets
+ * @param maxInFlight most requests to /api/tweet(s) being handled at once (body read, validated, forwarded); beyond
+ *     it the ingress answers 503 at once, so overload costs a refusal instead of memory
+ * @param rateLimit the per-client rate limit of /api/tweet(s)
  */
 @ConfigurationProperties("weather.ingress")
 public record IngressProperties(
@@ -24,7 +27,9 @@ public record IngressProperties(
     @DefaultValue("1s") Duration retryAfter,
     @DefaultValue("1000") int maxBatch,
     @DefaultValue("16KB") DataSize maxBodySingle,
-    @DefaultValue("1MB") DataSize maxBodyBatch) {
+    @DefaultValue("1MB") DataSize maxBodyBatch,
+    @DefaultValue("2000") int maxInFlight,
+    @DefaultValue RateLimit rateLimit) {
 
   public IngressProperties {
     if (forwardDeadline.isNegative() || forwardDeadline.isZero()) {
@@ -32,6 +37,47 @@ public record IngressProperties(
     }
     if (maxBatch < 1) {
       throw new IllegalArgumentException("weather.ingress.max-batch must be at least 1, was " + maxBatch);
+    }
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("weather.ingress.max-in-flight must be at least 1, was " + maxInFlight);
+    }
+  }
+
+  /**
+   * A token bucket per client ({@code weather.ingress.rate-limit.*}): {@code burst} requests at once, refilled by
+   * {@code requests} per {@code period}. Beyond it the client gets 429 with Retry-After.
+   *
+   * @param requests requests per period a client may keep sending; 0 turns rate limiting off
+   * @param period the period of {@code requests}
+   * @param burst how many requests a client may send at once after being quiet
+   * @param trustForwardedFor identify the client by the last address of {@code X-Forwarded-For} (the one the
+   *     reverse proxy in front of the ingress appended) instead of the connection's address; only behind a proxy
+   *     that sets it, otherwise any client could pick its own identity
+   * @param maxClients most clients whose buckets are kept; the least recently seen are dropped beyond it
+   * @param idleExpiry a client's bucket is dropped after this long without requests (it would be full again)
+   */
+  public record RateLimit(
+      @DefaultValue("2000") long requests,
+      @DefaultValue("1s") Duration period,
+      @DefaultValue("4000") long burst,
+      @DefaultValue("false") boolean trustForwardedFor,
+      @DefaultValue("100000") long maxClients,
+      @DefaultValue("10m") Duration idleExpiry) {
+
+    public RateLimit {
+      if (requests < 0) {
+        throw new IllegalArgumentException("weather.ingress.rate-limit.requests must be >= 0 (0 = off), was "
+            + requests);
+      }
+      if (requests > 0 && (period.isNegative() || period.isZero() || burst < 1 || maxClients < 1
+          || idleExpiry.isNegative() || idleExpiry.isZero())) {
+        throw new IllegalArgumentException("weather.ingress.rate-limit: period and idle-expiry must be positive,"
+            + " burst and max-clients at least 1");
+      }
+    }
+
+    public boolean enabled() {
+      return requests > 0;
     }
   }
 }

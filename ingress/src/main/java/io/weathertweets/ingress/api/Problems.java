@@ -1,6 +1,7 @@
 package io.weathertweets.ingress.api;
 
 import io.grpc.Status;
+import io.weathertweets.ingress.IngressProperties;
 import io.weathertweets.ingress.forward.ForwardResult;
 import io.weathertweets.ingress.forward.Path;
 import io.weathertweets.proto.v1.Tweet;
@@ -26,6 +27,8 @@ final class Problems {
   static final URI CONTENT_TOO_LARGE = URI.create(TYPE_PREFIX + "content-too-large");
   static final URI GATEWAY_UNAVAILABLE = URI.create(TYPE_PREFIX + "gateway-unavailable");
   static final URI REJECTED_BY_GATEWAY = URI.create(TYPE_PREFIX + "rejected-by-gateway");
+  static final URI RATE_LIMITED = URI.create(TYPE_PREFIX + "rate-limited");
+  static final URI OVERLOADED = URI.create(TYPE_PREFIX + "overloaded");
 
   private Problems() {}
 
@@ -48,6 +51,34 @@ final class Problems {
   static ProblemException tooLarge(String detail, int tweets) {
     ProblemDetail problem = problem(HttpStatus.CONTENT_TOO_LARGE, CONTENT_TOO_LARGE, "Content too large", detail);
     return new ProblemException(problem, "too_large", tweets, HttpHeaders.EMPTY);
+  }
+
+  /** The client sent more than its share; nothing of the request was read. */
+  static ProblemException rateLimited(IngressProperties.RateLimit limit, long retryAfterSeconds) {
+    ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, RATE_LIMITED, "Too many requests",
+        "This client may send " + limit.requests() + " requests per " + limit.period().toMillis() + " ms (bursts of "
+            + limit.burst() + "); retry after " + retryAfterSeconds + " s");
+    problem.setProperty("retryAfterSeconds", retryAfterSeconds);
+    return new ProblemException(problem, "rate_limited", 1, retryAfter(retryAfterSeconds));
+  }
+
+  /** Every in-flight slot is taken: refused at once so overload costs no memory; nothing of the request was read. */
+  static ProblemException overloaded(int maxInFlight, Duration retryAfter) {
+    long seconds = seconds(retryAfter);
+    ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, OVERLOADED, "Overloaded",
+        "The ingress is handling its maximum of " + maxInFlight + " requests; retry after " + seconds + " s");
+    problem.setProperty("retryAfterSeconds", seconds);
+    return new ProblemException(problem, "overloaded", 1, retryAfter(seconds));
+  }
+
+  private static long seconds(Duration retryAfter) {
+    return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+  }
+
+  private static HttpHeaders retryAfter(long seconds) {
+    HttpHeaders headers = new HttpHeaders();
+    headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+    return headers;
   }
 
   /** A gateway judged a tweet invalid that the ingress let through: the contracts disagree, retrying will not help. */

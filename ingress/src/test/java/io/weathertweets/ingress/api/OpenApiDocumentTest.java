@@ -42,7 +42,7 @@ class OpenApiDocumentTest {
     for (String path : List.of("/api/tweet", "/api/tweets")) {
       JsonNode post = paths.get(path).get("post");
       assertThat(post.get("responses").propertyNames()).as(path)
-          .containsExactlyInAnyOrder("202", "400", "405", "413", "415", "503");
+          .containsExactlyInAnyOrder("202", "400", "405", "413", "415", "429", "503");
       assertThat(post.at("/requestBody/content").propertyNames()).containsExactly("application/json");
     }
     assertThat(response.json().at("/components/schemas/Tweet/required").values().stream()

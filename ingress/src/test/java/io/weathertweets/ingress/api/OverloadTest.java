@@ -1,0 +1,99 @@
+package io.weathertweets.ingress.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.ingress.FakeGateway;
+import io.weathertweets.ingress.IngressClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The in-flight bound against a gateway that stops answering: once max-in-flight requests wait on it, further
+ * requests are refused at once with 503 + Retry-After instead of piling up, and the slots come back when the
+ * waiting requests end.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "spring.config.name=ingress",
+    "weather.ingress.routing=kafka",
+    "weather.ingress.max-in-flight=2",
+    "weather.ingress.forward-deadline=3s",
+    "weather.ingress.retry-after=4s"})
+class OverloadTest {
+  static final FakeGateway KAFKA = FakeGateway.start("kafka");
+  static final String TWEET = """
+      {"municipality":"chinautla","temperature":21,"humidity":64,"weather":"foggy"}""";
+
+  @LocalServerPort
+  int port;
+  @Autowired
+  MeterRegistry meters;
+
+  @DynamicPropertySource
+  static void gateways(DynamicPropertyRegistry registry) {
+    registry.add("KAFKA_GATEWAY_TARGET", KAFKA::target);
+  }
+
+  @AfterAll
+  static void stopGateway() throws InterruptedException {
+    KAFKA.close();
+  }
+
+  @Test
+  void shouldRefuseAtOnceWith503WhileEveryInFlightSlotWaitsOnASlowGateway() {
+    IngressClient ingress = new IngressClient(port);
+    KAFKA.neverAnswer();
+    double overloadedBefore = rejected("overloaded");
+
+    try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<CompletableFuture<IngressClient.Response>> waiting = IntStream.range(0, 2)
+          .mapToObj(i -> CompletableFuture.supplyAsync(() -> ingress.postJson("/api/tweet", TWEET), clients))
+          .toList();
+      await().atMost(Duration.ofSeconds(5)).until(() -> inFlight() == 2 && KAFKA.requests().size() == 2);
+
+      long start = System.nanoTime();
+      IngressClient.Response refused = ingress.postJson("/api/tweet", TWEET);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(refused.status()).isEqualTo(503);
+      assertThat(refused.headers().firstValue("Retry-After")).hasValue("4");
+      assertThat(refused.contentType()).startsWith("application/problem+json");
+      assertThat(refused.json().get("type").stringValue()).isEqualTo("tag:weathertweets.io,2026:problem/overloaded");
+      // Refused without waiting for anything, and without reaching the gateway.
+      assertThat(took).isLessThan(Duration.ofSeconds(1));
+      assertThat(KAFKA.requests()).hasSize(2);
+      assertThat(rejected("overloaded")).isEqualTo(overloadedBefore + 1);
+
+      // The two waiting requests end at their deadline (503, gateway unavailable) and give their slots back.
+      for (CompletableFuture<IngressClient.Response> request : waiting) {
+        assertThat(request.join().status()).isEqualTo(503);
+        assertThat(request.join().json().get("type").stringValue()).endsWith("gateway-unavailable");
+      }
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> inFlight() == 0);
+    KAFKA.reset();
+    assertThat(ingress.postJson("/api/tweet", TWEET).status()).isEqualTo(202);
+    assertThat(inFlight()).isZero();
+  }
+
+  private double inFlight() {
+    return meters.get("weather.ingress.in.flight").gauge().value();
+  }
+
+  private double rejected(String reason) {
+    var counter = meters.find("weather.tweets.rejected").tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
+  }
+}
