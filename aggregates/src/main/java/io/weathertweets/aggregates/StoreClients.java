@@ -1,6 +1,9 @@
 package io.weathertweets.aggregates;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -20,6 +23,11 @@ public final class StoreClients {
    *     store as down in its health) while the store is unreachable
    */
   public static RedissonClient create(String url, boolean lazy) {
+    return create(url, lazy, Duration.ofSeconds(3));
+  }
+
+  /** @param timeout connect and command timeout; callers that retry on their own keep it short */
+  public static RedissonClient create(String url, boolean lazy, Duration timeout) {
     URI uri = URI.create(url);
     if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
       throw new IllegalArgumentException("store URL must start with redis:// or rediss://, was: " + redact(url));
@@ -32,14 +40,17 @@ public final class StoreClients {
     config.setLazyInitialization(lazy);
     SingleServerConfig server = config.useSingleServer()
         .setAddress(uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 6379))
-        .setConnectTimeout(2_000)
-        .setTimeout(3_000)
-        .setRetryAttempts(1);
-    String userInfo = uri.getUserInfo();
+        .setConnectTimeout((int) timeout.toMillis())
+        .setTimeout((int) timeout.toMillis())
+        // Callers retry with their own backoff and logging; one quick retry here is enough.
+        .setRetryAttempts(1)
+        .setConnectionMinimumIdleSize(1)
+        .setConnectionPoolSize(8);
+    String userInfo = uri.getRawUserInfo();
     if (userInfo != null && !userInfo.isEmpty()) {
       int colon = userInfo.indexOf(':');
-      String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
-      String password = colon < 0 ? null : userInfo.substring(colon + 1);
+      String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+      String password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
       if (password != null && !password.isEmpty()) {
         server.setPassword(password);
         if (!user.isEmpty()) {
@@ -55,6 +66,10 @@ public final class StoreClients {
       server.setDatabase(Integer.parseInt(path.substring(1)));
     }
     return Redisson.create(config);
+  }
+
+  private static String decode(String text) {
+    return URLDecoder.decode(text, StandardCharsets.UTF_8);
   }
 
   /** The URL without its password, for logs and error messages. */

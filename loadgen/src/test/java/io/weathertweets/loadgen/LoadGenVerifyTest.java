@@ -23,10 +23,8 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
-import org.redisson.config.Config;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -201,8 +199,6 @@ class LoadGenVerifyTest {
   }
 
   private static RedissonClient client(String url) {
-    Config config = new Config();
-    config.useSingleServer().setAddress(url);
-    return Redisson.create(config);
+    return io.weathertweets.aggregates.StoreClients.create(url, false);
   }
 }

@@ -1,6 +1,7 @@
 package io.weathertweets.loadgen.verify;
 
 import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.StoreReader;
 import io.weathertweets.loadgen.report.PathResult;
@@ -9,9 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
-import org.redisson.config.Config;
 
 /**
  * Reads the store of each path before the run (baseline) and, after it, polls until each store accounts for
@@ -28,10 +27,7 @@ public final class StoreVerifier implements AutoCloseable {
   /** @param storeUrlByPath path name → redis:// URL of its store, in report order */
   public StoreVerifier(Map<String, String> storeUrlByPath, String prefix) {
     storeUrlByPath.forEach((path, url) -> {
-      Config config = new Config();
-      config.setThreads(1).setNettyThreads(2);
-      config.useSingleServer().setAddress(url).setConnectionMinimumIdleSize(1).setConnectionPoolSize(2);
-      RedissonClient client = Redisson.create(config);
+      RedissonClient client = StoreClients.create(url, false);
       probes.put(path, new Probe(url, client, new StoreReader(client, new StoreLayout(prefix))));
     });
   }

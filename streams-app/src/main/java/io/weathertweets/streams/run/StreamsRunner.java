@@ -2,7 +2,7 @@ package io.weathertweets.streams.run;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.proto.v1.Tweet;
-import io.weathertweets.streams.store.RedisClients;
+import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.streams.store.RedisStoreSink;
 import io.weathertweets.streams.topology.PipelineMetrics;
 import io.weathertweets.streams.topology.WeatherTopology;
@@ -46,14 +46,14 @@ class StreamsRunner {
 
   @Bean(destroyMethod = "shutdown")
   RedissonClient storeRedisson(WeatherProperties properties) {
-    return RedisClients.create(properties.redis().url(), properties.redis().timeout());
+    return StoreClients.create(properties.redis().url(), false, properties.redis().timeout());
   }
 
   @Bean
   RedisStoreSink redisStoreSink(RedissonClient storeRedisson, WeatherProperties properties, PipelineMetrics metrics) {
     return new RedisStoreSink(storeRedisson, properties.layout(), properties.topologySettings().window(),
         properties.store().windowTtl(), properties.store().seriesMaxLen(), metrics, Clock.systemUTC(),
-        properties.store().retryBackoffMax(), RedisClients.redact(properties.redis().url()));
+        properties.store().retryBackoffMax(), StoreClients.redact(properties.redis().url()));
   }
 
   /**

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.Overview;
+import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.WindowSpec;
 import io.weathertweets.streams.RawRedis;
@@ -33,7 +34,7 @@ class RedisStoreSinkTest {
 
   private final String prefix = "wt-test-" + UUID.randomUUID();
   private final StoreLayout layout = new StoreLayout(prefix);
-  private final RedissonClient redisson = RedisClients.create("redis://127.0.0.1:6379", Duration.ofSeconds(2));
+  private final RedissonClient redisson = StoreClients.create("redis://127.0.0.1:6379", false, Duration.ofSeconds(2));
   private final RawRedis raw = RawRedis.local();
   private final RedisStoreSink sink = sink(redisson);
 
@@ -140,7 +141,7 @@ class RedisStoreSinkTest {
   @Test
   void shouldWaitForRedisAndThenWriteWhenRedisWasUnreachable() throws Exception {
     try (TcpProxy proxy = new TcpProxy("127.0.0.1", 6379)) {
-      RedissonClient viaProxy = RedisClients.create("redis://127.0.0.1:" + proxy.port(), Duration.ofMillis(500));
+      RedissonClient viaProxy = StoreClients.create("redis://127.0.0.1:" + proxy.port(), false, Duration.ofMillis(500));
       try {
         RedisStoreSink proxied = sink(viaProxy);
         proxied.writeAllTime(Municipality.MIXCO, mixco);
@@ -164,7 +165,7 @@ class RedisStoreSinkTest {
   @Test
   void shouldFailInsteadOfRetryingOnceStopped() {
     try (TcpProxy proxy = new TcpProxy("127.0.0.1", 6379)) {
-      RedissonClient viaProxy = RedisClients.create("redis://127.0.0.1:" + proxy.port(), Duration.ofMillis(300));
+      RedissonClient viaProxy = StoreClients.create("redis://127.0.0.1:" + proxy.port(), false, Duration.ofMillis(300));
       try {
         RedisStoreSink proxied = sink(viaProxy);
         proxy.cut();
@@ -183,7 +184,7 @@ class RedisStoreSinkTest {
     // which proves the password is taken from the URL rather than ignored.
     RedissonClient withPassword = null;
     try {
-      withPassword = RedisClients.create("redis://:wrong-secret@127.0.0.1:6379", Duration.ofSeconds(1));
+      withPassword = StoreClients.create("redis://:wrong-secret@127.0.0.1:6379", false, Duration.ofSeconds(1));
       RedissonClient client = withPassword;
       assertThatThrownBy(() -> client.getBucket("x").get()).hasStackTraceContaining("AUTH");
     } catch (RuntimeException e) {
