@@ -1,0 +1,364 @@
+package io.weathertweets.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.weathertweets.aggregates.Aggregate;
+import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.faults.FaultSystem.Service;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Every accepted tweet is counted exactly once on both paths, whatever single part of the system fails under
+ * load. One system (five service JVMs, a Kafka broker, a RabbitMQ node, redis-server, valkey-server) serves every
+ * scenario in turn; each scenario sends its own tweets (unique ids), injects one fault in the middle of the load,
+ * lets the retrying client finish, and compares the change in both stores with the tweets answered 202.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultSuiteIT {
+  static final int RATE = 100;
+  static final int BATCH = 10;
+  static final Duration SHORT_LOAD = Duration.ofSeconds(14);
+  static final Duration OUTAGE_LOAD = Duration.ofSeconds(30);
+  static final Duration OUTAGE = Duration.ofSeconds(20);
+  static final Duration CONVERGENCE = Duration.ofSeconds(120);
+  /** After the counts match they must stay so: a late replay would show up as a double count here. */
+  static final Duration STABLE_FOR = Duration.ofSeconds(3);
+
+  private final List<ScenarioResult> results = new ArrayList<>();
+  private final Map<String, LoadDriver.SentTweet> everAccepted = new HashMap<>();
+  private final long suiteStart = System.nanoTime();
+  private Duration startupTime = Duration.ZERO;
+  private Path repoRoot;
+  private FaultSystem system;
+  private StoreProbe redis;
+  private StoreProbe valkey;
+  private LoadDriver driver;
+
+  @FunctionalInterface
+  interface Fault {
+    void inject(FaultSystem system) throws Exception;
+  }
+
+  @BeforeAll
+  void startSystem() {
+    repoRoot = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+    Path work = Path.of(System.getProperty("faults.work", "target")).toAbsolutePath();
+    String runId = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000, 36);
+    system = new FaultSystem(ServiceJars.resolve(repoRoot), work, runId);
+    long t = System.nanoTime();
+    system.start();
+    startupTime = Duration.ofNanos(System.nanoTime() - t);
+    System.out.println("Fault suite: system up in " + startupTime.toMillis() + " ms, prefix " + system.prefix());
+    redis = new StoreProbe("Redis", system.redisUrl(), system.prefix());
+    valkey = new StoreProbe("Valkey", system.valkeyUrl(), system.prefix());
+    driver = new LoadDriver(system.ingress(), 20261123L);
+  }
+
+  @AfterAll
+  void writeReportAndStop() throws Exception {
+    try {
+      if (!results.isEmpty()) {
+        ReliabilityReport.write(repoRoot.resolve("docs/reliability.md"), results,
+            Duration.ofNanos(System.nanoTime() - suiteStart), startupTime);
+      }
+    } finally {
+      for (AutoCloseable c : new AutoCloseable[] {driver, redis, valkey, system}) {
+        if (c != null) {
+          try {
+            c.close();
+          } catch (Exception e) {
+            System.err.println("Cleanup of " + c + " failed: " + e);
+          }
+        }
+      }
+    }
+  }
+
+  // ---- kill -9 of each service, restarted a few seconds later ----
+
+  @Test
+  @Order(1)
+  void shouldCountEveryAcceptedTweetOnceWhenTheKafkaGatewayIsKilled() throws Exception {
+    check(scenario("kill -9 kafka gateway", "kill -9, restarted after 3 s", SHORT_LOAD,
+        s -> killAndRestart(s, Service.KAFKA_GATEWAY)));
+  }
+
+  @Test
+  @Order(2)
+  void shouldCountEveryAcceptedTweetOnceWhenTheRabbitGatewayIsKilled() throws Exception {
+    check(scenario("kill -9 rabbit gateway", "kill -9, restarted after 3 s", SHORT_LOAD,
+        s -> killAndRestart(s, Service.RABBIT_GATEWAY)));
+  }
+
+  @Test
+  @Order(3)
+  void shouldCountEveryAcceptedTweetOnceWhenTheStreamsAppIsKilled() throws Exception {
+    check(scenario("kill -9 streams app", "kill -9, restarted after 3 s", SHORT_LOAD,
+        s -> killAndRestart(s, Service.STREAMS)));
+  }
+
+  @Test
+  @Order(4)
+  void shouldCountEveryAcceptedTweetOnceWhenTheRabbitBridgeIsKilled() throws Exception {
+    check(scenario("kill -9 rabbit bridge", "kill -9, restarted after 3 s", SHORT_LOAD,
+        s -> killAndRestart(s, Service.BRIDGE)));
+  }
+
+  @Test
+  @Order(5)
+  void shouldCountEveryAcceptedTweetOnceWhenTheIngressIsKilled() throws Exception {
+    check(scenario("kill -9 ingress", "kill -9, restarted after 3 s", SHORT_LOAD,
+        s -> killAndRestart(s, Service.INGRESS)));
+  }
+
+  @Test
+  @Order(6)
+  void shouldRestoreFromTheChangelogWhenTheStreamsStateDirectoryIsWiped() throws Exception {
+    check(scenario("streams app state wipe", "stopped, state directory deleted, restarted", SHORT_LOAD, s -> {
+      s.stop(Service.STREAMS);
+      s.wipeStreamsState();
+      s.restart(Service.STREAMS);
+    }));
+  }
+
+  // ---- each broker and store down for a while under load ----
+
+  @Test
+  @Order(7)
+  void shouldCountEveryAcceptedTweetOnceWhenRedisIsDownForAWhile() throws Exception {
+    check(scenario("Redis down", "redis-server kill -9, restarted after " + OUTAGE.toSeconds() + " s (AOF)",
+        OUTAGE_LOAD, s -> {
+          s.killRedis();
+          outage();
+          s.startRedis();
+        }));
+  }
+
+  @Test
+  @Order(8)
+  void shouldCountEveryAcceptedTweetOnceWhenValkeyIsDownForAWhile() throws Exception {
+    check(scenario("Valkey down", "valkey-server kill -9, restarted after " + OUTAGE.toSeconds() + " s (AOF)",
+        OUTAGE_LOAD, s -> {
+          s.killValkey();
+          outage();
+          s.startValkey();
+        }));
+  }
+
+  @Test
+  @Order(9)
+  void shouldCountEveryAcceptedTweetOnceWhenRabbitMqIsDownForAWhile() throws Exception {
+    check(scenario("RabbitMQ down", "node stopped (rabbitmqctl stop), started again after " + OUTAGE.toSeconds()
+        + " s", OUTAGE_LOAD, s -> {
+          s.stopRabbit();
+          outage();
+          s.startRabbit();
+        }));
+  }
+
+  @Test
+  @Order(10)
+  void shouldCountEveryAcceptedTweetOnceWhenTheKafkaBrokerIsDownForAWhile() throws Exception {
+    check(scenario("Kafka broker down", "broker JVM kill -9, restarted on its data after " + OUTAGE.toSeconds()
+        + " s", OUTAGE_LOAD, s -> {
+          s.killKafka();
+          outage();
+          s.startKafka();
+        }));
+  }
+
+  /** Across the whole run, both stores hold exactly the aggregates of every tweet ever accepted, min/max too. */
+  @Test
+  @Order(11)
+  void shouldHoldExactlyTheAggregatesOfEveryAcceptedTweetAfterAllFaults() {
+    Map<Municipality, Aggregate> expected = new EnumMap<>(Municipality.class);
+    everAccepted.values().forEach(t -> expected.merge(t.municipality(),
+        Aggregate.EMPTY.plus(t.temperature(), t.humidity(), t.condition(), 0), (a, b) -> merge(a, b)));
+    Map<Municipality, Aggregate> onRedis = figures(redis.allTime());
+    Map<Municipality, Aggregate> onValkey = figures(valkey.allTime());
+    List<String> problems = new ArrayList<>();
+    if (!onRedis.equals(expected)) {
+      problems.add("Redis all-time figures differ from the accepted tweets: " + onRedis + " vs " + expected);
+    }
+    if (!onValkey.equals(expected)) {
+      problems.add("Valkey all-time figures differ from the accepted tweets: " + onValkey + " vs " + expected);
+    }
+    long sent = results.stream().mapToLong(ScenarioResult::sent).sum();
+    results.add(new ScenarioResult("whole run", "all of the above, one after the other", RATE, BATCH,
+        Duration.ofNanos(System.nanoTime() - suiteStart), sent,
+        results.stream().mapToLong(ScenarioResult::requests).sum(),
+        results.stream().mapToLong(ScenarioResult::retries).sum(), Map.of(), everAccepted.size(),
+        onRedis.values().stream().mapToLong(Aggregate::count).sum(), redis.tally().tweetsTotal(),
+        onValkey.values().stream().mapToLong(Aggregate::count).sum(), valkey.tally().tweetsTotal(), -1, -1,
+        Duration.ZERO, Duration.ZERO, problems));
+    assertThat(problems).as("whole-run comparison incl. min/max").isEmpty();
+  }
+
+  // ---- the scenario itself ----
+
+  private void killAndRestart(FaultSystem s, Service service) throws InterruptedException {
+    s.kill9(service);
+    // Deliberate: the service stays dead for a moment under load before it comes back.
+    Thread.sleep(3000);
+    s.restart(service);
+  }
+
+  private static void outage() throws InterruptedException {
+    // Deliberate fault duration.
+    Thread.sleep(OUTAGE.toMillis());
+  }
+
+  private void check(ScenarioResult result) {
+    assertThat(result.problems()).as(result.scenario() + ": nothing lost, nothing twice, only clear refusals")
+        .isEmpty();
+  }
+
+  private ScenarioResult scenario(String name, String faultText, Duration load, Fault fault) throws Exception {
+    long started = System.nanoTime();
+    healIfNeeded();
+    Tally redisBefore = redis.tally();
+    Tally valkeyBefore = valkey.tally();
+    double[] dupBefore = {system.counter(Service.STREAMS, "weather_tweets_duplicates_total"),
+        system.counter(Service.BRIDGE, "weather_tweets_duplicates_total")};
+    long[] pidsBefore = {system.process(Service.STREAMS).pid(), system.process(Service.BRIDGE).pid()};
+
+    String id = name.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(java.util.Locale.ROOT);
+    LoadDriver.Run run = driver.start(id, RATE, BATCH, load);
+    List<String> problems = new ArrayList<>();
+    // The fault hits a system that is demonstrably taking load.
+    await(name + ": load flows before the fault").atMost(Duration.ofSeconds(30))
+        .until(() -> run.accepted.size() >= RATE * 3);
+    try {
+      fault.inject(system);
+    } catch (Exception | AssertionError e) {
+      problems.add("fault injection or recovery failed: " + e.getMessage());
+    }
+    try {
+      run.awaitSettled(load.plus(LoadDriver.GIVE_UP_AFTER).plusSeconds(30));
+    } catch (TimeoutException e) {
+      problems.add("the client's batches did not settle in time");
+    }
+    List<LoadDriver.SentTweet> accepted = run.acceptedTweets();
+    accepted.forEach(t -> everAccepted.put(t.id(), t));
+    Tally expected = Tally.of(accepted);
+
+    long convergeStart = System.nanoTime();
+    Duration convergence = null;
+    try {
+      await(name + ": both stores count the accepted tweets").atMost(CONVERGENCE).during(STABLE_FOR)
+          .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+          .until(() -> redis.tally().minus(redisBefore).equals(expected)
+              && valkey.tally().minus(valkeyBefore).equals(expected));
+      convergence = Duration.ofNanos(System.nanoTime() - convergeStart).minus(STABLE_FOR);
+    } catch (ConditionTimeoutException e) {
+      // Reported below with the figures.
+    }
+    Tally kafka = safeTally(redis).minus(redisBefore);
+    Tally rabbit = safeTally(valkey).minus(valkeyBefore);
+    compare("Kafka path (Redis)", kafka, expected, problems);
+    compare("RabbitMQ path (Valkey)", rabbit, expected, problems);
+    if (!run.gaveUp.isEmpty()) {
+      problems.add(run.gaveUp.size() + " tweets never got a 202 within " + LoadDriver.GIVE_UP_AFTER.toSeconds()
+          + " s of retries");
+    }
+    if (!run.unclearAnswers.isEmpty()) {
+      problems.add("refusals other than 503/429: " + run.unclearAnswers);
+    }
+    List<String> down = system.notRunning();
+    if (!down.isEmpty()) {
+      problems.add("not running after the scenario: " + down);
+    }
+    double dupKafka = duplicates(Service.STREAMS, dupBefore[0], pidsBefore[0]);
+    double dupRabbit = duplicates(Service.BRIDGE, dupBefore[1], pidsBefore[1]);
+    ScenarioResult result = new ScenarioResult(name, faultText, RATE, BATCH, load, run.sent.size(),
+        run.requests.get(), run.retries.get(), run.outcomeCounts(), accepted.size(), kafka.count(),
+        kafka.tweetsTotal(), rabbit.count(), rabbit.tweetsTotal(), dupKafka, dupRabbit,
+        Duration.ofNanos(System.nanoTime() - started), convergence, problems);
+    results.add(result);
+    System.out.printf("Fault suite: %s: sent %d, accepted %d, Kafka path %d, RabbitMQ path %d, answers %s, %s%n",
+        name, result.sent(), result.accepted(), result.kafkaCounted(), result.rabbitCounted(), result.answers(),
+        result.passed() ? "PASS" : "FAIL " + problems);
+    return result;
+  }
+
+  private static Tally safeTally(StoreProbe probe) {
+    try {
+      return probe.tally();
+    } catch (RuntimeException e) {
+      return Tally.EMPTY;
+    }
+  }
+
+  private static void compare(String path, Tally actual, Tally expected, List<String> problems) {
+    long missing = expected.count() - actual.count();
+    if (missing > 0) {
+      problems.add(path + ": " + missing + " accepted tweets missing (counted " + actual.count() + " of "
+          + expected.count() + ")");
+    } else if (missing < 0) {
+      problems.add(path + ": " + (-missing) + " tweets counted twice or never accepted (counted " + actual.count()
+          + ", accepted " + expected.count() + ")");
+    } else if (!actual.perMunicipality().equals(expected.perMunicipality())) {
+      problems.add(path + ": count matches but per-municipality figures differ: " + actual.perMunicipality()
+          + " vs " + expected.perMunicipality());
+    }
+    if (actual.tweetsTotal() != expected.tweetsTotal()) {
+      problems.add(path + ": meta tweets_total grew by " + actual.tweetsTotal() + ", accepted "
+          + expected.tweetsTotal());
+    }
+  }
+
+  private double duplicates(Service s, double before, long pidBefore) {
+    double now = system.counter(s, "weather_tweets_duplicates_total");
+    return system.process(s).pid() == pidBefore ? now - before : now;
+  }
+
+  /** A scenario that failed to restart something must not take the following ones down with it. */
+  private void healIfNeeded() {
+    for (String name : system.notRunning()) {
+      System.out.println("Fault suite: restarting " + name + " left down by the previous scenario");
+      switch (name) {
+        case "kafka" -> system.startKafka();
+        case "redis" -> system.startRedis();
+        case "valkey" -> system.startValkey();
+        case "rabbitmq" -> system.startRabbit();
+        default -> {
+          for (Service s : Service.values()) {
+            if (s.id.equals(name)) {
+              system.restart(s);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static Map<Municipality, Aggregate> figures(Map<Municipality, Aggregate> in) {
+    Map<Municipality, Aggregate> out = new EnumMap<>(Municipality.class);
+    in.forEach((m, a) -> out.put(m, a.figures()));
+    return out;
+  }
+
+  private static Aggregate merge(Aggregate a, Aggregate b) {
+    return new Aggregate(a.count() + b.count(), a.temperatureSum() + b.temperatureSum(),
+        Math.min(a.temperatureMin(), b.temperatureMin()), Math.max(a.temperatureMax(), b.temperatureMax()),
+        a.humiditySum() + b.humiditySum(), a.sunny() + b.sunny(), a.cloudy() + b.cloudy(), a.rainy() + b.rainy(),
+        a.foggy() + b.foggy(), 0);
+  }
+}

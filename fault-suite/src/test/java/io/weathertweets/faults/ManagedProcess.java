@@ -1,0 +1,133 @@
+package io.weathertweets.faults;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One child process of the suite (a service JVM, a store, a broker), restartable with the same command line.
+ * Output goes to a log file per start, so a restart's log does not hide the crash that came before it.
+ */
+final class ManagedProcess {
+  private final String name;
+  private final List<String> command;
+  private final Map<String, String> environment;
+  private final Path logDir;
+  private Process process;
+  private int starts;
+
+  ManagedProcess(String name, List<String> command, Map<String, String> environment, Path logDir) {
+    this.name = name;
+    this.command = List.copyOf(command);
+    this.environment = Map.copyOf(environment);
+    this.logDir = logDir;
+  }
+
+  String name() {
+    return name;
+  }
+
+  synchronized ManagedProcess start() {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
+    }
+    starts++;
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(logFile().toFile());
+    builder.environment().putAll(environment);
+    try {
+      Files.createDirectories(logDir);
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start " + name + " with " + command, e);
+    }
+    return this;
+  }
+
+  /** The log of the current (or last) start. */
+  synchronized Path logFile() {
+    return logDir.resolve(name + (starts <= 1 ? "" : "-" + starts) + ".log");
+  }
+
+  synchronized boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  synchronized long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
+  /** {@code kill -9} of the process and everything it started: no shutdown hook, no flush, no goodbye. */
+  void kill9() {
+    Process p;
+    synchronized (this) {
+      p = process;
+    }
+    if (p == null) {
+      return;
+    }
+    List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+    p.destroyForcibly();
+    tree.forEach(ProcessHandle::destroyForcibly);
+    awaitExit(p, tree, Duration.ofSeconds(20));
+  }
+
+  /** SIGTERM, then {@code kill -9} of whatever is left after {@code grace}. */
+  void stop(Duration grace) {
+    Process p;
+    synchronized (this) {
+      p = process;
+    }
+    if (p == null || !p.isAlive()) {
+      return;
+    }
+    List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+    p.destroy();
+    try {
+      if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+    }
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    awaitExit(p, tree, Duration.ofSeconds(20));
+  }
+
+  private void awaitExit(Process p, List<ProcessHandle> tree, Duration max) {
+    try {
+      if (!p.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(name + " (pid " + p.pid() + ") is still alive after being killed");
+      }
+      for (ProcessHandle child : tree) {
+        child.onExit().get(max.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      throw new IllegalStateException("A child process of " + name + " did not exit: " + e, e);
+    }
+  }
+
+  /** The last lines of the current log, to put in a failure message. */
+  String tail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(logFile());
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException | RuntimeException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + (isAlive() ? " (pid " + pid() + ")" : " (stopped)");
+  }
+}
