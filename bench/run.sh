@@ -1,0 +1,466 @@
+#!/usr/bin/env bash
+# Weather Tweets benchmark: measures this machine's raw limits and our pipeline in ONE run, so every figure
+# is compared with a limit measured minutes apart on the same box under the same background load.
+#
+#   bench/run.sh            full run (DURATION s per scenario, default 25) -> bench/RESULTS.md, bench/results.png,
+#                           one line in bench/history.csv
+#   bench/run.sh --smoke    a few seconds per scenario (CI): report under bench/target/smoke/, exit != 0 only when
+#                           a step broke or a store is not exact; unmet speed targets are reported, not fatal
+#   bench/run.sh --jmh      only the JMH micro-benchmarks of the hot paths
+#
+# Environment: DURATION, WARMUP (seconds), SERVICE_HEAP (default 256m), RABBITMQ_URI (default the local
+# RabbitMQ), KEEP_LOGS. Everything runs on this machine: private redis-server and valkey-server instances (so
+# INFO commandstats counts only this run), Kafka embedded by the standalone launcher (--infra-only), the shared
+# RabbitMQ with exchange/queue names unique to the run. Every process started here is stopped on exit.
+set -euo pipefail
+
+MODE=full
+for arg in "$@"; do
+  case "$arg" in
+    --smoke) MODE=smoke ;;
+    --jmh) MODE=jmh ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "unknown option $arg (use --smoke, --jmh or nothing)" >&2; exit 2 ;;
+  esac
+done
+
+BENCH=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$BENCH")
+cd "$ROOT"
+RUN_ID=$(date +%Y%m%d%H%M%S)-$$
+if [ "$MODE" = smoke ]; then
+  DURATION=${DURATION:-4}; WARMUP=${WARMUP:-2}; COURSE_REQUESTS=${COURSE_REQUESTS:-1000}
+  KAFKA_LIMIT_RECORDS=300000; REDIS_N=100000; VERIFY_TIMEOUT=60
+  OUT=$BENCH/target/smoke
+else
+  DURATION=${DURATION:-25}; WARMUP=${WARMUP:-8}; COURSE_REQUESTS=${COURSE_REQUESTS:-10000}
+  KAFKA_LIMIT_RECORDS=3000000; REDIS_N=1000000; VERIFY_TIMEOUT=120
+  OUT=$BENCH/target/run-$RUN_ID
+fi
+SERVICE_HEAP=${SERVICE_HEAP:-256m}
+RABBITMQ_URI=${RABBITMQ_URI:-amqp://guest:guest@127.0.0.1:5672/}
+rm -rf "$OUT"; mkdir -p "$OUT/logs"
+RESULTS=$OUT/results.properties
+: > "$RESULTS"
+FAILURES=()
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+put() { printf '%s=%s\n' "$1" "$2" >> "$RESULTS"; }
+fail() { log "FAILED: $*"; FAILURES+=("$*"); put "failure.${#FAILURES[@]}" "$*"; }
+
+# ---------------------------------------------------------------------------------------------------- tools
+pick_jdk() {
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
+    major=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')
+    if [ "${major:-0}" -ge 21 ]; then echo "$candidate"; return 0; fi
+  done
+  return 1
+}
+JAVA_HOME=$(pick_jdk) || { echo "No JDK >= 21 under /usr/lib/jvm" >&2; exit 1; }
+export JAVA_HOME
+JAVA=$JAVA_HOME/bin/java
+
+APT_UPDATED=
+apt_install() { # package command
+  command -v "$2" >/dev/null 2>&1 && return 0
+  log "installing $1 (apt)"
+  if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
+  if [ -z "$APT_UPDATED" ]; then $SUDO apt-get update -qq >/dev/null || true; APT_UPDATED=1; fi
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+}
+
+build() {
+  local jars=(ingress/target/ingress-0.1.0-SNAPSHOT-exec.jar grpc-gateway/target/grpc-gateway-0.1.0-SNAPSHOT-exec.jar
+    streams-app/target/streams-app-0.1.0-SNAPSHOT-exec.jar rabbit-bridge/target/rabbit-bridge-0.1.0-SNAPSHOT-exec.jar
+    loadgen/target/loadgen-0.1.0-SNAPSHOT-exec.jar standalone/target/standalone-0.1.0-SNAPSHOT-exec.jar)
+  local missing=
+  for jar in "${jars[@]}"; do [ -f "$jar" ] || missing=1; done
+  if [ -n "$missing" ]; then
+    log "building the services (./mvnw install -DskipTests)"
+    ./mvnw -q -B -ntp install -DskipTests
+  fi
+  if [ ! -d bench/target/lib ] || [ ! -f bench/target/classes/META-INF/BenchmarkList ]; then
+    log "building bench"
+    ./mvnw -q -B -ntp -f bench/pom.xml package -DskipTests
+  fi
+}
+
+BENCH_CP="$BENCH/target/classes:$BENCH/target/lib/*"
+tool() { "$JAVA" -cp "$BENCH_CP" "io.weathertweets.bench.$@"; }
+
+run_jmh() { # extra JMH options...
+  log "JMH micro-benchmarks"
+  "$JAVA" -cp "$BENCH_CP" org.openjdk.jmh.Main -rf json -rff "$OUT/jmh.json" "$@" > "$OUT/logs/jmh.log" 2>&1 \
+    || { tail -30 "$OUT/logs/jmh.log" >&2; fail "JMH run"; }
+  grep -E '^(Benchmark|[A-Za-z].*(thrpt|avgt))' "$OUT/logs/jmh.log" >&2 || true
+}
+
+if [ "$MODE" = jmh ]; then
+  build
+  run_jmh -f 1 -wi 3 -w 2s -i 5 -r 2s
+  cp "$OUT/jmh.json" "$BENCH/target/jmh-latest.json"
+  log "JMH results: $OUT/jmh.json (also bench/target/jmh-latest.json)"
+  [ ${#FAILURES[@]} -eq 0 ]
+  exit $?
+fi
+
+apt_install wrk wrk
+command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || apt_install redis-server redis-server
+command -v redis-benchmark >/dev/null || apt_install redis-tools redis-benchmark
+command -v valkey-server >/dev/null || { log "valkey-server is missing (see .ci/services.sh)"; exit 1; }
+command -v jq >/dev/null || apt_install jq jq
+build
+
+# ---------------------------------------------------------------------------------------------- processes
+declare -A PID
+cleanup() {
+  local status=$?
+  set +e
+  [ -n "${SAMPLER_PID:-}" ] && kill "$SAMPLER_PID" 2>/dev/null
+  for name in ingress gateway-kafka gateway-rabbit streams bridge http-limit course-consumer kafka redis valkey redis-course; do
+    local pid=${PID[$name]:-}
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  done
+  for name in "${!PID[@]}"; do
+    local pid=${PID[$name]}
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null
+  done
+  if [ -n "${EXCHANGE:-}" ] && [ -d "$BENCH/target/lib" ]; then
+    tool RabbitAdmin "$RABBITMQ_URI" delete "queue:$QUEUE" "queue:$QUEUE.dlq" "queue:$COURSE_QUEUE" \
+      "queue:bench-limit-$RUN_ID" "exchange:$EXCHANGE" "exchange:$EXCHANGE.dlx" >/dev/null 2>&1
+  fi
+  exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start() { # name logfile command... (environment passed by the caller with env)
+  local name=$1; shift
+  "$@" > "$OUT/logs/$name.log" 2>&1 &
+  PID[$name]=$!
+}
+stop() {
+  local pid=${PID[$1]:-}
+  [ -z "$pid" ] && return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null || true
+  unset "PID[$1]"
+}
+free_ports() { python3 - "$1" <<'EOF'
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+EOF
+}
+wait_ready() { # name url seconds
+  local deadline=$((SECONDS + $3))
+  until curl -fs "$2" 2>/dev/null | grep -q '"UP"'; do
+    if ! kill -0 "${PID[$1]}" 2>/dev/null; then tail -40 "$OUT/logs/$1.log" >&2; fail "$1 died on start"; exit 1; fi
+    if [ $SECONDS -ge $deadline ]; then tail -40 "$OUT/logs/$1.log" >&2; fail "$1 not ready after $3 s"; exit 1; fi
+    sleep 0.5
+  done
+}
+
+read -r REDIS_PORT VALKEY_PORT COURSE_REDIS_PORT KAFKA_PORT KAFKA_CTRL_PORT HTTP_LIMIT_PORT INGRESS_PORT \
+  GK_GRPC GK_HTTP GR_GRPC GR_HTTP STREAMS_HTTP BRIDGE_HTTP <<< "$(free_ports 13)"
+PREFIX=bench-$RUN_ID
+EXCHANGE=bench.$RUN_ID.tweets
+QUEUE=bench.$RUN_ID.bridge
+COURSE_QUEUE=bench.$RUN_ID.course
+put mode "$MODE"; put run_id "$RUN_ID"; put date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+put commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+put duration_s "$DURATION"; put warmup_s "$WARMUP"; put service_heap "$SERVICE_HEAP"
+put machine "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+put loadavg_start "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+log "output: $OUT"
+# Private stores: commandstats then count this run only. Same persistence as the shared servers (none).
+start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$OUT"
+start valkey valkey-server --port "$VALKEY_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$OUT"
+start redis-course redis-server --port "$COURSE_REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$OUT"
+REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+VALKEY_URL=redis://127.0.0.1:$VALKEY_PORT
+for port in "$REDIS_PORT" "$VALKEY_PORT" "$COURSE_REDIS_PORT"; do
+  for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+done
+
+log "Kafka (standalone --infra-only, only Kafka embedded)"
+start kafka env REDIS_URL="$REDIS_URL" VALKEY_URL="$VALKEY_URL" RABBITMQ_URI="$RABBITMQ_URI" \
+  "$JAVA" -Xmx1g -Dweather.standalone.kafka-port="$KAFKA_PORT" -Dweather.standalone.kafka-controller-port="$KAFKA_CTRL_PORT" \
+  -jar standalone/target/standalone-0.1.0-SNAPSHOT-exec.jar --infra-only "$OUT/kafka-data"
+for _ in $(seq 1 120); do grep -q "infrastructure is ready" "$OUT/logs/kafka.log" && break
+  kill -0 "${PID[kafka]}" 2>/dev/null || { tail -30 "$OUT/logs/kafka.log" >&2; fail "embedded Kafka died"; exit 1; }; sleep 0.5; done
+KAFKA=$(sed -n 's/^KAFKA_BOOTSTRAP_SERVERS=//p' "$OUT/logs/kafka.log" | tail -1)
+[ -n "$KAFKA" ] || { fail "embedded Kafka did not start"; exit 1; }
+
+# ------------------------------------------------------------------------------------------- raw limits
+WRK=(wrk -t2 -c64 --timeout 10s)
+wrk_run() { # seconds lua url outfile
+  "${WRK[@]}" -d"$1"s -s "$2" "$3" > "$4" 2>&1 || { cat "$4" >&2; fail "wrk $3"; }
+}
+val() { sed -n "s/^$1=//p" "$2" | tail -1; }
+
+log "limit: trivial HTTP POST (JDK HttpServer), wrk -t2 -c64"
+start http-limit "$JAVA" -Xmx256m -cp "$BENCH_CP" io.weathertweets.bench.TrivialHttpServer "$HTTP_LIMIT_PORT" 4
+for _ in $(seq 1 50); do curl -fs -XPOST -d '{}' "http://127.0.0.1:$HTTP_LIMIT_PORT/" && break; sleep 0.2; done
+wrk_run "$WARMUP" bench/wrk/tweet.lua "http://127.0.0.1:$HTTP_LIMIT_PORT/api/tweet" "$OUT/limit-http-warm.txt"
+wrk_run "$DURATION" bench/wrk/tweet.lua "http://127.0.0.1:$HTTP_LIMIT_PORT/api/tweet" "$OUT/limit-http.txt"
+put limit.http "$(val ok_per_s "$OUT/limit-http.txt")"; put limit.http_p99_ms "$(val p99_ms "$OUT/limit-http.txt")"
+stop http-limit
+
+log "limit: Kafka ProducerPerformance, $KAFKA_LIMIT_RECORDS x 70 B, acks=all, idempotent, linger.ms=5"
+"$JAVA" -cp "$BENCH_CP" org.apache.kafka.tools.ProducerPerformance --topic "bench-limit-$RUN_ID" \
+  --num-records "$KAFKA_LIMIT_RECORDS" --record-size 70 --throughput -1 \
+  --producer-props bootstrap.servers="$KAFKA" acks=all enable.idempotence=true linger.ms=5 \
+  > "$OUT/limit-kafka.txt" 2>&1 || { tail -20 "$OUT/limit-kafka.txt" >&2; fail "ProducerPerformance"; }
+put limit.kafka "$(grep 'records sent' "$OUT/limit-kafka.txt" | tail -1 | sed -E 's/.*records sent, ([0-9.]+) records\/sec.*/\1/')"
+
+log "limit: RabbitMQ persistent + confirms + manual ack, quorum queue"
+tool RabbitLimit "$RABBITMQ_URI" "bench-limit-$RUN_ID" "$DURATION" > "$OUT/limit-rabbit.txt" 2>&1 \
+  || { tail -20 "$OUT/limit-rabbit.txt" >&2; fail "RabbitMQ limit"; }
+put limit.rabbit "$(val rate "$OUT/limit-rabbit.txt")"
+
+log "limit: redis-benchmark SET/HSET, plain and -P 64 (private redis, --dbnum 9)"
+redis-benchmark -p "$REDIS_PORT" --dbnum 9 -r 100000 -n "$REDIS_N" -c 50 -t set,hset --csv > "$OUT/limit-redis.csv" 2>&1 \
+  || fail "redis-benchmark"
+redis-benchmark -p "$REDIS_PORT" --dbnum 9 -r 100000 -n $((REDIS_N * 4)) -c 50 -P 64 -t set,hset --csv \
+  > "$OUT/limit-redis-p64.csv" 2>&1 || fail "redis-benchmark -P 64"
+redis-cli -p "$REDIS_PORT" -n 9 flushdb >/dev/null
+rb() { awk -F'"' -v t="$1" '$2==t {print $4}' "$2" | head -1; }
+put limit.redis_set "$(rb SET "$OUT/limit-redis.csv")"; put limit.redis_hset "$(rb HSET "$OUT/limit-redis.csv")"
+put limit.redis_set_p64 "$(rb SET "$OUT/limit-redis-p64.csv")"; put limit.redis_hset_p64 "$(rb HSET "$OUT/limit-redis-p64.csv")"
+redis-cli -p "$REDIS_PORT" config resetstat >/dev/null
+
+# ---------------------------------------------------------------------------------------------- pipeline
+SVC_JVM=(-Xmx"$SERVICE_HEAP" -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED)
+declare -A HTTP_PORT=([ingress]=$INGRESS_PORT [gateway-kafka]=$GK_HTTP [gateway-rabbit]=$GR_HTTP [streams]=$STREAMS_HTTP [bridge]=$BRIDGE_HTTP)
+SERVICES=(ingress gateway-kafka gateway-rabbit streams bridge)
+
+start_ingress() { # routing
+  start ingress env INGRESS_PORT="$INGRESS_PORT" INGRESS_ROUTING="$1" KAFKA_GATEWAY_TARGET="127.0.0.1:$GK_GRPC" \
+    RABBIT_GATEWAY_TARGET="127.0.0.1:$GR_GRPC" REDIS_URL="$REDIS_URL" VALKEY_URL="$VALKEY_URL" \
+    "$JAVA" "${SVC_JVM[@]}" -jar ingress/target/ingress-0.1.0-SNAPSHOT-exec.jar --weather.stores.prefix="$PREFIX"
+  wait_ready ingress "http://127.0.0.1:$INGRESS_PORT/actuator/health/readiness" 90
+}
+
+log "services: gateways (kafka, rabbit), streams-app, rabbit-bridge, ingress — one JVM each, heap $SERVICE_HEAP"
+start gateway-kafka env GATEWAY_SINK=kafka GRPC_PORT="$GK_GRPC" SERVER_PORT="$GK_HTTP" KAFKA_BOOTSTRAP_SERVERS="$KAFKA" \
+  "$JAVA" "${SVC_JVM[@]}" -jar grpc-gateway/target/grpc-gateway-0.1.0-SNAPSHOT-exec.jar
+start gateway-rabbit env GATEWAY_SINK=rabbit GRPC_PORT="$GR_GRPC" SERVER_PORT="$GR_HTTP" RABBITMQ_URI="$RABBITMQ_URI" \
+  "$JAVA" "${SVC_JVM[@]}" -jar grpc-gateway/target/grpc-gateway-0.1.0-SNAPSHOT-exec.jar --weather.rabbit.exchange="$EXCHANGE"
+start streams env SERVER_PORT="$STREAMS_HTTP" KAFKA_BOOTSTRAP_SERVERS="$KAFKA" REDIS_URL="$REDIS_URL" \
+  STREAMS_STATE_DIR="$OUT/streams-state" WEATHER_STORE_PREFIX="$PREFIX" STREAMS_APPLICATION_ID="bench-$RUN_ID" \
+  "$JAVA" "${SVC_JVM[@]}" -jar streams-app/target/streams-app-0.1.0-SNAPSHOT-exec.jar
+start bridge env RABBITMQ_URI="$RABBITMQ_URI" VALKEY_URL="$VALKEY_URL" \
+  "$JAVA" "${SVC_JVM[@]}" -jar rabbit-bridge/target/rabbit-bridge-0.1.0-SNAPSHOT-exec.jar --server.port="$BRIDGE_HTTP" \
+  --weather.store.prefix="$PREFIX" --weather.rabbit.exchange="$EXCHANGE" --weather.rabbit.queue="$QUEUE" \
+  --weather.rabbit.dead-letter-exchange="$EXCHANGE.dlx" --weather.rabbit.dead-letter-queue="$QUEUE.dlq"
+wait_ready gateway-kafka "http://127.0.0.1:$GK_HTTP/actuator/health/readiness" 120
+wait_ready gateway-rabbit "http://127.0.0.1:$GR_HTTP/actuator/health/readiness" 120
+wait_ready streams "http://127.0.0.1:$STREAMS_HTTP/actuator/health/readiness" 120
+wait_ready bridge "http://127.0.0.1:$BRIDGE_HTTP/actuator/health/readiness" 120
+start_ingress fanout
+
+# Heap sampler: peak used heap per service and scenario (Micrometer's jvm_memory_used_bytes, area="heap").
+(
+  while true; do
+    for svc in "${SERVICES[@]}"; do
+      heap=$(curl -fs --max-time 2 "http://127.0.0.1:${HTTP_PORT[$svc]}/actuator/prometheus" 2>/dev/null \
+        | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s += $NF} END {printf "%.0f", s}')
+      [ -n "$heap" ] && echo "$(date +%s) $svc $heap"
+    done
+    sleep 2
+  done
+) > "$OUT/heap-samples.txt" 2>/dev/null &
+SAMPLER_PID=$!
+
+prom() { curl -fs --max-time 5 "http://127.0.0.1:${HTTP_PORT[$1]}/actuator/prometheus" || true; }
+prom_sum() { # service metric-regex
+  prom "$1" | awk -v m="$2" '$0 ~ "^"m"[{ ]" {s += $NF} END {printf "%.0f", s}'
+}
+store_total() { redis-cli -p "$1" hget "$PREFIX:meta" tweets_total 2>/dev/null | grep -E '^[0-9]+$' || echo 0; }
+# Commands the pipeline sent, without the harness's own reads (INFO, HGET of the meta hash, loadgen's HGETALL).
+commands() {
+  redis-cli -p "$1" info commandstats | tr -d '\r' \
+    | awk -F'[:=,]' '/^cmdstat_/ && $1 !~ /^cmdstat_(info|hget|hgetall|ping|hello|client|select|command|config)/ {s += $3} END {print s+0}'
+}
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+CLK_TCK=$(getconf CLK_TCK)
+
+declare -A T0_TICKS
+scenario_begin() { # name
+  S_NAME=$1
+  S_START=$(date +%s.%N); S_START_S=$(date +%s)
+  S_REDIS_CMDS=$(commands "$REDIS_PORT"); S_VALKEY_CMDS=$(commands "$VALKEY_PORT")
+  S_KAFKA_PUB=$(prom_sum gateway-kafka weather_tweets_published_total)
+  S_RABBIT_PUB=$(prom_sum gateway-rabbit weather_tweets_published_total)
+  S_REDIS_TOTAL=$(store_total "$REDIS_PORT"); S_VALKEY_TOTAL=$(store_total "$VALKEY_PORT")
+  prom streams > "$OUT/$S_NAME-streams-before.txt"; prom bridge > "$OUT/$S_NAME-bridge-before.txt"
+  for svc in "${SERVICES[@]}"; do T0_TICKS[$svc]=$(ticks "${PID[$svc]}"); done
+  S_GC0=$(for svc in "${SERVICES[@]}"; do echo "$svc $(prom_sum "$svc" 'jvm_gc_pause_seconds_sum')"; done)
+}
+# Load finished: CPU per service over the load phase, then wait for both stores to account for every tweet
+# the gateways published (exactly: more would be a double count, less a loss).
+scenario_end() {
+  local name=$S_NAME
+  local now elapsed; now=$(date +%s.%N); elapsed=$(echo "$now - $S_START" | bc -l)
+  local end_s; end_s=$(date +%s)
+  for svc in "${SERVICES[@]}"; do
+    local t1; t1=$(ticks "${PID[$svc]}")
+    put "$name.cpu.$svc" "$(echo "scale=2; ($t1 - ${T0_TICKS[$svc]}) / $CLK_TCK / $elapsed" | bc -l)"
+    local gc0 gc1; gc0=$(echo "$S_GC0" | awk -v s="$svc" '$1==s {print $2}'); gc1=$(prom_sum "$svc" 'jvm_gc_pause_seconds_sum')
+    put "$name.heap_peak_mib.$svc" "$(awk -v s="$svc" -v a="$S_START_S" -v b="$end_s" '$2==s && $1>=a && $1<=b+2 && $3>m {m=$3} END {printf "%.0f", m/1048576}' "$OUT/heap-samples.txt")"
+  done
+  local kafka_pub rabbit_pub; kafka_pub=$(prom_sum gateway-kafka weather_tweets_published_total)
+  rabbit_pub=$(prom_sum gateway-rabbit weather_tweets_published_total)
+  put "$name.published_kafka" $((kafka_pub - S_KAFKA_PUB)); put "$name.published_rabbit" $((rabbit_pub - S_RABBIT_PUB))
+  local deadline=$((SECONDS + VERIFY_TIMEOUT)) redis_total valkey_total exact=no
+  while :; do
+    redis_total=$(store_total "$REDIS_PORT"); valkey_total=$(store_total "$VALKEY_PORT")
+    if [ "$redis_total" -eq "$((S_REDIS_TOTAL + kafka_pub - S_KAFKA_PUB))" ] \
+      && [ "$valkey_total" -eq "$((S_VALKEY_TOTAL + rabbit_pub - S_RABBIT_PUB))" ]; then exact=yes; break; fi
+    [ $SECONDS -ge $deadline ] && break
+    sleep 0.2
+  done
+  local visible; visible=$(date +%s.%N)
+  put "$name.visible_after_s" "$(echo "scale=2; $visible - $now" | bc -l)"
+  put "$name.sustained_kafka" "$(echo "scale=1; ($kafka_pub - $S_KAFKA_PUB) / ($visible - $S_START)" | bc -l)"
+  put "$name.store_redis_delta" $((redis_total - S_REDIS_TOTAL)); put "$name.store_valkey_delta" $((valkey_total - S_VALKEY_TOTAL))
+  put "$name.exact" "$exact"
+  [ "$exact" = yes ] || fail "$name: stores not exact (redis +$((redis_total - S_REDIS_TOTAL)) of $((kafka_pub - S_KAFKA_PUB)) published to Kafka, valkey +$((valkey_total - S_VALKEY_TOTAL)) of $((rabbit_pub - S_RABBIT_PUB)) published to RabbitMQ)"
+  local redis_cmds valkey_cmds; redis_cmds=$(( $(commands "$REDIS_PORT") - S_REDIS_CMDS )); valkey_cmds=$(( $(commands "$VALKEY_PORT") - S_VALKEY_CMDS ))
+  put "$name.redis_commands" "$redis_cmds"; put "$name.valkey_commands" "$valkey_cmds"
+  [ $((kafka_pub - S_KAFKA_PUB)) -gt 0 ] && put "$name.redis_ops_per_tweet" "$(echo "scale=4; $redis_cmds / ($kafka_pub - $S_KAFKA_PUB)" | bc -l)"
+  [ $((rabbit_pub - S_RABBIT_PUB)) -gt 0 ] && put "$name.valkey_ops_per_tweet" "$(echo "scale=4; $valkey_cmds / ($rabbit_pub - $S_RABBIT_PUB)" | bc -l)"
+  prom streams > "$OUT/$name-streams-after.txt"; prom bridge > "$OUT/$name-bridge-after.txt"
+  local q
+  if [ $((kafka_pub - S_KAFKA_PUB)) -gt 0 ]; then
+    q=$(tool HistogramDelta "$OUT/$name-streams-before.txt" "$OUT/$name-streams-after.txt" weather_e2e_latency_seconds 'path="kafka"')
+    put "$name.e2e_kafka_p50_ms" "$(echo "$q" | sed -E 's/.*p50_ms=([^ ]+).*/\1/')"; put "$name.e2e_kafka_p99_ms" "$(echo "$q" | sed -E 's/.*p99_ms=([^ ]+).*/\1/')"
+  fi
+  if [ $((rabbit_pub - S_RABBIT_PUB)) -gt 0 ]; then
+    q=$(tool HistogramDelta "$OUT/$name-bridge-before.txt" "$OUT/$name-bridge-after.txt" weather_e2e_latency_seconds 'path="rabbit"')
+    put "$name.e2e_rabbit_p50_ms" "$(echo "$q" | sed -E 's/.*p50_ms=([^ ]+).*/\1/')"; put "$name.e2e_rabbit_p99_ms" "$(echo "$q" | sed -E 's/.*p99_ms=([^ ]+).*/\1/')"
+  fi
+  log "$name: exact=$exact, visible $(val "$name.visible_after_s" "$RESULTS") s after the load"
+}
+INGRESS_URL=http://127.0.0.1:$INGRESS_PORT
+LOADGEN=("$JAVA" -jar loadgen/target/loadgen-0.1.0-SNAPSHOT-exec.jar)
+
+# S1: single tweets over HTTP, fan-out to both brokers.
+log "S1 warm-up ($WARMUP s), then $DURATION s"
+wrk_run "$WARMUP" bench/wrk/tweet.lua "$INGRESS_URL/api/tweet" "$OUT/s1-warm.txt"
+sleep 2
+scenario_begin s1
+wrk_run "$DURATION" bench/wrk/tweet.lua "$INGRESS_URL/api/tweet" "$OUT/s1.txt"
+put s1.rate "$(val ok_per_s "$OUT/s1.txt")"; put s1.p50_ms "$(val p50_ms "$OUT/s1.txt")"; put s1.p99_ms "$(val p99_ms "$OUT/s1.txt")"
+put s1.errors "$(val errors "$OUT/s1.txt")"
+scenario_end
+
+# S1h: half of S1's rate (loadgen paces it; wrk cannot), for the latency and freshness targets.
+S1_RATE=$(val s1.rate "$RESULTS"); HALF=$(printf '%.0f' "$(echo "${S1_RATE:-200} / 2" | bc -l)"); [ "$HALF" -ge 10 ] || HALF=10
+log "S1h: loadgen http-single at $HALF tweets/s for $DURATION s"
+scenario_begin s1h
+"${LOADGEN[@]}" --mode=http-single --url="$INGRESS_URL" -c 32 --rate="$HALF" -n $((HALF * DURATION)) --json \
+  > "$OUT/s1h.json" 2> "$OUT/logs/s1h.err" || fail "S1h loadgen"
+put s1h.target_rate "$HALF"
+put s1h.rate "$(jq -r .tweetsPerSecond "$OUT/s1h.json")"; put s1h.p50_ms "$(jq -r .latency.p50Ms "$OUT/s1h.json")"
+put s1h.p99_ms "$(jq -r .latency.p99Ms "$OUT/s1h.json")"; put s1h.failed "$(jq -r .failed "$OUT/s1h.json")"
+scenario_end
+
+# S4: the course load with Locust (its S5 twin queue listens to the same tweets).
+tool RabbitAdmin "$RABBITMQ_URI" bind "$COURSE_QUEUE" "$EXCHANGE" || fail "declare the S5 queue"
+scenario_begin s4
+if command -v locust >/dev/null 2>&1 && locust --help >/dev/null 2>&1; then
+  log "S4: locust headless -u 10 -r 10, $COURSE_REQUESTS requests"
+  put s4.tool locust
+  S4_T0=$(date +%s.%N)
+  WEATHER_MAX_REQUESTS=$COURSE_REQUESTS locust -f locust/locustfile.py --headless -u 10 -r 10 --host "$INGRESS_URL" \
+    --run-time 600s --csv "$OUT/s4" --only-summary > "$OUT/logs/s4-locust.log" 2>&1 || true
+  S4_T1=$(date +%s.%N)
+  LINE=$(grep -E '^"?[A-Za-z]*"?,"?Aggregated' "$OUT/s4_stats.csv" | head -1)
+  if [ -z "$LINE" ]; then tail -20 "$OUT/logs/s4-locust.log" >&2; fail "S4: no Locust statistics"; else
+    COUNT=$(echo "$LINE" | awk -F, '{print $3}'); FAILS=$(echo "$LINE" | awk -F, '{print $4}')
+    put s4.requests "$COUNT"; put s4.failures "$FAILS"
+    put s4.rate "$(echo "scale=1; $COUNT / ($S4_T1 - $S4_T0)" | bc -l)"
+    put s4.p50_ms "$(echo "$LINE" | awk -F, '{print $12}')"; put s4.p99_ms "$(echo "$LINE" | awk -F, '{print $19}')"
+    [ "$COUNT" = "$COURSE_REQUESTS" ] && [ "$FAILS" = 0 ] || fail "S4: $COUNT requests, $FAILS failures"
+  fi
+else
+  log "S4: Locust is not installed: loadgen -c 10 -n $COURSE_REQUESTS instead"
+  put s4.tool "loadgen -c 10"
+  "${LOADGEN[@]}" --mode=http-single --url="$INGRESS_URL" -c 10 -n "$COURSE_REQUESTS" --json > "$OUT/s4.json" \
+    2> "$OUT/logs/s4.err" || fail "S4 loadgen"
+  put s4.requests "$(jq -r .sent "$OUT/s4.json")"; put s4.failures "$(jq -r '.failed + .rejected' "$OUT/s4.json")"
+  put s4.rate "$(jq -r .tweetsPerSecond "$OUT/s4.json")"; put s4.p50_ms "$(jq -r .latency.p50Ms "$OUT/s4.json")"
+  put s4.p99_ms "$(jq -r .latency.p99Ms "$OUT/s4.json")"
+fi
+scenario_end
+
+# S5: the course projects' consumer design on the same tweets (per-message Redis commands), own Redis.
+log "S5: per-message consumer draining the S4 tweets into its own redis-server"
+redis-cli -p "$COURSE_REDIS_PORT" config resetstat >/dev/null
+tool CourseConsumer "$RABBITMQ_URI" "$COURSE_QUEUE" 127.0.0.1 "$COURSE_REDIS_PORT" "$PREFIX" $((DURATION * 4 + 30)) \
+  > "$OUT/s5.txt" 2>&1 || { cat "$OUT/s5.txt" >&2; fail "S5 consumer"; }
+S5_N=$(val consumed "$OUT/s5.txt"); S5_CMDS=$(commands "$COURSE_REDIS_PORT")
+put s5.consumed "${S5_N:-0}"; put s5.rate "$(val rate "$OUT/s5.txt")"; put s5.redis_commands "$S5_CMDS"
+S5_TOTAL=$(redis-cli -p "$COURSE_REDIS_PORT" get "$PREFIX:tweets_total")
+[ "${S5_N:-0}" -gt 0 ] && put s5.redis_ops_per_tweet "$(echo "scale=3; $S5_CMDS / $S5_N" | bc -l)"
+[ "${S5_TOTAL:-0}" = "$(val s4.published_rabbit "$RESULTS")" ] && put s5.exact yes || { put s5.exact no; fail "S5: its Redis counts ${S5_TOTAL:-0} of $(val s4.published_rabbit "$RESULTS") tweets"; }
+
+# S2, S3: routing kafka.
+log "restarting the ingress with INGRESS_ROUTING=kafka"
+stop ingress
+start_ingress kafka
+log "S2 warm-up ($WARMUP s), then $DURATION s"
+wrk_run "$WARMUP" bench/wrk/tweet.lua "$INGRESS_URL/api/tweet" "$OUT/s2-warm.txt"
+sleep 2
+scenario_begin s2
+wrk_run "$DURATION" bench/wrk/tweet.lua "$INGRESS_URL/api/tweet" "$OUT/s2.txt"
+put s2.rate "$(val ok_per_s "$OUT/s2.txt")"; put s2.p50_ms "$(val p50_ms "$OUT/s2.txt")"; put s2.p99_ms "$(val p99_ms "$OUT/s2.txt")"
+put s2.errors "$(val errors "$OUT/s2.txt")"
+scenario_end
+
+log "S3a: POST /api/tweets, 100 tweets per request, wrk -t2 -c16, $DURATION s"
+BATCH=100 wrk -t2 -c16 --timeout 10s -d"$WARMUP"s -s bench/wrk/batch.lua "$INGRESS_URL" > "$OUT/s3http-warm.txt" 2>&1 || true
+scenario_begin s3http
+BATCH=100 wrk -t2 -c16 --timeout 10s -d"$DURATION"s -s bench/wrk/batch.lua "$INGRESS_URL" > "$OUT/s3http.txt" 2>&1 || fail "S3 wrk batch"
+put s3http.rate "$(val tweets_per_s "$OUT/s3http.txt")"; put s3http.p50_ms "$(val p50_ms "$OUT/s3http.txt")"
+put s3http.p99_ms "$(val p99_ms "$OUT/s3http.txt")"; put s3http.errors "$(val errors "$OUT/s3http.txt")"
+scenario_end
+
+S3_N=$(printf '%.0f' "$(echo "$(val s3http.rate "$RESULTS") * $DURATION * 1.5" | bc -l)"); [ "$S3_N" -ge 20000 ] || S3_N=20000
+for mode in grpc-batch grpc-stream; do
+  log "S3: loadgen --mode=$mode, $S3_N tweets, batches of 500, to the Kafka gateway"
+  scenario_begin "s3${mode#grpc-}"
+  "${LOADGEN[@]}" --mode="$mode" --grpc-target="127.0.0.1:$GK_GRPC" -c 8 --batch-size 500 -n "$S3_N" --json \
+    > "$OUT/s3$mode.json" 2> "$OUT/logs/s3$mode.err" || fail "S3 loadgen $mode"
+  put "s3${mode#grpc-}.rate" "$(jq -r .tweetsPerSecond "$OUT/s3$mode.json")"
+  put "s3${mode#grpc-}.p50_ms" "$(jq -r .latency.p50Ms "$OUT/s3$mode.json")"; put "s3${mode#grpc-}.p99_ms" "$(jq -r .latency.p99Ms "$OUT/s3$mode.json")"
+  put "s3${mode#grpc-}.failed" "$(jq -r '.failed + .rejected' "$OUT/s3$mode.json")"
+  scenario_end
+done
+
+for svc in "${SERVICES[@]}"; do
+  kill -0 "${PID[$svc]}" 2>/dev/null || fail "$svc exited during the run (see $OUT/logs/$svc.log)"
+  grep -q "OutOfMemoryError" "$OUT/logs/$svc.log" && fail "$svc ran out of heap ($SERVICE_HEAP)"
+done
+put loadavg_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [ "$MODE" = smoke ]; then run_jmh -f 1 -wi 1 -w 1s -i 1 -r 1s; else run_jmh -f 1 -wi 2 -w 2s -i 3 -r 2s; fi
+
+# ------------------------------------------------------------------------------------------------ report
+if [ "$MODE" = smoke ]; then REPORT_DIR=$OUT; HISTORY=$OUT/history.csv; else REPORT_DIR=$BENCH; HISTORY=$BENCH/history.csv; fi
+tool Report "$RESULTS" "$OUT/jmh.json" "$REPORT_DIR/RESULTS.md" "$REPORT_DIR/results.png" "$HISTORY" || fail "report"
+log "report: $REPORT_DIR/RESULTS.md"
+if [ ${#FAILURES[@]} -gt 0 ]; then
+  log "${#FAILURES[@]} failure(s):"; printf '  %s\n' "${FAILURES[@]}" >&2
+  exit 1
+fi
+log "done (unmet speed targets, if any, are listed as met=no in the report)"

@@ -1,0 +1,36 @@
+package io.weathertweets.bench;
+
+import io.weathertweets.proto.v1.Condition;
+import io.weathertweets.proto.v1.Municipality;
+import io.weathertweets.proto.v1.Tweet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Deterministic valid v1 tweets for the micro-benchmarks (the same input on every run). */
+public final class Tweets {
+  private static final Municipality[] MUNICIPALITIES = {
+      Municipality.MIXCO, Municipality.GUATEMALA, Municipality.AMATITLAN, Municipality.CHINAUTLA};
+  private static final Condition[] CONDITIONS = {Condition.SUNNY, Condition.CLOUDY, Condition.RAINY, Condition.FOGGY};
+
+  private Tweets() {
+  }
+
+  public static List<Tweet> generate(int count, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    long now = 1_795_000_000_000L;
+    List<Tweet> tweets = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      tweets.add(Tweet.newBuilder()
+          .setId("0199a1b2-c3d4-7e5f-8a9b-" + String.format("%012x", seed * 1_000_000 + i))
+          .setMunicipality(MUNICIPALITIES[random.nextInt(4)])
+          .setTemperature(random.nextInt(-50, 61))
+          .setHumidity(random.nextInt(0, 101))
+          .setCondition(CONDITIONS[random.nextInt(4)])
+          .setEventTimeMs(now + i * 7L)
+          .setAcceptedAtMs(now + i * 7L + 3)
+          .build());
+    }
+    return tweets;
+  }
+}
