@@ -3,6 +3,12 @@ package io.weathertweets.ingress.api;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.core.JacksonException;
@@ -45,6 +51,10 @@ class JsonBodyReader {
     if (body.length == 0) {
       throw Problems.malformed("The request body is empty; a JSON document is required");
     }
+    int invalid = firstInvalidUtf8(body);
+    if (invalid >= 0) {
+      throw Problems.malformed("The request body is not valid UTF-8 (byte " + invalid + ")");
+    }
     try {
       JsonNode node = reader.readTree(body);
       if (node == null || node.isMissingNode()) {
@@ -55,6 +65,31 @@ class JsonBodyReader {
       TokenStreamLocation at = e.getLocation();
       String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       throw Problems.malformed("Malformed JSON" + where + ": " + e.getOriginalMessage());
+    }
+  }
+
+  /**
+   * Jackson's UTF-8 decoder accepts overlong forms (C0 AF reads as '/'), so one id could arrive spelled in several
+   * byte sequences, and a filter looking at bytes would see something else than the code. The JDK's decoder rejects
+   * every ill-formed sequence (overlong forms, encoded surrogates, bytes beyond U+10FFFF).
+   *
+   * @return the offset of the first byte that is not well-formed UTF-8, or -1 when all are
+   */
+  static int firstInvalidUtf8(byte[] body) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(body);
+    CharBuffer out = CharBuffer.allocate(Math.min(body.length, 8192) + 1);
+    while (true) {
+      CoderResult result = decoder.decode(in, out, true);
+      if (result.isError()) {
+        return in.position();
+      }
+      if (result.isUnderflow()) {
+        return decoder.flush(out).isError() ? in.position() : -1;
+      }
+      out.clear();
     }
   }
 

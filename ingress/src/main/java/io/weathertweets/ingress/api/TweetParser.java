@@ -71,6 +71,10 @@ final class TweetParser {
           + describe(id));
     } else if (id.stringValue().chars().anyMatch(Character::isISOControl)) {
       error(errors, reported, prefix, ID, "must not contain control characters");
+    } else if (hasUnpairedSurrogate(id.stringValue())) {
+      // JSON escapes can spell half a character ("\ud800"); protobuf would publish it as "?", another id than the
+      // one answered to the client.
+      error(errors, reported, prefix, ID, "must be valid Unicode (it holds an unpaired surrogate escape)");
     } else {
       tweet.setId(id.stringValue());
     }
@@ -169,6 +173,18 @@ final class TweetParser {
       return Optional.of(number.longValueExact());
     }
     return Optional.empty();
+  }
+
+  private static boolean hasUnpairedSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void error(List<FieldError> errors, Set<String> reported, String prefix, String field,
