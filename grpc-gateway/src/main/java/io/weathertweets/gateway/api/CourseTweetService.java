@@ -2,6 +2,8 @@ package io.weathertweets.gateway.api;
 
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.weathertweets.gateway.publish.TweetPublisher;
 import io.weathertweets.proto.course.WeatherTweetRequest;
@@ -17,16 +19,24 @@ import org.springframework.stereotype.Service;
  * and no time: the gateway assigns a UUIDv7 and takes event time = accepted time = now.
  */
 @Service
-class CourseTweetService extends WeatherTweetServiceGrpc.WeatherTweetServiceImplBase {
+class CourseTweetService implements WeatherTweetServiceGrpc.AsyncService, BindableService {
   private final TimeBasedEpochGenerator ids = Generators.timeBasedEpochGenerator();
   private final TweetValidator validator;
   private final TweetPublisher publisher;
+  private final MalformedRequests malformed;
   private final Clock clock;
 
-  CourseTweetService(TweetValidator validator, TweetPublisher publisher) {
+  CourseTweetService(TweetValidator validator, TweetPublisher publisher, MalformedRequests malformed) {
     this.validator = validator;
     this.publisher = publisher;
+    this.malformed = malformed;
     this.clock = Clock.systemUTC();
+  }
+
+  /** Unparsable requests become INVALID_ARGUMENT (see {@link MalformedRequests}). */
+  @Override
+  public ServerServiceDefinition bindService() {
+    return malformed.parseInService(WeatherTweetServiceGrpc.bindService(this));
   }
 
   @Override

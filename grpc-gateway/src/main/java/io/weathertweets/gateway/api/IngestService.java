@@ -1,5 +1,7 @@
 package io.weathertweets.gateway.api;
 
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.weathertweets.gateway.publish.TweetPublisher;
 import io.weathertweets.proto.v1.PublishRequest;
@@ -12,13 +14,21 @@ import org.springframework.stereotype.Service;
 
 /** {@code weathertweets.v1.TweetIngestService}: batches with ids and event times, used by the ingress. */
 @Service
-class IngestService extends TweetIngestServiceGrpc.TweetIngestServiceImplBase {
+class IngestService implements TweetIngestServiceGrpc.AsyncService, BindableService {
   private final TweetValidator validator;
   private final TweetPublisher publisher;
+  private final MalformedRequests malformed;
 
-  IngestService(TweetValidator validator, TweetPublisher publisher) {
+  IngestService(TweetValidator validator, TweetPublisher publisher, MalformedRequests malformed) {
     this.validator = validator;
     this.publisher = publisher;
+    this.malformed = malformed;
+  }
+
+  /** Unparsable requests become INVALID_ARGUMENT (see {@link MalformedRequests}). */
+  @Override
+  public ServerServiceDefinition bindService() {
+    return malformed.parseInService(TweetIngestServiceGrpc.bindService(this));
   }
 
   @Override
