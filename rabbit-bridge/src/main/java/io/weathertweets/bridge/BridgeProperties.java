@@ -21,6 +21,8 @@ public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window
 
   /**
    * @param declare declare exchange, queues and bindings at startup; false expects them to exist
+   * @param deadLetterExchange where rejected (poison) messages go; empty disables dead-lettering, for brokers
+   *     that refuse the argument — there a rejected message is dropped (or requeued) by the broker
    * @param deliveryLimit quorum only: deliveries (crashes or requeues) before a message is dead-lettered
    * @param concurrency consumers on the queue; above 1 the batches interleave in event time, which moves
    *     the bridge's single stream time in bigger jumps and can make more tweets late than with 1
@@ -41,6 +43,11 @@ public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window
       batchSize = batchSize <= 0 ? 200 : batchSize;
       concurrency = concurrency <= 0 ? 1 : concurrency;
       receiveTimeout = receiveTimeout == null ? Duration.ofMillis(100) : receiveTimeout;
+    }
+
+    /** False when {@code dead-letter-exchange} is set empty: no DLX argument, no DLX and DLQ declared. */
+    public boolean deadLettering() {
+      return !deadLetterExchange.isBlank();
     }
   }
 

@@ -34,12 +34,20 @@ class RabbitConfiguration {
   Declarables bridgeTopology(BridgeProperties properties) {
     BridgeProperties.Rabbit rabbit = properties.rabbit();
     TopicExchange exchange = new TopicExchange(rabbit.exchange(), true, false);
-    FanoutExchange deadLetters = new FanoutExchange(rabbit.deadLetterExchange(), true, false);
-    QueueBuilder queue = QueueBuilder.durable(rabbit.queue()).deadLetterExchange(rabbit.deadLetterExchange());
-    QueueBuilder deadLetterQueue = QueueBuilder.durable(rabbit.deadLetterQueue());
+    QueueBuilder queue = QueueBuilder.durable(rabbit.queue());
     if (rabbit.queueType() == BridgeProperties.QueueType.QUORUM) {
       // A message that keeps coming back (the bridge crashing on it) ends in the DLQ instead of looping.
       queue.quorum().deliveryLimit(rabbit.deliveryLimit());
+    }
+    if (!rabbit.deadLettering()) {
+      // Only for brokers that reject dead-letter arguments (an embedded AMQP broker in the standalone launcher).
+      Queue tweets = queue.build();
+      return new Declarables(exchange, tweets, BindingBuilder.bind(tweets).to(exchange).with("#"));
+    }
+    queue.deadLetterExchange(rabbit.deadLetterExchange());
+    FanoutExchange deadLetters = new FanoutExchange(rabbit.deadLetterExchange(), true, false);
+    QueueBuilder deadLetterQueue = QueueBuilder.durable(rabbit.deadLetterQueue());
+    if (rabbit.queueType() == BridgeProperties.QueueType.QUORUM) {
       deadLetterQueue.quorum();
     }
     Queue tweets = queue.build();

@@ -99,6 +99,10 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
       return;
     }
     long now = System.currentTimeMillis();
+    if (log.isDebugEnabled()) {
+      log.debug("Applied {} deliveries (tags {}..{}): {}", messages.size(),
+          messages.getFirst().getMessageProperties().getDeliveryTag(), lastValidTag, result);
+    }
     processed.increment(result.processed());
     duplicates.increment(result.duplicates());
     late.increment(result.late());

@@ -46,7 +46,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 @SpringBootTest(classes = BridgeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
     properties = {"spring.config.name=bridge", "weather.rabbit.receive-timeout=50ms",
-        "weather.rabbit.lag-interval=200ms"})
+        "weather.rabbit.lag-interval=200ms", "logging.level.io.weathertweets.bridge.consume=DEBUG"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DirtiesContext
 abstract class BridgeIntegrationTest {
@@ -90,6 +90,8 @@ abstract class BridgeIntegrationTest {
   void connectPublisher() {
     // amqp-client reads the trailing "/" of RABBIT as the empty vhost (Boot reads it as "/"): host and port here.
     publisherConnection = new CachingConnectionFactory("127.0.0.1", 5672);
+    // As the gateway does: a publish counts only once the broker confirmed it.
+    publisherConnection.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
     publisher = new RabbitTemplate(publisherConnection);
   }
 
@@ -125,12 +127,17 @@ abstract class BridgeIntegrationTest {
         operations.send(properties.rabbit().exchange(), Municipality.fromProto(tweet.getMunicipality()).id(),
             message(tweet.toByteArray(), tweet.getId()));
       }
+      operations.waitForConfirmsOrDie(30_000);
       return null;
     });
   }
 
   void publishRaw(byte[] body, String messageId) {
-    publisher.send(properties.rabbit().exchange(), "mixco", message(body, messageId));
+    publisher.invoke(operations -> {
+      operations.send(properties.rabbit().exchange(), "mixco", message(body, messageId));
+      operations.waitForConfirmsOrDie(30_000);
+      return null;
+    });
   }
 
   static Message message(byte[] body, String messageId) {
@@ -143,8 +150,36 @@ abstract class BridgeIntegrationTest {
   }
 
   void awaitTweetsTotal(long expected, Duration atMost) {
-    await().atMost(atMost).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-        assertThat(reader().meta().get("tweets_total")).isEqualTo(Long.toString(expected)));
+    try {
+      await().atMost(atMost).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+          assertThat(reader().meta().get("tweets_total")).as(this::diagnostics)
+              .isEqualTo(Long.toString(expected)));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // Where are the missing tweets: held by the consumer (they return to the queue when it stops) or gone?
+      Thread.getAllStackTraces().forEach((thread, stack) -> {
+        if (thread.getName().contains("Container")) {
+          System.out.println("Stack of " + thread.getName() + ":");
+          for (StackTraceElement element : stack) {
+            System.out.println("    at " + element);
+          }
+        }
+      });
+      container.stop();
+      QueueInformation queue = admin.getQueueInfo(properties.rabbit().queue());
+      throw new AssertionError(e.getMessage() + "; after stopping the consumer the queue holds "
+          + (queue == null ? "?" : queue.getMessageCount()) + " messages", e);
+    }
+  }
+
+  /** What the bridge was doing, for a failure message that says where the tweets are. */
+  private String diagnostics() {
+    QueueInformation queue = admin.getQueueInfo(properties.rabbit().queue());
+    return "tweets_total (processed=" + count("weather.tweets.processed") + ", duplicates="
+        + count("weather.tweets.duplicates") + ", store write failures=" + count("weather.store.write.failures")
+        + ", dlq=" + count("weather.tweets.dlq") + ", dead-lettered="
+        + admin.getQueueInfo(properties.rabbit().deadLetterQueue()).getMessageCount()
+        + ", queue ready=" + (queue == null ? "?" : queue.getMessageCount()) + ", consumers="
+        + (queue == null ? "?" : queue.getConsumerCount()) + ", container running=" + container.isRunning() + ")";
   }
 
   /**

@@ -15,8 +15,12 @@ import org.springframework.amqp.core.Queue;
 class RabbitConfigurationTest {
 
   private static Declarables topology(QueueType type) {
-    BridgeProperties.Rabbit rabbit = new BridgeProperties.Rabbit(true, null, null, null, null, type, null, 0, 0, 0,
-        null);
+    return topology(type, null);
+  }
+
+  private static Declarables topology(QueueType type, String deadLetterExchange) {
+    BridgeProperties.Rabbit rabbit = new BridgeProperties.Rabbit(true, null, null, deadLetterExchange, null, type,
+        null, 0, 0, 0, null);
     return new RabbitConfiguration().bridgeTopology(new BridgeProperties(rabbit, null, null, null, null));
   }
 
@@ -61,5 +65,15 @@ class RabbitConfigurationTest {
         .doesNotContainKeys("x-queue-type", "x-delivery-limit")
         .containsEntry("x-dead-letter-exchange", "weather.tweets.dlx");
     assertThat(queue(declarables, "weather.tweets.bridge.dlq").getArguments()).doesNotContainKey("x-queue-type");
+  }
+
+  @Test
+  void shouldLeaveDeadLetteringOutWhenItsExchangeIsEmpty() {
+    Declarables declarables = topology(QueueType.CLASSIC, "");
+
+    assertThat(queue(declarables, "weather.tweets.bridge").getArguments()).isEmpty();
+    assertThat(declarables.getDeclarablesByType(Queue.class)).hasSize(1);
+    assertThat(declarables.getDeclarablesByType(Exchange.class)).extracting(Exchange::getName)
+        .containsExactly("weather.tweets");
   }
 }
