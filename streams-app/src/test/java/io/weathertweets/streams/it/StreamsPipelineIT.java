@@ -91,7 +91,9 @@ class StreamsPipelineIT {
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     try (KafkaProducer<String, byte[]> producer =
              new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+      // Poison written straight into the topic, as a misbehaving producer would: undecodable and invalid.
       producer.send(new ProducerRecord<>("weather-tweets", "mixco", new byte[] {1, 2, 3}));
+      producer.send(new ProducerRecord<>("weather-tweets", "guatemala", INVALID_TWEET.toByteArray()));
       for (Tweet tweet : stream.sent) {
         producer.send(new ProducerRecord<>("weather-tweets", TweetStream.key(tweet),
             tweet.toBuilder().setAcceptedAtMs(System.currentTimeMillis()).build().toByteArray()));
@@ -102,7 +104,8 @@ class StreamsPipelineIT {
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
         .untilAsserted(() -> assertStoreMatches(RAW, PREFIX, truth));
 
-    assertThat(meters.get("weather.tweets.dlq").tag("path", "kafka").counter().count()).isEqualTo(1);
+    assertThat(meters.get("weather.tweets.dlq").tag("path", "kafka").counter().count()).isEqualTo(2);
+    assertDeadLetterTopicHoldsThePoisonAsWritten();
     assertThat(meters.get("weather.tweets.duplicates").tag("path", "kafka").counter().count())
         .isEqualTo(stream.sent.size() - stream.unique.size());
     assertThat(meters.get("weather.e2e.latency").tag("path", "kafka").timer().count()).isPositive();
@@ -110,6 +113,31 @@ class StreamsPipelineIT {
     assertThat(RAW.hgetall(PREFIX + ":meta")).containsKeys("e2e_p50_ms", "e2e_p99_ms");
     assertOutputTopicHoldsTheAllTimeFigures(truth);
     assertInteractiveQueriesServeTheStores(truth);
+  }
+
+  private static final Tweet INVALID_TWEET = Tweet.newBuilder().setId("poison-humidity")
+      .setMunicipality(io.weathertweets.proto.v1.Municipality.GUATEMALA).setTemperature(20).setHumidity(150)
+      .setCondition(io.weathertweets.proto.v1.Condition.SUNNY).setEventTimeMs(System.currentTimeMillis()).build();
+
+  private void assertDeadLetterTopicHoldsThePoisonAsWritten() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, byte[]> dead = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      consumer.subscribe(java.util.List.of("weather-tweets-dlq"));
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          dead.put(r.key(), r.value());
+        }
+        assertThat(dead).containsOnlyKeys("mixco", "guatemala");
+      });
+    }
+    assertThat(dead.get("mixco")).containsExactly(1, 2, 3);
+    assertThat(dead.get("guatemala")).isEqualTo(INVALID_TWEET.toByteArray());
   }
 
   private void assertOutputTopicHoldsTheAllTimeFigures(GroundTruth truth) {
