@@ -33,12 +33,13 @@ if [ "$MODE" = smoke ]; then
   KAFKA_LIMIT_RECORDS=300000; REDIS_N=100000; VERIFY_TIMEOUT=60
   OUT=$BENCH/target/smoke
 else
-  DURATION=${DURATION:-25}; WARMUP=${WARMUP:-8}; COURSE_REQUESTS=${COURSE_REQUESTS:-10000}
+  DURATION=${DURATION:-25}; WARMUP=${WARMUP:-20}; COURSE_REQUESTS=${COURSE_REQUESTS:-10000}
   KAFKA_LIMIT_RECORDS=3000000; REDIS_N=1000000; VERIFY_TIMEOUT=120
   OUT=$BENCH/target/run-$RUN_ID
 fi
 SERVICE_HEAP=${SERVICE_HEAP:-256m}
-RABBITMQ_URI=${RABBITMQ_URI:-amqp://guest:guest@127.0.0.1:5672/}
+# No path = the default vhost "/" for both amqp-client and Spring (a bare trailing slash means vhost "" to amqp-client).
+RABBITMQ_URI=${RABBITMQ_URI:-amqp://guest:guest@127.0.0.1:5672}
 rm -rf "$OUT"; mkdir -p "$OUT/logs"
 RESULTS=$OUT/results.properties
 : > "$RESULTS"
@@ -206,8 +207,34 @@ wrk_run() { # seconds lua url outfile
 }
 val() { sed -n "s/^$1=//p" "$2" | tail -1; }
 
-log "limit: trivial HTTP POST (JDK HttpServer), wrk -t2 -c64"
-start http-limit "$JAVA" -Xmx256m -cp "$BENCH_CP" io.weathertweets.bench.TrivialHttpServer "$HTTP_LIMIT_PORT" 4
+# nginx (Debian's nginx-light) answering 202 is the trivial server; the JDK's HttpServer is the fallback where
+# nginx cannot be installed (it is several times slower, which would flatter the ratios: the report says which).
+if command -v nginx >/dev/null 2>&1 || apt_install nginx-light nginx 2>/dev/null; then
+  mkdir -p "$OUT/nginx"
+  cat > "$OUT/nginx/nginx.conf" <<EOF
+worker_processes 2;
+daemon off;
+pid $OUT/nginx/nginx.pid;
+error_log $OUT/logs/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $OUT/nginx/body;
+  proxy_temp_path $OUT/nginx/proxy;
+  fastcgi_temp_path $OUT/nginx/fastcgi;
+  uwsgi_temp_path $OUT/nginx/uwsgi;
+  scgi_temp_path $OUT/nginx/scgi;
+  server { listen 127.0.0.1:$HTTP_LIMIT_PORT; location / { return 202; } }
+}
+EOF
+  log "limit: trivial HTTP POST (nginx return 202, 2 workers), wrk -t2 -c64"
+  put limit.http_server "nginx $(nginx -v 2>&1 | sed 's|.*nginx/||'), return 202, 2 workers"
+  start http-limit nginx -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf"
+else
+  log "limit: trivial HTTP POST (JDK HttpServer: nginx not installable), wrk -t2 -c64"
+  put limit.http_server "JDK HttpServer (nginx not installable), 4 threads"
+  start http-limit "$JAVA" -Xmx256m -cp "$BENCH_CP" io.weathertweets.bench.TrivialHttpServer "$HTTP_LIMIT_PORT" 4
+fi
 for _ in $(seq 1 50); do curl -fs -XPOST -d '{}' "http://127.0.0.1:$HTTP_LIMIT_PORT/" && break; sleep 0.2; done
 wrk_run "$WARMUP" bench/wrk/tweet.lua "http://127.0.0.1:$HTTP_LIMIT_PORT/api/tweet" "$OUT/limit-http-warm.txt"
 wrk_run "$DURATION" bench/wrk/tweet.lua "http://127.0.0.1:$HTTP_LIMIT_PORT/api/tweet" "$OUT/limit-http.txt"
@@ -238,7 +265,10 @@ put limit.redis_set_p64 "$(rb SET "$OUT/limit-redis-p64.csv")"; put limit.redis_
 redis-cli -p "$REDIS_PORT" config resetstat >/dev/null
 
 # ---------------------------------------------------------------------------------------------- pipeline
-SVC_JVM=(-Xmx"$SERVICE_HEAP" -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED)
+# JFR (profile settings, ~1-2 % overhead) runs in every service so that a missed target can be explained by
+# where the CPU went: hot methods per service land in $OUT/profile-<service>.txt.
+SVC_JVM=(-Xmx"$SERVICE_HEAP" -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED
+  -XX:StartFlightRecording=name=bench,settings=profile,maxsize=200m)
 declare -A HTTP_PORT=([ingress]=$INGRESS_PORT [gateway-kafka]=$GK_HTTP [gateway-rabbit]=$GR_HTTP [streams]=$STREAMS_HTTP [bridge]=$BRIDGE_HTTP)
 SERVICES=(ingress gateway-kafka gateway-rabbit streams bridge)
 
@@ -246,7 +276,7 @@ start_ingress() { # routing
   start ingress env INGRESS_PORT="$INGRESS_PORT" INGRESS_ROUTING="$1" KAFKA_GATEWAY_TARGET="127.0.0.1:$GK_GRPC" \
     RABBIT_GATEWAY_TARGET="127.0.0.1:$GR_GRPC" REDIS_URL="$REDIS_URL" VALKEY_URL="$VALKEY_URL" \
     "$JAVA" "${SVC_JVM[@]}" -jar ingress/target/ingress-0.1.0-SNAPSHOT-exec.jar --weather.stores.prefix="$PREFIX"
-  wait_ready ingress "http://127.0.0.1:$INGRESS_PORT/actuator/health/readiness" 90
+  wait_ready ingress "http://127.0.0.1:$INGRESS_PORT/actuator/health/readiness" 300
 }
 
 log "services: gateways (kafka, rabbit), streams-app, rabbit-bridge, ingress — one JVM each, heap $SERVICE_HEAP"
@@ -261,18 +291,18 @@ start bridge env RABBITMQ_URI="$RABBITMQ_URI" VALKEY_URL="$VALKEY_URL" \
   "$JAVA" "${SVC_JVM[@]}" -jar rabbit-bridge/target/rabbit-bridge-0.1.0-SNAPSHOT-exec.jar --server.port="$BRIDGE_HTTP" \
   --weather.store.prefix="$PREFIX" --weather.rabbit.exchange="$EXCHANGE" --weather.rabbit.queue="$QUEUE" \
   --weather.rabbit.dead-letter-exchange="$EXCHANGE.dlx" --weather.rabbit.dead-letter-queue="$QUEUE.dlq"
-wait_ready gateway-kafka "http://127.0.0.1:$GK_HTTP/actuator/health/readiness" 120
-wait_ready gateway-rabbit "http://127.0.0.1:$GR_HTTP/actuator/health/readiness" 120
-wait_ready streams "http://127.0.0.1:$STREAMS_HTTP/actuator/health/readiness" 120
-wait_ready bridge "http://127.0.0.1:$BRIDGE_HTTP/actuator/health/readiness" 120
+wait_ready gateway-kafka "http://127.0.0.1:$GK_HTTP/actuator/health/readiness" 300
+wait_ready gateway-rabbit "http://127.0.0.1:$GR_HTTP/actuator/health/readiness" 300
+wait_ready streams "http://127.0.0.1:$STREAMS_HTTP/actuator/health/readiness" 300
+wait_ready bridge "http://127.0.0.1:$BRIDGE_HTTP/actuator/health/readiness" 300
 start_ingress fanout
 
 # Heap sampler: peak used heap per service and scenario (Micrometer's jvm_memory_used_bytes, area="heap").
 (
   while true; do
     for svc in "${SERVICES[@]}"; do
-      heap=$(curl -fs --max-time 2 "http://127.0.0.1:${HTTP_PORT[$svc]}/actuator/prometheus" 2>/dev/null \
-        | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s += $NF} END {printf "%.0f", s}')
+      heap=$(curl -fs --max-time 5 "http://127.0.0.1:${HTTP_PORT[$svc]}/actuator/prometheus" 2>/dev/null \
+        | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s += $NF; n++} END {if (n) printf "%.0f", s}')
       [ -n "$heap" ] && echo "$(date +%s) $svc $heap"
     done
     sleep 2
@@ -293,62 +323,64 @@ commands() {
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 CLK_TCK=$(getconf CLK_TCK)
 
+# Both stores started empty under this run's prefix and both gateways run for the whole run, so at rest each
+# store's tweets_total must equal what its gateway published (cumulative): more is a double count, less a loss.
+drain() { # seconds -> 0 when both stores account for every published tweet
+  local deadline=$((SECONDS + $1))
+  while :; do
+    DR_KAFKA=$(prom_sum gateway-kafka weather_tweets_published_total); DR_RABBIT=$(prom_sum gateway-rabbit weather_tweets_published_total)
+    DR_REDIS=$(store_total "$REDIS_PORT"); DR_VALKEY=$(store_total "$VALKEY_PORT")
+    [ "$DR_REDIS" -eq "$DR_KAFKA" ] && [ "$DR_VALKEY" -eq "$DR_RABBIT" ] && return 0
+    [ $SECONDS -ge $deadline ] && return 1
+    sleep 0.2
+  done
+}
+
 declare -A T0_TICKS
 scenario_begin() { # name
   S_NAME=$1
-  S_START=$(date +%s.%N); S_START_S=$(date +%s)
+  drain "$VERIFY_TIMEOUT" || fail "$S_NAME: stores not exact before the scenario (redis $DR_REDIS of $DR_KAFKA published to Kafka, valkey $DR_VALKEY of $DR_RABBIT published to RabbitMQ)"
+  S_KAFKA_PUB=$DR_KAFKA; S_RABBIT_PUB=$DR_RABBIT
   S_REDIS_CMDS=$(commands "$REDIS_PORT"); S_VALKEY_CMDS=$(commands "$VALKEY_PORT")
-  S_KAFKA_PUB=$(prom_sum gateway-kafka weather_tweets_published_total)
-  S_RABBIT_PUB=$(prom_sum gateway-rabbit weather_tweets_published_total)
-  S_REDIS_TOTAL=$(store_total "$REDIS_PORT"); S_VALKEY_TOTAL=$(store_total "$VALKEY_PORT")
   prom streams > "$OUT/$S_NAME-streams-before.txt"; prom bridge > "$OUT/$S_NAME-bridge-before.txt"
   for svc in "${SERVICES[@]}"; do T0_TICKS[$svc]=$(ticks "${PID[$svc]}"); done
-  S_GC0=$(for svc in "${SERVICES[@]}"; do echo "$svc $(prom_sum "$svc" 'jvm_gc_pause_seconds_sum')"; done)
+  S_START=$(date +%s.%N); S_START_S=$(date +%s)
 }
-# Load finished: CPU per service over the load phase, then wait for both stores to account for every tweet
-# the gateways published (exactly: more would be a double count, less a loss).
-scenario_end() {
+# Load finished: CPU per service over the load phase, then wait until both stores account for every tweet.
+scenario_end() { # [no-e2e]
   local name=$S_NAME
   local now elapsed; now=$(date +%s.%N); elapsed=$(echo "$now - $S_START" | bc -l)
   local end_s; end_s=$(date +%s)
   for svc in "${SERVICES[@]}"; do
     local t1; t1=$(ticks "${PID[$svc]}")
     put "$name.cpu.$svc" "$(echo "scale=2; ($t1 - ${T0_TICKS[$svc]}) / $CLK_TCK / $elapsed" | bc -l)"
-    local gc0 gc1; gc0=$(echo "$S_GC0" | awk -v s="$svc" '$1==s {print $2}'); gc1=$(prom_sum "$svc" 'jvm_gc_pause_seconds_sum')
     put "$name.heap_peak_mib.$svc" "$(awk -v s="$svc" -v a="$S_START_S" -v b="$end_s" '$2==s && $1>=a && $1<=b+2 && $3>m {m=$3} END {printf "%.0f", m/1048576}' "$OUT/heap-samples.txt")"
   done
-  local kafka_pub rabbit_pub; kafka_pub=$(prom_sum gateway-kafka weather_tweets_published_total)
-  rabbit_pub=$(prom_sum gateway-rabbit weather_tweets_published_total)
-  put "$name.published_kafka" $((kafka_pub - S_KAFKA_PUB)); put "$name.published_rabbit" $((rabbit_pub - S_RABBIT_PUB))
-  local deadline=$((SECONDS + VERIFY_TIMEOUT)) redis_total valkey_total exact=no
-  while :; do
-    redis_total=$(store_total "$REDIS_PORT"); valkey_total=$(store_total "$VALKEY_PORT")
-    if [ "$redis_total" -eq "$((S_REDIS_TOTAL + kafka_pub - S_KAFKA_PUB))" ] \
-      && [ "$valkey_total" -eq "$((S_VALKEY_TOTAL + rabbit_pub - S_RABBIT_PUB))" ]; then exact=yes; break; fi
-    [ $SECONDS -ge $deadline ] && break
-    sleep 0.2
-  done
+  local exact=yes
+  drain "$VERIFY_TIMEOUT" || exact=no
   local visible; visible=$(date +%s.%N)
-  put "$name.visible_after_s" "$(echo "scale=2; $visible - $now" | bc -l)"
-  put "$name.sustained_kafka" "$(echo "scale=1; ($kafka_pub - $S_KAFKA_PUB) / ($visible - $S_START)" | bc -l)"
-  put "$name.store_redis_delta" $((redis_total - S_REDIS_TOTAL)); put "$name.store_valkey_delta" $((valkey_total - S_VALKEY_TOTAL))
+  local kafka_n=$((DR_KAFKA - S_KAFKA_PUB)) rabbit_n=$((DR_RABBIT - S_RABBIT_PUB))
+  put "$name.published_kafka" "$kafka_n"; put "$name.published_rabbit" "$rabbit_n"
+  put "$name.visible_after_s" "$(echo "scale=2; ($visible - $now) / 1" | bc -l)"
+  put "$name.sustained_kafka" "$(echo "scale=1; $kafka_n / ($visible - $S_START)" | bc -l)"
   put "$name.exact" "$exact"
-  [ "$exact" = yes ] || fail "$name: stores not exact (redis +$((redis_total - S_REDIS_TOTAL)) of $((kafka_pub - S_KAFKA_PUB)) published to Kafka, valkey +$((valkey_total - S_VALKEY_TOTAL)) of $((rabbit_pub - S_RABBIT_PUB)) published to RabbitMQ)"
+  [ "$exact" = yes ] || fail "$name: stores not exact (redis $DR_REDIS of $DR_KAFKA published to Kafka, valkey $DR_VALKEY of $DR_RABBIT published to RabbitMQ, after ${VERIFY_TIMEOUT} s)"
   local redis_cmds valkey_cmds; redis_cmds=$(( $(commands "$REDIS_PORT") - S_REDIS_CMDS )); valkey_cmds=$(( $(commands "$VALKEY_PORT") - S_VALKEY_CMDS ))
   put "$name.redis_commands" "$redis_cmds"; put "$name.valkey_commands" "$valkey_cmds"
-  [ $((kafka_pub - S_KAFKA_PUB)) -gt 0 ] && put "$name.redis_ops_per_tweet" "$(echo "scale=4; $redis_cmds / ($kafka_pub - $S_KAFKA_PUB)" | bc -l)"
-  [ $((rabbit_pub - S_RABBIT_PUB)) -gt 0 ] && put "$name.valkey_ops_per_tweet" "$(echo "scale=4; $valkey_cmds / ($rabbit_pub - $S_RABBIT_PUB)" | bc -l)"
+  [ "$kafka_n" -gt 0 ] && put "$name.redis_ops_per_tweet" "$(echo "scale=4; $redis_cmds / $kafka_n" | bc -l)"
+  [ "$rabbit_n" -gt 0 ] && put "$name.valkey_ops_per_tweet" "$(echo "scale=4; $valkey_cmds / $rabbit_n" | bc -l)"
   prom streams > "$OUT/$name-streams-after.txt"; prom bridge > "$OUT/$name-bridge-after.txt"
   local q
-  if [ $((kafka_pub - S_KAFKA_PUB)) -gt 0 ]; then
+  # Direct v1 gRPC clients (loadgen) send no accepted_at_ms, so their freshness is not measurable: skipped.
+  if [ "$kafka_n" -gt 0 ] && [ "${1:-}" != no-e2e ]; then
     q=$(tool HistogramDelta "$OUT/$name-streams-before.txt" "$OUT/$name-streams-after.txt" weather_e2e_latency_seconds 'path="kafka"')
     put "$name.e2e_kafka_p50_ms" "$(echo "$q" | sed -E 's/.*p50_ms=([^ ]+).*/\1/')"; put "$name.e2e_kafka_p99_ms" "$(echo "$q" | sed -E 's/.*p99_ms=([^ ]+).*/\1/')"
   fi
-  if [ $((rabbit_pub - S_RABBIT_PUB)) -gt 0 ]; then
+  if [ "$rabbit_n" -gt 0 ] && [ "${1:-}" != no-e2e ]; then
     q=$(tool HistogramDelta "$OUT/$name-bridge-before.txt" "$OUT/$name-bridge-after.txt" weather_e2e_latency_seconds 'path="rabbit"')
     put "$name.e2e_rabbit_p50_ms" "$(echo "$q" | sed -E 's/.*p50_ms=([^ ]+).*/\1/')"; put "$name.e2e_rabbit_p99_ms" "$(echo "$q" | sed -E 's/.*p99_ms=([^ ]+).*/\1/')"
   fi
-  log "$name: exact=$exact, visible $(val "$name.visible_after_s" "$RESULTS") s after the load"
+  log "$name: exact=$exact, stores complete $(val "$name.visible_after_s" "$RESULTS") s after the load"
 }
 INGRESS_URL=http://127.0.0.1:$INGRESS_PORT
 LOADGEN=("$JAVA" -jar loadgen/target/loadgen-0.1.0-SNAPSHOT-exec.jar)
@@ -384,12 +416,13 @@ if command -v locust >/dev/null 2>&1 && locust --help >/dev/null 2>&1; then
   WEATHER_MAX_REQUESTS=$COURSE_REQUESTS locust -f locust/locustfile.py --headless -u 10 -r 10 --host "$INGRESS_URL" \
     --run-time 600s --csv "$OUT/s4" --only-summary > "$OUT/logs/s4-locust.log" 2>&1 || true
   S4_T1=$(date +%s.%N)
-  LINE=$(grep -E '^"?[A-Za-z]*"?,"?Aggregated' "$OUT/s4_stats.csv" | head -1)
-  if [ -z "$LINE" ]; then tail -20 "$OUT/logs/s4-locust.log" >&2; fail "S4: no Locust statistics"; else
-    COUNT=$(echo "$LINE" | awk -F, '{print $3}'); FAILS=$(echo "$LINE" | awk -F, '{print $4}')
+  # The printed summary is final; the CSV can be written before the last requests are counted.
+  SUMMARY=$(awk '/^ *Aggregated/ {print; n++} n==2 {exit}' "$OUT/logs/s4-locust.log")
+  if [ -z "$SUMMARY" ]; then tail -20 "$OUT/logs/s4-locust.log" >&2; fail "S4: no Locust statistics"; else
+    COUNT=$(echo "$SUMMARY" | head -1 | awk '{print $2}'); FAILS=$(echo "$SUMMARY" | head -1 | awk '{print $3}' | cut -d'(' -f1)
     put s4.requests "$COUNT"; put s4.failures "$FAILS"
     put s4.rate "$(echo "scale=1; $COUNT / ($S4_T1 - $S4_T0)" | bc -l)"
-    put s4.p50_ms "$(echo "$LINE" | awk -F, '{print $12}')"; put s4.p99_ms "$(echo "$LINE" | awk -F, '{print $19}')"
+    put s4.p50_ms "$(echo "$SUMMARY" | sed -n 2p | awk '{print $2}')"; put s4.p99_ms "$(echo "$SUMMARY" | sed -n 2p | awk '{print $9}')"
     [ "$COUNT" = "$COURSE_REQUESTS" ] && [ "$FAILS" = 0 ] || fail "S4: $COUNT requests, $FAILS failures"
   fi
 else
@@ -444,7 +477,7 @@ for mode in grpc-batch grpc-stream; do
   put "s3${mode#grpc-}.rate" "$(jq -r .tweetsPerSecond "$OUT/s3$mode.json")"
   put "s3${mode#grpc-}.p50_ms" "$(jq -r .latency.p50Ms "$OUT/s3$mode.json")"; put "s3${mode#grpc-}.p99_ms" "$(jq -r .latency.p99Ms "$OUT/s3$mode.json")"
   put "s3${mode#grpc-}.failed" "$(jq -r '.failed + .rejected' "$OUT/s3$mode.json")"
-  scenario_end
+  scenario_end no-e2e
 done
 
 for svc in "${SERVICES[@]}"; do
@@ -452,6 +485,10 @@ for svc in "${SERVICES[@]}"; do
   grep -q "OutOfMemoryError" "$OUT/logs/$svc.log" && fail "$svc ran out of heap ($SERVICE_HEAP)"
 done
 put loadavg_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+for svc in "${SERVICES[@]}"; do
+  "$JAVA_HOME/bin/jcmd" "${PID[$svc]}" JFR.dump name=bench filename="$OUT/$svc.jfr" >/dev/null 2>&1 \
+    && "$JAVA_HOME/bin/jfr" view --width 200 hot-methods "$OUT/$svc.jfr" > "$OUT/profile-$svc.txt" 2>&1 || true
+done
 
 if [ "$MODE" = smoke ]; then run_jmh -f 1 -wi 1 -w 1s -i 1 -r 1s; else run_jmh -f 1 -wi 2 -w 2s -i 3 -r 2s; fi
 

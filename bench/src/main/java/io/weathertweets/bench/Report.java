@@ -174,7 +174,7 @@ public final class Report {
     double fails = num("s4.failures");
     boolean exact = "yes".equals(str("s4.exact"));
     t.add(new Target("S4 (10 users, " + fmt(num("s4.requests")) + " requests) 0 failures, exact stores",
-        fmt(fails) + " failures, stores exact: " + str("s4.exact"), fails, "0", 0, Double.NaN,
+        str("s4.failures") + " failures, stores exact: " + str("s4.exact"), fails, "0", 0, Double.NaN,
         fails == 0 && exact, "with " + str("s4.tool")));
     return t;
   }
@@ -209,7 +209,7 @@ public final class Report {
 
     md.append("\n## Raw limits (same run)\n\n| limit | figure | how |\n|---|---|---|\n");
     md.append(row("trivial HTTP POST", fmt(num("limit.http")) + " req/s, p99 " + fmt(num("limit.http_p99_ms"))
-        + " ms", "JDK HttpServer answering 202, wrk -t2 -c64 with bench/wrk/tweet.lua"));
+        + " ms", str("limit.http_server") + ", wrk -t2 -c64 with bench/wrk/tweet.lua"));
     md.append(row("Kafka producer", fmt(num("limit.kafka")) + " rec/s",
         "ProducerPerformance, 70-byte records, acks=all, idempotent, linger.ms=5, embedded KRaft broker"));
     md.append(row("RabbitMQ", fmt(num("limit.rabbit")) + " msg/s",
@@ -318,11 +318,16 @@ public final class Report {
       JsonNode metric = b.get("primaryMetric");
       JsonNode params = b.get("params");
       md.append(row(name, params == null ? "" : params.toString().replace("\"", "").replace("|", "/"),
-          fmt(metric.get("score").asDouble()), fmt(metric.get("scoreError").asDouble()),
+          fmt(number(metric.get("score"))), fmt(number(metric.get("scoreError"))),
           metric.get("scoreUnit").asString()));
     }
     return md.append("\nOne fork, short iterations (see run.sh); the error column is JMH's 99.9% interval.\n")
         .toString();
+  }
+
+  /** JMH writes "NaN" as a string when one iteration gives no error interval. */
+  private static double number(JsonNode node) {
+    return node == null || !node.isNumber() ? Double.NaN : node.asDouble();
   }
 
   // -------------------------------------------------------------------------------------------------- chart
