@@ -49,15 +49,17 @@ final class ReliabilityReport {
     for (ScenarioResult r : results) {
       out.append("| ").append(r.scenario())
           .append(" | ").append(r.fault())
-          .append(" | ").append(String.format(Locale.ROOT, "%d tweets, %d/s in batches of %d over %d s; %d requests"
-              + " (%d retries)", r.sent(), r.rate(), r.batchSize(), r.loadDuration().toSeconds(), r.requests(),
-              r.retries()))
+          .append(" | ").append(r.rate() > 0
+              ? String.format(Locale.ROOT, "%d tweets, %d/s in batches of %d over %d s; %d requests (%d retries)",
+                  r.sent(), r.rate(), r.batchSize(), r.loadDuration().toSeconds(), r.requests(), r.retries())
+              : String.format(Locale.ROOT, "%d tweets in all; %d requests (%d retries)", r.sent(), r.requests(),
+                  r.retries()))
           .append(" | ").append(r.accepted())
           .append(" | ").append(counted(r.kafkaCounted(), r.kafkaTweetsTotal()))
           .append(" | ").append(counted(r.rabbitCounted(), r.rabbitTweetsTotal()))
           .append(" | ").append(dup(r.duplicatesKafka())).append(" / ").append(dup(r.duplicatesRabbit()))
           .append(" | ").append(answers(r.answers()))
-          .append(" | ").append(r.convergence() == null ? "no" : human(r.convergence()))
+          .append(" | ").append(r.convergence() == null ? "no" : r.rate() > 0 ? human(r.convergence()) : "—")
           .append(" | ").append(r.passed() ? "**PASS**: nothing lost, nothing twice"
               : "**FAIL**: " + String.join("; ", r.problems()).replace("|", "\\|"))
           .append(" |\n");
