@@ -342,7 +342,7 @@ scenario_begin() { # name
   drain "$VERIFY_TIMEOUT" || fail "$S_NAME: stores not exact before the scenario (redis $DR_REDIS of $DR_KAFKA published to Kafka, valkey $DR_VALKEY of $DR_RABBIT published to RabbitMQ)"
   S_KAFKA_PUB=$DR_KAFKA; S_RABBIT_PUB=$DR_RABBIT
   S_REDIS_CMDS=$(commands "$REDIS_PORT"); S_VALKEY_CMDS=$(commands "$VALKEY_PORT")
-  prom streams > "$OUT/$S_NAME-streams-before.txt"; prom bridge > "$OUT/$S_NAME-bridge-before.txt"
+  for svc in "${SERVICES[@]}"; do prom "$svc" > "$OUT/$S_NAME-$svc-before.txt"; done
   for svc in "${SERVICES[@]}"; do T0_TICKS[$svc]=$(ticks "${PID[$svc]}"); done
   S_START=$(date +%s.%N); S_START_S=$(date +%s)
 }
@@ -369,8 +369,18 @@ scenario_end() { # [no-e2e]
   put "$name.redis_commands" "$redis_cmds"; put "$name.valkey_commands" "$valkey_cmds"
   [ "$kafka_n" -gt 0 ] && put "$name.redis_ops_per_tweet" "$(echo "scale=4; $redis_cmds / $kafka_n" | bc -l)"
   [ "$rabbit_n" -gt 0 ] && put "$name.valkey_ops_per_tweet" "$(echo "scale=4; $valkey_cmds / $rabbit_n" | bc -l)"
-  prom streams > "$OUT/$name-streams-after.txt"; prom bridge > "$OUT/$name-bridge-after.txt"
+  for svc in "${SERVICES[@]}"; do prom "$svc" > "$OUT/$name-$svc-after.txt"; done
   local q
+  # Where a request's time goes: ingress -> gateway call (per path), gateway -> broker acknowledgement.
+  hist() { # key service metric label
+    q=$(tool HistogramDelta "$OUT/$name-$2-before.txt" "$OUT/$name-$2-after.txt" "$3" "$4")
+    case "$q" in count=0*) return 0 ;; esac
+    put "$name.$1_p50_ms" "$(echo "$q" | sed -E 's/.*p50_ms=([^ ]+).*/\1/')"; put "$name.$1_p99_ms" "$(echo "$q" | sed -E 's/.*p99_ms=([^ ]+).*/\1/')"
+  }
+  hist forward_kafka ingress weather_forward_latency_seconds 'path="kafka"'
+  hist forward_rabbit ingress weather_forward_latency_seconds 'path="rabbit"'
+  hist publish_kafka gateway-kafka weather_publish_latency_seconds 'sink="kafka"'
+  hist publish_rabbit gateway-rabbit weather_publish_latency_seconds 'sink="rabbit"'
   # Direct v1 gRPC clients (loadgen) send no accepted_at_ms, so their freshness is not measurable: skipped.
   if [ "$kafka_n" -gt 0 ] && [ "${1:-}" != no-e2e ]; then
     q=$(tool HistogramDelta "$OUT/$name-streams-before.txt" "$OUT/$name-streams-after.txt" weather_e2e_latency_seconds 'path="kafka"')

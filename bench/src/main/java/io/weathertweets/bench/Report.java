@@ -259,6 +259,17 @@ public final class Report {
     md.append("| S5 per-message consumer | ").append(fmt(num("s5.rate"))).append(" | | | | | ")
         .append(fmt(num("s5.redis_ops_per_tweet"))).append(" | | | ").append(str("s5.exact")).append(" |\n");
 
+    md.append("\n## Where a request's time goes (p50 / p99 ms over the scenario)\n\nLoad tool's request latency;"
+        + " the ingress's gRPC call to each gateway (`weather_forward_latency_seconds`); each gateway's wait for"
+        + " its broker's acknowledgement (`weather_publish_latency_seconds`).\n\n"
+        + "| scenario | request | ingress -> kafka gateway | ingress -> rabbit gateway | Kafka ack | RabbitMQ confirm |"
+        + "\n|---|---|---|---|---|---|\n");
+    for (String s : new String[] {"s1", "s1h", "s4", "s2", "s3http", "s3batch", "s3stream"}) {
+      md.append("| ").append(label(s)).append(" | ").append(pair(s, "")).append(" | ").append(pair(s, "forward_kafka_"))
+          .append(" | ").append(pair(s, "forward_rabbit_")).append(" | ").append(pair(s, "publish_kafka_"))
+          .append(" | ").append(pair(s, "publish_rabbit_")).append(" |\n");
+    }
+
     md.append("\n## CPU (cores, average over the load) and peak used heap (MiB) per service\n\n| service |");
     String[] cpuScenarios = {"s1", "s1h", "s2", "s3http", "s3batch"};
     for (String s : cpuScenarios) {
@@ -287,6 +298,12 @@ public final class Report {
       md.append("\n").append(Files.readString(analysis));
     }
     return md.toString();
+  }
+
+  private String pair(String scenario, String key) {
+    double p50 = num(scenario + "." + key + "p50_ms");
+    double p99 = num(scenario + "." + key + "p99_ms");
+    return Double.isNaN(p50) && Double.isNaN(p99) ? "" : fmt(p50) + " / " + fmt(p99);
   }
 
   private static String label(String scenario) {
