@@ -11,4 +11,21 @@ public record ServicePorts(int ingress, int kafkaGatewayGrpc, int kafkaGatewayHt
   public static ServicePorts defaults() {
     return new ServicePorts(8080, 9090, 8081, 9091, 8082, 8083, 8084);
   }
+
+  /**
+   * The defaults, each replaceable by a system property {@code weather.standalone.<name>-port} (ingress,
+   * kafka-gateway-grpc, kafka-gateway-http, rabbit-gateway-grpc, rabbit-gateway-http, streams-http,
+   * bridge-http) — for a second instance on one machine, or a test.
+   */
+  public static ServicePorts fromSystemProperties() {
+    ServicePorts d = defaults();
+    return new ServicePorts(port("ingress", d.ingress()), port("kafka-gateway-grpc", d.kafkaGatewayGrpc()),
+        port("kafka-gateway-http", d.kafkaGatewayHttp()), port("rabbit-gateway-grpc", d.rabbitGatewayGrpc()),
+        port("rabbit-gateway-http", d.rabbitGatewayHttp()), port("streams-http", d.streamsHttp()),
+        port("bridge-http", d.bridgeHttp()));
+  }
+
+  private static int port(String name, int fallback) {
+    return Integer.getInteger("weather.standalone." + name + "-port", fallback);
+  }
 }

@@ -31,7 +31,7 @@ public final class StandaloneLauncher {
     Standalone standalone;
     try {
       standalone = Standalone.start(dataDir, env, InfrastructurePorts.fromSystemProperties(),
-          ServicePorts.defaults(), Map.of());
+          ServicePorts.fromSystemProperties(), Map.of());
     } catch (PortInUseException e) {
       System.err.println("Cannot start: " + e.getMessage());
       System.exit(2);
