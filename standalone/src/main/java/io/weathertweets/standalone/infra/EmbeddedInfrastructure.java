@@ -1,5 +1,8 @@
 package io.weathertweets.standalone.infra;
 
+import io.weathertweets.embedded.EmbeddedAmqp;
+import io.weathertweets.embedded.RedisProtocolServer;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

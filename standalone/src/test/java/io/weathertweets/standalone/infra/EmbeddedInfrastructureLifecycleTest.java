@@ -1,5 +1,7 @@
 package io.weathertweets.standalone.infra;
 
+import io.weathertweets.embedded.EmbeddedAmqp;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package io.weathertweets.standalone.infra;
+package io.weathertweets.embedded;
 
 import java.io.File;
 import java.io.IOException;
@@ -30,7 +30,7 @@ import redis.embedded.core.ExecutableProvider;
  * flushed) as soon as the launcher's end of its stdin pipe closes: on {@link #close()}, and also when the launcher
  * dies without running shutdown hooks (SIGKILL, crash), since the kernel closes the pipe then.
  */
-final class RedisProtocolServer implements AutoCloseable {
+public final class RedisProtocolServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisProtocolServer.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
@@ -60,7 +60,7 @@ final class RedisProtocolServer implements AutoCloseable {
      * Finds the executable for a role: the first of {@code preferredOnPath} found on the PATH, else the bundled
      * {@code redis-server}.
      */
-    static Executable executableFor(List<String> preferredOnPath) throws IOException {
+    public static Executable executableFor(List<String> preferredOnPath) throws IOException {
         for (String name : preferredOnPath) {
             Optional<Path> onPath = findOnPath(name);
             if (onPath.isPresent()) {
@@ -74,7 +74,7 @@ final class RedisProtocolServer implements AutoCloseable {
         return new Executable(bundled.toPath(), "bundled redis-server 6.2 (embedded-redis)");
     }
 
-    static RedisProtocolServer start(String role, Executable executable, Path dataDir, int port) throws IOException {
+    public static RedisProtocolServer start(String role, Executable executable, Path dataDir, int port) throws IOException {
         Files.createDirectories(dataDir);
         List<String> command = new ArrayList<>();
         boolean watched = Files.isExecutable(SHELL);
@@ -132,7 +132,7 @@ final class RedisProtocolServer implements AutoCloseable {
     }
 
     /** One inline PING: enough to know the server accepts commands, without a client library. */
-    static String ping(int port) throws IOException {
+    public static String ping(int port) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(1_000);
             OutputStream out = socket.getOutputStream();
@@ -183,12 +183,12 @@ final class RedisProtocolServer implements AutoCloseable {
         }
     }
 
-    String description() {
+    public String description() {
         return description;
     }
 
     /** The watchdog shell and the server (and the watchdog's reader), as started. */
-    List<ProcessHandle> processes() {
+    public List<ProcessHandle> processes() {
         return processes;
     }
 
@@ -215,6 +215,6 @@ final class RedisProtocolServer implements AutoCloseable {
     }
 
 
-    record Executable(Path path, String description) {
+    public record Executable(Path path, String description) {
     }
 }

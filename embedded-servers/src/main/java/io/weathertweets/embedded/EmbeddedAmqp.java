@@ -1,4 +1,4 @@
-package io.weathertweets.standalone.infra;
+package io.weathertweets.embedded;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,11 +31,11 @@ import tools.jackson.databind.json.JsonMapper;
  * Unknown RabbitMQ declare arguments are ignored ({@code queue.behaviourOnUnknownDeclareArgument=IGNORE}) rather
  * than closing the connection, so a client that does declare still connects.
  */
-final class EmbeddedAmqp implements AutoCloseable {
+public final class EmbeddedAmqp implements AutoCloseable {
 
-    static final String EXCHANGE = "weather.tweets";
-    static final String QUEUE = "weather.tweets.bridge";
-    static final String DEAD_LETTER_QUEUE = "weather.tweets.bridge.dlq";
+    public static final String EXCHANGE = "weather.tweets";
+    public static final String QUEUE = "weather.tweets.bridge";
+    public static final String DEAD_LETTER_QUEUE = "weather.tweets.bridge.dlq";
     /**
      * 1, not a retry budget: Qpid checks the count only when a consumer rejects. With 1, a
      * {@code basic.reject/nack(requeue=false)} moves the message to the dead-letter queue at once — what RabbitMQ's
@@ -43,8 +43,8 @@ final class EmbeddedAmqp implements AutoCloseable {
      * (reject: held unacked on its channel; nack: skipped by that consumer), so with one consumer it never comes
      * back and never reaches the dead-letter queue.
      */
-    static final int MAX_DELIVERY_ATTEMPTS = 1;
-    static final String USER = "guest";
+    public static final int MAX_DELIVERY_ATTEMPTS = 1;
+    public static final String USER = "guest";
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedAmqp.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -57,7 +57,7 @@ final class EmbeddedAmqp implements AutoCloseable {
         this.uri = uri;
     }
 
-    static EmbeddedAmqp start(Path dataDir, int port) throws IOException {
+    public static EmbeddedAmqp start(Path dataDir, int port) throws IOException {
         Files.createDirectories(dataDir);
         Path config = dataDir.resolve("broker-config.json");
         // Written on every start from code (the broker's own config lives in memory): a port change applies
@@ -136,7 +136,7 @@ final class EmbeddedAmqp implements AutoCloseable {
         return broker;
     }
 
-    String uri() {
+    public String uri() {
         return uri;
     }
 
