@@ -3,17 +3,18 @@ package io.weathertweets.aggregates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.weathertweets.embedded.LocalServers;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 
-/** Talks to the real Redis on 127.0.0.1:6379. */
+/** Talks to the test Redis ({@link LocalServers}: the real one on 127.0.0.1:6379, else an embedded one). */
 class StoreClientsTest {
 
   @Test
   void shouldWritePlainStringsReadableByTheReader() {
-    RedissonClient client = StoreClients.create("redis://127.0.0.1:6379/0", false);
+    RedissonClient client = StoreClients.create(LocalServers.redisUrl() + "/0", false);
     try {
       StoreLayout layout = new StoreLayout("test-" + UUID.randomUUID());
       client.getMap(layout.meta()).putAll(Map.of("tweets_total", "3"));

@@ -2,6 +2,7 @@ package io.weathertweets.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weathertweets.embedded.LocalServers;
 import com.sun.net.httpserver.HttpServer;
 import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Municipality;
@@ -30,14 +31,14 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * --verify against the real Redis (127.0.0.1:6379) and Valkey (127.0.0.1:6380), under a key prefix of its own.
+ * --verify against the test Redis and Valkey ({@link LocalServers}), under a key prefix of its own.
  * An HTTP server stands in for the ingress and accepts everything; once it has the whole run, it plays the
  * two aggregation paths a moment later: it writes the municipality hashes and {@code meta} as they would,
  * on top of a baseline that was there before the run.
  */
 class LoadGenVerifyTest {
-  private static final String REDIS = "redis://127.0.0.1:6379";
-  private static final String VALKEY = "redis://127.0.0.1:6380";
+  private static final String REDIS = LocalServers.redisUrl();
+  private static final String VALKEY = LocalServers.valkeyUrl();
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final long BASELINE_MIXCO = 5;
 
