@@ -2,6 +2,7 @@ package io.weathertweets.ingress.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Condition;
 import io.weathertweets.aggregates.Municipality;
@@ -28,8 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class CompareApiTest {
   static final String PREFIX = "compare-test-" + UUID.randomUUID();
   static final StoreLayout LAYOUT = new StoreLayout(PREFIX);
-  static final RedissonClient REDIS = StoreClients.create("redis://127.0.0.1:6379", false);
-  static final RedissonClient VALKEY = StoreClients.create("redis://127.0.0.1:6380", false);
+  static final RedissonClient REDIS = StoreClients.create(LocalServers.redisUrl(), false);
+  static final RedissonClient VALKEY = StoreClients.create(LocalServers.valkeyUrl(), false);
   static final long WINDOW = 1_700_000_040_000L;
 
   @LocalServerPort
@@ -37,8 +38,8 @@ class CompareApiTest {
 
   @DynamicPropertySource
   static void stores(DynamicPropertyRegistry registry) {
-    registry.add("weather.stores.redis-url", () -> "redis://127.0.0.1:6379");
-    registry.add("weather.stores.valkey-url", () -> "redis://127.0.0.1:6380");
+    registry.add("weather.stores.redis-url", LocalServers::redisUrl);
+    registry.add("weather.stores.valkey-url", LocalServers::valkeyUrl);
     registry.add("weather.stores.prefix", () -> PREFIX);
   }
 
