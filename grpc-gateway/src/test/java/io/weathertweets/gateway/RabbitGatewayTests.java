@@ -4,6 +4,7 @@ import static io.weathertweets.gateway.TestTweets.tweet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.weathertweets.embedded.LocalServers;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -46,14 +48,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The RabbitMQ sink against the real broker at 127.0.0.1:5672. Each run publishes to its own exchange and
+ * The RabbitMQ sink against the test broker ({@link LocalServers}: the real RabbitMQ on 127.0.0.1:5672, else an
+ * embedded AMQP broker). Each run publishes to its own exchange and
  * binds its own auto-delete queue to it, so it never feeds (or is fed by) anyone else's rabbit-bridge.
  * Kafka is left at its default address, where nothing listens: a Rabbit gateway must not care.
  */
 @SpringBootTest(properties = {
     "spring.config.name=gateway",
     "weather.gateway.sink=rabbit",
-    "spring.rabbitmq.addresses=amqp://guest:guest@127.0.0.1:5672/",
     "spring.kafka.bootstrap-servers=127.0.0.1:1"})
 @AutoConfigureTestGrpcTransport
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -63,6 +65,7 @@ class RabbitGatewayTests {
 
   @DynamicPropertySource
   static void exchange(DynamicPropertyRegistry registry) {
+    registry.add("spring.rabbitmq.addresses", LocalServers::rabbitUri);
     registry.add("weather.rabbit.exchange", () -> EXCHANGE);
   }
 
@@ -103,7 +106,7 @@ class RabbitGatewayTests {
   void shouldTakeCredentialsAndVirtualHostFromTheUri() {
     assertThat(connection.getUsername()).isEqualTo("guest");
     assertThat(connection.getVirtualHost()).isEqualTo("/");
-    assertThat(connection.getFirstAddress().port()).isEqualTo(5672);
+    assertThat(connection.getFirstAddress().port()).isEqualTo(LocalServers.rabbitPort());
   }
 
   @Test
@@ -137,6 +140,9 @@ class RabbitGatewayTests {
 
   @Test
   void shouldAnswerUnavailableWhenNoQueueIsBoundForTheRoutingKey() {
+    // RabbitMQ returns an unroutable mandatory message before it confirms it; Qpid nacks it first, so the
+    // gateway cannot tell "no queue bound" from any other refusal there.
+    Assumptions.assumeTrue(LocalServers.realRabbitMq(), "needs RabbitMQ: return-before-confirm of unroutable messages");
     PublishRequest request = PublishRequest.newBuilder()
         .addTweets(tweet("mixco").build())
         .addTweets(tweet("chinautla").build())
