@@ -58,13 +58,25 @@ public final class EmbeddedAmqp implements AutoCloseable {
     }
 
     public static EmbeddedAmqp start(Path dataDir, int port) throws IOException {
+        return start(dataDir, port, true);
+    }
+
+    /**
+     * Queues and messages in memory only: for tests, which need no restart and publish thousands of persistent
+     * messages with confirms (each a synchronous Derby commit in the durable store, too slow for their timeouts).
+     */
+    public static EmbeddedAmqp startInMemory(Path workDir, int port) throws IOException {
+        return start(workDir, port, false);
+    }
+
+    private static EmbeddedAmqp start(Path dataDir, int port, boolean durable) throws IOException {
         Files.createDirectories(dataDir);
         Path config = dataDir.resolve("broker-config.json");
         // Written on every start from code (the broker's own config lives in memory): a port change applies
         // without editing files, while queues and messages stay in the Derby store.
-        Files.writeString(config, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(brokerConfig(dataDir, port)));
+        Files.writeString(config, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(brokerConfig(dataDir, port, durable)));
 
-        if (System.getProperty("derby.system.home") == null) {
+        if (durable && System.getProperty("derby.system.home") == null) {
             // Derby writes derby.log into its home, by default the working directory: keep it with the store.
             System.setProperty("derby.system.home", dataDir.toAbsolutePath().toString());
         }
@@ -89,7 +101,7 @@ public final class EmbeddedAmqp implements AutoCloseable {
         return new EmbeddedAmqp(launcher, uri);
     }
 
-    private static Map<String, Object> brokerConfig(Path dataDir, int port) {
+    private static Map<String, Object> brokerConfig(Path dataDir, int port, boolean durable) {
         Map<String, Object> deadLetterQueue = Map.of("name", DEAD_LETTER_QUEUE, "durable", true);
         Map<String, Object> queue = Map.of(
                 "name", QUEUE,
@@ -103,14 +115,18 @@ public final class EmbeddedAmqp implements AutoCloseable {
                 "durableBindings", List.of(Map.of("bindingKey", "#", "destination", QUEUE)));
         // Applied by Qpid only when the store is empty (first start); afterwards the store is the truth.
         Map<String, Object> virtualHost = new LinkedHashMap<>();
-        virtualHost.put("type", "ProvidedStore");
+        virtualHost.put("type", durable ? "ProvidedStore" : "Memory");
         virtualHost.put("queues", List.of(deadLetterQueue, queue));
         virtualHost.put("exchanges", List.of(exchange));
 
         Map<String, Object> node = new LinkedHashMap<>();
         node.put("name", "default");
-        node.put("type", "DERBY");
-        node.put("storePath", dataDir.resolve("store").toAbsolutePath().toString());
+        if (durable) {
+            node.put("type", "DERBY");
+            node.put("storePath", dataDir.resolve("store").toAbsolutePath().toString());
+        } else {
+            node.put("type", "Memory");
+        }
         node.put("defaultVirtualHostNode", true);
         node.put("virtualHostInitialConfiguration", JSON.writeValueAsString(virtualHost));
 

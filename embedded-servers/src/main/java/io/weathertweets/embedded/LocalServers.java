@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *       127.0.0.1:5672 guest/guest), when it accepts a TCP connection within {@link #PROBE_TIMEOUT_MS} ms;</li>
  *   <li>an embedded server on a free port, started on first use and stopped when the JVM exits: a
  *       Redis-protocol child process ({@code redis-server} / {@code valkey-server} from the PATH, else the bundled
- *       redis-server binary) or Qpid Broker-J in this JVM.</li>
+ *       redis-server binary) or Qpid Broker-J in this JVM (in-memory store).</li>
  * </ol>
  * {@value #FORCE_EMBEDDED_ENV}{@code =true} (or system property {@value #FORCE_EMBEDDED_PROPERTY}) skips step 2, to
  * run a module's tests as on a machine without the real servers while they are up.
@@ -162,7 +162,7 @@ public final class LocalServers {
         try {
             Path dir = Files.createTempDirectory("weather-test-amqp-");
             int port = freePort();
-            EmbeddedAmqp amqp = EmbeddedAmqp.start(dir, port);
+            EmbeddedAmqp amqp = EmbeddedAmqp.startInMemory(dir, port);
             stopOnExit("AMQP", amqp, dir);
             log.info("Tests use an embedded AMQP broker (Qpid Broker-J) on 127.0.0.1:{}: tests of RabbitMQ-only "
                     + "behaviour are skipped", port);
