@@ -3,14 +3,16 @@ package io.weathertweets.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.weathertweets.embedded.RedisProtocolServer;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * A private {@code valkey-server} on a free port, for tests that must freeze or disturb the store (the shared
+ * A private {@code valkey-server} (else {@code redis-server}, else the bundled one) on a free port, for tests that must freeze or disturb the store (the shared
  * one on 6380 serves others). No persistence: the process keeps its data while it lives.
  */
 public final class OwnValkey implements AutoCloseable {
@@ -28,7 +30,8 @@ public final class OwnValkey implements AutoCloseable {
       port = socket.getLocalPort();
     }
     new File("target").mkdirs();
-    Process process = new ProcessBuilder("valkey-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+    String binary = RedisProtocolServer.executableFor(List.of("valkey-server", "redis-server")).path().toString();
+    Process process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no")
         .redirectOutput(new File("target/valkey-" + port + ".log")).redirectErrorStream(true).start();
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {

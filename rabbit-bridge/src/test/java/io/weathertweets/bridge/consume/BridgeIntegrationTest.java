@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import io.weathertweets.embedded.LocalServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Condition;
@@ -40,7 +41,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * The whole bridge against the real RabbitMQ (127.0.0.1:5672) and a real Valkey. Each test class gets its own
+ * The whole bridge against the test RabbitMQ and Valkey ({@link LocalServers}). Each test class gets its own
  * exchange, queues and key prefix, publishes over its own connection (as the gateway would), and removes its
  * topology and keys afterwards.
  */
@@ -50,7 +51,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DirtiesContext
 abstract class BridgeIntegrationTest {
-  static final String RABBIT = "amqp://guest:guest@127.0.0.1:5672/";
+  static final String RABBIT = LocalServers.rabbitUri();
   static final Duration WINDOW = Duration.ofMinutes(1);
   static final Duration GRACE = Duration.ofSeconds(10);
 
@@ -89,7 +90,7 @@ abstract class BridgeIntegrationTest {
   @BeforeAll
   void connectPublisher() {
     // amqp-client reads the trailing "/" of RABBIT as the empty vhost (Boot reads it as "/"): host and port here.
-    publisherConnection = new CachingConnectionFactory("127.0.0.1", 5672);
+    publisherConnection = new CachingConnectionFactory(LocalServers.rabbitHost(), LocalServers.rabbitPort());
     // As the gateway does: a publish counts only once the broker confirmed it.
     publisherConnection.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
     publisher = new RabbitTemplate(publisherConnection);
