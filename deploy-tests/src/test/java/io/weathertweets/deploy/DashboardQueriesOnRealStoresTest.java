@@ -3,6 +3,7 @@ package io.weathertweets.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.weathertweets.embedded.RedisProtocolServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Condition;
@@ -40,7 +41,8 @@ import redis.clients.jedis.resps.StreamEntry;
  * reductions name, as numbers where it converts them.
  *
  * <p>The dashboards read the fixed prefix {@code weather}, so instead of a unique prefix on the shared
- * servers this test starts its own {@code redis-server} and {@code valkey-server} on free ports.
+ * servers this test starts its own {@code redis-server} and {@code valkey-server} on free ports (where one is not
+ * installed, {@code redis-server}, else the redis-server binary bundled with the embedded servers).
  */
 class DashboardQueriesOnRealStoresTest {
   private static final long NOW = System.currentTimeMillis();
@@ -68,7 +70,8 @@ class DashboardQueriesOnRealStoresTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Process p = new ProcessBuilder(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+    String executable = RedisProtocolServer.executableFor(List.of(binary, "redis-server")).path().toString();
+    Process p = new ProcessBuilder(executable, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
         "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
         .redirectErrorStream(true).redirectOutput(new File(dir.toFile(), binary + ".log")).start();
     SERVERS.put(datasourceUid, p);
