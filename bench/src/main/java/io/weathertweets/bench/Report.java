@@ -280,7 +280,7 @@ public final class Report {
     for (String svc : SERVICES) {
       md.append("| ").append(svc).append(" |");
       for (String s : cpuScenarios) {
-        md.append(' ').append(fmt(num(s + ".cpu." + svc))).append(" | ").append(fmt(num(s + ".heap_peak_mib." + svc)))
+        md.append(' ').append(fmt(num(s + ".cpu." + svc))).append(" | ").append(num(s + ".heap_peak_mib." + svc) > 0 ? fmt(num(s + ".heap_peak_mib." + svc)) : "n/a")
             .append(" |");
       }
       md.append('\n');
@@ -480,7 +480,8 @@ public final class Report {
       if (i > 0) {
         line.append(',');
       }
-      line.append(values[i] instanceof Double d ? (Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.4g", d))
+      line.append(values[i] instanceof Double d ? (Double.isNaN(d) ? ""
+          : String.format(Locale.ROOT, Math.abs(d) >= 100 ? "%.0f" : "%.4f", d))
           : values[i]);
     }
     line.append('\n');
