@@ -1,5 +1,6 @@
 package io.weathertweets.streams;
 
+import io.weathertweets.embedded.LocalServers;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +30,7 @@ public final class RawRedis implements AutoCloseable {
   }
 
   public static RawRedis local() {
-    return new RawRedis("127.0.0.1", 6379);
+    return new RawRedis(LocalServers.redisHost(), LocalServers.redisPort());
   }
 
   public synchronized Object command(String... args) {

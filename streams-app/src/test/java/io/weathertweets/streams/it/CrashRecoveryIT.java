@@ -4,6 +4,7 @@ import static io.weathertweets.streams.it.StoreAssertions.assertStoreMatches;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.proto.v1.Tweet;
 import io.weathertweets.streams.RawRedis;
 import io.weathertweets.streams.TcpProxy;
@@ -44,7 +45,7 @@ class CrashRecoveryIT {
 
   private final String prefix = "wt-crash-" + UUID.randomUUID();
   private final RawRedis raw = RawRedis.local();
-  private final TcpProxy redisProxy = new TcpProxy("127.0.0.1", 6379);
+  private final TcpProxy redisProxy = new TcpProxy(LocalServers.redisHost(), LocalServers.redisPort());
   private ChildStreamsApp first;
   private ChildStreamsApp second;
 

@@ -4,6 +4,7 @@ import static io.weathertweets.streams.it.StoreAssertions.assertStoreMatches;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.weathertweets.embedded.LocalServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.proto.v1.Tweet;
 import io.weathertweets.streams.RawRedis;
@@ -60,7 +61,7 @@ class StreamsPipelineIT {
     registry.add("weather.store.prefix", () -> PREFIX);
     registry.add("spring.kafka.streams.application-id", () -> "weather-streams-it-" + UUID.randomUUID());
     registry.add("spring.kafka.streams.state-dir", stateDir::toString);
-    registry.add("weather.redis.url", () -> "redis://127.0.0.1:6379");
+    registry.add("weather.redis.url", LocalServers::redisUrl);
   }
 
   @Autowired

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.weathertweets.embedded.LocalServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Municipality;
@@ -27,14 +28,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 
-/** The Redis writer against the real Redis on 127.0.0.1:6379, under a prefix of its own. */
+/** The Redis writer against the test Redis ({@link LocalServers}), under a prefix of its own. */
 class RedisStoreSinkTest {
   private static final long NOW = Instant.parse("2026-01-01T12:00:00Z").toEpochMilli();
   private static final long W0 = Instant.parse("2026-01-01T11:00:00Z").toEpochMilli();
 
   private final String prefix = "wt-test-" + UUID.randomUUID();
   private final StoreLayout layout = new StoreLayout(prefix);
-  private final RedissonClient redisson = StoreClients.create("redis://127.0.0.1:6379", false, Duration.ofSeconds(2));
+  private final RedissonClient redisson = StoreClients.create(LocalServers.redisUrl(), false, Duration.ofSeconds(2));
   private final RawRedis raw = RawRedis.local();
   private final RedisStoreSink sink = sink(redisson);
 
@@ -48,7 +49,7 @@ class RedisStoreSinkTest {
   private RedisStoreSink sink(RedissonClient client) {
     return new RedisStoreSink(client, layout, WindowSpec.DEFAULT, Duration.ofHours(24), 10_000,
         new PipelineMetrics(new SimpleMeterRegistry()), Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC),
-        Duration.ofMillis(200), "redis://127.0.0.1:6379");
+        Duration.ofMillis(200), LocalServers.redisUrl());
   }
 
   @AfterEach
@@ -140,7 +141,7 @@ class RedisStoreSinkTest {
 
   @Test
   void shouldWaitForRedisAndThenWriteWhenRedisWasUnreachable() throws Exception {
-    try (TcpProxy proxy = new TcpProxy("127.0.0.1", 6379)) {
+    try (TcpProxy proxy = new TcpProxy(LocalServers.redisHost(), LocalServers.redisPort())) {
       RedissonClient viaProxy = StoreClients.create("redis://127.0.0.1:" + proxy.port(), false, Duration.ofMillis(500));
       try {
         RedisStoreSink proxied = sink(viaProxy);
@@ -164,7 +165,7 @@ class RedisStoreSinkTest {
 
   @Test
   void shouldFailInsteadOfRetryingOnceStopped() {
-    try (TcpProxy proxy = new TcpProxy("127.0.0.1", 6379)) {
+    try (TcpProxy proxy = new TcpProxy(LocalServers.redisHost(), LocalServers.redisPort())) {
       RedissonClient viaProxy = StoreClients.create("redis://127.0.0.1:" + proxy.port(), false, Duration.ofMillis(300));
       try {
         RedisStoreSink proxied = sink(viaProxy);
@@ -184,7 +185,7 @@ class RedisStoreSinkTest {
     // which proves the password is taken from the URL rather than ignored.
     RedissonClient withPassword = null;
     try {
-      withPassword = StoreClients.create("redis://:wrong-secret@127.0.0.1:6379", false, Duration.ofSeconds(1));
+      withPassword = StoreClients.create("redis://:wrong-secret@" + LocalServers.redisHost() + ":" + LocalServers.redisPort(), false, Duration.ofSeconds(1));
       RedissonClient client = withPassword;
       assertThatThrownBy(() -> client.getBucket("x").get()).hasStackTraceContaining("AUTH");
     } catch (RuntimeException e) {
