@@ -3,6 +3,7 @@ package io.weathertweets.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.aggregates.StoreClients;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -28,7 +29,7 @@ class BrokerOutageEndToEndTest {
   void start(@TempDir Path dataDir) throws IOException {
     // Nothing listens on port 1: every connection attempt is refused at once.
     system = new RunningSystem(dataDir, "amqp://guest:guest@127.0.0.1:1/");
-    redis = StoreClients.create("redis://127.0.0.1:6379", false);
+    redis = StoreClients.create(LocalServers.redisUrl(), false);
   }
 
   @AfterAll

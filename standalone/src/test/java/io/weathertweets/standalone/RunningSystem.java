@@ -1,5 +1,6 @@
 package io.weathertweets.standalone;
 
+import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.standalone.infra.InfrastructurePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,8 +34,8 @@ final class RunningSystem implements AutoCloseable {
     int[] ports = freePorts(12);
     Map<String, String> env = Map.of(
         "RABBITMQ_URI", rabbitUri,
-        "REDIS_URL", "redis://127.0.0.1:6379",
-        "VALKEY_URL", "redis://127.0.0.1:6380");
+        "REDIS_URL", LocalServers.redisUrl(),
+        "VALKEY_URL", LocalServers.valkeyUrl());
     Map<String, String> settings = Map.of(
         "weather.store.prefix", prefix,
         "weather.stores.prefix", prefix,

@@ -3,6 +3,7 @@ package io.weathertweets.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.proto.v1.Tweet;
 import java.io.IOException;
@@ -52,7 +53,6 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SystemEndToEndTest {
-  static final String RABBIT_URI = "amqp://guest:guest@127.0.0.1:5672/";
   static final List<String> MUNICIPALITIES = List.of("mixco", "guatemala", "amatitlan", "chinautla");
   static final List<String> CONDITIONS = List.of("sunny", "cloudy", "rainy", "foggy");
 
@@ -66,12 +66,12 @@ class SystemEndToEndTest {
   @BeforeAll
   void start(@TempDir Path dataDir) throws IOException {
     this.dataDir = dataDir;
-    system = new RunningSystem(dataDir, RABBIT_URI);
-    // amqp-client reads a trailing "/" as the empty vhost (Spring Boot reads it as "/"): no slash here.
-    rabbit = new CachingConnectionFactory(java.net.URI.create("amqp://guest:guest@127.0.0.1:5672"));
+    system = new RunningSystem(dataDir, LocalServers.rabbitUri());
+    // amqp-client reads a trailing "/" as the empty vhost (Spring Boot reads it as "/"): host and port here.
+    rabbit = new CachingConnectionFactory(LocalServers.rabbitHost(), LocalServers.rabbitPort());
     admin = new RabbitAdmin(rabbit);
-    redis = StoreClients.create("redis://127.0.0.1:6379", false);
-    valkey = StoreClients.create("redis://127.0.0.1:6380", false);
+    redis = StoreClients.create(LocalServers.redisUrl(), false);
+    valkey = StoreClients.create(LocalServers.valkeyUrl(), false);
   }
 
   @AfterAll
