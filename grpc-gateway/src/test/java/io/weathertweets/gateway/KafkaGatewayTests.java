@@ -154,6 +154,18 @@ class KafkaGatewayTests {
   }
 
   @Test
+  void shouldStampTheAcceptanceTimeWhenADirectV1ClientSendsNone() {
+    Tweet withoutAcceptance = tweet("mixco").build().toBuilder().clearAcceptedAtMs().build();
+    long before = System.currentTimeMillis();
+
+    ingest().publish(PublishRequest.newBuilder().addTweets(withoutAcceptance).build());
+
+    Tweet published = parse(readBack(List.of(withoutAcceptance.getId())).get(withoutAcceptance.getId()).value());
+    assertThat(published.getAcceptedAtMs()).isBetween(before, System.currentTimeMillis());
+    assertThat(published.toBuilder().clearAcceptedAtMs().build()).isEqualTo(withoutAcceptance);
+  }
+
+  @Test
   void shouldRejectWholeBatchNamingIndexAndFieldWhenOneTweetIsInvalid() {
     long endBefore = endOffsets();
     PublishRequest request = PublishRequest.newBuilder()

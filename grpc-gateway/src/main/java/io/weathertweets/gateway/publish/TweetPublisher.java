@@ -59,7 +59,11 @@ public class TweetPublisher {
    */
   public CompletableFuture<Void> publish(List<Tweet> tweets) {
     List<CompletableFuture<Void>> acks = new ArrayList<>(tweets.size());
-    for (Tweet tweet : tweets) {
+    long now = System.currentTimeMillis();
+    for (Tweet given : tweets) {
+      // A v1 client that talks to the gateway directly (not through the ingress) sends no acceptance time:
+      // this gateway is where the tweet was accepted, so end-to-end latency is measured from here.
+      Tweet tweet = given.getAcceptedAtMs() > 0 ? given : given.toBuilder().setAcceptedAtMs(now).build();
       long start = System.nanoTime();
       CompletableFuture<Void> ack = sink.send(tweet);
       ack.thenRun(() -> {
