@@ -30,20 +30,34 @@ final class RunningSystem implements AutoCloseable {
   final Standalone standalone;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  /** Against the RabbitMQ at {@code rabbitUri} and the test Redis and Valkey ({@link LocalServers}). */
   RunningSystem(Path dataDir, String rabbitUri) throws IOException {
-    int[] ports = freePorts(12);
-    Map<String, String> env = Map.of(
+    this(dataDir, Map.of(
         "RABBITMQ_URI", rabbitUri,
         "REDIS_URL", LocalServers.redisUrl(),
-        "VALKEY_URL", LocalServers.valkeyUrl());
-    Map<String, String> settings = Map.of(
+        "VALKEY_URL", LocalServers.valkeyUrl()));
+  }
+
+  /** Everything embedded, as on a machine with only a JDK. */
+  static RunningSystem embedded(Path dataDir) throws IOException {
+    return new RunningSystem(dataDir, Map.of());
+  }
+
+  private RunningSystem(Path dataDir, Map<String, String> env) throws IOException {
+    int[] ports = freePorts(12);
+    Map<String, String> settings = new java.util.HashMap<>(Map.of(
         "weather.store.prefix", prefix,
         "weather.stores.prefix", prefix,
-        "weather.rabbit.exchange", exchange,
-        "weather.rabbit.queue", queue,
-        "weather.rabbit.dead-letter-exchange", deadLetterExchange,
-        "weather.rabbit.dead-letter-queue", deadLetterQueue,
-        "weather.ingress.forward-deadline", "10s");
+        "weather.ingress.forward-deadline", "10s"));
+    if (env.containsKey("RABBITMQ_URI")) {
+      // A shared broker: names of this run only. (The embedded broker is fresh and pre-configured with the
+      // default names.)
+      settings.putAll(Map.of(
+          "weather.rabbit.exchange", exchange,
+          "weather.rabbit.queue", queue,
+          "weather.rabbit.dead-letter-exchange", deadLetterExchange,
+          "weather.rabbit.dead-letter-queue", deadLetterQueue));
+    }
     standalone = Standalone.start(dataDir, env,
         new InfrastructurePorts(ports[0], ports[1], ports[2], ports[3], ports[4]),
         new ServicePorts(ports[5], ports[6], ports[7], ports[8], ports[9], ports[10], ports[11]), settings);

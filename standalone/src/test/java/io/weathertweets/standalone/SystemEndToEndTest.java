@@ -7,20 +7,14 @@ import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.proto.v1.Tweet;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,8 +47,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SystemEndToEndTest {
-  static final List<String> MUNICIPALITIES = List.of("mixco", "guatemala", "amatitlan", "chinautla");
-  static final List<String> CONDITIONS = List.of("sunny", "cloudy", "rainy", "foggy");
+  static final List<String> MUNICIPALITIES = GroundTruth.MUNICIPALITIES;
+  static final List<String> CONDITIONS = GroundTruth.CONDITIONS;
 
   Path dataDir;
   RunningSystem system;
@@ -144,15 +138,15 @@ class SystemEndToEndTest {
     long start = System.currentTimeMillis() - 240_000;
     List<String> bodies = new ArrayList<>();
     // Ground truth over everything posted in this class (the first test posted one tweet).
-    Map<String, long[]> truth = new TreeMap<>();  // municipality -> count, tSum, tMin, tMax, hSum, 4 conditions
-    add(truth, "mixco", -7, 81, "foggy");
+    GroundTruth truth = new GroundTruth();
+    truth.add("mixco", -7, 81, "foggy");
     int n = 3000;
     for (int i = 0; i < n; i++) {
       String m = MUNICIPALITIES.get(random.nextInt(4));
       int temperature = random.nextInt(111) - 50;
       int humidity = random.nextInt(101);
       String condition = CONDITIONS.get(random.nextInt(4));
-      add(truth, m, temperature, humidity, condition);
+      truth.add(m, temperature, humidity, condition);
       bodies.add("""
           {"id":"e2e-%s-%d","municipality":"%s","temperature":%d,"humidity":%d,"weather":"%s","timestamp":%d}"""
           .formatted(system.run, i, m, temperature, humidity, condition, start + i * 60L));
@@ -171,7 +165,7 @@ class SystemEndToEndTest {
       assertThat(tweetsTotal(valkey)).isEqualTo(expectedTotal);
     });
     for (RedissonClient store : List.of(redis, valkey)) {
-      assertStoreEquals(store, truth);
+      truth.assertStoreHolds(store, system.prefix);
     }
     HttpResponse<String> compare = system.get("/api/compare?window=" + (start - Math.floorMod(start, 60_000) + 60_000));
     assertThat(compare.statusCode()).isEqualTo(200);
@@ -209,71 +203,6 @@ class SystemEndToEndTest {
     String out = new String(process.getInputStream().readAllBytes());
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return out;
-  }
-
-  private void assertStoreEquals(RedissonClient store, Map<String, long[]> truth) {
-    String p = system.prefix;
-    Map<String, String> conditions = new LinkedHashMap<>();
-    for (int c = 0; c < 4; c++) {
-      long sum = 0;
-      for (long[] a : truth.values()) {
-        sum += a[5 + c];
-      }
-      conditions.put(CONDITIONS.get(c), Long.toString(sum));
-    }
-    assertThat(hash(store, p + ":conditions")).isEqualTo(conditions);
-    String hottest = null;
-    String coldest = null;
-    for (String m : MUNICIPALITIES) {
-      long[] a = truth.get(m);
-      Map<String, String> expected = new HashMap<>();
-      expected.put("count", Long.toString(a[0]));
-      expected.put("temperature_sum", Long.toString(a[1]));
-      expected.put("temperature_min", Long.toString(a[2]));
-      expected.put("temperature_max", Long.toString(a[3]));
-      expected.put("temperature_avg", avg(a[1], a[0]));
-      expected.put("humidity_sum", Long.toString(a[4]));
-      expected.put("humidity_avg", avg(a[4], a[0]));
-      for (int c = 0; c < 4; c++) {
-        expected.put(CONDITIONS.get(c), Long.toString(a[5 + c]));
-      }
-      Map<String, String> stored = hash(store, p + ":municipality:" + m);
-      stored.remove("updated_at");
-      assertThat(stored).as("%s in %s", m, store).isEqualTo(expected);
-      assertThat(hash(store, p + ":reports")).containsEntry(m, Long.toString(a[0]));
-      assertThat(hash(store, p + ":temperature_avg")).containsEntry(m, avg(a[1], a[0]));
-      assertThat(hash(store, p + ":humidity_avg")).containsEntry(m, avg(a[4], a[0]));
-      assertThat(hash(store, p + ":temperature_max")).containsEntry(m, Long.toString(a[3]));
-      assertThat(hash(store, p + ":temperature_min")).containsEntry(m, Long.toString(a[2]));
-      if (hottest == null || a[3] > truth.get(hottest)[3]) {
-        hottest = m;
-      }
-      if (coldest == null || a[2] < truth.get(coldest)[2]) {
-        coldest = m;
-      }
-    }
-    assertThat(hash(store, p + ":extremes")).isEqualTo(Map.of(
-        "temperature_max", Long.toString(truth.get(hottest)[3]), "temperature_max_municipality", hottest,
-        "temperature_min", Long.toString(truth.get(coldest)[2]), "temperature_min_municipality", coldest));
-  }
-
-  private static void add(Map<String, long[]> truth, String m, int temperature, int humidity, String condition) {
-    long[] a = truth.computeIfAbsent(m, k -> new long[] {0, 0, Long.MAX_VALUE, Long.MIN_VALUE, 0, 0, 0, 0, 0});
-    a[0]++;
-    a[1] += temperature;
-    a[2] = Math.min(a[2], temperature);
-    a[3] = Math.max(a[3], temperature);
-    a[4] += humidity;
-    a[5 + CONDITIONS.indexOf(condition)]++;
-  }
-
-  /** The documented rounding: two places, half-even on the exact binary value of the quotient. */
-  private static String avg(long sum, long count) {
-    return new BigDecimal((double) sum / count).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
-  }
-
-  private static Map<String, String> hash(RedissonClient store, String key) {
-    return new HashMap<>(store.<String, String>getMap(key).readAllMap());
   }
 
   private long tweetsTotal(RedissonClient store) {
