@@ -1,6 +1,5 @@
 package io.weathertweets.ingress.compare;
 
-import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.StoreReader;
@@ -31,9 +30,5 @@ record StoreSnapshot(
       panels.put(key.substring(layout.prefix().length() + 1), reader.hash(key));
     }
     return new StoreSnapshot(municipalities, panels, reader.meta());
-  }
-
-  Aggregate aggregate(Municipality m) {
-    return Aggregate.fromFields(municipalities.get(m.id()));
   }
 }
