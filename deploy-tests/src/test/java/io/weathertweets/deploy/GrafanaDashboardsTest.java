@@ -155,19 +155,22 @@ class GrafanaDashboardsTest {
   void provisioningShouldLoadEveryDashboardFromWhereGrafanaMountsIt() {
     JsonNode provider = Repo.readDocuments(Repo.path("grafana/provisioning/dashboards/providers.yaml")).getFirst()
         .path("providers").get(0);
-    var all = new Kustomize().build(Repo.path("k8s/overlays/dev"));
+    var all = Kustomize.build("k8s/overlays/dev");
     JsonNode grafana = StrimziResourcesTest.find(all, "Deployment", "grafana");
     JsonNode container = grafana.path("spec").path("template").path("spec").path("containers").get(0);
     String dashboardsVolume = null;
+    String dashboardsConfigMap = null;
     for (JsonNode v : grafana.path("spec").path("template").path("spec").path("volumes")) {
-      if ("grafana-dashboards".equals(v.path("configMap").path("name").asText())) {
+      if (Kustomize.isGenerated(v.path("configMap").path("name").asText(), "grafana-dashboards")) {
         dashboardsVolume = v.path("name").asText();
+        dashboardsConfigMap = v.path("configMap").path("name").asText();
       }
     }
+    assertThat(dashboardsConfigMap).as("a volume from the grafana-dashboards ConfigMap").isNotNull();
     String volume = dashboardsVolume;
     assertThat(container.path("volumeMounts")).anyMatch(m -> m.path("name").asText().equals(volume)
         && m.path("mountPath").asText().equals(provider.path("options").path("path").asText()));
-    JsonNode configMap = StrimziResourcesTest.find(all, "ConfigMap", "grafana-dashboards");
+    JsonNode configMap = StrimziResourcesTest.find(all, "ConfigMap", dashboardsConfigMap);
     for (Path file : Dashboards.files()) {
       assertThat(configMap.path("data").has(file.getFileName().toString())).as(file.getFileName().toString()).isTrue();
     }

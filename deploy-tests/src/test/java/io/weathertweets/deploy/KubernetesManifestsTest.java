@@ -49,7 +49,7 @@ class KubernetesManifestsTest {
       "weather-tweets/streams-app", "weather-tweets/rabbit-bridge");
 
   static List<ObjectNode> render(String overlay) {
-    return new Kustomize().build(Repo.path("k8s/overlays/" + overlay));
+    return Kustomize.build("k8s/overlays/" + overlay);
   }
 
   static Stream<Arguments> overlays() {

@@ -1,247 +1,155 @@
 package io.weathertweets.deploy;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * The subset of {@code kustomize build} these manifests use: resources (files and directories),
- * namespace, labels, images, strategic-merge patches (including {@code $patch: delete}) and
- * config map / secret generators. There is no kustomize binary or Java port to run here, so this
- * renderer fails on every kustomization field it does not implement rather than ignoring it.
+ * Renders a kustomization with the real kustomize, exactly what {@code kubectl apply -k} would send to a
+ * cluster: {@code kubectl kustomize DIR}, or {@code kustomize build DIR} where only the standalone binary is
+ * installed. Kustomize v5 or later is needed ({@code labels[].includeTemplates}); kubectl 1.27+ embeds it.
  *
- * <p>Differences from kustomize, on purpose: generated names get no hash suffix (so references need no
- * rewriting; kustomize rewrites them consistently), and a generator file that is missing is read from
- * its committed {@code .example} twin, because the real ones are never in git.
+ * <p>It renders a copy of {@code strimzi/}, {@code k8s/} and {@code grafana/} holding only what git would
+ * commit, with every {@code X.example} also written as {@code X}: the secret files the generators read are
+ * never in git, so this is what a fresh clone renders after the README's "copy each .example" step, and a
+ * generator that reads a file without a committed example fails here. Real secret files a developer keeps
+ * in the working tree never reach the rendered output.
+ *
+ * <p>Generated ConfigMaps and Secrets get kustomize's content-hash suffix (references to them are rewritten
+ * to match); {@link #isGenerated} finds them by generator name.
  */
 final class Kustomize {
-  private static final Set<String> SUPPORTED = Set.of("apiVersion", "kind", "namespace", "labels", "resources",
-      "images", "patches", "configMapGenerator", "secretGenerator");
-  private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
-      "CustomResourceDefinition", "StorageClass", "PersistentVolume");
+  private static final List<String> DIRS = List.of("strimzi", "k8s", "grafana");
+  private static final long TIMEOUT_SECONDS = 60;
+  private static final Map<String, List<ObjectNode>> RENDERED = new ConcurrentHashMap<>();
+  private static Path input;
 
-  /** Generator inputs that were read from their .example twin (the real file is not in git). */
-  final List<Path> examplesUsed = new ArrayList<>();
+  private Kustomize() {}
 
-  List<ObjectNode> build(Path dir) {
-    Path file = dir.resolve("kustomization.yaml");
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("no kustomization.yaml in " + dir);
-    }
-    ObjectNode k = Repo.readDocuments(file).getFirst();
-    for (Iterator<String> it = k.fieldNames(); it.hasNext(); ) {
-      String field = it.next();
-      if (!SUPPORTED.contains(field)) {
-        throw new IllegalArgumentException(file + ": field '" + field + "' is not supported by this renderer");
-      }
-    }
-    List<ObjectNode> out = new ArrayList<>();
-    for (JsonNode r : k.path("resources")) {
-      Path p = dir.resolve(r.asText()).normalize();
-      if (Files.isDirectory(p)) {
-        out.addAll(build(p));
-      } else if (Files.isRegularFile(p)) {
-        out.addAll(Repo.readDocuments(p));
-      } else {
-        throw new IllegalArgumentException(file + ": resource " + r.asText() + " does not exist");
-      }
-    }
-    generate(dir, k.path("configMapGenerator"), "ConfigMap", false, out);
-    generate(dir, k.path("secretGenerator"), "Secret", true, out);
-    for (JsonNode patch : k.path("patches")) {
-      if (patch.has("target") || patch.has("patch") || !patch.has("path")) {
-        throw new IllegalArgumentException(file + ": only 'patches: - path:' (strategic merge) is supported");
-      }
-      Path p = dir.resolve(patch.path("path").asText());
-      for (ObjectNode doc : Repo.readDocuments(p)) {
-        applyPatch(out, doc, p);
-      }
-    }
-    if (k.has("namespace")) {
-      String ns = k.path("namespace").asText();
-      for (ObjectNode o : out) {
-        if (!CLUSTER_SCOPED.contains(o.path("kind").asText())) {
-          ((ObjectNode) o.path("metadata")).put("namespace", ns);
+  /**
+   * The resources of the kustomization at {@code relativeDir} (e.g. {@code k8s/overlays/dev}), in
+   * kustomize's output order. Each call returns fresh copies, so a test may change them.
+   */
+  static List<ObjectNode> build(String relativeDir) {
+    List<ObjectNode> rendered = RENDERED.computeIfAbsent(relativeDir, Kustomize::run);
+    return rendered.stream().map(ObjectNode::deepCopy).toList();
+  }
+
+  /** True when {@code name} is what kustomize made of the generator {@code generatorName} (name + hash). */
+  static boolean isGenerated(String name, String generatorName) {
+    return name.matches(Pattern.quote(generatorName) + "-[a-z0-9]{10}");
+  }
+
+  private static List<ObjectNode> run(String relativeDir) {
+    Path dir = input().resolve(relativeDir);
+    List<String> command = new ArrayList<>(command());
+    command.add(dir.toString());
+    try {
+      Path err = Files.createTempFile("kustomize", ".err");
+      try {
+        Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw new IllegalStateException(String.join(" ", command) + " did not finish in " + TIMEOUT_SECONDS + " s");
         }
-        if (o.path("kind").asText().endsWith("RoleBinding")) {
-          for (JsonNode s : o.path("subjects")) {
-            if ("ServiceAccount".equals(s.path("kind").asText())) {
-              ((ObjectNode) s).put("namespace", ns);
-            }
+        if (p.exitValue() != 0) {
+          throw new IllegalStateException(String.join(" ", command) + " failed (exit " + p.exitValue() + "):\n"
+              + Files.readString(err));
+        }
+        return parse(out, relativeDir);
+      } finally {
+        Files.deleteIfExists(err);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** kubectl's embedded kustomize, else the standalone binary; failing (not skipping) when there is neither. */
+  static List<String> command() {
+    if (onPath("kubectl")) {
+      return List.of("kubectl", "kustomize");
+    }
+    if (onPath("kustomize")) {
+      return List.of("kustomize", "build");
+    }
+    throw new IllegalStateException("Neither kubectl (1.27 or later) nor kustomize (v5 or later) is on the PATH."
+        + " The manifests are checked as `kubectl apply -k` renders them: install kubectl"
+        + " (https://kubernetes.io/docs/tasks/tools/, or the Debian package kubectl from the Kubernetes or"
+        + " Google Cloud apt repository) or a kustomize v5 release binary, then run the tests again.");
+  }
+
+  private static boolean onPath(String executable) {
+    String path = System.getenv("PATH");
+    return path != null && Stream.of(path.split(File.pathSeparator))
+        .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, executable)));
+  }
+
+  private static List<ObjectNode> parse(byte[] yaml, String what) throws IOException {
+    List<ObjectNode> docs = new ArrayList<>();
+    try (JsonParser parser = new YAMLFactory().createParser(yaml)) {
+      var it = Repo.YAML.readValues(parser, JsonNode.class);
+      while (it.hasNext()) {
+        JsonNode doc = it.next();
+        if (doc instanceof ObjectNode o) {
+          docs.add(o);
+        } else if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
+          throw new IllegalStateException(what + ": kustomize printed a document that is not a mapping: " + doc);
+        }
+      }
+    }
+    if (docs.isEmpty()) {
+      throw new IllegalStateException(what + ": kustomize rendered nothing");
+    }
+    return docs;
+  }
+
+  /** The committable deployment files, each .example also under its real name; made once per test JVM. */
+  private static synchronized Path input() {
+    if (input != null) {
+      return input;
+    }
+    try {
+      Path target = Path.of(System.getProperty("kustomize.input", "target/kustomize-input")).toAbsolutePath();
+      if (Files.exists(target)) {
+        try (Stream<Path> old = Files.walk(target)) {
+          for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
           }
         }
       }
-    }
-    for (JsonNode label : k.path("labels")) {
-      for (ObjectNode o : out) {
-        ObjectNode meta = (ObjectNode) o.path("metadata");
-        ObjectNode labels = meta.has("labels") ? (ObjectNode) meta.get("labels") : meta.putObject("labels");
-        labels.setAll((ObjectNode) label.path("pairs"));
-        if (label.path("includeTemplates").asBoolean(false) && o.path("spec").path("template").isObject()) {
-          ObjectNode tmeta = (ObjectNode) o.path("spec").path("template").path("metadata");
-          ObjectNode tl = tmeta.has("labels") ? (ObjectNode) tmeta.get("labels") : tmeta.putObject("labels");
-          tl.setAll((ObjectNode) label.path("pairs"));
-        }
-        if (label.path("includeSelectors").asBoolean(false)) {
-          throw new IllegalArgumentException(file + ": includeSelectors would change immutable selectors");
+      for (String relative : Repo.committable(DIRS)) {
+        Path from = Repo.path(relative);
+        Path to = target.resolve(relative);
+        Files.createDirectories(to.getParent());
+        Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+        if (relative.endsWith(".example")) {
+          Files.copy(from, to.resolveSibling(to.getFileName().toString().replaceFirst("\\.example$", "")));
         }
       }
+      input = target;
+      return input;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    for (JsonNode image : k.path("images")) {
-      String name = image.path("name").asText();
-      String replacement = image.path("newName").asText(name) + ":" + image.path("newTag").asText("latest");
-      for (ObjectNode o : out) {
-        for (ObjectNode c : containers(o)) {
-          String current = c.path("image").asText();
-          String bare = current.replaceAll("[:@].*$", "");
-          if (bare.equals(name)) {
-            c.put("image", replacement);
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  static List<ObjectNode> containers(ObjectNode resource) {
-    List<ObjectNode> cs = new ArrayList<>();
-    JsonNode spec = resource.path("spec").path("template").path("spec");
-    for (String f : List.of("containers", "initContainers")) {
-      for (JsonNode c : spec.path(f)) {
-        cs.add((ObjectNode) c);
-      }
-    }
-    return cs;
-  }
-
-  private void generate(Path dir, JsonNode generators, String kind, boolean base64, List<ObjectNode> out) {
-    for (JsonNode g : generators) {
-      Map<String, String> data = new LinkedHashMap<>();
-      for (JsonNode f : g.path("files")) {
-        String spec = f.asText();
-        int eq = spec.indexOf('=');
-        String key = eq < 0 ? Path.of(spec).getFileName().toString() : spec.substring(0, eq);
-        data.put(key, Repo.read(input(dir, eq < 0 ? spec : spec.substring(eq + 1))));
-      }
-      for (JsonNode e : g.path("envs")) {
-        for (String line : Repo.read(input(dir, e.asText())).split("\n")) {
-          String l = line.strip();
-          if (l.isEmpty() || l.startsWith("#")) {
-            continue;
-          }
-          int eq = l.indexOf('=');
-          if (eq < 1) {
-            throw new IllegalArgumentException(e.asText() + ": not KEY=VALUE: " + l);
-          }
-          data.put(l.substring(0, eq), l.substring(eq + 1));
-        }
-      }
-      for (JsonNode lit : g.path("literals")) {
-        String l = lit.asText();
-        data.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1));
-      }
-      ObjectNode o = Repo.YAML.createObjectNode();
-      o.put("apiVersion", "v1").put("kind", kind);
-      o.putObject("metadata").put("name", g.path("name").asText());
-      ObjectNode d = o.putObject("data");
-      data.forEach((key, value) -> d.put(key,
-          base64 ? Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)) : value));
-      if (base64) {
-        o.put("type", "Opaque");
-      }
-      out.add(o);
-    }
-  }
-
-  private Path input(Path dir, String relative) {
-    Path p = dir.resolve(relative).normalize();
-    if (!p.startsWith(dir)) {
-      // kustomize's default load restrictor: generator inputs must live under the kustomization.
-      throw new IllegalArgumentException(relative + " is outside " + dir);
-    }
-    if (Files.isRegularFile(p)) {
-      return p;
-    }
-    Path example = p.resolveSibling(p.getFileName() + ".example");
-    if (Files.isRegularFile(example)) {
-      examplesUsed.add(example);
-      return example;
-    }
-    throw new IllegalArgumentException(p + " does not exist (nor " + example.getFileName() + ")");
-  }
-
-  private static void applyPatch(List<ObjectNode> resources, ObjectNode patch, Path from) {
-    String kind = patch.path("kind").asText();
-    String name = patch.path("metadata").path("name").asText();
-    ObjectNode target = null;
-    for (ObjectNode r : resources) {
-      if (r.path("kind").asText().equals(kind) && r.path("metadata").path("name").asText().equals(name)
-          && group(r).equals(group(patch))) {
-        target = r;
-      }
-    }
-    if (target == null) {
-      throw new IllegalArgumentException(from + ": no " + kind + "/" + name + " to patch");
-    }
-    if ("delete".equals(patch.path("$patch").asText())) {
-      resources.remove(target);
-      return;
-    }
-    merge(target, patch);
-  }
-
-  private static String group(JsonNode r) {
-    String v = r.path("apiVersion").asText();
-    return v.contains("/") ? v.substring(0, v.indexOf('/')) : "";
-  }
-
-  /** Maps merge recursively; lists of named maps (containers, env, volumes, ports) merge by name. */
-  static void merge(ObjectNode target, ObjectNode patch) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-      var e = it.next();
-      JsonNode current = target.get(e.getKey());
-      JsonNode value = e.getValue();
-      if (current instanceof ObjectNode co && value instanceof ObjectNode vo) {
-        merge(co, vo);
-      } else if (current instanceof ArrayNode ca && value instanceof ArrayNode va && named(ca) && named(va)) {
-        for (JsonNode item : va) {
-          ObjectNode match = null;
-          for (JsonNode c : ca) {
-            if (c.path("name").equals(item.path("name"))) {
-              match = (ObjectNode) c;
-            }
-          }
-          if (match == null) {
-            ca.add(item.deepCopy());
-          } else {
-            merge(match, (ObjectNode) item);
-          }
-        }
-      } else {
-        target.set(e.getKey(), value.deepCopy());
-      }
-    }
-  }
-
-  private static boolean named(ArrayNode a) {
-    if (a.isEmpty()) {
-      return false;
-    }
-    for (JsonNode n : a) {
-      if (!n.isObject() || !n.path("name").isTextual()) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,6 +78,28 @@ final class Repo {
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Tracked plus untracked-but-not-ignored files under {@code dirs}: what `git add` would take, what CI clones. */
+  static List<String> committable(List<String> dirs) {
+    List<String> command = new ArrayList<>(List.of("git", "-C", root().toString(), "ls-files", "--cached",
+        "--others", "--exclude-standard", "--"));
+    command.addAll(dirs);
+    try {
+      Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed: the deployment files are read from"
+            + " a git working tree");
+      }
+      // A deleted but still tracked file is listed too; it is not there to read.
+      return out.lines().filter(l -> !l.isBlank()).filter(l -> Files.isRegularFile(path(l))).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -52,7 +52,7 @@ class StrimziResourcesTest {
   }
 
   static List<ObjectNode> render(String variant) {
-    return new Kustomize().build(Repo.path("strimzi/" + variant));
+    return Kustomize.build("strimzi/" + variant);
   }
 
   /** Errors of one resource against its CRD; empty when valid. Also used for the Strimzi part of overlays. */
