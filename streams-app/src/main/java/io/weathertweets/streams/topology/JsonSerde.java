@@ -7,7 +7,10 @@ import org.apache.kafka.common.serialization.Serializer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
-/** JSON for state stores and the output topic: readable with any console consumer. */
+/**
+ * JSON for the output topic {@code weather-aggregates}: readable with any console consumer. Not for state:
+ * stores are read and written for every tweet, see {@link BinarySerde}.
+ */
 final class JsonSerde<T> implements Serde<T> {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
   private final Class<T> type;

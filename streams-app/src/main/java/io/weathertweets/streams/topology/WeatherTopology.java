@@ -45,7 +45,8 @@ import org.apache.kafka.streams.state.WindowStore;
  *       cross-municipality figure (bar-chart hashes, conditions, extremes, meta) is derived.</li>
  * </ol>
  * Every figure written to the store is derived from complete state, so replays after a crash overwrite with
- * the same values instead of counting twice.
+ * the same values instead of counting twice. The aggregate state (stores, changelogs, suppression buffer,
+ * overview repartition topic) is in {@link BinarySerde}'s compact format; only the output topic is JSON.
  */
 public final class WeatherTopology {
   static final String ALL_TIME_STORE = "all-time-store";
@@ -70,8 +71,6 @@ public final class WeatherTopology {
   public static KStream<String, Tweet> define(StreamsBuilder builder, Settings settings, StoreSink sink,
       PipelineMetrics metrics, Clock clock) {
     Serde<Tweet> tweetSerde = Topics.TWEETS.valueSerde();
-    Serde<Tally> tallySerde = new JsonSerde<>(Tally.class);
-    Serde<Aggregate> aggregateSerde = new JsonSerde<>(Aggregate.class);
     WindowSpec window = settings.window();
 
     KStream<String, Tweet> source = builder.stream(Topics.TWEETS.name(), Topics.TWEETS.consumed()
@@ -86,7 +85,7 @@ public final class WeatherTopology {
         (m, tweet, tally) -> tally.plus(tweet),
         Named.as("all-time-aggregate"),
         Materialized.<String, Tally, KeyValueStore<Bytes, byte[]>>as(ALL_TIME_STORE)
-            .withKeySerde(Serdes.String()).withValueSerde(tallySerde));
+            .withKeySerde(Serdes.String()).withValueSerde(BinarySerde.TALLY));
     allTime.toStream(Named.as("all-time-updates"))
         .process(StoreWriters.allTime(sink, metrics, clock), Named.as("all-time-writer"))
         .to(Topics.AGGREGATES.name(), Topics.AGGREGATES.produced().withName("all-time-output"));
@@ -98,7 +97,7 @@ public final class WeatherTopology {
             (m, tweet, aggregate) -> aggregate.plus(tweet),
             Named.as("window-aggregate"),
             Materialized.<String, Aggregate, WindowStore<Bytes, byte[]>>as(WINDOW_STORE)
-                .withKeySerde(Serdes.String()).withValueSerde(aggregateSerde));
+                .withKeySerde(Serdes.String()).withValueSerde(BinarySerde.AGGREGATE));
     windows.toStream(Named.as("window-updates"))
         .process(StoreWriters.window(sink), Named.as("window-writer"))
         .to(Topics.AGGREGATES.name(), Topics.AGGREGATES.produced().withName("window-output"));
@@ -108,7 +107,7 @@ public final class WeatherTopology {
 
     allTime
         .groupBy((m, tally) -> KeyValue.pair(OVERVIEW_KEY, new MunicipalityAggregate(municipality(m), tally.aggregate())),
-            Grouped.with("overview-regroup", Serdes.String(), new JsonSerde<>(MunicipalityAggregate.class)))
+            Grouped.with("overview-regroup", Serdes.String(), BinarySerde.MUNICIPALITY_AGGREGATE))
         .aggregate(
             Overview::empty,
             (key, update, overview) -> overview.with(update.municipality(), update.aggregate()),
@@ -117,7 +116,7 @@ public final class WeatherTopology {
                 ? overview.without(old.municipality()) : overview,
             Named.as("overview-aggregate"),
             Materialized.<String, Overview, KeyValueStore<Bytes, byte[]>>as(OVERVIEW_STORE)
-                .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(Overview.class)))
+                .withKeySerde(Serdes.String()).withValueSerde(BinarySerde.OVERVIEW))
         .toStream(Named.as("overview-updates"))
         .process(StoreWriters.overview(sink), Named.as("overview-writer"));
     return source;
