@@ -2,11 +2,14 @@ package io.weathertweets.gateway.publish;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -38,15 +41,35 @@ class KafkaBrokerHealthIndicator extends AbstractHealthIndicator implements Disp
   protected void doHealthCheck(Health.Builder builder) throws Exception {
     DescribeClusterResult cluster = client().describeCluster(
         new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()));
-    Collection<Node> nodes = cluster.nodes().get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+    Collection<Node> nodes = answer(cluster.nodes());
     if (!topicReady) {
       admin.createOrModifyTopics(topic);
       topicReady = true;
     }
     builder.up()
         .withDetail("topic", topic.name())
-        .withDetail("clusterId", cluster.clusterId().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+        .withDetail("clusterId", answer(cluster.clusterId()))
         .withDetail("nodes", nodes.size());
+  }
+
+  /**
+   * A timeout says only "null" on its own; it becomes a message naming the connection and its likely causes.
+   * Other failures (e.g. {@code SaslAuthenticationException}) already say what is wrong and pass unchanged.
+   */
+  private <T> T answer(KafkaFuture<T> future) throws Exception {
+    try {
+      return future.get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      if (e instanceof ExecutionException
+          && !(e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException)) {
+        throw e;
+      }
+      TimeoutException timeout = new TimeoutException("no answer from Kafka ("
+          + KafkaConnection.describe(admin.getConfigurationProperties()) + ") within " + TIMEOUT.toSeconds()
+          + " s: the broker is down or unreachable, or its listener expects another security.protocol");
+      timeout.initCause(e);
+      throw timeout;
+    }
   }
 
   private AdminClient client() {

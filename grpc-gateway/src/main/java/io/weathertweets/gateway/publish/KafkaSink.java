@@ -42,7 +42,7 @@ class KafkaSink implements TweetSink {
       root = root.getCause();
     }
     return new SinkUnavailableException(name(), "broker did not acknowledge tweet " + tweet.getId() + " on topic "
-        + topic + " (bootstrap " + template.getProducerFactory().getConfigurationProperties().get("bootstrap.servers")
+        + topic + " (" + KafkaConnection.describe(template.getProducerFactory().getConfigurationProperties())
         + "): " + root.getMessage(), failure);
   }
 }
