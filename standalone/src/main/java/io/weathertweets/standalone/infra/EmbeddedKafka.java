@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -42,11 +43,40 @@ final class EmbeddedKafka implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
+    /**
+     * A second client listener, {@code SASL_SSL}, beside the PLAINTEXT one that the broker itself (inter-broker
+     * traffic) and the readiness check keep using: how a secured cluster looks to a client.
+     *
+     * @param port             the listener's port on localhost
+     * @param settings         broker settings for it, e.g. {@code listener.name.sasl_ssl.ssl.keystore.location}
+     * @param scramCredentials SCRAM users written into the metadata log at format time (a KRaft cluster has no
+     *                         other way to know them before it runs), each as {@code kafka-storage.sh format
+     *                         --add-scram} takes it: {@code SCRAM-SHA-512=[name=alice,password=...]}
+     */
+    record SecuredListener(int port, Map<String, String> settings, List<String> scramCredentials) {
+    }
+
     static EmbeddedKafka start(Path dataDir, int port, int controllerPort) throws IOException {
+        return start(dataDir, port, controllerPort, null);
+    }
+
+    /** As {@link #start(Path, int, int)}, plus the {@code secured} listener when it is not null. */
+    static EmbeddedKafka start(Path dataDir, int port, int controllerPort, SecuredListener secured)
+            throws IOException {
         Files.createDirectories(dataDir);
         String bootstrapServers = "localhost:" + port;
         Properties props = serverProperties(dataDir, port, controllerPort);
-        formatIfNeeded(dataDir);
+        List<String> scramCredentials = List.of();
+        if (secured != null) {
+            String listener = "SASL_SSL://localhost:" + secured.port();
+            props.setProperty("listeners", props.getProperty("listeners") + "," + listener);
+            props.setProperty("advertised.listeners", props.getProperty("advertised.listeners") + "," + listener);
+            props.setProperty("listener.security.protocol.map",
+                    props.getProperty("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+            props.putAll(secured.settings());
+            scramCredentials = secured.scramCredentials();
+        }
+        formatIfNeeded(dataDir, scramCredentials);
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrapServers);
         try {
@@ -89,7 +119,7 @@ final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** What {@code kafka-storage.sh format --standalone} does, once: the directory keeps its cluster id afterwards. */
-    private static void formatIfNeeded(Path dataDir) throws IOException {
+    private static void formatIfNeeded(Path dataDir, List<String> scramCredentials) throws IOException {
         if (Files.exists(dataDir.resolve("meta.properties"))) {
             return;
         }
@@ -105,6 +135,7 @@ final class EmbeddedKafka implements AutoCloseable {
                     .setReleaseVersion(MetadataVersion.latestProduction())
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                     .setIgnoreFormatted(true)
+                    .setScramArguments(scramCredentials)
                     .run();
         } catch (IOException | RuntimeException e) {
             throw e;

@@ -13,14 +13,18 @@ final class FreePorts {
     }
 
     static InfrastructurePorts allocate() {
+        int[] ports = distinct(5);
+        return new InfrastructurePorts(ports[0], ports[1], ports[2], ports[3], ports[4]);
+    }
+
+    /** {@code count} free ports, held open together while they are picked so that they are distinct. */
+    static int[] distinct(int count) {
         List<ServerSocket> held = new ArrayList<>();
         try {
-            // Held open together so the five are distinct.
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < count; i++) {
                 held.add(new ServerSocket(0));
             }
-            return new InfrastructurePorts(held.get(0).getLocalPort(), held.get(1).getLocalPort(),
-                    held.get(2).getLocalPort(), held.get(3).getLocalPort(), held.get(4).getLocalPort());
+            return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
