@@ -42,6 +42,7 @@ class FaultSuiteIT {
   static final Duration STABLE_FOR = Duration.ofSeconds(3);
 
   private final List<ScenarioResult> results = new ArrayList<>();
+  private OverloadScenario.Result overload;
   private final Map<String, LoadDriver.SentTweet> everAccepted = new HashMap<>();
   private final long suiteStart = System.nanoTime();
   private Duration startupTime = Duration.ZERO;
@@ -75,7 +76,7 @@ class FaultSuiteIT {
   void writeReportAndStop() throws Exception {
     try {
       if (!results.isEmpty()) {
-        ReliabilityReport.write(repoRoot.resolve("docs/reliability.md"), results,
+        ReliabilityReport.write(repoRoot.resolve("docs/reliability.md"), results, overload,
             Duration.ofNanos(System.nanoTime() - suiteStart), startupTime);
       }
     } finally {
@@ -184,9 +185,37 @@ class FaultSuiteIT {
         }));
   }
 
-  /** Across the whole run, both stores hold exactly the aggregates of every tweet ever accepted, min/max too. */
+  // ---- twice the sustainable load: refusals, not memory ----
+
+  /**
+   * The system under twice the load it sustains stays alive, keeps its heap bounded and still counts every
+   * tweet it accepted exactly once; the sustainable rate is measured in the same run (see
+   * {@link OverloadScenario}).
+   */
   @Test
   @Order(11)
+  void shouldStayAliveWithBoundedHeapsAndCountEveryAcceptedTweetOnceUnderTwiceTheSustainableLoad()
+      throws Exception {
+    String name = "overload: 2× the sustainable rate";
+    Before before = before();
+    List<String> problems = new ArrayList<>();
+    try (OverloadScenario scenario = new OverloadScenario(system, driver)) {
+      List<LoadDriver.Run> runs = scenario.drive(problems);
+      Counted counted = converge(name, runs, before, problems);
+      overload = scenario.finish(problems);
+      String loadNote = String.format(java.util.Locale.ROOT, "%d tweets in all: closed-loop ramp, %d s at the"
+          + " sustainable %d/s, %d s at %d/s (batches of %d); %d requests (%d retries)",
+          runs.stream().mapToLong(r -> r.sent.size()).sum(), OverloadScenario.BASELINE.toSeconds(),
+          overload.sustainableRate(), OverloadScenario.OVERLOAD.toSeconds(), overload.overloadRate(), BATCH,
+          runs.stream().mapToLong(r -> r.requests.get()).sum(), runs.stream().mapToLong(r -> r.retries.get()).sum());
+      check(record(name, "none: open-loop load at twice the rate measured as sustainable; heaps watched",
+          overload.overloadRate(), OverloadScenario.OVERLOAD, loadNote, runs, before, counted, problems));
+    }
+  }
+
+  /** Across the whole run, both stores hold exactly the aggregates of every tweet ever accepted, min/max too. */
+  @Test
+  @Order(12)
   void shouldHoldExactlyTheAggregatesOfEveryAcceptedTweetAfterAllFaults() {
     Map<Municipality, Aggregate> expected = new EnumMap<>(Municipality.class);
     everAccepted.values().forEach(t -> expected.merge(t.municipality(),
@@ -210,7 +239,7 @@ class FaultSuiteIT {
         results.stream().mapToLong(ScenarioResult::retries).sum(), answers, everAccepted.size(),
         onRedis.values().stream().mapToLong(Aggregate::count).sum(), redis.tally().tweetsTotal(),
         onValkey.values().stream().mapToLong(Aggregate::count).sum(), valkey.tally().tweetsTotal(), -1, -1,
-        Duration.ZERO, Duration.ZERO, problems));
+        Duration.ZERO, Duration.ZERO, problems, null));
     assertThat(problems).as("whole-run comparison incl. min/max").isEmpty();
   }
 
@@ -234,14 +263,7 @@ class FaultSuiteIT {
   }
 
   private ScenarioResult scenario(String name, String faultText, Duration load, Fault fault) throws Exception {
-    long started = System.nanoTime();
-    healIfNeeded();
-    Tally redisBefore = redis.tally();
-    Tally valkeyBefore = valkey.tally();
-    double[] dupBefore = {system.counter(Service.STREAMS, "weather_tweets_duplicates_total"),
-        system.counter(Service.BRIDGE, "weather_tweets_duplicates_total")};
-    long[] pidsBefore = {system.process(Service.STREAMS).pid(), system.process(Service.BRIDGE).pid()};
-
+    Before before = before();
     String id = name.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(java.util.Locale.ROOT);
     LoadDriver.Run run = driver.start(id, RATE, BATCH, load);
     List<String> problems = new ArrayList<>();
@@ -258,7 +280,32 @@ class FaultSuiteIT {
     } catch (TimeoutException e) {
       problems.add("the client's batches did not settle in time");
     }
-    List<LoadDriver.SentTweet> accepted = run.acceptedTweets();
+    Counted counted = converge(name, List.of(run), before, problems);
+    return record(name, faultText, RATE, load, null, List.of(run), before, counted, problems);
+  }
+
+  /** What the stores and counters showed before a scenario's load, to compare the change with its tweets. */
+  private record Before(long started, Tally redis, Tally valkey, double dupKafka, double dupRabbit, long streamsPid,
+      long bridgePid) {}
+
+  /** What each path counted over a scenario, and how long it took to match the accepted tweets (null: never). */
+  private record Counted(List<LoadDriver.SentTweet> accepted, Tally kafka, Tally rabbit, Duration convergence) {}
+
+  private Before before() {
+    long started = System.nanoTime();
+    healIfNeeded();
+    return new Before(started, redis.tally(), valkey.tally(),
+        system.counter(Service.STREAMS, "weather_tweets_duplicates_total"),
+        system.counter(Service.BRIDGE, "weather_tweets_duplicates_total"),
+        system.process(Service.STREAMS).pid(), system.process(Service.BRIDGE).pid());
+  }
+
+  /**
+   * Waits until the change in both stores equals the tweets the runs got accepted, and stays so; records any
+   * difference, a tweet the client gave up on, an unclear refusal or a process left down as a problem.
+   */
+  private Counted converge(String name, List<LoadDriver.Run> runs, Before before, List<String> problems) {
+    List<LoadDriver.SentTweet> accepted = runs.stream().flatMap(r -> r.acceptedTweets().stream()).toList();
     accepted.forEach(t -> everAccepted.put(t.id(), t));
     Tally expected = Tally.of(accepted);
 
@@ -267,33 +314,44 @@ class FaultSuiteIT {
     try {
       await(name + ": both stores count the accepted tweets").atMost(CONVERGENCE).during(STABLE_FOR)
           .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-          .until(() -> redis.tally().minus(redisBefore).equals(expected)
-              && valkey.tally().minus(valkeyBefore).equals(expected));
+          .until(() -> redis.tally().minus(before.redis()).equals(expected)
+              && valkey.tally().minus(before.valkey()).equals(expected));
       convergence = Duration.ofNanos(System.nanoTime() - convergeStart).minus(STABLE_FOR);
     } catch (ConditionTimeoutException e) {
       // Reported below with the figures.
     }
-    Tally kafka = safeTally(redis).minus(redisBefore);
-    Tally rabbit = safeTally(valkey).minus(valkeyBefore);
+    Tally kafka = safeTally(redis).minus(before.redis());
+    Tally rabbit = safeTally(valkey).minus(before.valkey());
     compare("Kafka path (Redis)", kafka, expected, problems);
     compare("RabbitMQ path (Valkey)", rabbit, expected, problems);
-    if (!run.gaveUp.isEmpty()) {
-      problems.add(run.gaveUp.size() + " tweets never got a 202 within " + LoadDriver.GIVE_UP_AFTER.toSeconds()
+    long gaveUp = runs.stream().mapToLong(r -> r.gaveUp.size()).sum();
+    if (gaveUp > 0) {
+      problems.add(gaveUp + " tweets never got a 202 within " + LoadDriver.GIVE_UP_AFTER.toSeconds()
           + " s of retries");
     }
-    if (!run.unclearAnswers.isEmpty()) {
-      problems.add("refusals other than 503/429: " + run.unclearAnswers);
+    List<String> unclear = runs.stream().flatMap(r -> r.unclearAnswers.stream()).toList();
+    if (!unclear.isEmpty()) {
+      problems.add("refusals other than 503/429: " + unclear);
     }
     List<String> down = system.notRunning();
     if (!down.isEmpty()) {
       problems.add("not running after the scenario: " + down);
     }
-    double dupKafka = duplicates(Service.STREAMS, dupBefore[0], pidsBefore[0]);
-    double dupRabbit = duplicates(Service.BRIDGE, dupBefore[1], pidsBefore[1]);
-    ScenarioResult result = new ScenarioResult(name, faultText, RATE, BATCH, load, run.sent.size(),
-        run.requests.get(), run.retries.get(), run.outcomeCounts(), accepted.size(), kafka.count(),
-        kafka.tweetsTotal(), rabbit.count(), rabbit.tweetsTotal(), dupKafka, dupRabbit,
-        Duration.ofNanos(System.nanoTime() - started), convergence, problems);
+    return new Counted(accepted, kafka, rabbit, convergence);
+  }
+
+  private ScenarioResult record(String name, String faultText, int rate, Duration load, String loadNote,
+      List<LoadDriver.Run> runs, Before before, Counted counted, List<String> problems) {
+    double dupKafka = duplicates(Service.STREAMS, before.dupKafka(), before.streamsPid());
+    double dupRabbit = duplicates(Service.BRIDGE, before.dupRabbit(), before.bridgePid());
+    Map<String, Long> answers = new java.util.TreeMap<>();
+    runs.forEach(r -> r.outcomeCounts().forEach((k, v) -> answers.merge(k, v, Long::sum)));
+    ScenarioResult result = new ScenarioResult(name, faultText, rate, BATCH, load,
+        runs.stream().mapToLong(r -> r.sent.size()).sum(), runs.stream().mapToLong(r -> r.requests.get()).sum(),
+        runs.stream().mapToLong(r -> r.retries.get()).sum(), answers, counted.accepted().size(),
+        counted.kafka().count(), counted.kafka().tweetsTotal(), counted.rabbit().count(),
+        counted.rabbit().tweetsTotal(), dupKafka, dupRabbit, Duration.ofNanos(System.nanoTime() - before.started()),
+        counted.convergence(), problems, loadNote);
     results.add(result);
     System.out.printf("Fault suite: %s: sent %d, accepted %d, Kafka path %d, RabbitMQ path %d, answers %s, %s%n",
         name, result.sent(), result.accepted(), result.kafkaCounted(), result.rabbitCounted(), result.answers(),

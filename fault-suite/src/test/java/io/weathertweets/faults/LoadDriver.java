@@ -20,10 +20,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A client that behaves as the API asks clients to: batches of tweets with their own ids posted to
@@ -55,13 +57,30 @@ final class LoadDriver implements AutoCloseable {
     this.random = new Random(seed);
   }
 
+  /**
+   * How a refused batch waits before it is resent. {@link #RETRY_AFTER}: what the answer's {@code Retry-After}
+   * says (capped at 2 s), else 200 ms times the attempt. {@link #AFTER_THE_LOAD}: not before the run's schedule
+   * of new batches has ended, then never sooner than {@code Retry-After} and with a delay doubling from 1 s up to
+   * 8 s with full jitter. The load offered while the schedule runs is then exactly the scheduled rate, not a rate
+   * that grows with the backlog of refused batches, yet every batch is still resent until accepted.
+   */
+  enum Backoff {
+    RETRY_AFTER, AFTER_THE_LOAD
+  }
+
   /** Starts sending {@code rate} tweets/s in batches of {@code batchSize} for {@code duration}. */
   Run start(String scenario, int rate, int batchSize, Duration duration) {
-    long intervalMs = Math.max(1, 1000L * batchSize / rate);
-    int batches = (int) Math.max(1, duration.toMillis() / intervalMs);
-    Run run = new Run(scenario, rate, batchSize, duration);
+    return start(scenario, rate, batchSize, duration, Backoff.RETRY_AFTER);
+  }
+
+  /** Open loop: a new batch every {@code batchSize / rate} seconds, however slowly the ingress answers. */
+  Run start(String scenario, int rate, int batchSize, Duration duration, Backoff backoff) {
+    long intervalMicros = Math.max(1, 1_000_000L * batchSize / rate);
+    int batches = (int) Math.max(1, duration.toNanos() / 1000 / intervalMicros);
+    Run run = new Run(scenario, rate, batchSize, duration, backoff);
     AtomicInteger next = new AtomicInteger();
     CompletableFuture<Void> allScheduled = new CompletableFuture<>();
+    run.scheduled = allScheduled;
     ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
     task[0] = ticker.scheduleAtFixedRate(() -> {
       int n = next.getAndIncrement();
@@ -70,16 +89,39 @@ final class LoadDriver implements AutoCloseable {
         task[0].cancel(false);
         return;
       }
-      List<SentTweet> batch = new ArrayList<>(batchSize);
-      long now = System.currentTimeMillis();
-      for (int i = 0; i < batchSize; i++) {
-        batch.add(nextTweet(scenario + "-" + n + "-" + i, now));
-      }
-      batch.forEach(t -> run.sent.put(t.id(), t));
+      List<SentTweet> batch = newBatch(run, n, batchSize);
       run.pending.add(CompletableFuture.runAsync(() -> sendUntilAccepted(run, batch), senders));
-    }, 0, intervalMs, TimeUnit.MILLISECONDS);
-    run.scheduled = allScheduled;
+    }, 0, intervalMicros, TimeUnit.MICROSECONDS);
     return run;
+  }
+
+  /**
+   * Closed loop: {@code clients} clients, each sending its next batch as soon as the previous one was accepted,
+   * for {@code duration}. The rate is whatever the system sustains at that concurrency.
+   */
+  Run closedLoop(String scenario, int clients, int batchSize, Duration duration) {
+    Run run = new Run(scenario, 0, batchSize, duration, Backoff.RETRY_AFTER);
+    AtomicInteger next = new AtomicInteger();
+    long endAt = System.nanoTime() + duration.toNanos();
+    for (int c = 0; c < clients; c++) {
+      run.pending.add(CompletableFuture.runAsync(() -> {
+        while (System.nanoTime() - endAt < 0 && !Thread.currentThread().isInterrupted()) {
+          sendUntilAccepted(run, newBatch(run, next.getAndIncrement(), batchSize));
+        }
+      }, senders));
+    }
+    run.scheduled = CompletableFuture.completedFuture(null);
+    return run;
+  }
+
+  private List<SentTweet> newBatch(Run run, int n, int batchSize) {
+    List<SentTweet> batch = new ArrayList<>(batchSize);
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < batchSize; i++) {
+      batch.add(nextTweet(run.scenario + "-" + n + "-" + i, now));
+    }
+    batch.forEach(t -> run.sent.put(t.id(), t));
+    return batch;
   }
 
   private synchronized SentTweet nextTweet(String id, long now) {
@@ -101,13 +143,17 @@ final class LoadDriver implements AutoCloseable {
       if (attempt > 1) {
         run.retries.incrementAndGet();
       }
-      long backoffMs = Math.min(2000, 200L * attempt);
+      long backoffMs = run.backoff == Backoff.AFTER_THE_LOAD
+          ? ThreadLocalRandom.current().nextLong(1, 1000L << Math.min(attempt - 1, 3))
+          : Math.min(2000, 200L * attempt);
+      long sentAt = System.nanoTime();
       try {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(tweets).timeout(Duration.ofSeconds(20))
             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
             HttpResponse.BodyHandlers.ofString());
         int status = response.statusCode();
-        run.outcome(String.valueOf(status));
+        run.latency(System.nanoTime() - sentAt);
+        run.outcome(String.valueOf(status), attempt);
         if (status == 202) {
           batch.forEach(t -> run.accepted.add(t.id()));
           return;
@@ -120,11 +166,13 @@ final class LoadDriver implements AutoCloseable {
             return;
           }
         }
-        backoffMs = response.headers().firstValue("Retry-After").map(LoadDriver::seconds)
-            .map(s -> Math.min(2000, s * 1000)).orElse(backoffMs);
+        long retryAfterMs = response.headers().firstValue("Retry-After").map(LoadDriver::seconds)
+            .map(s -> s * 1000).orElse(-1L);
+        backoffMs = run.backoff == Backoff.AFTER_THE_LOAD ? Math.max(retryAfterMs, backoffMs)
+            : retryAfterMs >= 0 ? Math.min(2000, retryAfterMs) : backoffMs;
       } catch (IOException e) {
         // The ingress is down or died mid-request: the batch may or may not have gone through; resend it.
-        run.outcome("io:" + e.getClass().getSimpleName());
+        run.outcome("io:" + e.getClass().getSimpleName(), attempt);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -134,8 +182,13 @@ final class LoadDriver implements AutoCloseable {
         return;
       }
       try {
+        if (run.backoff == Backoff.AFTER_THE_LOAD) {
+          run.scheduled.get();
+        }
         // Deliberate client backoff between retries, as a polite client does.
         Thread.sleep(backoffMs);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("The schedule of " + run.scenario + " failed", e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -168,6 +221,9 @@ final class LoadDriver implements AutoCloseable {
     final int rate;
     final int batchSize;
     final Duration duration;
+    final Backoff backoff;
+    /** Requests answered (any HTTP status) per millisecond of latency, the last slot holding everything slower. */
+    private final AtomicLongArray latencyMs = new AtomicLongArray(30_001);
     final Map<String, SentTweet> sent = new ConcurrentHashMap<>();
     final Set<String> accepted = ConcurrentHashMap.newKeySet();
     final Set<String> gaveUp = ConcurrentHashMap.newKeySet();
@@ -179,22 +235,50 @@ final class LoadDriver implements AutoCloseable {
     final List<CompletableFuture<Void>> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile CompletableFuture<Void> scheduled;
 
-    Run(String scenario, int rate, int batchSize, Duration duration) {
+    Run(String scenario, int rate, int batchSize, Duration duration, Backoff backoff) {
       this.scenario = scenario;
       this.rate = rate;
       this.batchSize = batchSize;
       this.duration = duration;
+      this.backoff = backoff;
     }
 
-    void outcome(String key) {
+    void latency(long nanos) {
+      latencyMs.incrementAndGet((int) Math.min(latencyMs.length() - 1, nanos / 1_000_000));
+    }
+
+    /** The latency (ms) that {@code quantile} of the answered requests did not exceed; 0 when none was answered. */
+    long latencyQuantileMs(double quantile) {
+      long total = 0;
+      for (int i = 0; i < latencyMs.length(); i++) {
+        total += latencyMs.get(i);
+      }
+      long rank = (long) Math.ceil(quantile * total);
+      long seen = 0;
+      for (int i = 0; i < latencyMs.length(); i++) {
+        seen += latencyMs.get(i);
+        if (seen >= rank && seen > 0) {
+          return i;
+        }
+      }
+      return 0;
+    }
+
+    /** Answers to first attempts only: the load as offered, before any resend. */
+    final Map<String, AtomicLong> firstOutcomes = new ConcurrentHashMap<>();
+
+    void outcome(String key, int attempt) {
       outcomes.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+      if (attempt == 1) {
+        firstOutcomes.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+      }
     }
 
     void unclear(String answer) {
       if (unclearAnswers.size() < 20) {
         unclearAnswers.add(answer);
       }
-      outcome("unclear");
+      outcomes.computeIfAbsent("unclear", k -> new AtomicLong()).incrementAndGet();
     }
 
     /** Waits until every batch was scheduled and got its final answer (202 or given up). */
@@ -215,6 +299,14 @@ final class LoadDriver implements AutoCloseable {
     }
 
     Map<String, Long> outcomeCounts() {
+      return counts(outcomes);
+    }
+
+    Map<String, Long> firstAttemptCounts() {
+      return counts(firstOutcomes);
+    }
+
+    private static Map<String, Long> counts(Map<String, AtomicLong> outcomes) {
       Map<String, Long> counts = new TreeMap<>();
       outcomes.forEach((k, v) -> counts.put(k, v.get()));
       return counts;

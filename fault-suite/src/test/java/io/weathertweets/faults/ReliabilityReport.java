@@ -22,9 +22,9 @@ final class ReliabilityReport {
 
   private ReliabilityReport() {}
 
-  static void write(Path file, List<ScenarioResult> results, Duration suiteTime, Duration startupTime)
-      throws IOException {
-    String table = render(results, suiteTime, startupTime);
+  static void write(Path file, List<ScenarioResult> results, OverloadScenario.Result overload, Duration suiteTime,
+      Duration startupTime) throws IOException {
+    String table = render(results, overload, suiteTime, startupTime);
     String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8)
         : "# Reliability under faults\n\n";
     int begin = text.indexOf(BEGIN);
@@ -36,7 +36,8 @@ final class ReliabilityReport {
     Files.writeString(file, updated, StandardCharsets.UTF_8);
   }
 
-  static String render(List<ScenarioResult> results, Duration suiteTime, Duration startupTime) {
+  static String render(List<ScenarioResult> results, OverloadScenario.Result overload, Duration suiteTime,
+      Duration startupTime) {
     StringBuilder out = new StringBuilder(BEGIN).append("\n\n");
     long passed = results.stream().filter(ScenarioResult::passed).count();
     out.append(String.format(Locale.ROOT, "Run of %s: %d of %d scenarios passed; suite wall time %s (system start %s)"
@@ -49,7 +50,7 @@ final class ReliabilityReport {
     for (ScenarioResult r : results) {
       out.append("| ").append(r.scenario())
           .append(" | ").append(r.fault())
-          .append(" | ").append(r.rate() > 0
+          .append(" | ").append(r.loadNote() != null ? r.loadNote() : r.rate() > 0
               ? String.format(Locale.ROOT, "%d tweets, %d/s in batches of %d over %d s; %d requests (%d retries)",
                   r.sent(), r.rate(), r.batchSize(), r.loadDuration().toSeconds(), r.requests(), r.retries())
               : String.format(Locale.ROOT, "%d tweets in all; %d requests (%d retries)", r.sent(), r.requests(),
@@ -67,8 +68,61 @@ final class ReliabilityReport {
     out.append("\n_counted_ = sum of the all-time `count` over the municipalities (tweets_total of `")
         .append("{prefix}:meta` in brackets when it differs). Sums of temperature and humidity and the counts per")
         .append(" condition are checked too. _answers_: HTTP status (or client-side I/O error) per request,")
-        .append(" retries included.\n\n").append(END);
-    return out.toString();
+        .append(" retries included.\n\n");
+    if (overload != null) {
+      renderOverload(out, overload);
+    }
+    return out.append(END).toString();
+  }
+
+  private static void renderOverload(StringBuilder out, OverloadScenario.Result o) {
+    out.append("### Overload: twice the sustainable load\n\n");
+    if (o.sustainableRate() == 0) {
+      out.append("No sustainable rate found (closed-loop ramp: ").append(o.ramp()).append("). **FAIL**.\n\n");
+      return;
+    }
+    out.append(String.format(Locale.ROOT, "Sustainable rate measured in this run: **%d tweets/s** (closed-loop ramp,"
+        + " batches of %d: %s). Baseline: %d s open loop at that rate, p99 %d ms, answers %s. Overload: **%d"
+        + " tweets/s** open loop for %d s (%d tweets), p99 %d ms over all its requests, answers to first attempts %s (refused batches"
+        + " were resent afterwards, all of them accepted %s after the overload ended). At most %d tweet requests"
+        + " in flight in the ingress (its bound: `weather.ingress.max-in-flight`).%n%n",
+        o.sustainableRate(), OverloadScenario.BATCH, o.ramp().stream().map(s -> String.format(Locale.ROOT,
+            "%d clients %d/s p99 %d ms%s", s.clients(), s.tweetsPerSecond(), s.p99Ms(),
+            s.counts() ? "" : " (" + answers(s.answers()) + ": not counted)")).collect(Collectors.joining("; ")),
+        OverloadScenario.BASELINE.toSeconds(), o.baselineP99Ms(), answers(o.baselineAnswers()), o.overloadRate(),
+        OverloadScenario.OVERLOAD.toSeconds(), o.overloadSent(), o.overloadP99Ms(), answers(o.overloadAnswers()),
+        human(o.drain()), o.ingressInFlightPeak()));
+    out.append("| service | -Xmx | baseline: peak used / live | overload: peak used | overload: live, first ⅔ →"
+        + " last ⅓ | drain: peak used | live after | liveness probes failed (most in a row) | verdict |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (OverloadScenario.ServiceHeap h : o.heaps()) {
+      out.append("| ").append(h.service().id)
+          .append(" | ").append(h.xmxMiB()).append(" MiB")
+          .append(" | ").append(mib(h.baselinePeakUsed())).append(" / ").append(mib(h.baselineLive()))
+          .append(" | ").append(mib(h.overloadPeakUsed()))
+          .append(" | ").append(mib(h.liveFirstTwoThirds())).append(" → ").append(mib(h.liveLastThird()))
+          .append(" | ").append(mib(h.drainPeakUsed()))
+          .append(" | ").append(mib(h.afterLive()))
+          .append(" | ").append(h.probesFailed()).append(" (").append(h.mostFailedInARow()).append(")")
+          .append(" | ").append(h.problems().isEmpty() ? "**PASS**"
+              : "**FAIL**: " + String.join("; ", h.problems()).replace("|", "\\|"))
+          .append(" |\n");
+    }
+    out.append(String.format(Locale.ROOT, "%n_used_: heap in use sampled every second, garbage included (with a"
+        + " generational collector it rises towards -Xmx between collections without any leak). _live_: heap in"
+        + " use right after a forced full collection (at the end of the baseline, every %d s of the overload, at"
+        + " the end of the drain and once both stores had converged). PASS: the same process answered its"
+        + " liveness probe throughout (never %d failures in a row), live heap at most %d %% of -Xmx, the last third"
+        + " of the overload not above the first two thirds by more than %d %% of -Xmx, and live heap after the"
+        + " load within %d %% of -Xmx of the baseline. Overall: **%s**.%n%n",
+        OverloadScenario.LIVE_HEAP_EVERY.toSeconds(), HeapWatch.UNHEALTHY_AFTER,
+        Math.round(OverloadScenario.MAX_LIVE_SHARE * 100), Math.round(OverloadScenario.GROWTH_TOLERANCE_SHARE * 100),
+        Math.round(OverloadScenario.GROWTH_TOLERANCE_SHARE * 100),
+        o.passed() ? "PASS" : "FAIL"));
+  }
+
+  private static String mib(long bytes) {
+    return bytes < 0 ? "—" : String.format(Locale.ROOT, "%.0f MiB", bytes / (1024.0 * 1024.0));
   }
 
   private static String counted(long count, long tweetsTotal) {

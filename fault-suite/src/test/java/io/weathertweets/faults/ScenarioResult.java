@@ -10,6 +10,7 @@ import java.util.Map;
  * @param duplicatesKafka duplicates the Kafka path's dedup suppressed during the scenario (a lower bound when the
  *     streams app was restarted: its counter starts again at 0); {@code -1} when not readable
  * @param problems empty when nothing was lost, nothing counted twice and every refusal was a clear 503/429
+ * @param loadNote what the load was, when it was not one fixed rate for {@code loadDuration}; else null
  */
 record ScenarioResult(
     String scenario,
@@ -30,7 +31,8 @@ record ScenarioResult(
     double duplicatesRabbit,
     Duration wallTime,
     Duration convergence,
-    List<String> problems) {
+    List<String> problems,
+    String loadNote) {
 
   boolean passed() {
     return problems.isEmpty();
