@@ -3,24 +3,27 @@ package io.weathertweets.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.weathertweets.embedded.RedisProtocolServer;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.weathertweets.aggregates.Aggregate;
-import io.weathertweets.aggregates.Condition;
-import io.weathertweets.aggregates.Municipality;
-import io.weathertweets.aggregates.Overview;
-import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.WindowSpec;
+import io.weathertweets.embedded.RedisProtocolServer;
+import io.weathertweets.standalone.ServicePorts;
+import io.weathertweets.standalone.Standalone;
+import io.weathertweets.standalone.infra.InfrastructurePorts;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -31,93 +34,163 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
- * Runs every Redis-data-source query of every dashboard against a real Redis and a real Valkey holding
- * data in the store layout, the way the plugin runs it (HGETALL → one row of fields; XRANGE over the
- * dashboard's time range → entries), and checks each panel gets the fields its transformations and
- * reductions name, as numbers where it converts them.
+ * Runs every Redis-data-source query of every dashboard against a real Redis and a real Valkey filled by the
+ * running pipeline, the way the plugin runs it (HGETALL → one row of fields; XRANGE over the dashboard's time
+ * range → entries), and checks each panel gets the fields its transformations and reductions name, as numbers
+ * where it converts them.
  *
- * <p>The dashboards read the fixed prefix {@code weather}, so instead of a unique prefix on the shared
- * servers this test starts its own {@code redis-server} and {@code valkey-server} on free ports (where one is not
- * installed, {@code redis-server}, else the redis-server binary bundled with the embedded servers).
+ * <p>The whole system runs in this JVM ({@link Standalone}: embedded Kafka and AMQP broker, every service);
+ * tweets are posted to the ingress over HTTP and reach Redis through Kafka Streams and Valkey through the
+ * RabbitMQ bridge. The dashboards read the fixed prefix {@code weather}, so instead of a unique prefix on the
+ * shared servers this test starts its own {@code redis-server} and {@code valkey-server} on free ports (where
+ * one is not installed, {@code redis-server}, else the redis-server binary bundled with the embedded servers).
  */
 class DashboardQueriesOnRealStoresTest {
-  private static final long NOW = System.currentTimeMillis();
   private static final WindowSpec WINDOWS = WindowSpec.DEFAULT;
-  private static final int WINDOW_COUNT = 12;
+  /** Closed windows per municipality: the series panels need entries, the window streams get one per window. */
+  private static final int CLOSED_WINDOWS = 3;
+  private static final List<String> CONDITIONS = List.of("sunny", "cloudy", "rainy", "foggy");
   private static final Map<String, Process> SERVERS = new LinkedHashMap<>();
   private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static Standalone system;
 
   @TempDir
   static Path dir;
 
   @BeforeAll
-  static void startAndFillStores() throws IOException {
-    start("weather-redis", "redis-server", "kafka");
-    start("weather-valkey", "valkey-server", "rabbit");
+  static void fillStoresThroughThePipeline() throws IOException {
+    startStore("weather-redis", "redis-server");
+    startStore("weather-valkey", "valkey-server");
+    int[] ports = freePorts(12);
+    system = Standalone.start(dir.resolve("system"),
+        Map.of("REDIS_URL", "redis://127.0.0.1:" + PORTS.get("weather-redis"),
+            "VALKEY_URL", "redis://127.0.0.1:" + PORTS.get("weather-valkey")),
+        new InfrastructurePorts(ports[0], ports[1], ports[2], ports[3], ports[4]),
+        new ServicePorts(ports[5], ports[6], ports[7], ports[8], ports[9], ports[10], ports[11]),
+        Map.of("weather.ingress.forward-deadline", "10s"));
+    int posted = postTweets();
+    // Both paths counted every tweet and agree on every figure, and every municipality's series has an
+    // entry per closed window in both stores.
+    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      JsonNode compare = Repo.JSON.readTree(get("/api/compare"));
+      assertThat(compare.path("kafka").path("tweetsTotal").asLong()).as("tweets in Redis").isEqualTo(posted);
+      assertThat(compare.path("rabbit").path("tweetsTotal").asLong()).as("tweets in Valkey").isEqualTo(posted);
+      assertThat(compare.path("verdict").asText()).as(compare.path("differences").toString()).isEqualTo("equal");
+      for (int port : PORTS.values()) {
+        try (Jedis j = new Jedis("127.0.0.1", port)) {
+          for (String m : Repo.MUNICIPALITIES) {
+            assertThat(j.xlen("weather:series:" + m)).as("series of " + m + " on " + port)
+                .isGreaterThanOrEqualTo(CLOSED_WINDOWS);
+          }
+        }
+      }
+    });
   }
 
   @AfterAll
-  static void stopStores() {
+  static void stop() {
+    if (system != null) {
+      system.close();
+    }
     SERVERS.values().forEach(Process::destroy);
   }
 
-  private static void start(String datasourceUid, String binary, String path) throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+  private static void startStore(String datasourceUid, String binary) throws IOException {
+    int port = freePorts(1)[0];
     String executable = RedisProtocolServer.executableFor(List.of(binary, "redis-server")).path().toString();
     Process p = new ProcessBuilder(executable, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
         "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
         .redirectErrorStream(true).redirectOutput(new File(dir.toFile(), binary + ".log")).start();
     SERVERS.put(datasourceUid, p);
     PORTS.put(datasourceUid, port);
-    int finalPort = port;
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-      try (Jedis j = new Jedis("127.0.0.1", finalPort)) {
+      try (Jedis j = new Jedis("127.0.0.1", port)) {
         return "PONG".equals(j.ping());
       }
     });
-    try (Jedis j = new Jedis("127.0.0.1", port)) {
-      fill(j, path);
+  }
+
+  /**
+   * Tweets for every municipality and condition in {@link #CLOSED_WINDOWS} past windows, then one per
+   * municipality at the current time: that moves the stream time (per partition on the Kafka path, per queue
+   * on the RabbitMQ path) past the end and grace of the past windows, so both paths close them and append
+   * them to the series. Returns how many tweets were accepted.
+   */
+  private static int postTweets() {
+    long now = System.currentTimeMillis();
+    long firstWindow = WINDOWS.windowStart(now) - (CLOSED_WINDOWS + 1) * WINDOWS.sizeMs();
+    Random random = new Random(20261201);
+    List<String> past = new ArrayList<>();
+    for (int w = 0; w < CLOSED_WINDOWS; w++) {
+      long start = firstWindow + w * WINDOWS.sizeMs();
+      for (String m : Repo.MUNICIPALITIES) {
+        for (int i = 0; i < CONDITIONS.size(); i++) {
+          past.add(tweet("dash-" + m + "-" + w + "-" + i, m, random.nextInt(40) - 5, random.nextInt(101),
+              CONDITIONS.get((i + w) % CONDITIONS.size()), start + i * 5_000L));
+        }
+      }
+    }
+    post(past);
+    List<String> current = new ArrayList<>();
+    for (String m : Repo.MUNICIPALITIES) {
+      current.add(tweet("dash-" + m + "-now", m, 20, 50, "sunny", now));
+    }
+    post(current);
+    return past.size() + current.size();
+  }
+
+  private static String tweet(String id, String municipality, int temperature, int humidity, String weather,
+      long eventMs) {
+    return """
+        {"id":"%s","municipality":"%s","temperature":%d,"humidity":%d,"weather":"%s","timestamp":%d}"""
+        .formatted(id, municipality, temperature, humidity, weather, eventMs);
+  }
+
+  private static void post(List<String> tweets) {
+    HttpResponse<String> answer = send(HttpRequest.newBuilder(ingress("/api/tweets"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",", tweets) + "]")));
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+  }
+
+  private static String get(String path) {
+    HttpResponse<String> answer = send(HttpRequest.newBuilder(ingress(path)).GET());
+    assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
+    return answer.body();
+  }
+
+  private static URI ingress(String path) {
+    return URI.create("http://127.0.0.1:" + system.ports().ingress() + path);
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
-  /** Tweets over the last WINDOW_COUNT minutes for every municipality, written in the store layout. */
-  private static void fill(Jedis j, String path) {
-    StoreLayout layout = StoreLayout.DEFAULT;
-    Overview overview = Overview.empty();
-    long firstWindow = WINDOWS.windowStart(NOW) - WINDOW_COUNT * WINDOWS.sizeMs();
-    int seed = 7;
-    for (Municipality m : Municipality.values()) {
-      Aggregate allTime = Aggregate.EMPTY;
-      for (int w = 0; w < WINDOW_COUNT; w++) {
-        long start = firstWindow + w * WINDOWS.sizeMs();
-        Aggregate window = Aggregate.EMPTY;
-        for (int i = 0; i < 3; i++) {
-          seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-          int temperature = 10 + seed % 25;
-          int humidity = 40 + seed % 55;
-          Condition condition = Condition.values()[(seed >> 8) % Condition.values().length];
-          window = window.plus(temperature, humidity, condition, start + i * 1000L);
-          allTime = allTime.plus(temperature, humidity, condition, start + i * 1000L);
-        }
-        j.hset(layout.window(m, start), window.toFields());
-        j.xadd(layout.series(m), XAddParams.xAddParams().id(new StreamEntryID(start, 0)), window.toFields());
+  /** Distinct free ports: all are held open until the last is found. */
+  private static int[] freePorts(int count) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        held.add(new ServerSocket(0));
       }
-      Map<String, String> fields = new LinkedHashMap<>(allTime.toFields());
-      fields.put("updated_at", Long.toString(NOW));
-      j.hset(layout.municipality(m), fields);
-      overview = overview.with(m, allTime);
+      return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+    } finally {
+      for (ServerSocket socket : held) {
+        socket.close();
+      }
     }
-    overview.panelHashes(layout).forEach(j::hset);
-    j.hset(layout.meta(), Map.of("tweets_total", Long.toString(overview.tweetsTotal()),
-        "last_event_at", Long.toString(overview.lastEventMs()), "window_size_ms", Long.toString(WINDOWS.sizeMs()),
-        "grace_ms", Long.toString(WINDOWS.graceMs()), "path", path, "e2e_p50_ms", "12.5", "e2e_p99_ms", "48.0"));
   }
 
   @Test
@@ -171,8 +244,9 @@ class DashboardQueriesOnRealStoresTest {
       case "hgetall" -> List.of(new TreeMap<>(j.hgetAll(key)));
       case "xrange" -> {
         // The plugin ranges over the dashboard's time range; the dashboards open on the last hour.
+        long now = System.currentTimeMillis();
         List<Map<String, String>> rows = new ArrayList<>();
-        for (StreamEntry e : j.xrange(key, new StreamEntryID(NOW - 3_600_000L, 0), new StreamEntryID(NOW, 0))) {
+        for (StreamEntry e : j.xrange(key, new StreamEntryID(now - 3_600_000L, 0), new StreamEntryID(now, 0))) {
           Map<String, String> row = new TreeMap<>(e.getFields());
           row.put("$time", Long.toString(e.getID().getTime()));
           rows.add(row);
