@@ -12,6 +12,8 @@ import org.springframework.util.unit.DataSize;
  *
  * @param routing which gateways get every tweet ({@code INGRESS_ROUTING})
  * @param forwardDeadline deadline of each Publish call to a gateway
+ * @param forwardCallsInFlight calls to the gateways made at once; requests arriving while all are busy are forwarded
+ *     together in the next call (at most {@code maxBatch} tweets), see {@code Coalescer}
  * @param retryAfter what a 503 tells the client to wait before retrying
  * @param maxBatch most tweets accepted by one POST /api/tweets
  * @param maxBodySingle largest body of POST /api/tweet
@@ -24,6 +26,7 @@ import org.springframework.util.unit.DataSize;
 public record IngressProperties(
     @DefaultValue("fanout") Routing routing,
     @DefaultValue("5s") Duration forwardDeadline,
+    @DefaultValue("8") int forwardCallsInFlight,
     @DefaultValue("1s") Duration retryAfter,
     @DefaultValue("1000") int maxBatch,
     @DefaultValue("16KB") DataSize maxBodySingle,
@@ -34,6 +37,10 @@ public record IngressProperties(
   public IngressProperties {
     if (forwardDeadline.isNegative() || forwardDeadline.isZero()) {
       throw new IllegalArgumentException("weather.ingress.forward-deadline must be positive, was " + forwardDeadline);
+    }
+    if (forwardCallsInFlight < 1) {
+      throw new IllegalArgumentException("weather.ingress.forward-calls-in-flight must be at least 1, was "
+          + forwardCallsInFlight);
     }
     if (maxBatch < 1) {
       throw new IllegalArgumentException("weather.ingress.max-batch must be at least 1, was " + maxBatch);

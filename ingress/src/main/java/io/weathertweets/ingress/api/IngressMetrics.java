@@ -3,16 +3,25 @@ package io.weathertweets.ingress.api;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.ingress.forward.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /** The ingress's own counters; gateway latency is timed by the forwarder ({@code weather.forward.latency}). */
 @Component
 class IngressMetrics {
   private final MeterRegistry registry;
+  private final Map<Path, Counter> accepted = new EnumMap<>(Path.class);
 
   IngressMetrics(MeterRegistry registry) {
     this.registry = registry;
+    for (Path path : Path.values()) {
+      accepted.put(path, Counter.builder("weather.tweets.accepted")
+          .description("Tweets acknowledged by a path's gateway and answered 202")
+          .tag("path", path.id())
+          .register(registry));
+    }
   }
 
   /**
@@ -21,11 +30,7 @@ class IngressMetrics {
    */
   void accepted(List<Path> paths, int tweets) {
     for (Path path : paths) {
-      Counter.builder("weather.tweets.accepted")
-          .description("Tweets acknowledged by a path's gateway and answered 202")
-          .tag("path", path.id())
-          .register(registry)
-          .increment(tweets);
+      accepted.get(path).increment(tweets);
     }
   }
 

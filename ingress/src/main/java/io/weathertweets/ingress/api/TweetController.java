@@ -2,7 +2,7 @@ package io.weathertweets.ingress.api;
 
 import io.weathertweets.ingress.IngressProperties;
 import io.weathertweets.ingress.forward.ForwardResult;
-import io.weathertweets.ingress.forward.Forwarder;
+import io.weathertweets.ingress.forward.Coalescer;
 import io.weathertweets.ingress.forward.Path;
 import io.weathertweets.proto.v1.Tweet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,15 +26,15 @@ import tools.jackson.databind.JsonNode;
 class TweetController {
   private final JsonBodyReader bodyReader;
   private final TweetParser parser = new TweetParser();
-  private final Forwarder forwarder;
+  private final Coalescer coalescer;
   private final IngressProperties properties;
   private final IngressMetrics metrics;
   private final Clock clock;
 
-  TweetController(JsonBodyReader bodyReader, Forwarder forwarder, IngressProperties properties,
+  TweetController(JsonBodyReader bodyReader, Coalescer coalescer, IngressProperties properties,
       IngressMetrics metrics, Clock clock) {
     this.bodyReader = bodyReader;
-    this.forwarder = forwarder;
+    this.coalescer = coalescer;
     this.properties = properties;
     this.metrics = metrics;
     this.clock = clock;
@@ -94,7 +94,7 @@ class TweetController {
   }
 
   private List<String> forward(List<Tweet> tweets) {
-    ForwardResult result = forwarder.forward(tweets);
+    ForwardResult result = coalescer.forward(tweets);
     if (result.anyRejectedAsInvalid()) {
       throw Problems.rejectedByGateway(result, tweets);
     }

@@ -37,6 +37,14 @@ class ForwardConfiguration {
     return new Forwarder(gateways, executor, properties.forwardDeadline(), meterRegistry);
   }
 
+  /** Single requests under load travel to the gateways together; see {@link Coalescer}. */
+  @Bean(destroyMethod = "close")
+  Coalescer coalescer(Forwarder forwarder, IngressProperties properties, MeterRegistry meterRegistry) {
+    ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("forward-call-", 0).factory());
+    return new Coalescer(forwarder::forward, forwarder.paths(), properties.forwardCallsInFlight(),
+        properties.maxBatch(), calls, meterRegistry);
+  }
+
   /** Health component {@code gateways}, one child per channel; part of readiness, never of liveness. */
   @Bean
   CompositeHealthContributor gatewaysHealthContributor(Gateways gateways) {

@@ -1,0 +1,172 @@
+package io.weathertweets.ingress.forward;
+
+import io.grpc.Status;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.proto.v1.Tweet;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwards the tweets of concurrent requests together: requests that arrive while {@code maxCallsInFlight} calls
+ * are already on their way to the gateways wait in a queue, and the next call carries all of them (up to
+ * {@code maxTweetsPerCall}) as one {@code Publish} per gateway. Under light load every request is forwarded at once
+ * and alone, so nothing waits for a timer; under heavy load one gateway call and one broker acknowledgement round
+ * serve many requests, which is what lets single-tweet requests approach the brokers' batch throughput.
+ *
+ * <p>A call is all-or-nothing for the gateways, so every request of a call gets that call's {@link ForwardResult}:
+ * a request is answered 202 only if every tweet of its call was acknowledged. A request is never split, and the
+ * tweets of requests forwarded together keep their own ids, so counting and de-duplication downstream are
+ * unchanged.
+ */
+public final class Coalescer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Coalescer.class);
+
+  private final Function<List<Tweet>, ForwardResult> forwarder;
+  private final List<Path> paths;
+  private final int maxTweetsPerCall;
+  private final Semaphore callSlots;
+  private final ExecutorService calls;
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final DistributionSummary tweetsPerCall;
+  private final DistributionSummary requestsPerCall;
+  private final Thread dispatcher;
+  private volatile boolean closed;
+
+  /** One request's tweets and the answer it waits for. */
+  private record Pending(List<Tweet> tweets, CompletableFuture<ForwardResult> result) {}
+
+  /**
+   * @param forwarder sends one batch to every targeted gateway and says which acknowledged
+   * @param paths the targeted paths (for the answer of calls that fail before reaching a gateway)
+   * @param maxCallsInFlight gateway calls forwarded at once; requests beyond them are coalesced
+   * @param maxTweetsPerCall most tweets one call carries (the gateways' batch limit)
+   * @param calls runs each call; one virtual thread per call is enough, the calls block on the gateways
+   */
+  Coalescer(Function<List<Tweet>, ForwardResult> forwarder, List<Path> paths, int maxCallsInFlight,
+      int maxTweetsPerCall, ExecutorService calls, MeterRegistry meters) {
+    if (maxCallsInFlight < 1 || maxTweetsPerCall < 1) {
+      throw new IllegalArgumentException("maxCallsInFlight and maxTweetsPerCall must be at least 1, were "
+          + maxCallsInFlight + " and " + maxTweetsPerCall);
+    }
+    this.forwarder = forwarder;
+    this.paths = List.copyOf(paths);
+    this.maxTweetsPerCall = maxTweetsPerCall;
+    this.callSlots = new Semaphore(maxCallsInFlight);
+    this.calls = calls;
+    this.tweetsPerCall = DistributionSummary.builder("weather.forward.call.tweets")
+        .description("Tweets carried by one call to the gateways (requests forwarded together add up)")
+        .register(meters);
+    this.requestsPerCall = DistributionSummary.builder("weather.forward.call.requests")
+        .description("HTTP requests answered by one call to the gateways")
+        .register(meters);
+    this.dispatcher = Thread.ofPlatform().daemon().name("forward-dispatcher").start(this::dispatch);
+  }
+
+  /**
+   * Forwards one request's tweets, possibly together with other requests' tweets, and returns what the gateways
+   * answered for the call that carried them. Bounded by the forwarder's deadline.
+   */
+  public ForwardResult forward(List<Tweet> tweets) {
+    if (closed) {
+      return shuttingDown();
+    }
+    Pending pending = new Pending(List.copyOf(tweets), new CompletableFuture<>());
+    queue.add(pending);
+    if (closed && queue.remove(pending)) {
+      return shuttingDown();
+    }
+    return pending.result().join();
+  }
+
+  /** Requests waiting for a free call slot. */
+  int waiting() {
+    return queue.size();
+  }
+
+  private void dispatch() {
+    while (!closed) {
+      Pending first;
+      try {
+        // A free call slot first: while every slot is busy, requests queue up and travel together in the next call.
+        callSlots.acquire();
+        first = queue.take();
+      } catch (InterruptedException e) {
+        break;
+      }
+      List<Pending> batch = new ArrayList<>();
+      batch.add(first);
+      int size = first.tweets().size();
+      for (Pending next = queue.peek(); next != null && size + next.tweets().size() <= maxTweetsPerCall;
+          next = queue.peek()) {
+        batch.add(queue.poll());
+        size += next.tweets().size();
+      }
+      try {
+        calls.execute(() -> call(batch));
+      } catch (RuntimeException e) {
+        callSlots.release();
+        fail(batch, e);
+      }
+    }
+    // Closed: whoever still waits is told the ingress is stopping (the web server drained its requests before).
+    for (Pending left = queue.poll(); left != null; left = queue.poll()) {
+      left.result().complete(shuttingDown());
+    }
+  }
+
+  private void call(List<Pending> batch) {
+    try {
+      List<Tweet> tweets = batch.size() == 1 ? batch.getFirst().tweets() : concat(batch);
+      tweetsPerCall.record(tweets.size());
+      requestsPerCall.record(batch.size());
+      ForwardResult result = forwarder.apply(tweets);
+      batch.forEach(pending -> pending.result().complete(result));
+    } catch (RuntimeException | Error e) {
+      log.error("Forwarding a call of {} requests failed unexpectedly; they are answered with an error", batch.size(),
+          e);
+      fail(batch, e);
+    } finally {
+      callSlots.release();
+    }
+  }
+
+  private static List<Tweet> concat(List<Pending> batch) {
+    List<Tweet> tweets = new ArrayList<>();
+    batch.forEach(pending -> tweets.addAll(pending.tweets()));
+    return tweets;
+  }
+
+  private static void fail(List<Pending> batch, Throwable e) {
+    batch.forEach(pending -> pending.result().completeExceptionally(e));
+  }
+
+  private ForwardResult shuttingDown() {
+    Status stopping = Status.UNAVAILABLE.withDescription("the ingress is shutting down");
+    Map<Path, Status> failures = new EnumMap<>(Path.class);
+    paths.forEach(path -> failures.put(path, stopping));
+    return new ForwardResult(List.of(), failures);
+  }
+
+  /** Stops taking requests; calls already made finish (each bounded by its deadline). */
+  @Override
+  public void close() {
+    closed = true;
+    dispatcher.interrupt();
+    try {
+      dispatcher.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    calls.close();
+  }
+}

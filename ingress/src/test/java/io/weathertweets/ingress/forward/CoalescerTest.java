@@ -1,0 +1,154 @@
+package io.weathertweets.ingress.forward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Status;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.weathertweets.proto.v1.Tweet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** How requests share calls to the gateways; the gateway side is a recording function here. */
+class CoalescerTest {
+  private static final List<Path> PATHS = List.of(Path.KAFKA, Path.RABBIT);
+  private final List<List<String>> calls = new CopyOnWriteArrayList<>();
+  private final CountDownLatch releaseFirstCall = new CountDownLatch(1);
+  private Coalescer coalescer;
+
+  @AfterEach
+  void close() {
+    releaseFirstCall.countDown();
+    if (coalescer != null) {
+      coalescer.close();
+    }
+  }
+
+  /** Records each call's tweet ids; the first call waits until the test releases it. */
+  private Function<List<Tweet>, ForwardResult> gateway(ForwardResult answer) {
+    return tweets -> {
+      calls.add(tweets.stream().map(Tweet::getId).toList());
+      if (calls.size() == 1) {
+        try {
+          releaseFirstCall.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return answer;
+    };
+  }
+
+  private Coalescer coalescer(Function<List<Tweet>, ForwardResult> gateway, int callsInFlight, int maxTweets) {
+    coalescer = new Coalescer(gateway, PATHS, callsInFlight, maxTweets,
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory()), new SimpleMeterRegistry());
+    return coalescer;
+  }
+
+  private static List<Tweet> tweets(String... ids) {
+    List<Tweet> tweets = new ArrayList<>();
+    for (String id : ids) {
+      tweets.add(Tweet.newBuilder().setId(id).build());
+    }
+    return tweets;
+  }
+
+  private static ForwardResult acknowledged() {
+    return new ForwardResult(PATHS, Map.of());
+  }
+
+  private CompletableFuture<ForwardResult> send(Coalescer coalescer, String... ids) {
+    return CompletableFuture.supplyAsync(() -> coalescer.forward(tweets(ids)),
+        Executors.newVirtualThreadPerTaskExecutor());
+  }
+
+  @Test
+  void aRequestAloneIsForwardedAtOnceAndAlone() {
+    releaseFirstCall.countDown();
+    Coalescer coalescer = coalescer(gateway(acknowledged()), 4, 1000);
+
+    ForwardResult result = coalescer.forward(tweets("a", "b"));
+
+    assertThat(result.allAcknowledged()).isTrue();
+    assertThat(calls).containsExactly(List.of("a", "b"));
+  }
+
+  @Test
+  void requestsArrivingWhileEveryCallIsBusyTravelTogetherAndShareItsAnswer() {
+    ForwardResult answer = acknowledged();
+    Coalescer coalescer = coalescer(gateway(answer), 1, 1000);
+    CompletableFuture<ForwardResult> first = send(coalescer, "first");
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+
+    List<CompletableFuture<ForwardResult>> waiting = IntStream.range(0, 5)
+        .mapToObj(i -> send(coalescer, "w" + i)).toList();
+    await().atMost(Duration.ofSeconds(10)).until(() -> coalescer.waiting() == 5);
+    assertThat(calls).hasSize(1);
+    releaseFirstCall.countDown();
+
+    assertThat(first.join()).isSameAs(answer);
+    waiting.forEach(request -> assertThat(request.join()).isSameAs(answer));
+    assertThat(calls).hasSize(2);
+    assertThat(calls.get(1)).containsExactlyInAnyOrder("w0", "w1", "w2", "w3", "w4");
+  }
+
+  @Test
+  void aCallCarriesAtMostTheTweetLimitAndNeverSplitsARequest() {
+    Coalescer coalescer = coalescer(gateway(acknowledged()), 1, 3);
+    CompletableFuture<ForwardResult> first = send(coalescer, "first");
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+    List<CompletableFuture<ForwardResult>> waiting = new ArrayList<>();
+    waiting.add(send(coalescer, "a1", "a2"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> coalescer.waiting() == 1);
+    waiting.add(send(coalescer, "b1", "b2"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> coalescer.waiting() == 2);
+    waiting.add(send(coalescer, "big1", "big2", "big3", "big4"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> coalescer.waiting() == 3);
+    releaseFirstCall.countDown();
+
+    first.join();
+    waiting.forEach(CompletableFuture::join);
+    assertThat(calls).containsExactly(List.of("first"), List.of("a1", "a2"), List.of("b1", "b2"),
+        List.of("big1", "big2", "big3", "big4"));
+  }
+
+  @Test
+  void aFailedCallFailsEveryRequestItCarried() {
+    Coalescer coalescer = coalescer(tweets -> {
+      calls.add(List.of());
+      throw new IllegalStateException("gateway client broke");
+    }, 2, 1000);
+
+    assertThatThrownBy(() -> coalescer.forward(tweets("a")))
+        .isInstanceOf(CompletionException.class)
+        .hasRootCauseMessage("gateway client broke");
+  }
+
+  @Test
+  void afterCloseRequestsAreToldTheIngressIsStopping() {
+    releaseFirstCall.countDown();
+    Coalescer coalescer = coalescer(gateway(acknowledged()), 1, 1000);
+    coalescer.close();
+
+    ForwardResult result = coalescer.forward(tweets("late"));
+
+    assertThat(result.allAcknowledged()).isFalse();
+    assertThat(result.failures()).containsOnlyKeys(PATHS);
+    assertThat(result.failures().get(Path.KAFKA).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(result.failures().get(Path.KAFKA).getDescription()).contains("shutting down");
+    assertThat(calls).isEmpty();
+  }
+}
