@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +38,7 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
@@ -74,6 +76,7 @@ class RabbitGatewayTests {
   @Autowired RabbitTemplate rabbit;
   @Autowired HealthEndpoint health;
   @Autowired RabbitConnectionDetails connection;
+  @Autowired CachingConnectionFactory connectionFactory;
 
   private ManagedChannel channel;
 
@@ -136,6 +139,24 @@ class RabbitGatewayTests {
     assertThat(message.getMessageProperties().getMessageId()).isEqualTo(published.getId());
     assertThat(published.getMunicipality()).isEqualTo(Municipality.GUATEMALA);
     assertThat(published.getTemperature()).isEqualTo(18);
+  }
+
+  @Test
+  void shouldSendABatchOnOneChannelAndAnswerOnceEveryTweetIsConfirmed() {
+    AtomicInteger channelsOpened = new AtomicInteger();
+    connectionFactory.addChannelListener((created, transactional) -> channelsOpened.incrementAndGet());
+    PublishRequest.Builder batch = PublishRequest.newBuilder();
+    for (int i = 0; i < 300; i++) {
+      batch.addTweets(tweet(i % 2 == 0 ? "mixco" : "guatemala").build());
+    }
+
+    PublishResponse response = ingest().publish(batch.build());
+
+    assertThat(response.getIdsCount()).isEqualTo(300);
+    Awaitility.await("300 messages on " + QUEUE).atMost(Duration.ofSeconds(10))
+        .until(() -> admin.getQueueInfo(QUEUE).getMessageCount() == 300);
+    // One channel per tweet in flight would be 300 (a channel with unconfirmed messages is not reused).
+    assertThat(channelsOpened).hasValueLessThanOrEqualTo(1);
   }
 
   @Test

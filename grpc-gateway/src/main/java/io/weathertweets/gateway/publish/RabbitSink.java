@@ -2,6 +2,7 @@ package io.weathertweets.gateway.publish;
 
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.proto.v1.Tweet;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
@@ -34,6 +35,24 @@ class RabbitSink implements TweetSink {
     return "rabbit";
   }
 
+  /**
+   * All tweets of a call go out on one channel. Spring keeps a channel with unconfirmed messages out of its cache
+   * until the broker confirmed them, so sending each tweet on its own would open (and later close) one channel per
+   * tweet in flight; scoped to one channel, a call of any size costs one.
+   */
+  @Override
+  public List<CompletableFuture<Void>> sendAll(List<Tweet> tweets) {
+    if (tweets.size() == 1) {
+      return List.of(send(tweets.getFirst()));
+    }
+    try {
+      return template.invoke(operations -> TweetSink.super.sendAll(tweets));
+    } catch (AmqpException e) {
+      // Opening the scoped channel failed: the broker is not reachable.
+      return List.of(unreachable(e));
+    }
+  }
+
   @Override
   public CompletableFuture<Void> send(Tweet tweet) {
     String routingKey = Municipality.fromProto(tweet.getMunicipality()).id();
@@ -46,8 +65,7 @@ class RabbitSink implements TweetSink {
     try {
       template.send(exchange, routingKey, new Message(tweet.toByteArray(), properties), correlation);
     } catch (AmqpException e) {
-      return CompletableFuture.failedFuture(new SinkUnavailableException(name(),
-          "broker not reachable at " + brokerAddresses + " (" + describe(e) + ")", e));
+      return unreachable(e);
     }
     return correlation.getFuture().thenApply(confirm -> {
       ReturnedMessage returned = correlation.getReturned();
@@ -61,6 +79,11 @@ class RabbitSink implements TweetSink {
       }
       return null;
     });
+  }
+
+  private CompletableFuture<Void> unreachable(AmqpException e) {
+    return CompletableFuture.failedFuture(new SinkUnavailableException(name(),
+        "broker not reachable at " + brokerAddresses + " (" + describe(e) + ")", e));
   }
 
   private static String describe(Throwable e) {

@@ -58,24 +58,20 @@ public class TweetPublisher {
    * passed) and at least one failed.
    */
   public CompletableFuture<Void> publish(List<Tweet> tweets) {
-    List<CompletableFuture<Void>> acks = new ArrayList<>(tweets.size());
     long now = System.currentTimeMillis();
+    List<Tweet> stamped = new ArrayList<>(tweets.size());
     for (Tweet given : tweets) {
       // A v1 client that talks to the gateway directly (not through the ingress) sends no acceptance time:
       // this gateway is where the tweet was accepted, so end-to-end latency is measured from here.
-      Tweet tweet = given.getAcceptedAtMs() > 0 ? given : given.toBuilder().setAcceptedAtMs(now).build();
-      long start = System.nanoTime();
-      CompletableFuture<Void> ack = sink.send(tweet);
+      stamped.add(given.getAcceptedAtMs() > 0 ? given : given.toBuilder().setAcceptedAtMs(now).build());
+    }
+    long start = System.nanoTime();
+    List<CompletableFuture<Void>> acks = sink.sendAll(stamped);
+    for (CompletableFuture<Void> ack : acks) {
       ack.thenRun(() -> {
         latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         published.increment();
       });
-      acks.add(ack);
-      if (ack.isCompletedExceptionally()) {
-        // A send that failed at once means the broker is not reachable (Kafka: no metadata after
-        // max.block.ms). Sending the rest would make the caller wait that long again for every tweet.
-        break;
-      }
     }
     return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
         .orTimeout(ackTimeout.toMillis(), TimeUnit.MILLISECONDS)
