@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,25 +25,32 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KubernetesManifestsTest {
   static final String NAMESPACE = "weather-tweets";
 
-  /** The exact variable names of ARCHITECTURE.md, plus the Spring Kafka client properties for SCRAM/TLS. */
-  static final Set<String> ALLOWED_ENV = Set.of("KAFKA_BOOTSTRAP_SERVERS", "RABBITMQ_URI", "REDIS_URL", "VALKEY_URL",
-      "INGRESS_PORT", "INGRESS_ROUTING", "KAFKA_GATEWAY_TARGET", "RABBIT_GATEWAY_TARGET", "GATEWAY_SINK", "GRPC_PORT",
-      "SERVER_PORT", "SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
-      "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_TYPE",
-      "SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_LOCATION");
+  /**
+   * The Kafka client settings for SCRAM over TLS, exactly as docs/security.md lists them and standalone's
+   * SecuredKafkaEndToEndTest proves them against a SASL_SSL broker: the protocol and trust store bind to Boot's
+   * {@code spring.kafka.security.*}/{@code spring.kafka.ssl.*}, the SASL settings to {@code spring.kafka.properties.*}.
+   */
+  static final Set<String> KAFKA_SECURITY_ENV = Set.of("SPRING_KAFKA_SECURITY_PROTOCOL",
+      "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG",
+      "SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD",
+      "SPRING_KAFKA_SSL_TRUST_STORE_TYPE");
+  /** The exact variable names of ARCHITECTURE.md, plus the Kafka client settings for SCRAM/TLS. */
+  static final Set<String> ALLOWED_ENV = union(Set.of("KAFKA_BOOTSTRAP_SERVERS", "RABBITMQ_URI", "REDIS_URL",
+      "VALKEY_URL", "INGRESS_PORT", "INGRESS_ROUTING", "KAFKA_GATEWAY_TARGET", "RABBIT_GATEWAY_TARGET", "GATEWAY_SINK",
+      "GRPC_PORT", "SERVER_PORT"), KAFKA_SECURITY_ENV);
   /** What each service reads and therefore must be given. */
   static final Map<String, Set<String>> REQUIRED_ENV = Map.of(
       "ingress", Set.of("INGRESS_PORT", "INGRESS_ROUTING", "KAFKA_GATEWAY_TARGET", "RABBIT_GATEWAY_TARGET"),
-      "gateway-kafka", Set.of("GATEWAY_SINK", "GRPC_PORT", "SERVER_PORT", "KAFKA_BOOTSTRAP_SERVERS",
-          "SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
-          "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"),
+      "gateway-kafka", union(Set.of("GATEWAY_SINK", "GRPC_PORT", "SERVER_PORT", "KAFKA_BOOTSTRAP_SERVERS"),
+          KAFKA_SECURITY_ENV),
       "gateway-rabbit", Set.of("GATEWAY_SINK", "GRPC_PORT", "SERVER_PORT", "RABBITMQ_URI"),
-      "streams-app", Set.of("KAFKA_BOOTSTRAP_SERVERS", "REDIS_URL", "SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL",
-          "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"),
+      "streams-app", union(Set.of("KAFKA_BOOTSTRAP_SERVERS", "REDIS_URL"), KAFKA_SECURITY_ENV),
       "rabbit-bridge", Set.of("RABBITMQ_URI", "VALKEY_URL"));
   /** Variables that carry a credential: only ever from a Secret. */
   static final Set<String> SECRET_ENV = Set.of("RABBITMQ_URI", "REDIS_URL", "VALKEY_URL",
-      "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG");
+      "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD");
+  /** Keys of the {@code <kafka>-cluster-ca-cert} Secret the Strimzi Cluster Operator generates (not in the render). */
+  static final Set<String> CLUSTER_CA_KEYS = Set.of("ca.crt", "ca.p12", "ca.password");
   static final Map<String, Integer> HTTP_PORTS = Map.of("ingress", 8080, "gateway-kafka", 8081, "gateway-rabbit", 8081,
       "streams-app", 8083, "rabbit-bridge", 8084);
   static final Set<String> IMAGES = Set.of("weather-tweets/ingress", "weather-tweets/grpc-gateway",
@@ -193,6 +201,7 @@ class KubernetesManifestsTest {
     List<ObjectNode> all = render(overlay);
     Set<String> kafkaUsers = new HashSet<>();
     ofKind(all, "KafkaUser").forEach(u -> kafkaUsers.add(name(u)));
+    String clusterCa = name(find(all, "Kafka", "weather-kafka")) + "-cluster-ca-cert";
     List<String> errors = new ArrayList<>();
     for (String service : Repo.SERVICES) {
       JsonNode c = find(all, "Deployment", service).path("spec").path("template").path("spec").path("containers").get(0);
@@ -221,6 +230,10 @@ class KubernetesManifestsTest {
             if (!Set.of("password", "sasl.jaas.config").contains(sk.path("key").asText())) {
               errors.add(service + ": KafkaUser secret has no key " + sk.path("key").asText());
             }
+          } else if (clusterCa.equals(secret)) {
+            if (!CLUSTER_CA_KEYS.contains(sk.path("key").asText())) {
+              errors.add(service + ": cluster CA secret has no key " + sk.path("key").asText());
+            }
           } else if (!find(all, "Secret", secret).path("data").has(sk.path("key").asText())) {
             errors.add(service + ": Secret " + secret + " has no key " + sk.path("key").asText());
           }
@@ -234,6 +247,56 @@ class KubernetesManifestsTest {
     }
     assertThat(errors).isEmpty();
     assertThat(kafkaUsers).contains("weather-gateway", "weather-streams");
+  }
+
+  /**
+   * The trust store variables must name a file the pod really has: the cluster CA's PKCS12 archive, mounted from the
+   * Secret the Cluster Operator keeps current, opened with that Secret's password.
+   */
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void kafkaClientsShouldTrustTheMountedClusterCa(String overlay) {
+    List<ObjectNode> all = render(overlay);
+    String clusterCa = name(find(all, "Kafka", "weather-kafka")) + "-cluster-ca-cert";
+    for (String service : List.of("gateway-kafka", "streams-app")) {
+      JsonNode pod = find(all, "Deployment", service).path("spec").path("template").path("spec");
+      JsonNode c = pod.path("containers").get(0);
+      Map<String, JsonNode> env = new HashMap<>();
+      c.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+      assertThat(env).as(service).containsKeys(KAFKA_SECURITY_ENV.toArray(String[]::new));
+      assertThat(env.get("SPRING_KAFKA_SSL_TRUST_STORE_TYPE").path("value").asText()).as(service).isEqualTo("PKCS12");
+      JsonNode password = env.get("SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD").path("valueFrom").path("secretKeyRef");
+      assertThat(password.path("name").asText() + "/" + password.path("key").asText()).as(service)
+          .isEqualTo(clusterCa + "/ca.password");
+      String location = env.get("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION").path("value").asText();
+      assertThat(location).as(service + ": a Spring resource; without file: a path is looked up on the classpath")
+          .startsWith("file:/");
+      String file = location.substring("file:".length());
+      List<String> sources = new ArrayList<>();
+      for (JsonNode m : c.path("volumeMounts")) {
+        String dir = m.path("mountPath").asText();
+        if (!file.startsWith(dir + "/")) {
+          continue;
+        }
+        String inVolume = file.substring(dir.length() + 1);
+        for (JsonNode v : pod.path("volumes")) {
+          JsonNode secret = v.path("secret");
+          if (!v.path("name").asText().equals(m.path("name").asText()) || !secret.isObject()) {
+            continue;
+          }
+          if (!secret.has("items")) {
+            sources.add(secret.path("secretName").asText() + "/" + inVolume);
+          }
+          for (JsonNode item : secret.path("items")) {
+            if (item.path("path").asText().equals(inVolume)) {
+              sources.add(secret.path("secretName").asText() + "/" + item.path("key").asText());
+            }
+          }
+        }
+      }
+      assertThat(sources).as(service + ": " + file + " mounted from the cluster CA's PKCS12 archive")
+          .containsExactly(clusterCa + "/ca.p12");
+    }
   }
 
   @ParameterizedTest
@@ -394,6 +457,12 @@ class KubernetesManifestsTest {
 
   private static List<ObjectNode> ofStrimzi(List<ObjectNode> all) {
     return all.stream().filter(r -> r.path("apiVersion").asText().startsWith("kafka.strimzi.io/")).toList();
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
   }
 
   static boolean matches(JsonNode selector, JsonNode labels) {
