@@ -112,6 +112,8 @@ command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || a
 command -v redis-benchmark >/dev/null || apt_install redis-tools redis-benchmark
 command -v valkey-server >/dev/null || { log "valkey-server is missing (see .ci/services.sh)"; exit 1; }
 command -v jq >/dev/null || apt_install jq jq
+# S4 is the course's Locust load; Debian's python3-locust (2.12) runs locust/locustfile.py.
+apt_install python3-locust locust || log "python3-locust could not be installed: S4 falls back to loadgen -c 10"
 build
 
 # ---------------------------------------------------------------------------------------------- processes
