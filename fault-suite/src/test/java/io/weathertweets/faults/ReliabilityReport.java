@@ -84,14 +84,15 @@ final class ReliabilityReport {
     out.append(String.format(Locale.ROOT, "Sustainable rate measured in this run: **%d tweets/s** (closed-loop ramp,"
         + " batches of %d: %s). Baseline: %d s open loop at that rate, p99 %d ms, answers %s. Overload: **%d"
         + " tweets/s** open loop for %d s (%d tweets), p99 %d ms over all its requests, answers to first attempts %s (refused batches"
-        + " were resent afterwards, all of them accepted %s after the overload ended). At most %d tweet requests"
+        + " were resent afterwards%s). At most %d tweet requests"
         + " in flight in the ingress (its bound: `weather.ingress.max-in-flight`).%n%n",
         o.sustainableRate(), OverloadScenario.BATCH, o.ramp().stream().map(s -> String.format(Locale.ROOT,
             "%d clients %d/s p99 %d ms%s", s.clients(), s.tweetsPerSecond(), s.p99Ms(),
             s.counts() ? "" : " (" + answers(s.answers()) + ": not counted)")).collect(Collectors.joining("; ")),
         OverloadScenario.BASELINE.toSeconds(), o.baselineP99Ms(), answers(o.baselineAnswers()), o.overloadRate(),
         OverloadScenario.OVERLOAD.toSeconds(), o.overloadSent(), o.overloadP99Ms(), answers(o.overloadAnswers()),
-        human(o.drain()), o.ingressInFlightPeak()));
+        o.passed() ? ", all of them accepted " + human(o.drain()) + " after the overload ended"
+            : " for " + human(o.drain()) + "; see the verdict below", o.ingressInFlightPeak()));
     out.append("| service | -Xmx | baseline: peak used / live | overload: peak used | overload: live, first ⅔ →"
         + " last ⅓ | drain: peak used | live after | liveness probes failed (most in a row) | verdict |\n");
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");

@@ -20,6 +20,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodyBatch largest body of POST /api/tweets
  * @param maxInFlight most requests to /api/tweet(s) being handled at once (body read, validated, forwarded); beyond
  *     it the ingress answers 503 at once, so overload costs a refusal instead of memory
+ * @param maxBatchesInFlight most {@code POST /api/tweets} among them (each may hold a body of {@code maxBodyBatch}
+ *     and its parsed tweets), so that the heap bound is {@code maxInFlight} small requests plus this many batches
  * @param rateLimit the per-client rate limit of /api/tweet(s)
  */
 @ConfigurationProperties("weather.ingress")
@@ -31,7 +33,8 @@ public record IngressProperties(
     @DefaultValue("1000") int maxBatch,
     @DefaultValue("16KB") DataSize maxBodySingle,
     @DefaultValue("1MB") DataSize maxBodyBatch,
-    @DefaultValue("2000") int maxInFlight,
+    @DefaultValue("256") int maxInFlight,
+    @DefaultValue("16") int maxBatchesInFlight,
     @DefaultValue RateLimit rateLimit) {
 
   public IngressProperties {
@@ -45,8 +48,9 @@ public record IngressProperties(
     if (maxBatch < 1) {
       throw new IllegalArgumentException("weather.ingress.max-batch must be at least 1, was " + maxBatch);
     }
-    if (maxInFlight < 1) {
-      throw new IllegalArgumentException("weather.ingress.max-in-flight must be at least 1, was " + maxInFlight);
+    if (maxInFlight < 1 || maxBatchesInFlight < 1) {
+      throw new IllegalArgumentException("weather.ingress.max-in-flight and max-batches-in-flight must be at least 1,"
+          + " were " + maxInFlight + " and " + maxBatchesInFlight);
     }
   }
 

@@ -41,7 +41,7 @@ public class TweetPublisher {
         .tag("reason", "broker_unavailable")
         .register(meters);
     this.latency = Timer.builder("weather.publish.latency")
-        .description("From handing a tweet to the broker client until the broker acknowledged it")
+        .description("From handing a call's tweets to the broker client until the broker acknowledged each")
         .tag("sink", sink.name())
         .publishPercentileHistogram()
         .register(meters);

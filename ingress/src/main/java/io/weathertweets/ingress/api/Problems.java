@@ -62,11 +62,15 @@ final class Problems {
     return new ProblemException(problem, "rate_limited", 1, retryAfter(retryAfterSeconds));
   }
 
-  /** Every in-flight slot is taken: refused at once so overload costs no memory; nothing of the request was read. */
-  static ProblemException overloaded(int maxInFlight, Duration retryAfter) {
+  /**
+   * Every in-flight slot is taken: refused at once so overload costs no memory; nothing of the request was read.
+   *
+   * @param what what is at its maximum, e.g. {@code "requests"} or {@code "batch requests"}
+   */
+  static ProblemException overloaded(int max, String what, Duration retryAfter) {
     long seconds = seconds(retryAfter);
     ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, OVERLOADED, "Overloaded",
-        "The ingress is handling its maximum of " + maxInFlight + " requests; retry after " + seconds + " s");
+        "The ingress is handling its maximum of " + max + " " + what + "; retry after " + seconds + " s");
     problem.setProperty("retryAfterSeconds", seconds);
     return new ProblemException(problem, "overloaded", 1, retryAfter(seconds));
   }

@@ -4,14 +4,19 @@ import io.grpc.Status;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.proto.v1.Tweet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +39,7 @@ public final class Coalescer implements AutoCloseable {
   private final Function<List<Tweet>, ForwardResult> forwarder;
   private final List<Path> paths;
   private final int maxTweetsPerCall;
+  private final Duration maxWait;
   private final Semaphore callSlots;
   private final ExecutorService calls;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -50,10 +56,11 @@ public final class Coalescer implements AutoCloseable {
    * @param paths the targeted paths (for the answer of calls that fail before reaching a gateway)
    * @param maxCallsInFlight gateway calls forwarded at once; requests beyond them are coalesced
    * @param maxTweetsPerCall most tweets one call carries (the gateways' batch limit)
+   * @param maxWait longest a request waits for its answer, queued and in its call
    * @param calls runs each call; one virtual thread per call is enough, the calls block on the gateways
    */
   Coalescer(Function<List<Tweet>, ForwardResult> forwarder, List<Path> paths, int maxCallsInFlight,
-      int maxTweetsPerCall, ExecutorService calls, MeterRegistry meters) {
+      int maxTweetsPerCall, Duration maxWait, ExecutorService calls, MeterRegistry meters) {
     if (maxCallsInFlight < 1 || maxTweetsPerCall < 1) {
       throw new IllegalArgumentException("maxCallsInFlight and maxTweetsPerCall must be at least 1, were "
           + maxCallsInFlight + " and " + maxTweetsPerCall);
@@ -61,6 +68,7 @@ public final class Coalescer implements AutoCloseable {
     this.forwarder = forwarder;
     this.paths = List.copyOf(paths);
     this.maxTweetsPerCall = maxTweetsPerCall;
+    this.maxWait = maxWait;
     this.callSlots = new Semaphore(maxCallsInFlight);
     this.calls = calls;
     this.tweetsPerCall = DistributionSummary.builder("weather.forward.call.tweets")
@@ -74,18 +82,30 @@ public final class Coalescer implements AutoCloseable {
 
   /**
    * Forwards one request's tweets, possibly together with other requests' tweets, and returns what the gateways
-   * answered for the call that carried them. Bounded by the forwarder's deadline.
+   * answered for the call that carried them. Waits at most {@code maxWait} (queued, then the call's own deadline);
+   * past it the answer is "unavailable", which the client retries (a retried id is counted once downstream).
    */
   public ForwardResult forward(List<Tweet> tweets) {
     if (closed) {
-      return shuttingDown();
+      return unavailable("the ingress is shutting down");
     }
     Pending pending = new Pending(List.copyOf(tweets), new CompletableFuture<>());
     queue.add(pending);
     if (closed && queue.remove(pending)) {
-      return shuttingDown();
+      return unavailable("the ingress is shutting down");
     }
-    return pending.result().join();
+    try {
+      return pending.result().get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      queue.remove(pending);
+      return unavailable("not forwarded within " + maxWait.toMillis() + " ms: every gateway call was busy");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      queue.remove(pending);
+      return unavailable("interrupted while waiting for the gateways");
+    } catch (ExecutionException e) {
+      throw new CompletionException(e.getCause());
+    }
   }
 
   /** Requests waiting for a free call slot. */
@@ -94,33 +114,48 @@ public final class Coalescer implements AutoCloseable {
   }
 
   private void dispatch() {
+    Pending holdover = null; // taken from the queue but did not fit into the previous call
     while (!closed) {
-      Pending first;
+      List<Pending> batch = new ArrayList<>();
+      boolean slotTaken = false;
       try {
         // A free call slot first: while every slot is busy, requests queue up and travel together in the next call.
         callSlots.acquire();
-        first = queue.take();
-      } catch (InterruptedException e) {
-        break;
-      }
-      List<Pending> batch = new ArrayList<>();
-      batch.add(first);
-      int size = first.tweets().size();
-      for (Pending next = queue.peek(); next != null && size + next.tweets().size() <= maxTweetsPerCall;
-          next = queue.peek()) {
-        batch.add(queue.poll());
-        size += next.tweets().size();
-      }
-      try {
+        slotTaken = true;
+        Pending first = holdover != null ? holdover : queue.take();
+        holdover = null;
+        batch.add(first);
+        int size = first.tweets().size();
+        for (Pending next = queue.poll(); next != null; next = queue.poll()) {
+          if (size + next.tweets().size() > maxTweetsPerCall) {
+            holdover = next;
+            break;
+          }
+          batch.add(next);
+          size += next.tweets().size();
+        }
         calls.execute(() -> call(batch));
-      } catch (RuntimeException e) {
-        callSlots.release();
+      } catch (InterruptedException e) {
+        if (slotTaken) {
+          callSlots.release();
+        }
+        fail(batch, e);
+        break;
+      } catch (Throwable e) {
+        // The dispatcher must outlive any failure: without it every later request would wait for maxWait.
+        log.error("Could not start a gateway call for {} requests; they are answered with an error", batch.size(), e);
+        if (slotTaken) {
+          callSlots.release();
+        }
         fail(batch, e);
       }
     }
     // Closed: whoever still waits is told the ingress is stopping (the web server drained its requests before).
+    if (holdover != null) {
+      holdover.result().complete(unavailable("the ingress is shutting down"));
+    }
     for (Pending left = queue.poll(); left != null; left = queue.poll()) {
-      left.result().complete(shuttingDown());
+      left.result().complete(unavailable("the ingress is shutting down"));
     }
   }
 
@@ -150,10 +185,10 @@ public final class Coalescer implements AutoCloseable {
     batch.forEach(pending -> pending.result().completeExceptionally(e));
   }
 
-  private ForwardResult shuttingDown() {
-    Status stopping = Status.UNAVAILABLE.withDescription("the ingress is shutting down");
+  private ForwardResult unavailable(String why) {
+    Status status = Status.UNAVAILABLE.withDescription(why);
     Map<Path, Status> failures = new EnumMap<>(Path.class);
-    paths.forEach(path -> failures.put(path, stopping));
+    paths.forEach(path -> failures.put(path, status));
     return new ForwardResult(List.of(), failures);
   }
 

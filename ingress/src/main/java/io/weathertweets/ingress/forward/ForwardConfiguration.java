@@ -41,8 +41,10 @@ class ForwardConfiguration {
   @Bean(destroyMethod = "close")
   Coalescer coalescer(Forwarder forwarder, IngressProperties properties, MeterRegistry meterRegistry) {
     ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("forward-call-", 0).factory());
+    // A request waits for a slot at most while the calls ahead of it run (each bounded by the deadline): with the
+    // in-flight bounds, its tweets leave with the next or the one after; then its own call's deadline.
     return new Coalescer(forwarder::forward, forwarder.paths(), properties.forwardCallsInFlight(),
-        properties.maxBatch(), calls, meterRegistry);
+        properties.maxBatch(), properties.forwardDeadline().multipliedBy(3), calls, meterRegistry);
   }
 
   /** Health component {@code gateways}, one child per channel; part of readiness, never of liveness. */

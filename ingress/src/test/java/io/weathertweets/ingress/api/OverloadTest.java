@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -29,6 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
     "spring.config.name=ingress",
     "weather.ingress.routing=kafka",
     "weather.ingress.max-in-flight=2",
+    "weather.ingress.max-batches-in-flight=1",
     "weather.ingress.forward-deadline=3s",
     "weather.ingress.retry-after=4s"})
 class OverloadTest {
@@ -44,6 +46,11 @@ class OverloadTest {
   @DynamicPropertySource
   static void gateways(DynamicPropertyRegistry registry) {
     registry.add("KAFKA_GATEWAY_TARGET", KAFKA::target);
+  }
+
+  @BeforeEach
+  void answeringGatewayWithNoRequests() {
+    KAFKA.reset();
   }
 
   @AfterAll
@@ -86,6 +93,34 @@ class OverloadTest {
     KAFKA.reset();
     assertThat(ingress.postJson("/api/tweet", TWEET).status()).isEqualTo(202);
     assertThat(inFlight()).isZero();
+  }
+
+  @Test
+  void shouldRefuseASecondBatchWhileOneWaitsButStillAdmitASingleTweet() {
+    IngressClient ingress = new IngressClient(port);
+    KAFKA.neverAnswer();
+    String batch = "[" + TWEET + "," + TWEET + "]";
+
+    try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+      CompletableFuture<IngressClient.Response> waitingBatch =
+          CompletableFuture.supplyAsync(() -> ingress.postJson("/api/tweets", batch), clients);
+      await().atMost(Duration.ofSeconds(5)).until(() -> KAFKA.requests().size() == 1);
+
+      IngressClient.Response refused = ingress.postJson("/api/tweets", batch);
+      assertThat(refused.status()).isEqualTo(503);
+      assertThat(refused.json().get("detail").stringValue()).contains("maximum of 1 batch requests");
+      assertThat(KAFKA.requests()).hasSize(1);
+
+      // The second in-flight slot is free for a single tweet: it reaches the gateway.
+      CompletableFuture<IngressClient.Response> single =
+          CompletableFuture.supplyAsync(() -> ingress.postJson("/api/tweet", TWEET), clients);
+      await().atMost(Duration.ofSeconds(5)).until(() -> KAFKA.requests().size() == 2);
+      assertThat(waitingBatch.join().status()).isEqualTo(503);
+      assertThat(single.join().status()).isEqualTo(503);
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> inFlight() == 0);
+    KAFKA.reset();
+    assertThat(ingress.postJson("/api/tweets", "[" + TWEET + "]").status()).isEqualTo(202);
   }
 
   private double inFlight() {

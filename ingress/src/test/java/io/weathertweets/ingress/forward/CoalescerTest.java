@@ -53,7 +53,7 @@ class CoalescerTest {
   }
 
   private Coalescer coalescer(Function<List<Tweet>, ForwardResult> gateway, int callsInFlight, int maxTweets) {
-    coalescer = new Coalescer(gateway, PATHS, callsInFlight, maxTweets,
+    coalescer = new Coalescer(gateway, PATHS, callsInFlight, maxTweets, Duration.ofSeconds(30),
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory()), new SimpleMeterRegistry());
     return coalescer;
   }
@@ -135,6 +135,23 @@ class CoalescerTest {
     assertThatThrownBy(() -> coalescer.forward(tweets("a")))
         .isInstanceOf(CompletionException.class)
         .hasRootCauseMessage("gateway client broke");
+  }
+
+  @Test
+  void aRequestQueuedLongerThanItsWaitIsAnsweredUnavailableAndNotForwarded() {
+    coalescer = new Coalescer(gateway(acknowledged()), PATHS, 1, 1000, Duration.ofMillis(300),
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory()), new SimpleMeterRegistry());
+    CompletableFuture<ForwardResult> first = send(coalescer, "first");
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+
+    ForwardResult late = coalescer.forward(tweets("late"));
+
+    assertThat(late.allAcknowledged()).isFalse();
+    assertThat(late.failures().get(Path.RABBIT).getDescription()).contains("not forwarded within 300 ms");
+    assertThat(coalescer.waiting()).isZero();
+    releaseFirstCall.countDown();
+    assertThat(first.join().allAcknowledged()).isFalse(); // the first call itself outlived its 300 ms wait
+    assertThat(calls).containsExactly(List.of("first"));
   }
 
   @Test
