@@ -5,10 +5,12 @@ import io.weathertweets.proto.v1.Tweet;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.streams.store.RedisStoreSink;
 import io.weathertweets.streams.topology.PipelineMetrics;
+import io.weathertweets.streams.topology.Topics;
 import io.weathertweets.streams.topology.WeatherTopology;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -27,6 +29,7 @@ import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
+import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.streams.KafkaStreamsMicrometerListener;
 
 /**
@@ -86,6 +89,18 @@ class StreamsRunner {
         return Integer.MAX_VALUE;
       }
     };
+  }
+
+  /**
+   * The input topic, created with the broker's default partitions and replication when it does not exist yet
+   * (Spring's KafkaAdmin does this before Kafka Streams starts; on Strimzi the KafkaTopic exists first and this is
+   * a no-op). Without it, a streams app that starts before the kafka gateway has created the topic fails its
+   * first rebalance with MissingSourceTopicException, and its replacement thread waits out the dead member's
+   * session timeout (45 s) before it processes anything.
+   */
+  @Bean
+  NewTopic sourceTopic() {
+    return TopicBuilder.name(Topics.TWEETS.name()).build();
   }
 
   @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)

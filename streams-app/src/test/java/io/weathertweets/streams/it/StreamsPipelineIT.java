@@ -13,9 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,9 +51,11 @@ import org.springframework.web.client.RestClient;
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
         "spring.kafka.streams.properties.num.stream.threads=2"
     })
-@EmbeddedKafka(partitions = 6, topics = {"weather-tweets", "weather-aggregates", "weather-tweets-dlq"},
+// No weather-tweets topic and no auto-creation: the app must create its input topic itself before Kafka Streams
+// starts (a streams app started before the kafka gateway otherwise stalls for a session timeout).
+@EmbeddedKafka(partitions = 6, topics = {"weather-aggregates", "weather-tweets-dlq"},
     brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
-        "group.initial.rebalance.delay.ms=0"})
+        "group.initial.rebalance.delay.ms=0", "num.partitions=6", "auto.create.topics.enable=false"})
 class StreamsPipelineIT {
   private static final String PREFIX = "wt-it-" + UUID.randomUUID();
   private static final RawRedis RAW = RawRedis.local();
@@ -80,11 +85,16 @@ class StreamsPipelineIT {
   }
 
   @Test
-  void shouldMaterialiseExactlyTheGroundTruthOfTenThousandTweets() {
+  void shouldMaterialiseExactlyTheGroundTruthOfTenThousandTweets() throws Exception {
     TweetStream stream = new TweetStream(20260301L, 10_000, TweetStream.recentStart(), 50);
     GroundTruth truth = new GroundTruth(stream.unique, 60_000, 10_000);
     assertThat(truth.windows.get("mixco")).hasSizeGreaterThan(4);
     assertThat(stream.sent.size()).isGreaterThan(stream.unique.size());
+
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
+      assertThat(admin.describeTopics(List.of("weather-tweets")).allTopicNames().get().get("weather-tweets")
+          .partitions()).as("input topic created by the app with the broker's default partitions").hasSize(6);
+    }
 
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
@@ -129,7 +139,7 @@ class StreamsPipelineIT {
     Map<String, byte[]> dead = new HashMap<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
         new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-      consumer.subscribe(java.util.List.of("weather-tweets-dlq"));
+      consumer.subscribe(List.of("weather-tweets-dlq"));
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           dead.put(r.key(), r.value());
@@ -150,7 +160,7 @@ class StreamsPipelineIT {
     Map<String, String> latest = new HashMap<>();
     try (KafkaConsumer<String, String> consumer =
              new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(java.util.List.of("weather-aggregates"));
+      consumer.subscribe(List.of("weather-aggregates"));
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
           latest.put(r.key(), r.value());
