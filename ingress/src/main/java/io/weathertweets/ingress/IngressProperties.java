@@ -20,8 +20,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodyBatch largest body of POST /api/tweets
  * @param maxInFlight most requests to /api/tweet(s) being handled at once (body read, validated, forwarded); beyond
  *     it the ingress answers 503 at once, so overload costs a refusal instead of memory
- * @param maxBatchesInFlight most {@code POST /api/tweets} among them (each may hold a body of {@code maxBodyBatch}
- *     and its parsed tweets), so that the heap bound is {@code maxInFlight} small requests plus this many batches
+ * @param maxBatchBytesInFlight most body bytes of the {@code POST /api/tweets} among them (by Content-Length; a body
+ *     of unknown length counts as {@code maxBodyBatch}): a batch's heap is a small multiple of its body, so this
+ *     bounds the batches' memory while many small batches still go through at once; at least {@code maxBodyBatch}
  * @param rateLimit the per-client rate limit of /api/tweet(s)
  */
 @ConfigurationProperties("weather.ingress")
@@ -34,7 +35,7 @@ public record IngressProperties(
     @DefaultValue("16KB") DataSize maxBodySingle,
     @DefaultValue("1MB") DataSize maxBodyBatch,
     @DefaultValue("256") int maxInFlight,
-    @DefaultValue("16") int maxBatchesInFlight,
+    @DefaultValue("16MB") DataSize maxBatchBytesInFlight,
     @DefaultValue RateLimit rateLimit) {
 
   public IngressProperties {
@@ -48,9 +49,12 @@ public record IngressProperties(
     if (maxBatch < 1) {
       throw new IllegalArgumentException("weather.ingress.max-batch must be at least 1, was " + maxBatch);
     }
-    if (maxInFlight < 1 || maxBatchesInFlight < 1) {
-      throw new IllegalArgumentException("weather.ingress.max-in-flight and max-batches-in-flight must be at least 1,"
-          + " were " + maxInFlight + " and " + maxBatchesInFlight);
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("weather.ingress.max-in-flight must be at least 1, was " + maxInFlight);
+    }
+    if (maxBatchBytesInFlight.compareTo(maxBodyBatch) < 0 || maxBatchBytesInFlight.toBytes() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("weather.ingress.max-batch-bytes-in-flight must be at least max-body-batch ("
+          + maxBodyBatch.toBytes() + " bytes) and below 2 GB, was " + maxBatchBytesInFlight.toBytes() + " bytes");
     }
   }
 

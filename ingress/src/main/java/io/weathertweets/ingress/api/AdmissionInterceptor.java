@@ -11,7 +11,8 @@ import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * Decides whether a tweet request is handled at all, before its body is read: first the client's rate limit (429),
- * then a permit among {@code max-in-flight} (503), for a batch also one among {@code max-batches-in-flight} (503).
+ * then a permit among {@code max-in-flight} (503), for a batch also its body's bytes of {@code max-batch-bytes-in-flight}
+ * (503).
  * All refuse at once rather than queue: the ingress runs every request on its own virtual thread, so without a
  * bound overload would pile up threads, bodies and gateway calls until the heap gives out. Refusals are {@link ProblemException}s, answered and counted by
  * {@link ApiExceptionHandler}.
@@ -22,16 +23,22 @@ final class AdmissionInterceptor implements HandlerInterceptor {
 
   private final ClientRateLimiter rateLimiter;
   private final Semaphore inFlight;
-  private final Semaphore batchesInFlight;
+  /** One permit per body byte of the batches in flight. */
+  private final Semaphore batchBytesInFlight;
   private final IngressProperties properties;
 
   AdmissionInterceptor(IngressProperties properties, MeterRegistry meters) {
     this.properties = properties;
     this.rateLimiter = properties.rateLimit().enabled() ? new ClientRateLimiter(properties.rateLimit()) : null;
     this.inFlight = new Semaphore(properties.maxInFlight());
-    this.batchesInFlight = new Semaphore(properties.maxBatchesInFlight());
+    this.batchBytesInFlight = new Semaphore((int) properties.maxBatchBytesInFlight().toBytes());
     Gauge.builder("weather.ingress.in.flight", inFlight, s -> properties.maxInFlight() - s.availablePermits())
         .description("Tweet requests being handled now (bounded by weather.ingress.max-in-flight)")
+        .register(meters);
+    Gauge.builder("weather.ingress.batch.bytes.in.flight", batchBytesInFlight,
+            s -> properties.maxBatchBytesInFlight().toBytes() - s.availablePermits())
+        .description("Body bytes of the batch requests being handled now (bounded by max-batch-bytes-in-flight)")
+        .baseUnit("bytes")
         .register(meters);
     if (rateLimiter != null) {
       Gauge.builder("weather.ingress.rate.limit.clients", rateLimiter, ClientRateLimiter::trackedClients)
@@ -49,18 +56,23 @@ final class AdmissionInterceptor implements HandlerInterceptor {
       }
     }
     if (!inFlight.tryAcquire()) {
-      throw Problems.overloaded(properties.maxInFlight(), "requests", properties.retryAfter());
+      throw Problems.overloaded(properties.maxInFlight() + " requests", properties.retryAfter());
     }
     request.setAttribute(PERMIT, Boolean.TRUE);
-    // A batch may hold a body of max-body-batch and its parsed tweets: a few MB, against a few KB for one tweet.
+    // A batch holds up to max-body-batch and its parsed tweets, against a few hundred bytes for one tweet: it takes
+    // as many byte permits as its body declares (the body reader never reads past Content-Length or the limit).
     if (request.getRequestURI().endsWith("/tweets")) {
-      if (!batchesInFlight.tryAcquire()) {
+      int maxBody = (int) properties.maxBodyBatch().toBytes();
+      long declared = request.getContentLengthLong();
+      int bytes = declared < 0 ? maxBody : (int) Math.max(1, Math.min(declared, maxBody));
+      if (!batchBytesInFlight.tryAcquire(bytes)) {
         // afterCompletion runs only for requests this method let through: give the first permit back here.
         request.removeAttribute(PERMIT);
         inFlight.release();
-        throw Problems.overloaded(properties.maxBatchesInFlight(), "batch requests", properties.retryAfter());
+        throw Problems.overloaded(properties.maxBatchBytesInFlight().toBytes() + " bytes of batch bodies",
+            properties.retryAfter());
       }
-      request.setAttribute(BATCH_PERMIT, Boolean.TRUE);
+      request.setAttribute(BATCH_PERMIT, bytes);
     }
     return true;
   }
@@ -73,9 +85,9 @@ final class AdmissionInterceptor implements HandlerInterceptor {
       request.removeAttribute(PERMIT);
       inFlight.release();
     }
-    if (request.getAttribute(BATCH_PERMIT) != null) {
+    if (request.getAttribute(BATCH_PERMIT) instanceof Integer bytes) {
       request.removeAttribute(BATCH_PERMIT);
-      batchesInFlight.release();
+      batchBytesInFlight.release(bytes);
     }
   }
 }

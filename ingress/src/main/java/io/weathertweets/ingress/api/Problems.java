@@ -65,12 +65,12 @@ final class Problems {
   /**
    * Every in-flight slot is taken: refused at once so overload costs no memory; nothing of the request was read.
    *
-   * @param what what is at its maximum, e.g. {@code "requests"} or {@code "batch requests"}
+   * @param limit what the ingress is at its maximum of, e.g. {@code "256 requests"}
    */
-  static ProblemException overloaded(int max, String what, Duration retryAfter) {
+  static ProblemException overloaded(String limit, Duration retryAfter) {
     long seconds = seconds(retryAfter);
     ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, OVERLOADED, "Overloaded",
-        "The ingress is handling its maximum of " + max + " " + what + "; retry after " + seconds + " s");
+        "The ingress is handling its maximum of " + limit + "; retry after " + seconds + " s");
     problem.setProperty("retryAfterSeconds", seconds);
     return new ProblemException(problem, "overloaded", 1, retryAfter(seconds));
   }

@@ -22,15 +22,16 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The in-flight bound against a gateway that stops answering: once max-in-flight requests wait on it, further
- * requests are refused at once with 503 + Retry-After instead of piling up, and the slots come back when the
- * waiting requests end.
+ * The in-flight bounds against a gateway that stops answering: once max-in-flight requests (or batch bodies of
+ * max-batch-bytes-in-flight) wait on it, further requests are refused at once with 503 + Retry-After instead of
+ * piling up, and the slots come back when the waiting requests end.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "spring.config.name=ingress",
     "weather.ingress.routing=kafka",
     "weather.ingress.max-in-flight=2",
-    "weather.ingress.max-batches-in-flight=1",
+    "weather.ingress.max-body-batch=1KB",
+    "weather.ingress.max-batch-bytes-in-flight=1KB",
     "weather.ingress.forward-deadline=3s",
     "weather.ingress.retry-after=4s"})
 class OverloadTest {
@@ -96,31 +97,47 @@ class OverloadTest {
   }
 
   @Test
-  void shouldRefuseASecondBatchWhileOneWaitsButStillAdmitASingleTweet() {
+  void shouldRefuseABatchWhoseBodyExceedsTheBytesLeftButAdmitASmallerOne() {
     IngressClient ingress = new IngressClient(port);
     KAFKA.neverAnswer();
-    String batch = "[" + TWEET + "," + TWEET + "]";
+    String large = batchOf(10);
+    String medium = batchOf(4);
+    String small = batchOf(2);
+    int budget = 1024;
+    assertThat(large.length() + medium.length()).isGreaterThan(budget);
+    assertThat(large.length() + small.length()).isLessThanOrEqualTo(budget);
 
     try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
-      CompletableFuture<IngressClient.Response> waitingBatch =
-          CompletableFuture.supplyAsync(() -> ingress.postJson("/api/tweets", batch), clients);
+      CompletableFuture<IngressClient.Response> waitingLarge =
+          CompletableFuture.supplyAsync(() -> ingress.postJson("/api/tweets", large), clients);
       await().atMost(Duration.ofSeconds(5)).until(() -> KAFKA.requests().size() == 1);
+      assertThat(batchBytesInFlight()).isEqualTo(large.length());
 
-      IngressClient.Response refused = ingress.postJson("/api/tweets", batch);
+      IngressClient.Response refused = ingress.postJson("/api/tweets", medium);
       assertThat(refused.status()).isEqualTo(503);
-      assertThat(refused.json().get("detail").stringValue()).contains("maximum of 1 batch requests");
+      assertThat(refused.headers().firstValue("Retry-After")).hasValue("4");
+      assertThat(refused.json().get("detail").stringValue()).contains("maximum of 1024 bytes of batch bodies");
       assertThat(KAFKA.requests()).hasSize(1);
 
-      // The second in-flight slot is free for a single tweet: it reaches the gateway.
-      CompletableFuture<IngressClient.Response> single =
-          CompletableFuture.supplyAsync(() -> ingress.postJson("/api/tweet", TWEET), clients);
+      // A batch that fits into the bytes left is admitted beside the waiting one: it reaches the gateway.
+      CompletableFuture<IngressClient.Response> admitted =
+          CompletableFuture.supplyAsync(() -> ingress.postJson("/api/tweets", small), clients);
       await().atMost(Duration.ofSeconds(5)).until(() -> KAFKA.requests().size() == 2);
-      assertThat(waitingBatch.join().status()).isEqualTo(503);
-      assertThat(single.join().status()).isEqualTo(503);
+      assertThat(waitingLarge.join().status()).isEqualTo(503);
+      assertThat(admitted.join().status()).isEqualTo(503);
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> inFlight() == 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> inFlight() == 0 && batchBytesInFlight() == 0);
     KAFKA.reset();
-    assertThat(ingress.postJson("/api/tweets", "[" + TWEET + "]").status()).isEqualTo(202);
+    assertThat(ingress.postJson("/api/tweets", large).status()).isEqualTo(202);
+    assertThat(batchBytesInFlight()).isZero();
+  }
+
+  private static String batchOf(int tweets) {
+    return IntStream.range(0, tweets).mapToObj(i -> TWEET).collect(java.util.stream.Collectors.joining(",", "[", "]"));
+  }
+
+  private double batchBytesInFlight() {
+    return meters.get("weather.ingress.batch.bytes.in.flight").gauge().value();
   }
 
   private double inFlight() {
