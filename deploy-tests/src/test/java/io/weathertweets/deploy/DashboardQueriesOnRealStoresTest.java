@@ -1,5 +1,6 @@
 package io.weathertweets.deploy;
 
+import io.weathertweets.embedded.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,7 +13,6 @@ import io.weathertweets.standalone.infra.InfrastructurePorts;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +65,7 @@ class DashboardQueriesOnRealStoresTest {
   static void fillStoresThroughThePipeline() throws IOException {
     startStore("weather-redis", "redis-server");
     startStore("weather-valkey", "valkey-server");
-    int[] ports = freePorts(12);
+    int[] ports = FreePorts.distinct(12);
     system = Standalone.start(dir.resolve("system"),
         Map.of("REDIS_URL", "redis://127.0.0.1:" + PORTS.get("weather-redis"),
             "VALKEY_URL", "redis://127.0.0.1:" + PORTS.get("weather-valkey")),
@@ -100,7 +100,7 @@ class DashboardQueriesOnRealStoresTest {
   }
 
   private static void startStore(String datasourceUid, String binary) throws IOException {
-    int port = freePorts(1)[0];
+    int port = FreePorts.distinct(1)[0];
     String executable = RedisProtocolServer.executableFor(List.of(binary, "redis-server")).path().toString();
     Process p = new ProcessBuilder(executable, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
         "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
@@ -178,20 +178,6 @@ class DashboardQueriesOnRealStoresTest {
     }
   }
 
-  /** Distinct free ports: all are held open until the last is found. */
-  private static int[] freePorts(int count) throws IOException {
-    List<ServerSocket> held = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        held.add(new ServerSocket(0));
-      }
-      return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } finally {
-      for (ServerSocket socket : held) {
-        socket.close();
-      }
-    }
-  }
 
   @Test
   void everyRedisPanelQueryShouldReturnTheFieldsItsPanelUses() {

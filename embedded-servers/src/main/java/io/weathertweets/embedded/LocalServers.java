@@ -3,7 +3,6 @@ package io.weathertweets.embedded;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -136,7 +135,7 @@ public final class LocalServers {
         }
         try {
             Path dir = Files.createTempDirectory("weather-test-" + role.toLowerCase() + "-");
-            int port = freePort();
+            int port = FreePorts.one();
             RedisProtocolServer server = RedisProtocolServer.start(role,
                     RedisProtocolServer.executableFor(preferredOnPath), dir, port);
             stopOnExit(role, server, dir);
@@ -161,7 +160,7 @@ public final class LocalServers {
         }
         try {
             Path dir = Files.createTempDirectory("weather-test-amqp-");
-            int port = freePort();
+            int port = FreePorts.one();
             EmbeddedAmqp amqp = EmbeddedAmqp.startInMemory(dir, port);
             stopOnExit("AMQP", amqp, dir);
             log.info("Tests use an embedded AMQP broker (Qpid Broker-J) on 127.0.0.1:{}: tests of RabbitMQ-only "
@@ -214,12 +213,6 @@ public final class LocalServers {
             return true;
         } catch (IOException refused) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

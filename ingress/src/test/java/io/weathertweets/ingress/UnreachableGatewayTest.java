@@ -1,11 +1,9 @@
 package io.weathertweets.ingress;
 
+import io.weathertweets.embedded.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +24,7 @@ class UnreachableGatewayTest {
   @DynamicPropertySource
   static void gateways(DynamicPropertyRegistry registry) {
     registry.add("KAFKA_GATEWAY_TARGET", KAFKA::target);
-    registry.add("RABBIT_GATEWAY_TARGET", () -> "127.0.0.1:" + unusedPort());
+    registry.add("RABBIT_GATEWAY_TARGET", () -> "127.0.0.1:" + FreePorts.one());
   }
 
   @AfterAll
@@ -62,11 +60,4 @@ class UnreachableGatewayTest {
         .contains("weather_forward_latency_seconds_bucket");
   }
 
-  static int unusedPort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -1,12 +1,12 @@
 package io.weathertweets.bridge;
 
+import io.weathertweets.embedded.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.weathertweets.embedded.RedisProtocolServer;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
@@ -25,10 +25,7 @@ public final class OwnValkey implements AutoCloseable {
   }
 
   public static OwnValkey start() throws IOException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.one();
     new File("target").mkdirs();
     String binary = RedisProtocolServer.executableFor(List.of("valkey-server", "redis-server")).path().toString();
     Process process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",

@@ -1,5 +1,6 @@
 package io.weathertweets.standalone;
 
+import io.weathertweets.embedded.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -43,7 +44,7 @@ class LauncherProcessTest {
 
   @Test
   void shouldStartWithinAMinuteTakeATweetAndLeaveNothingBehindOnSigterm(@TempDir Path dataDir) throws Exception {
-    int[] ports = freePorts(12);
+    int[] ports = FreePorts.distinct(12);
     String[] names = {"kafka", "kafka-controller", "amqp", "redis", "valkey", "ingress", "kafka-gateway-grpc",
         "kafka-gateway-http", "rabbit-gateway-grpc", "rabbit-gateway-http", "streams-http", "bridge-http"};
     List<String> command = new ArrayList<>(List.of(
@@ -113,17 +114,4 @@ class LauncherProcessTest {
     }
   }
 
-  private static int[] freePorts(int count) throws IOException {
-    List<ServerSocket> held = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        held.add(new ServerSocket(0));
-      }
-      return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } finally {
-      for (ServerSocket socket : held) {
-        socket.close();
-      }
-    }
-  }
 }

@@ -1,18 +1,16 @@
 package io.weathertweets.standalone;
 
+import io.weathertweets.embedded.FreePorts;
 import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.standalone.infra.InfrastructurePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -44,7 +42,7 @@ final class RunningSystem implements AutoCloseable {
   }
 
   private RunningSystem(Path dataDir, Map<String, String> env) throws IOException {
-    int[] ports = freePorts(12);
+    int[] ports = FreePorts.distinct(12);
     Map<String, String> settings = new java.util.HashMap<>(Map.of(
         "weather.store.prefix", prefix,
         "weather.stores.prefix", prefix,
@@ -102,23 +100,4 @@ final class RunningSystem implements AutoCloseable {
     standalone.close();
   }
 
-  private static int[] freePorts(int count) {
-    List<ServerSocket> held = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        held.add(new ServerSocket(0));
-      }
-      return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket socket : held) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // a port we only probed
-        }
-      }
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.weathertweets.standalone;
 
+import io.weathertweets.embedded.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -21,14 +22,12 @@ import io.weathertweets.standalone.infra.SecuredKafka;
 import io.weathertweets.streams.StreamsApplication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -96,7 +95,7 @@ class SecuredKafkaEndToEndTest {
     redis = StoreClients.create(LocalServers.redisUrl(), false);
     Map<String, String> streamsEnv = new HashMap<>(securedClient(STREAMS_USER, kafka.password(STREAMS_USER)));
     streamsEnv.putAll(Map.of(
-        "SERVER_PORT", String.valueOf(freePort()),
+        "SERVER_PORT", String.valueOf(FreePorts.one()),
         "REDIS_URL", LocalServers.redisUrl(),
         "WEATHER_STORE_PREFIX", prefix,
         "STREAMS_STATE_DIR", dataDir.resolve("streams").toString()));
@@ -213,8 +212,8 @@ class SecuredKafkaEndToEndTest {
   }
 
   private Service startGateway(Map<String, String> kafkaEnv) {
-    int grpcPort = freePort();
-    int httpPort = freePort();
+    int grpcPort = FreePorts.one();
+    int httpPort = FreePorts.one();
     Map<String, String> env = new HashMap<>(kafkaEnv);
     env.putAll(Map.of(
         "GATEWAY_SINK", "kafka",
@@ -265,11 +264,4 @@ class SecuredKafkaEndToEndTest {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A real single-node Kafka broker (KRaft, combined broker + controller) running in this JVM, with its log under
  * {@code dataDir}. In-process rather than a child JVM: nothing can outlive the launcher, and a packaged launcher
- * jar would not give a child JVM a usable classpath.
+ * jar would not give a child JVM a usable classpath. Public for the benchmark tools that need a broker of their own.
  */
-final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final int NODE_ID = 1;
@@ -56,7 +56,8 @@ final class EmbeddedKafka implements AutoCloseable {
     record SecuredListener(int port, Map<String, String> settings, List<String> scramCredentials) {
     }
 
-    static EmbeddedKafka start(Path dataDir, int port, int controllerPort) throws IOException {
+    /** Formats {@code dataDir} when it holds no log yet, starts the broker and waits until it serves clients. */
+    public static EmbeddedKafka start(Path dataDir, int port, int controllerPort) throws IOException {
         return start(dataDir, port, controllerPort, null);
     }
 
@@ -168,7 +169,7 @@ final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return bootstrapServers;
     }
 

@@ -101,7 +101,7 @@ public final class SecuredKafka implements AutoCloseable {
                 prefix + MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
 
-        int[] ports = FreePorts.distinct(3);
+        int[] ports = io.weathertweets.embedded.FreePorts.distinct(3);
         EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), ports[0], ports[1],
                 new EmbeddedKafka.SecuredListener(ports[2], settings, scram));
         return new SecuredKafka(kafka, ports[2], trustStore, trustPassword, passwords);
