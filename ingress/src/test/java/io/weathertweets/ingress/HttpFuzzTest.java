@@ -24,12 +24,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Hostile input against the real ingress (Tomcat on a random port, real gRPC channels to two fake gateways that
@@ -42,9 +39,7 @@ import org.springframework.test.context.DynamicPropertySource;
     "weather.ingress.routing=fanout",
     // The fuzz run is one client sending as fast as it can; the rate limit has its own test.
     "weather.ingress.rate-limit.requests=0"})
-class HttpFuzzTest {
-  static final FakeGateway KAFKA = FakeGateway.start("kafka");
-  static final FakeGateway RABBIT = FakeGateway.start("rabbit");
+class HttpFuzzTest extends WithFakeGateways {
   private static final long SEED = 20261123L;
   private static final int CASES = 10_500;
   private static final String JSON = "application/json";
@@ -57,18 +52,6 @@ class HttpFuzzTest {
 
   /** One request: where it goes, its Content-Type (null for none) and its body bytes. */
   record Case(String category, String path, String contentType, byte[] body) {}
-
-  @DynamicPropertySource
-  static void gateways(DynamicPropertyRegistry registry) {
-    registry.add("KAFKA_GATEWAY_TARGET", KAFKA::target);
-    registry.add("RABBIT_GATEWAY_TARGET", RABBIT::target);
-  }
-
-  @AfterAll
-  static void stopGateways() throws InterruptedException {
-    KAFKA.close();
-    RABBIT.close();
-  }
 
   @Test
   void shouldAnswerEveryMalformedBodyWith4xxProblemAndForwardNothing() {

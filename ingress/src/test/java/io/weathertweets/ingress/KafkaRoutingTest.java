@@ -2,7 +2,6 @@ package io.weathertweets.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -12,9 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /** Routing {@code kafka}: only the Kafka gateway is called, and only its channel is part of readiness. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"spring.config.name=ingress", "weather.ingress.routing=kafka"})
-class KafkaRoutingTest {
-  static final FakeGateway KAFKA = FakeGateway.start("kafka");
-  static final FakeGateway RABBIT = FakeGateway.start("rabbit");
+class KafkaRoutingTest extends WithFakeGateways {
 
   @LocalServerPort
   int port;
@@ -24,12 +21,6 @@ class KafkaRoutingTest {
     // The Spring gRPC channel properties themselves, as a launcher sharing one JVM would override them.
     registry.add("spring.grpc.client.channel.kafka-gateway.target", KAFKA::target);
     registry.add("spring.grpc.client.channel.rabbit-gateway.target", RABBIT::target);
-  }
-
-  @AfterAll
-  static void stopGateways() throws InterruptedException {
-    KAFKA.close();
-    RABBIT.close();
   }
 
   @Test

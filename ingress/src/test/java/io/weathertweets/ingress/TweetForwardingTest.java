@@ -11,14 +11,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,9 +27,7 @@ import tools.jackson.databind.JsonNode;
     "weather.ingress.routing=fanout",
     "weather.ingress.forward-deadline=700ms",
     "weather.ingress.retry-after=2s"})
-class TweetForwardingTest {
-  static final FakeGateway KAFKA = FakeGateway.start("kafka");
-  static final FakeGateway RABBIT = FakeGateway.start("rabbit");
+class TweetForwardingTest extends WithFakeGateways {
   static final String COURSE = """
       {"municipality":"guatemala","temperature":18,"humidity":81,"weather":"rainy"}""";
 
@@ -42,23 +37,8 @@ class TweetForwardingTest {
   MeterRegistry meters;
   IngressClient ingress;
 
-  @DynamicPropertySource
-  static void gateways(DynamicPropertyRegistry registry) {
-    // The environment variables of ARCHITECTURE.md, as a deployment would set them.
-    registry.add("KAFKA_GATEWAY_TARGET", KAFKA::target);
-    registry.add("RABBIT_GATEWAY_TARGET", RABBIT::target);
-  }
-
-  @AfterAll
-  static void stopGateways() throws InterruptedException {
-    KAFKA.close();
-    RABBIT.close();
-  }
-
   @BeforeEach
   void setUp() {
-    KAFKA.reset();
-    RABBIT.reset();
     ingress = new IngressClient(port);
   }
 

@@ -2,35 +2,21 @@ package io.weathertweets.ingress.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.weathertweets.ingress.FakeGateway;
 import io.weathertweets.ingress.IngressClient;
+import io.weathertweets.ingress.WithFakeGateways;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** The served OpenAPI document describes both endpoints with every answer they give. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"spring.config.name=ingress", "weather.ingress.routing=kafka"})
-class OpenApiDocumentTest {
-  static final FakeGateway KAFKA = FakeGateway.start("kafka");
+class OpenApiDocumentTest extends WithFakeGateways {
 
   @LocalServerPort
   int port;
-
-  @DynamicPropertySource
-  static void gateways(DynamicPropertyRegistry registry) {
-    registry.add("KAFKA_GATEWAY_TARGET", KAFKA::target);
-  }
-
-  @AfterAll
-  static void stopGateway() throws InterruptedException {
-    KAFKA.close();
-  }
 
   @Test
   void shouldDescribeBothEndpointsWithEveryStatusTheyAnswer() {

@@ -4,22 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.weathertweets.ingress.FakeGateway;
 import io.weathertweets.ingress.IngressClient;
+import io.weathertweets.ingress.WithFakeGateways;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The in-flight bounds against a gateway that stops answering: once max-in-flight requests (or batch bodies of
@@ -34,8 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
     "weather.ingress.max-batch-bytes-in-flight=1KB",
     "weather.ingress.forward-deadline=3s",
     "weather.ingress.retry-after=4s"})
-class OverloadTest {
-  static final FakeGateway KAFKA = FakeGateway.start("kafka");
+class OverloadTest extends WithFakeGateways {
   static final String TWEET = """
       {"municipality":"chinautla","temperature":21,"humidity":64,"weather":"foggy"}""";
 
@@ -43,21 +38,6 @@ class OverloadTest {
   int port;
   @Autowired
   MeterRegistry meters;
-
-  @DynamicPropertySource
-  static void gateways(DynamicPropertyRegistry registry) {
-    registry.add("KAFKA_GATEWAY_TARGET", KAFKA::target);
-  }
-
-  @BeforeEach
-  void answeringGatewayWithNoRequests() {
-    KAFKA.reset();
-  }
-
-  @AfterAll
-  static void stopGateway() throws InterruptedException {
-    KAFKA.close();
-  }
 
   @Test
   void shouldRefuseAtOnceWith503WhileEveryInFlightSlotWaitsOnASlowGateway() {

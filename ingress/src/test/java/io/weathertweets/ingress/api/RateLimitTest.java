@@ -3,8 +3,8 @@ package io.weathertweets.ingress.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.weathertweets.ingress.FakeGateway;
 import io.weathertweets.ingress.IngressClient;
+import io.weathertweets.ingress.WithFakeGateways;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,13 +12,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,9 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
     "weather.ingress.rate-limit.period=1m",
     "weather.ingress.rate-limit.burst=3",
     "weather.ingress.rate-limit.trust-forwarded-for=true"})
-class RateLimitTest {
-  static final FakeGateway KAFKA = FakeGateway.start("kafka");
-  static final FakeGateway RABBIT = FakeGateway.start("rabbit");
+class RateLimitTest extends WithFakeGateways {
   static final String TWEET = """
       {"municipality":"mixco","temperature":25,"humidity":70,"weather":"sunny"}""";
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -45,18 +40,6 @@ class RateLimitTest {
   @Autowired
   MeterRegistry meters;
   private final HttpClient http = HttpClient.newHttpClient();
-
-  @DynamicPropertySource
-  static void gateways(DynamicPropertyRegistry registry) {
-    registry.add("KAFKA_GATEWAY_TARGET", KAFKA::target);
-    registry.add("RABBIT_GATEWAY_TARGET", RABBIT::target);
-  }
-
-  @AfterAll
-  static void stopGateways() throws InterruptedException {
-    KAFKA.close();
-    RABBIT.close();
-  }
 
   @Test
   void shouldAnswer429WithRetryAfterOnceAClientExceedsItsBucketAndLeaveOtherClientsAlone() {

@@ -2,8 +2,8 @@ package io.weathertweets.ingress.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.weathertweets.ingress.FakeGateway;
 import io.weathertweets.ingress.IngressClient;
+import io.weathertweets.ingress.WithFakeGateways;
 import io.weathertweets.proto.v1.Condition;
 import io.weathertweets.proto.v1.Municipality;
 import io.weathertweets.proto.v1.Tweet;
@@ -13,15 +13,11 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,9 +26,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"spring.config.name=ingress", "weather.ingress.routing=fanout"})
-class TweetApiContractTest {
-  static final FakeGateway KAFKA = FakeGateway.start("kafka");
-  static final FakeGateway RABBIT = FakeGateway.start("rabbit");
+class TweetApiContractTest extends WithFakeGateways {
 
   static final String INVALID = "tag:weathertweets.io,2026:problem/invalid-tweet";
   static final String MALFORMED = "tag:weathertweets.io,2026:problem/malformed-json";
@@ -41,24 +35,6 @@ class TweetApiContractTest {
 
   @LocalServerPort
   int port;
-
-  @DynamicPropertySource
-  static void gateways(DynamicPropertyRegistry registry) {
-    registry.add("KAFKA_GATEWAY_TARGET", KAFKA::target);
-    registry.add("RABBIT_GATEWAY_TARGET", RABBIT::target);
-  }
-
-  @AfterAll
-  static void stopGateways() throws InterruptedException {
-    KAFKA.close();
-    RABBIT.close();
-  }
-
-  @BeforeEach
-  void resetGateways() {
-    KAFKA.reset();
-    RABBIT.reset();
-  }
 
   /**
    * One row of the table: a request and what must come back. {@code fields} are the problem's
