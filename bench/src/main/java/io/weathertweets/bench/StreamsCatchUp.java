@@ -2,11 +2,11 @@ package io.weathertweets.bench;
 
 import ch.qos.logback.classic.Level;
 import io.weathertweets.aggregates.StoreClients;
+import io.weathertweets.embedded.FreePorts;
 import io.weathertweets.proto.v1.Condition;
 import io.weathertweets.proto.v1.Municipality;
 import io.weathertweets.proto.v1.Tweet;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,31 +14,25 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.Feature;
-import org.apache.kafka.server.common.MetadataVersion;
+import io.weathertweets.standalone.infra.EmbeddedKafka;
 import org.redisson.api.RedissonClient;
 import org.slf4j.LoggerFactory;
 
 /**
- * How fast streams-app alone works off a backlog: an in-process single-node KRaft broker is filled with
+ * How fast streams-app alone works off a backlog: an in-process single-node KRaft broker (the standalone
+ * launcher's) is filled with
  * {@code tweets} valid, unique tweets on {@code weather-tweets} (6 partitions, key = municipality, every
  * municipality and condition, event times advancing 100 tweets per millisecond like S3's accepted rate), then
  * the streams-app jar is started as its own JVM against that broker and Redis, and the meta hash's
@@ -87,9 +81,10 @@ public final class StreamsCatchUp {
     Path work = Files.createTempDirectory("streams-catchup-");
     System.out.println("work_dir=" + work);
     RedissonClient redis = StoreClients.create(redisUrl, false);
-    try (Broker broker = Broker.start(work.resolve("kafka"))) {
+    int[] ports = FreePorts.distinct(2);
+    try (EmbeddedKafka broker = EmbeddedKafka.start(work.resolve("kafka"), ports[0], ports[1])) {
       long fillStarted = System.nanoTime();
-      fill(broker.bootstrap, tweets);
+      fill(broker.bootstrapServers(), tweets);
       double fillSeconds = (System.nanoTime() - fillStarted) / 1e9;
       System.out.printf("fill_rate=%.0f%n", tweets / fillSeconds);
 
@@ -102,7 +97,7 @@ public final class StreamsCatchUp {
           .redirectOutput(work.resolve("streams.log").toFile());
       builder.environment().putAll(Map.of(
           "SERVER_PORT", "0",
-          "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap,
+          "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
           "REDIS_URL", redisUrl,
           "WEATHER_STORE_PREFIX", prefix,
           "STREAMS_APPLICATION_ID", prefix,
@@ -221,75 +216,6 @@ public final class StreamsCatchUp {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
-    }
-  }
-
-  /** A single-node KRaft broker (combined broker and controller) in this JVM, like the standalone launcher's. */
-  private record Broker(KafkaRaftServer server, String bootstrap) implements AutoCloseable {
-
-    static Broker start(Path dir) throws Exception {
-      Files.createDirectories(dir);
-      int port = freePort();
-      int controllerPort = freePort();
-      new Formatter()
-          .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-          .setNodeId(1)
-          .setClusterId(Uuid.randomUuid().toString())
-          .setDirectories(List.of(dir.toString()))
-          .setMetadataLogDirectory(dir.toString())
-          .setControllerListenerName("CONTROLLER")
-          .setReleaseVersion(MetadataVersion.latestProduction())
-          .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-          .run();
-      Properties p = new Properties();
-      p.putAll(Map.ofEntries(
-          Map.entry("process.roles", "broker,controller"),
-          Map.entry("node.id", "1"),
-          Map.entry("controller.quorum.voters", "1@localhost:" + controllerPort),
-          Map.entry("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort),
-          Map.entry("advertised.listeners", "PLAINTEXT://localhost:" + port),
-          Map.entry("controller.listener.names", "CONTROLLER"),
-          Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-          Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
-          Map.entry("log.dirs", dir.toString()),
-          Map.entry("num.partitions", Integer.toString(PARTITIONS)),
-          Map.entry("offsets.topic.replication.factor", "1"),
-          Map.entry("offsets.topic.num.partitions", "6"),
-          Map.entry("transaction.state.log.replication.factor", "1"),
-          Map.entry("transaction.state.log.min.isr", "1"),
-          Map.entry("transaction.state.log.num.partitions", "6"),
-          Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-          Map.entry("share.coordinator.state.topic.min.isr", "1"),
-          Map.entry("group.initial.rebalance.delay.ms", "0")));
-      KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
-      server.startup();
-      Broker broker = new Broker(server, "localhost:" + port);
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap))) {
-        // Accepting connections is not enough: wait until the broker is unfenced and lists itself.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (admin.describeCluster().nodes().get(60, TimeUnit.SECONDS).isEmpty()) {
-          if (System.nanoTime() > deadline) {
-            throw new IOException("the embedded broker did not become ready within 60 s");
-          }
-          Thread.sleep(100);
-        }
-      } catch (Exception e) {
-        broker.close();
-        throw e;
-      }
-      return broker;
-    }
-
-    private static int freePort() throws IOException {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        return socket.getLocalPort();
-      }
-    }
-
-    @Override
-    public void close() {
-      server.shutdown();
-      server.awaitShutdown();
     }
   }
 }
