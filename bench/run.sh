@@ -475,9 +475,9 @@ put s2.errors "$(val errors "$OUT/s2.txt")"
 scenario_end
 
 log "S3a: POST /api/tweets, 100 tweets per request, wrk -t2 -c16, $DURATION s"
-BATCH=100 wrk -t2 -c16 --timeout 10s -d"$WARMUP"s -s bench/wrk/batch.lua "$INGRESS_URL" > "$OUT/s3http-warm.txt" 2>&1 || true
+BATCH=100 wrk -t2 -c16 --timeout 10s -d"$WARMUP"s -s bench/wrk/tweet.lua "$INGRESS_URL/api/tweets" > "$OUT/s3http-warm.txt" 2>&1 || true
 scenario_begin s3http
-BATCH=100 wrk -t2 -c16 --timeout 10s -d"$DURATION"s -s bench/wrk/batch.lua "$INGRESS_URL" > "$OUT/s3http.txt" 2>&1 || fail "S3 wrk batch"
+BATCH=100 wrk -t2 -c16 --timeout 10s -d"$DURATION"s -s bench/wrk/tweet.lua "$INGRESS_URL/api/tweets" > "$OUT/s3http.txt" 2>&1 || fail "S3 wrk batch"
 put s3http.rate "$(val tweets_per_s "$OUT/s3http.txt")"; put s3http.p50_ms "$(val p50_ms "$OUT/s3http.txt")"
 put s3http.p99_ms "$(val p99_ms "$OUT/s3http.txt")"; put s3http.errors "$(val errors "$OUT/s3http.txt")"
 scenario_end
