@@ -181,6 +181,8 @@ COURSE_QUEUE=bench.$RUN_ID.course
 put mode "$MODE"; put run_id "$RUN_ID"; put date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 put commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 put duration_s "$DURATION"; put warmup_s "$WARMUP"; put service_heap "$SERVICE_HEAP"
+# The streams-app's commit interval bounds how much longer than the sampled newest tweet an older one waited.
+put streams.commit_interval_ms "$(sed -n 's/.*commit.interval.ms: .*:\([0-9]*\)}.*/\1/p' streams-app/src/main/resources/streams.yml)"
 put machine "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
 put loadavg_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 

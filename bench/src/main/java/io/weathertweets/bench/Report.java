@@ -145,9 +145,13 @@ public final class Report {
     double kafka = num("limit.kafka");
     t.add(new Target("S3 >= 0.25 x Kafka ProducerPerformance, sustained into Redis", fmt(s3rate) + " tweets/s ("
         + s3 + ")", s3rate, fmt(kafka) + " rec/s", kafka, s3rate / kafka, s3rate / kafka >= 0.25, busiest(s3)));
-    double ek = num("s1h.e2e_kafka_p99_ms");
-    t.add(new Target("Freshness p99 <= 1 s, Kafka path, at half S1's rate", fmt(ek) + " ms", ek, "1000 ms", 1000,
-        ek / 1000, ek <= 1000, "p50 " + fmt(num("s1h.e2e_kafka_p50_ms")) + " ms"));
+    // The Kafka path samples the newest tweet of each update it writes; an older tweet of the same update waited up
+    // to one commit interval longer, so the figure held against the target is that sample plus the interval.
+    double commit = num("streams.commit_interval_ms");
+    double ek = num("s1h.e2e_kafka_p99_ms") + commit;
+    t.add(new Target("Freshness p99 <= 1 s, Kafka path, at half S1's rate", fmt(ek) + " ms (newest tweet of an update "
+        + fmt(num("s1h.e2e_kafka_p99_ms")) + " ms + commit interval " + fmt(commit) + " ms)", ek, "1000 ms", 1000,
+        ek / 1000, ek <= 1000, "p50 " + fmt(num("s1h.e2e_kafka_p50_ms")) + " ms (newest tweet of an update)"));
     double er = num("s1h.e2e_rabbit_p99_ms");
     t.add(new Target("Freshness p99 <= 0.5 s, RabbitMQ path, at half S1's rate", fmt(er) + " ms", er, "500 ms", 500,
         er / 500, er <= 500, "p50 " + fmt(num("s1h.e2e_rabbit_p50_ms")) + " ms"));
@@ -241,7 +245,8 @@ public final class Report {
 
     md.append("\n## Per scenario\n\nLatency: from the load tool (wrk, loadgen or Locust). Freshness: accepted at the"
         + " ingress until visible in the store, from the services' `weather_e2e_latency_seconds` histogram"
-        + " (bucket deltas over the scenario). Ops/tweet: INFO commandstats delta of the private Redis/Valkey"
+        + " (bucket deltas over the scenario); the RabbitMQ path samples every tweet, the Kafka path the newest tweet of"
+        + " each update it writes (an older tweet of that update waited up to one commit interval longer). Ops/tweet: INFO commandstats delta of the private Redis/Valkey"
         + " (commands run inside scripts count too; the harness's own INFO/HGET/HGETALL reads excluded) divided"
         + " by the tweets the gateways published. Exact: both stores' `tweets_total` grew by exactly what the"
         + " gateways published.\n\n");

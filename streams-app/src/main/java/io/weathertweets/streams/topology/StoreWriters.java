@@ -34,8 +34,8 @@ final class StoreWriters {
         Aggregate a = tally.aggregate();
         sink.writeAllTime(m, a);
         if (tally.lastAcceptedMs() > 0) {
-          // One sample per coalesced update: the newest tweet in it. Older tweets of the same commit
-          // interval waited up to one commit interval longer; see README.
+          // One sample per coalesced update: its newest tweet. The older tweets of the same update waited up to
+          // one commit interval longer, so a tweet's freshness is at most this sample plus commit.interval.ms.
           metrics.endToEnd(Duration.ofMillis(clock.millis() - tally.lastAcceptedMs()));
         }
         context().forward(record.withValue(new AggregateRecord(m.id(), null, null, a.lastEventMs(), a.toFields())));
