@@ -50,6 +50,14 @@ final class LoadDriver implements AutoCloseable {
       .version(HttpClient.Version.HTTP_1_1).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+  /**
+   * Resends after the load ({@link Backoff#AFTER_THE_LOAD}) share this many connections, as a client's connection
+   * pool would: tens of thousands of refused batches resent at once would be a second, larger overload of their own
+   * (connect timeouts at a full accept queue) and the backlog would not drain; 64 at a time it drains at the rate the
+   * system sustains.
+   */
+  static final int DRAIN_CONNECTIONS = 64;
+  private final java.util.concurrent.Semaphore drainSlots = new java.util.concurrent.Semaphore(DRAIN_CONNECTIONS);
   private final Random random;
 
   LoadDriver(URI ingress, long seed) {
@@ -146,8 +154,14 @@ final class LoadDriver implements AutoCloseable {
       long backoffMs = run.backoff == Backoff.AFTER_THE_LOAD
           ? ThreadLocalRandom.current().nextLong(1, 1000L << Math.min(attempt - 1, 3))
           : Math.min(2000, 200L * attempt);
+      boolean drainSlot = false;
       long sentAt = System.nanoTime();
       try {
+        if (attempt > 1 && run.backoff == Backoff.AFTER_THE_LOAD) {
+          drainSlots.acquire();
+          drainSlot = true;
+          sentAt = System.nanoTime();
+        }
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(tweets).timeout(Duration.ofSeconds(20))
             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
             HttpResponse.BodyHandlers.ofString());
@@ -176,6 +190,10 @@ final class LoadDriver implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      } finally {
+        if (drainSlot) {
+          drainSlots.release();
+        }
       }
       if (System.nanoTime() - giveUpAt > 0) {
         batch.forEach(t -> run.gaveUp.add(t.id()));

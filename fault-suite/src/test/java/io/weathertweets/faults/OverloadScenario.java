@@ -23,7 +23,8 @@ import java.util.concurrent.TimeoutException;
  *       answers. Refused batches are kept for later, so the load offered stays twice the sustainable rate instead
  *       of growing with the client's backlog. A forced full GC every 5 s.
  *   <li><b>Drain and after.</b> Every refused batch is then resent with the same ids (never sooner than
- *       {@code Retry-After}, exponential backoff with jitter) until answered 202: a 503 may come after one path
+ *       {@code Retry-After}, exponential backoff with jitter, at most {@value LoadDriver#DRAIN_CONNECTIONS} at a
+ *       time) until answered 202: a 503 may come after one path
  *       took the batch, and only the resend makes both paths hold it. Once both stores hold the accepted tweets,
  *       a last forced full GC.
  * </ol>
