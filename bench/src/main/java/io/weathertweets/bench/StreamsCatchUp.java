@@ -6,6 +6,7 @@ import io.weathertweets.embedded.FreePorts;
 import io.weathertweets.proto.v1.Condition;
 import io.weathertweets.proto.v1.Municipality;
 import io.weathertweets.proto.v1.Tweet;
+import io.weathertweets.standalone.infra.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,15 +27,14 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import io.weathertweets.standalone.infra.EmbeddedKafka;
 import org.redisson.api.RedissonClient;
 import org.slf4j.LoggerFactory;
 
 /**
  * How fast streams-app alone works off a backlog: an in-process single-node KRaft broker (the standalone
- * launcher's) is filled with
- * {@code tweets} valid, unique tweets on {@code weather-tweets} (6 partitions, key = municipality, every
- * municipality and condition, event times advancing 100 tweets per millisecond like S3's accepted rate), then
+ * launcher's) is filled with {@code tweets} valid, unique tweets on {@code weather-tweets} (6 partitions, key =
+ * municipality, every municipality and condition, event times advancing 100 tweets per millisecond like S3's
+ * accepted rate), then
  * the streams-app jar is started as its own JVM against that broker and Redis, and the meta hash's
  * {@code tweets_total} is polled until it reaches {@code tweets}. No HTTP, gRPC or load generator shares the
  * CPU, so the figure is the streams path's own ceiling on this machine.
