@@ -1,11 +1,11 @@
 package io.weathertweets.deploy;
 
-import io.weathertweets.embedded.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.weathertweets.aggregates.WindowSpec;
+import io.weathertweets.embedded.FreePorts;
 import io.weathertweets.embedded.RedisProtocolServer;
 import io.weathertweets.standalone.ServicePorts;
 import io.weathertweets.standalone.Standalone;
@@ -100,7 +100,7 @@ class DashboardQueriesOnRealStoresTest {
   }
 
   private static void startStore(String datasourceUid, String binary) throws IOException {
-    int port = FreePorts.distinct(1)[0];
+    int port = FreePorts.one();
     String executable = RedisProtocolServer.executableFor(List.of(binary, "redis-server")).path().toString();
     Process p = new ProcessBuilder(executable, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
         "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
@@ -177,7 +177,6 @@ class DashboardQueriesOnRealStoresTest {
       throw new IllegalStateException(e);
     }
   }
-
 
   @Test
   void everyRedisPanelQueryShouldReturnTheFieldsItsPanelUses() {

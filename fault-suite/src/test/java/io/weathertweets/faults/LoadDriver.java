@@ -17,9 +17,11 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,7 +59,7 @@ final class LoadDriver implements AutoCloseable {
    * system sustains.
    */
   static final int DRAIN_CONNECTIONS = 64;
-  private final java.util.concurrent.Semaphore drainSlots = new java.util.concurrent.Semaphore(DRAIN_CONNECTIONS);
+  private final Semaphore drainSlots = new Semaphore(DRAIN_CONNECTIONS);
   private final Random random;
 
   LoadDriver(URI ingress, long seed) {
@@ -205,7 +207,7 @@ final class LoadDriver implements AutoCloseable {
         }
         // Deliberate client backoff between retries, as a polite client does.
         Thread.sleep(backoffMs);
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         throw new IllegalStateException("The schedule of " + run.scenario + " failed", e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -307,7 +309,7 @@ final class LoadDriver implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new TimeoutException("interrupted");
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         throw new IllegalStateException("A sender failed", e.getCause());
       }
     }

@@ -1,9 +1,9 @@
 package io.weathertweets.bridge;
 
-import io.weathertweets.embedded.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.weathertweets.embedded.FreePorts;
 import io.weathertweets.embedded.RedisProtocolServer;
 import java.io.File;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package io.weathertweets.standalone;
 
-import io.weathertweets.embedded.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +9,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.weathertweets.aggregates.StoreClients;
+import io.weathertweets.embedded.FreePorts;
 import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.gateway.GatewayApplication;
 import io.weathertweets.proto.v1.Condition;
