@@ -1,5 +1,8 @@
 package io.weathertweets.standalone;
 
+import io.weathertweets.standalone.infra.PortGuard;
+import java.util.List;
+
 /**
  * The ports of the services in the standalone process. The defaults are the documented ones (ingress 8080;
  * Kafka gateway gRPC 9090 / HTTP 8081; RabbitMQ gateway gRPC 9091 / HTTP 8082; streams-app 8083;
@@ -25,7 +28,22 @@ public record ServicePorts(int ingress, int kafkaGatewayGrpc, int kafkaGatewayHt
         port("bridge-http", d.bridgeHttp()));
   }
 
+  /** These ports, each one that something already listens on replaced by a free one (described in {@code moves}). */
+  public ServicePorts movedOffTakenPorts(List<String> moves) {
+    return new ServicePorts(PortGuard.freeOrMoved(ingress, property("ingress"), "ingress HTTP", moves),
+        PortGuard.freeOrMoved(kafkaGatewayGrpc, property("kafka-gateway-grpc"), "Kafka gateway gRPC", moves),
+        PortGuard.freeOrMoved(kafkaGatewayHttp, property("kafka-gateway-http"), "Kafka gateway HTTP", moves),
+        PortGuard.freeOrMoved(rabbitGatewayGrpc, property("rabbit-gateway-grpc"), "RabbitMQ gateway gRPC", moves),
+        PortGuard.freeOrMoved(rabbitGatewayHttp, property("rabbit-gateway-http"), "RabbitMQ gateway HTTP", moves),
+        PortGuard.freeOrMoved(streamsHttp, property("streams-http"), "streams-app HTTP", moves),
+        PortGuard.freeOrMoved(bridgeHttp, property("bridge-http"), "rabbit-bridge HTTP", moves));
+  }
+
+  private static String property(String name) {
+    return "weather.standalone." + name + "-port";
+  }
+
   private static int port(String name, int fallback) {
-    return Integer.getInteger("weather.standalone." + name + "-port", fallback);
+    return Integer.getInteger(property(name), fallback);
   }
 }

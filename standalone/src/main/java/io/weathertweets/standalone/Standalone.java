@@ -43,6 +43,9 @@ public final class Standalone implements AutoCloseable {
   private static final List<String> QUIET_LOGGERS = List.of("kafka", "org.apache.kafka", "state.change.logger",
       "org.apache.qpid", "qpid", "org.redisson");
 
+  /** What is starting right now and since when, for the start watchdog's message. */
+  private static final Map<String, Long> STARTING = new java.util.concurrent.ConcurrentSkipListMap<>();
+
   private final EmbeddedInfrastructure infrastructure;
   private final List<ConfigurableApplicationContext> services;
   private final ServicePorts ports;
@@ -63,7 +66,13 @@ public final class Standalone implements AutoCloseable {
    */
   public static Standalone start(Path dataDir, Map<String, String> env, InfrastructurePorts infraPorts,
       ServicePorts ports, Map<String, String> settings) throws IOException {
-    EmbeddedInfrastructure infrastructure = EmbeddedInfrastructure.start(dataDir, env, infraPorts);
+    STARTING.put("embedded infrastructure", System.nanoTime());
+    EmbeddedInfrastructure infrastructure;
+    try {
+      infrastructure = EmbeddedInfrastructure.start(dataDir, env, infraPorts);
+    } finally {
+      STARTING.remove("embedded infrastructure");
+    }
     infrastructure.removeShutdownHook();
     List<ConfigurableApplicationContext> started = Collections.synchronizedList(new ArrayList<>());
     try {
@@ -79,7 +88,11 @@ public final class Standalone implements AutoCloseable {
           "--weather.rabbit.declare=" + !embeddedAmqp,
           "--spring.autoconfigure.exclude=" + KAFKA_AUTOCONFIG,
           "--spring.grpc.server.enabled=false"));
-      try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      // Platform threads, not virtual ones: starting a context loads thousands of classes, and in the executable
+      // jar a virtual thread loading a class pins its carrier while it waits for the nested jar's lock. With
+      // every carrier pinned by such waiters, the thread holding the lock never runs again: a deadlock.
+      try (ExecutorService executor = Executors.newThreadPerTaskExecutor(
+          Thread.ofPlatform().name("service-start-", 0).factory())) {
         List<CompletableFuture<ConfigurableApplicationContext>> parallel = List.of(
             CompletableFuture.supplyAsync(() -> run(StreamsApplication.class, "streams", common,
                 "--server.port=" + ports.streamsHttp(),
@@ -138,11 +151,25 @@ public final class Standalone implements AutoCloseable {
       String... args) {
     List<String> all = new ArrayList<>(common);
     all.addAll(List.of(args));
-    return new SpringApplicationBuilder(application)
-        .properties("spring.config.name=" + configName)
-        // The launcher closes the contexts in order (ingress first, infrastructure last) on shutdown.
-        .registerShutdownHook(false)
-        .run(all.toArray(String[]::new));
+    String name = all.stream().filter(a -> a.startsWith("--spring.application.name=")).findFirst()
+        .map(a -> a.substring(a.indexOf('=') + 1)).orElse(configName);
+    STARTING.put(name, System.nanoTime());
+    try {
+      return new SpringApplicationBuilder(application)
+          .properties("spring.config.name=" + configName)
+          // The launcher closes the contexts in order (ingress first, infrastructure last) on shutdown.
+          .registerShutdownHook(false)
+          .run(all.toArray(String[]::new));
+    } finally {
+      STARTING.remove(name);
+    }
+  }
+
+  /** The parts being started now, each with the seconds it has taken so far (e.g. {@code streams (41 s)}). */
+  static List<String> starting() {
+    long now = System.nanoTime();
+    return STARTING.entrySet().stream()
+        .map(e -> e.getKey() + " (" + (now - e.getValue()) / 1_000_000_000 + " s)").toList();
   }
 
   private static boolean given(Map<String, String> env, String name) {
@@ -156,9 +183,17 @@ public final class Standalone implements AutoCloseable {
         : String.join("; ", infrastructure.embeddedParts());
     return String.format(
         "Weather Tweets is ready in %.1f s: live page http://localhost:%d/ | POST http://localhost:%d/api/tweet"
-            + " | compare http://localhost:%d/api/compare | gRPC kafka :%d, rabbit :%d | embedded: %s | data: %s",
+            + " | compare http://localhost:%d/api/compare | gRPC kafka :%d, rabbit :%d"
+            + " | servers: Kafka %s, AMQP %s, Redis %s, Valkey %s | embedded: %s | data: %s",
         (System.nanoTime() - startedAtNanos) / 1e9, ports.ingress(), ports.ingress(), ports.ingress(),
-        ports.kafkaGatewayGrpc(), ports.rabbitGatewayGrpc(), embedded, dataDir.toAbsolutePath());
+        ports.kafkaGatewayGrpc(), ports.rabbitGatewayGrpc(), infrastructure.kafkaBootstrapServers(),
+        withoutPassword(infrastructure.rabbitUri()), withoutPassword(infrastructure.redisUrl()),
+        withoutPassword(infrastructure.valkeyUrl()), embedded, dataDir.toAbsolutePath());
+  }
+
+  /** {@code amqp://user:secret@host/} as {@code amqp://user:***@host/}: the ready line may end up in a shared log. */
+  static String withoutPassword(String uri) {
+    return uri.replaceFirst("^([a-z]+://[^:/@]*):[^@/]*@", "$1:***@");
   }
 
   public EmbeddedInfrastructure infrastructure() {

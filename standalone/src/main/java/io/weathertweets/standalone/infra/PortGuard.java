@@ -11,12 +11,38 @@ import java.net.Socket;
  * server would fail deep inside its own startup with a bind error, or worse (Redis on a shared host) the services
  * would silently talk to whatever listens there.
  */
-final class PortGuard {
+public final class PortGuard {
 
     private PortGuard() {
     }
 
-    static boolean isInUse(int port) {
+    /**
+     * {@code port} when it is free, else a free port chosen by the system (and the move described in
+     * {@code moves}, e.g. "AMQP broker on 41533 (5672 is in use)"). Another process could take the chosen port
+     * before it is bound; the part that binds it then fails with a bind error naming it. A port the user chose
+     * by system property {@code property} is never moved: the usual check then refuses it with a clear message.
+     */
+    public static int freeOrMoved(int port, String property, String what, java.util.List<String> moves) {
+        if (System.getProperty(property) != null || !isInUse(port)) {
+            return port;
+        }
+        while (true) {
+            try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int moved = server.getLocalPort();
+                if (HANDED_OUT.add(moved)) {
+                    moves.add(what + " on " + moved + " (" + port + " is in use)");
+                    return moved;
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("No free port for the " + what, e);
+            }
+        }
+    }
+
+    /** Ports already chosen in this JVM: two parts moved one after the other must not get the same one. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    public static boolean isInUse(int port) {
         // A listener on 127.0.0.1 only is invisible to a wildcard bind test on some systems, and a listener on
         // another interface is invisible to a loopback connect: check both.
         try (Socket socket = new Socket()) {
