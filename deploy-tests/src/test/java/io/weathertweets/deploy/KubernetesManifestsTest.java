@@ -34,24 +34,35 @@ class KubernetesManifestsTest {
       "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG",
       "SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD",
       "SPRING_KAFKA_SSL_TRUST_STORE_TYPE");
+  /**
+   * Spring Boot properties the manifests set through relaxed binding, each checked against the service's own
+   * configuration by OperationalManifestsTest: the actuator port, the Streams state directory, the gRPC server's
+   * connection age.
+   */
+  static final Set<String> SPRING_ENV = Set.of("MANAGEMENT_SERVER_PORT", "SPRING_KAFKA_STREAMS_STATE_DIR",
+      "SPRING_GRPC_SERVER_KEEPALIVE_CONNECTION_MAXAGE");
   /** The exact variable names of ARCHITECTURE.md, plus the Kafka client settings for SCRAM/TLS. */
-  static final Set<String> ALLOWED_ENV = union(Set.of("KAFKA_BOOTSTRAP_SERVERS", "RABBITMQ_URI", "REDIS_URL",
+  static final Set<String> ALLOWED_ENV = union(union(Set.of("KAFKA_BOOTSTRAP_SERVERS", "RABBITMQ_URI", "REDIS_URL",
       "VALKEY_URL", "INGRESS_PORT", "INGRESS_ROUTING", "KAFKA_GATEWAY_TARGET", "RABBIT_GATEWAY_TARGET", "GATEWAY_SINK",
-      "GRPC_PORT", "SERVER_PORT"), KAFKA_SECURITY_ENV);
+      "GRPC_PORT", "SERVER_PORT"), KAFKA_SECURITY_ENV), SPRING_ENV);
   /** What each service reads and therefore must be given. */
   static final Map<String, Set<String>> REQUIRED_ENV = Map.of(
-      "ingress", Set.of("INGRESS_PORT", "INGRESS_ROUTING", "KAFKA_GATEWAY_TARGET", "RABBIT_GATEWAY_TARGET"),
+      // The ingress reads both stores for GET /api/compare and the live page (weather.stores.* in ingress.yml).
+      "ingress", Set.of("INGRESS_PORT", "INGRESS_ROUTING", "KAFKA_GATEWAY_TARGET", "RABBIT_GATEWAY_TARGET", "REDIS_URL",
+          "VALKEY_URL", "MANAGEMENT_SERVER_PORT"),
       "gateway-kafka", union(Set.of("GATEWAY_SINK", "GRPC_PORT", "SERVER_PORT", "KAFKA_BOOTSTRAP_SERVERS"),
           KAFKA_SECURITY_ENV),
       "gateway-rabbit", Set.of("GATEWAY_SINK", "GRPC_PORT", "SERVER_PORT", "RABBITMQ_URI"),
-      "streams-app", union(Set.of("KAFKA_BOOTSTRAP_SERVERS", "REDIS_URL"), KAFKA_SECURITY_ENV),
+      "streams-app", union(Set.of("KAFKA_BOOTSTRAP_SERVERS", "REDIS_URL", "SPRING_KAFKA_STREAMS_STATE_DIR"),
+          KAFKA_SECURITY_ENV),
       "rabbit-bridge", Set.of("RABBITMQ_URI", "VALKEY_URL"));
   /** Variables that carry a credential: only ever from a Secret. */
   static final Set<String> SECRET_ENV = Set.of("RABBITMQ_URI", "REDIS_URL", "VALKEY_URL",
       "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD");
   /** Keys of the {@code <kafka>-cluster-ca-cert} Secret the Strimzi Cluster Operator generates (not in the render). */
   static final Set<String> CLUSTER_CA_KEYS = Set.of("ca.crt", "ca.p12", "ca.password");
-  static final Map<String, Integer> HTTP_PORTS = Map.of("ingress", 8080, "gateway-kafka", 8081, "gateway-rabbit", 8081,
+  /** Where each service serves actuator (probes, Prometheus): never a port the web Ingress routes. */
+  static final Map<String, Integer> HTTP_PORTS = Map.of("ingress", 8081, "gateway-kafka", 8081, "gateway-rabbit", 8081,
       "streams-app", 8083, "rabbit-bridge", 8084);
   static final Set<String> IMAGES = Set.of("weather-tweets/ingress", "weather-tweets/grpc-gateway",
       "weather-tweets/streams-app", "weather-tweets/rabbit-bridge");
@@ -155,12 +166,15 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest
   @MethodSource("overlays")
-  void servicesShouldUseActuatorProbesAndGatewaysGrpcProbes(String overlay) {
+  void servicesShouldUseActuatorProbesAndGatewaysGrpcReadiness(String overlay) {
     List<ObjectNode> all = render(overlay);
     for (String service : Repo.SERVICES) {
       JsonNode c = find(all, "Deployment", service).path("spec").path("template").path("spec").path("containers").get(0);
       if (service.startsWith("gateway-")) {
-        assertThat(c.path("livenessProbe").path("grpc").path("port").asInt()).as(service).isEqualTo(9090);
+        // Liveness on actuator's liveness group: the gRPC health status includes the broker.
+        assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/actuator/health/liveness");
+        assertThat(port(c, c.path("livenessProbe").path("httpGet").path("port"))).as(service)
+            .isEqualTo(HTTP_PORTS.get(service));
         assertThat(c.path("readinessProbe").path("grpc").path("port").asInt()).as(service).isEqualTo(9090);
       } else {
         assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/actuator/health/liveness");
@@ -175,7 +189,7 @@ class KubernetesManifestsTest {
       c.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
       assertThat(mounts).as(service + " writable dirs").contains("/tmp");
       if ("streams-app".equals(service)) {
-        assertThat(mounts).contains("/tmp/kafka-streams");
+        assertThat(mounts).contains("/var/lib/weather-streams");
       }
       String image = c.path("image").asText();
       assertThat(IMAGES).as(service + " image " + image + " is set by the overlay's images:")
@@ -309,7 +323,7 @@ class KubernetesManifestsTest {
     assertThat(config.path("KAFKA_BOOTSTRAP_SERVERS").asText())
         .isEqualTo("weather-kafka-kafka-bootstrap:" + listener.path("port").asInt());
     for (String target : List.of("KAFKA_GATEWAY_TARGET", "RABBIT_GATEWAY_TARGET")) {
-      String[] hostPort = config.path(target).asText().split(":");
+      String[] hostPort = config.path(target).asText().replaceFirst("^dns:///", "").split(":");
       ObjectNode svc = find(all, "Service", hostPort[0]);
       assertThat(svc.path("spec").path("ports")).as(target)
           .anyMatch(p -> p.path("port").asInt() == Integer.parseInt(hostPort[1]));
@@ -374,7 +388,7 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest
   @MethodSource("overlays")
-  void autoscalingShouldTargetTheIngressAndGateways(String overlay) {
+  void autoscalingShouldTargetTheIngressGatewaysAndConsumers(String overlay) {
     List<ObjectNode> all = render(overlay);
     ObjectNode ingress = find(all, "HorizontalPodAutoscaler", "ingress");
     assertThat(ingress.path("spec").path("minReplicas").asInt()).isEqualTo(1);
@@ -386,12 +400,12 @@ class KubernetesManifestsTest {
           hpa.path("spec").path("scaleTargetRef").path("name").asText());
     }
     assertThat(ofKind(all, "HorizontalPodAutoscaler")).extracting(StrimziResourcesTest::name)
-        .contains("ingress", "gateway-kafka", "gateway-rabbit");
+        .contains("ingress", "gateway-kafka", "gateway-rabbit", "streams-app", "rabbit-bridge");
   }
 
   @ParameterizedTest
   @MethodSource("overlays")
-  void everyWorkloadShouldHaveADisruptionBudgetAndANetworkPolicy(String overlay) {
+  void everyWorkloadThatCanRunTwoPodsShouldHaveADisruptionBudgetAndEveryOneANetworkPolicy(String overlay) {
     List<ObjectNode> all = render(overlay);
     List<ObjectNode> policies = ofKind(all, "NetworkPolicy");
     ObjectNode deny = find(all, "NetworkPolicy", "default-deny");
@@ -399,9 +413,12 @@ class KubernetesManifestsTest {
     assertThat(deny.path("spec").path("policyTypes")).extracting(JsonNode::asText).containsExactlyInAnyOrder("Ingress", "Egress");
     assertThat(deny.path("spec").has("ingress") || deny.path("spec").has("egress")).isFalse();
     List<String> errors = new ArrayList<>();
+    Set<String> scaled = new HashSet<>();
+    ofKind(all, "HorizontalPodAutoscaler").forEach(h -> scaled.add(h.path("spec").path("scaleTargetRef").path("name").asText()));
     for (ObjectNode w : workloads(all)) {
       JsonNode labels = w.path("spec").path("template").path("metadata").path("labels");
-      if (ofKind(all, "PodDisruptionBudget").stream().noneMatch(p -> matches(p.path("spec").path("selector").path("matchLabels"), labels))) {
+      boolean severalPods = w.path("spec").path("replicas").asInt(1) > 1 || scaled.contains(name(w));
+      if (severalPods && ofKind(all, "PodDisruptionBudget").stream().noneMatch(p -> matches(p.path("spec").path("selector").path("matchLabels"), labels))) {
         errors.add(name(w) + ": no PodDisruptionBudget");
       }
       if (policies.stream().noneMatch(p -> p.path("spec").path("podSelector").path("matchLabels").size() > 0
