@@ -86,7 +86,7 @@ class DeploymentFilesTest {
   @Test
   void realSecretFilesShouldBeIgnoredByGit() throws IOException, InterruptedException {
     for (String f : List.of("k8s/base/secrets/stores.env", "k8s/base/secrets/rabbitmq-client.env",
-        "k8s/base/secrets/rabbitmq-default-user.conf", "k8s/base/secrets/rabbitmq-erlang.cookie",
+        "k8s/base/secrets/rabbitmq-definitions.json", "k8s/base/secrets/rabbitmq-erlang.cookie",
         "k8s/base/secrets/grafana.env")) {
       assertThat(git("check-ignore", "-q", f).exitValue()).as(f + " is ignored").isZero();
     }

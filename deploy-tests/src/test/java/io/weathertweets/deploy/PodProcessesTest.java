@@ -125,6 +125,144 @@ class PodProcessesTest {
     assertThat(replica).isNotNull();
   }
 
+  /**
+   * The definitions every RabbitMQ node loads at boot (the rendered Secret, mounted where rabbitmq.conf's
+   * load_definitions points), loaded by a real local RabbitMQ node: the gateway's user can declare and publish to
+   * its exchange only, the bridge's user can declare, bind and consume its topology only, and there is no guest.
+   */
+  @Test
+  void rabbitmqUsersShouldHaveLeastPrivilege() throws Exception {
+    Path server = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
+    Assumptions.assumeTrue(Files.isExecutable(server), "no local RabbitMQ installation");
+    List<ObjectNode> all = KubernetesManifestsTest.render("gke");
+    ObjectNode sts = find(all, "StatefulSet", "rabbitmq");
+    PodProcess node = new PodProcess(all, sts, "containers", "rabbitmq", dir.resolve("pod"));
+    String conf = Files.readString(node.volume("config").resolve("rabbitmq.conf"));
+    java.util.regex.Matcher load = java.util.regex.Pattern.compile("(?m)^load_definitions = (\\S+)$").matcher(conf);
+    assertThat(load.find()).as("rabbitmq.conf loads definitions").isTrue();
+    String mounted = null;
+    for (var m : sts.path("spec").path("template").path("spec").path("containers").get(0).path("volumeMounts")) {
+      if (m.path("mountPath").asText().equals(load.group(1))) {
+        mounted = m.path("name").asText() + "/" + m.path("subPath").asText();
+      }
+    }
+    assertThat(mounted).isEqualTo("server-secret/definitions.json");
+    Path definitions = node.volume("server-secret").resolve("definitions.json");
+
+    int[] ports = FreePorts.distinct(2);
+    Path base = Files.createDirectories(dir.resolve("rabbit"));
+    Files.writeString(base.resolve("rabbitmq.conf"), "listeners.tcp.default = " + ports[0] + "\nload_definitions = "
+        + definitions + "\n");
+    Files.writeString(base.resolve("enabled_plugins"), "[].\n");
+    String nodeName = "weather-test-" + ports[0] + "@localhost";
+    ProcessBuilder pb = new ProcessBuilder(server.toString()).redirectErrorStream(true)
+        .redirectOutput(base.resolve("rabbitmq.log").toFile());
+    Map<String, String> env = pb.environment();
+    env.put("HOME", base.toString());
+    env.put("RABBITMQ_NODENAME", nodeName);
+    env.put("RABBITMQ_DIST_PORT", String.valueOf(ports[1]));
+    env.put("RABBITMQ_MNESIA_BASE", base.resolve("mnesia").toString());
+    env.put("RABBITMQ_LOG_BASE", base.resolve("log").toString());
+    env.put("RABBITMQ_CONFIG_FILE", base.resolve("rabbitmq.conf").toString());
+    env.put("RABBITMQ_ENABLED_PLUGINS_FILE", base.resolve("enabled_plugins").toString());
+    env.put("RABBITMQ_PID_FILE", base.resolve("pid").toString());
+    env.put("RABBITMQ_PLUGINS_EXPAND_DIR", base.resolve("plugins").toString());
+    Process broker = pb.start();
+    started.add(broker);
+    try {
+      Map<String, String> client = secretValues(all);
+      URI publisher = local(env(all, "gateway-rabbit").get("RABBITMQ_URI"), ports[0]);
+      URI consumer = local(env(all, "rabbit-bridge").get("RABBITMQ_URI"), ports[0]);
+      assertThat(publisher.getUserInfo()).isNotEqualTo(consumer.getUserInfo());
+      assertThat(client).containsKeys("RABBITMQ_PUBLISHER_URI", "RABBITMQ_CONSUMER_URI");
+      Map<?, ?> rabbit = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) OperationalManifestsTest.readYaml(
+          Repo.read(Repo.path("rabbit-bridge/src/main/resources/bridge.yml")))).get("weather")).get("rabbit");
+      String exchange = (String) rabbit.get("exchange");
+      String queue = (String) rabbit.get("queue");
+      String dlx = (String) rabbit.get("dead-letter-exchange");
+      String dlq = (String) rabbit.get("dead-letter-queue");
+      com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+        assertThat(broker.isAlive()).as(Files.readString(base.resolve("rabbitmq.log"))).isTrue();
+        use(factory, publisher);
+        factory.newConnection().close();
+        return true;
+      });
+      use(factory, consumer);
+      try (var c = factory.newConnection()) {
+        // The bridge's topology, as RabbitConfiguration declares it (quorum queues with a dead-letter exchange).
+        var ch = c.createChannel();
+        ch.exchangeDeclare(exchange, "topic", true, false, null);
+        ch.exchangeDeclare(dlx, "fanout", true, false, null);
+        ch.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "quorum", "x-dead-letter-exchange", dlx));
+        ch.queueDeclare(dlq, true, false, false, Map.of("x-queue-type", "quorum"));
+        ch.queueBind(queue, exchange, "#");
+        ch.queueBind(dlq, dlx, "");
+        ch.queueDeclarePassive(queue);
+        ch.basicConsume(queue, false, (tag, m) -> { }, tag -> { });
+        assertRefused(c, x -> x.queueDeclare("other", true, false, false, null));
+        assertRefused(c, x -> {
+          x.confirmSelect();
+          x.basicPublish(exchange, "mixco", null, new byte[] {1});
+          x.waitForConfirmsOrDie(5_000);
+        });
+      }
+      use(factory, publisher);
+      try (var c = factory.newConnection()) {
+        var ch = c.createChannel();
+        ch.exchangeDeclare(exchange, "topic", true, false, null);
+        ch.confirmSelect();
+        ch.basicPublish(exchange, "mixco", null, new byte[] {1});
+        ch.waitForConfirmsOrDie(5_000);
+        assertRefused(c, x -> x.queueDeclare(queue, true, false, false,
+            Map.of("x-queue-type", "quorum", "x-dead-letter-exchange", dlx)));
+        assertRefused(c, x -> x.basicConsume(queue, true, (tag, m) -> { }, tag -> { }));
+        assertRefused(c, x -> x.queueBind(queue, exchange, "#"));
+      }
+      factory.setUri("amqp://guest:guest@127.0.0.1:" + ports[0] + "/");
+      assertThatThrownBy(() -> factory.newConnection().close()).as("no guest user").isNotNull();
+    } finally {
+      ProcessBuilder stop = new ProcessBuilder("/usr/lib/rabbitmq/bin/rabbitmqctl", "-n", nodeName, "stop")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      stop.environment().put("HOME", base.toString());
+      stop.start().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** As Spring Boot reads spring.rabbitmq.addresses: amqp://user:pass@host:port/ is the vhost "/". */
+  private static void use(com.rabbitmq.client.ConnectionFactory factory, URI uri) throws Exception {
+    factory.setUri(uri);
+    if (factory.getVirtualHost().isEmpty()) {
+      factory.setVirtualHost("/");
+    }
+  }
+
+  private interface ChannelCall {
+    void run(com.rabbitmq.client.Channel channel) throws Exception;
+  }
+
+  private static void assertRefused(com.rabbitmq.client.Connection connection, ChannelCall call) throws IOException {
+    com.rabbitmq.client.Channel channel = connection.createChannel();
+    assertThatThrownBy(() -> call.run(channel)).satisfies(e -> {
+      Throwable t = e;
+      StringBuilder messages = new StringBuilder();
+      while (t != null) {
+        messages.append(t).append('\n');
+        t = t.getCause();
+      }
+      assertThat(messages.toString()).contains("ACCESS_REFUSED");
+    });
+  }
+
+  private static Map<String, String> env(List<ObjectNode> all, String deployment) {
+    return OperationalManifestsTest.env(all, OperationalManifestsTest.container(all, "Deployment", deployment));
+  }
+
+  /** The URI with the Service's host:port mapped to the local broker. */
+  private static URI local(String uri, int port) {
+    return URI.create(uri.replace("@rabbitmq:5672", "@127.0.0.1:" + port));
+  }
+
   private PodProcess start(List<ObjectNode> all, ObjectNode sts, String store, int ordinal, int[] ports, Path root)
       throws IOException {
     Files.createDirectories(root);
