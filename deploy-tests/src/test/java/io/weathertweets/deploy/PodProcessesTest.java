@@ -132,8 +132,7 @@ class PodProcessesTest {
    */
   @Test
   void rabbitmqUsersShouldHaveLeastPrivilege() throws Exception {
-    Path server = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
-    Assumptions.assumeTrue(Files.isExecutable(server), "no local RabbitMQ installation");
+    Assumptions.assumeTrue(LocalRabbit.installed(), "no local RabbitMQ installation");
     List<ObjectNode> all = KubernetesManifestsTest.render("gke");
     ObjectNode sts = find(all, "StatefulSet", "rabbitmq");
     PodProcess node = new PodProcess(all, sts, "containers", "rabbitmq", dir.resolve("pod"));
@@ -149,41 +148,24 @@ class PodProcessesTest {
     assertThat(mounted).isEqualTo("server-secret/definitions.json");
     Path definitions = node.volume("server-secret").resolve("definitions.json");
 
-    int[] ports = FreePorts.distinct(2);
-    Path base = Files.createDirectories(dir.resolve("rabbit"));
-    Files.writeString(base.resolve("rabbitmq.conf"), "listeners.tcp.default = " + ports[0] + "\nload_definitions = "
-        + definitions + "\n");
-    Files.writeString(base.resolve("enabled_plugins"), "[].\n");
-    String nodeName = "weather-test-" + ports[0] + "@localhost";
-    ProcessBuilder pb = new ProcessBuilder(server.toString()).redirectErrorStream(true)
-        .redirectOutput(base.resolve("rabbitmq.log").toFile());
-    Map<String, String> env = pb.environment();
-    env.put("HOME", base.toString());
-    env.put("RABBITMQ_NODENAME", nodeName);
-    env.put("RABBITMQ_DIST_PORT", String.valueOf(ports[1]));
-    env.put("RABBITMQ_MNESIA_BASE", base.resolve("mnesia").toString());
-    env.put("RABBITMQ_LOG_BASE", base.resolve("log").toString());
-    env.put("RABBITMQ_CONFIG_FILE", base.resolve("rabbitmq.conf").toString());
-    env.put("RABBITMQ_ENABLED_PLUGINS_FILE", base.resolve("enabled_plugins").toString());
-    env.put("RABBITMQ_PID_FILE", base.resolve("pid").toString());
-    env.put("RABBITMQ_PLUGINS_EXPAND_DIR", base.resolve("plugins").toString());
-    Process broker = pb.start();
-    started.add(broker);
+    LocalRabbit rabbit = new LocalRabbit(dir.resolve("rabbit"), definitions);
+    started.add(rabbit.process);
+    int[] ports = {rabbit.amqpPort};
     try {
       Map<String, String> client = secretValues(all);
       URI publisher = local(env(all, "gateway-rabbit").get("RABBITMQ_URI"), ports[0]);
       URI consumer = local(env(all, "rabbit-bridge").get("RABBITMQ_URI"), ports[0]);
       assertThat(publisher.getUserInfo()).isNotEqualTo(consumer.getUserInfo());
       assertThat(client).containsKeys("RABBITMQ_PUBLISHER_URI", "RABBITMQ_CONSUMER_URI");
-      Map<?, ?> rabbit = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) OperationalManifestsTest.readYaml(
+      Map<?, ?> names = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) OperationalManifestsTest.readYaml(
           Repo.read(Repo.path("rabbit-bridge/src/main/resources/bridge.yml")))).get("weather")).get("rabbit");
-      String exchange = (String) rabbit.get("exchange");
-      String queue = (String) rabbit.get("queue");
-      String dlx = (String) rabbit.get("dead-letter-exchange");
-      String dlq = (String) rabbit.get("dead-letter-queue");
+      String exchange = (String) names.get("exchange");
+      String queue = (String) names.get("queue");
+      String dlx = (String) names.get("dead-letter-exchange");
+      String dlq = (String) names.get("dead-letter-queue");
       com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-        assertThat(broker.isAlive()).as(Files.readString(base.resolve("rabbitmq.log"))).isTrue();
+        assertThat(rabbit.process.isAlive()).as(rabbit.log()).isTrue();
         use(factory, publisher);
         factory.newConnection().close();
         return true;
@@ -222,15 +204,12 @@ class PodProcessesTest {
       factory.setUri("amqp://guest:guest@127.0.0.1:" + ports[0] + "/");
       assertThatThrownBy(() -> factory.newConnection().close()).as("no guest user").isNotNull();
     } finally {
-      ProcessBuilder stop = new ProcessBuilder("/usr/lib/rabbitmq/bin/rabbitmqctl", "-n", nodeName, "stop")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-      stop.environment().put("HOME", base.toString());
-      stop.start().waitFor(30, TimeUnit.SECONDS);
+      rabbit.close();
     }
   }
 
   /** As Spring Boot reads spring.rabbitmq.addresses: amqp://user:pass@host:port/ is the vhost "/". */
-  private static void use(com.rabbitmq.client.ConnectionFactory factory, URI uri) throws Exception {
+  static void use(com.rabbitmq.client.ConnectionFactory factory, URI uri) throws Exception {
     factory.setUri(uri);
     if (factory.getVirtualHost().isEmpty()) {
       factory.setVirtualHost("/");
@@ -259,7 +238,7 @@ class PodProcessesTest {
   }
 
   /** The URI with the Service's host:port mapped to the local broker. */
-  private static URI local(String uri, int port) {
+  static URI local(String uri, int port) {
     return URI.create(uri.replace("@rabbitmq:5672", "@127.0.0.1:" + port));
   }
 

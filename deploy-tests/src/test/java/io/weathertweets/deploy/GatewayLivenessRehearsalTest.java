@@ -1,0 +1,163 @@
+package io.weathertweets.deploy;
+
+import static io.weathertweets.deploy.StrimziResourcesTest.find;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.weathertweets.embedded.FreePorts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * gateway-rabbit as the dev overlay deploys it: the gateway's executable jar (what its image runs) with the pod
+ * spec's environment (Secrets from the committed examples), its ports mapped to free local ones, against a real
+ * local RabbitMQ node loaded with the rendered definitions. The kubelet's probes are replayed from the pod spec:
+ * the pod starts and becomes ready; through a 60 s broker outage its liveness probe never fails (so it is not
+ * restarted) while readiness reports the outage; after it, the pod is ready again.
+ */
+class GatewayLivenessRehearsalTest {
+  private static final Duration OUTAGE = Duration.ofSeconds(60);
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void livenessShouldStayGreenThroughABrokerOutage() throws Exception {
+    Assumptions.assumeTrue(LocalRabbit.installed(), "no local RabbitMQ installation");
+    Path jar = Path.of(System.getProperty("service.jar.gateway", "missing"));
+    assertThat(jar).as("the gateway's executable jar (service.jar.gateway)").isRegularFile();
+    List<ObjectNode> all = KubernetesManifestsTest.render("dev");
+    ObjectNode deployment = find(all, "Deployment", "gateway-rabbit");
+    PodProcess pod = new PodProcess(all, deployment, "containers", "gateway-rabbit", dir.resolve("pod"));
+    JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
+
+    // The broker loads the rendered definitions (the Secret the rabbitmq pods mount).
+    ObjectNode broker = find(all, "StatefulSet", "rabbitmq");
+    Path definitions = new PodProcess(all, broker, "containers", "rabbitmq", dir.resolve("broker-pod"))
+        .volume("server-secret").resolve("definitions.json");
+    try (LocalRabbit rabbit = new LocalRabbit(dir.resolve("rabbit"), definitions)) {
+      // Container ports → free local ports; env values naming a container port follow (GRPC_PORT, SERVER_PORT).
+      Map<Integer, Integer> ports = new LinkedHashMap<>();
+      Map<String, Integer> named = new LinkedHashMap<>();
+      int[] free = FreePorts.distinct(container.path("ports").size());
+      int i = 0;
+      for (JsonNode p : container.path("ports")) {
+        ports.put(p.path("containerPort").asInt(), free[i++]);
+        named.put(p.path("name").asText(), p.path("containerPort").asInt());
+      }
+      Map<String, String> env = new LinkedHashMap<>(pod.env());
+      env.replaceAll((k, v) -> v.matches("\\d+") && ports.containsKey(Integer.parseInt(v))
+          ? String.valueOf(ports.get(Integer.parseInt(v))) : v);
+      // The Service's host:port, as the pod's DNS would resolve it.
+      env.put("RABBITMQ_URI", PodProcessesTest.local(env.get("RABBITMQ_URI"), rabbit.amqpPort).toString());
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          // The container's memory limit, as the JVM would see it in the pod.
+          "-XX:MaxRAM=" + container.path("resources").path("limits").path("memory").asText().replace("Mi", "m"),
+          "-Djava.io.tmpdir=" + pod.volume("tmp"), "-jar", jar.toString()));
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("gateway.log").toFile()).directory(dir.toFile());
+      pb.environment().putAll(env);
+      Process gateway = pb.start();
+      try {
+        Probe liveness = probe(container.path("livenessProbe"), ports, named);
+        Probe readiness = probe(container.path("readinessProbe"), ports, named);
+        Probe startup = probe(container.path("startupProbe"), ports, named);
+        JsonNode sp = container.path("startupProbe");
+        long started = System.nanoTime();
+        await().atMost(Duration.ofSeconds((long) sp.path("periodSeconds").asInt() * sp.path("failureThreshold").asInt()))
+            .pollInterval(Duration.ofMillis(500)).until(() -> {
+              assertThat(gateway.isAlive()).as(Files.readString(dir.resolve("gateway.log"))).isTrue();
+              return startup.passes();
+            });
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(readiness::passes);
+        System.out.printf("gateway-rabbit started and ready in %d ms%n",
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+
+        rabbit.ctl("stop_app");
+        long outageStart = System.nanoTime();
+        List<String> livenessFailures = new ArrayList<>();
+        boolean sawUnready = false;
+        while (System.nanoTime() - outageStart < OUTAGE.toNanos()) {
+          if (!liveness.passes()) {
+            livenessFailures.add((System.nanoTime() - outageStart) / 1_000_000 + " ms");
+          }
+          sawUnready |= !readiness.passes();
+          Thread.sleep(1_000);
+        }
+        rabbit.ctl("start_app");
+        assertThat(livenessFailures).as("liveness probe failures during the broker outage").isEmpty();
+        assertThat(sawUnready).as("readiness reports the broker outage").isTrue();
+        assertThat(gateway.isAlive()).isTrue();
+        long back = System.nanoTime();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(readiness::passes);
+        System.out.printf("gateway-rabbit ready again %d ms after the broker returned%n",
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
+      } finally {
+        gateway.destroy();
+        if (!gateway.waitFor(20, TimeUnit.SECONDS)) {
+          gateway.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  /** One kubelet probe (httpGet or grpc) of the pod spec, against the mapped local port. */
+  interface Probe {
+    boolean passes();
+  }
+
+  private static Probe probe(JsonNode spec, Map<Integer, Integer> ports, Map<String, Integer> named) {
+    if (spec.has("httpGet")) {
+      JsonNode http = spec.path("httpGet");
+      int port = ports.get(http.path("port").isInt() ? http.path("port").asInt() : named.get(http.path("port").asText()));
+      URI uri = URI.create("http://127.0.0.1:" + port + http.path("path").asText());
+      return () -> {
+        try {
+          // The kubelet counts 200-399 as success.
+          int status = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(spec.path("timeoutSeconds").asInt(1)))
+              .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+          return status >= 200 && status < 400;
+        } catch (Exception e) {
+          return false;
+        }
+      };
+    }
+    if (spec.has("grpc")) {
+      int port = ports.get(spec.path("grpc").path("port").asInt());
+      String service = spec.path("grpc").path("service").asText("");
+      return () -> {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+          return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(spec.path("timeoutSeconds").asInt(1), TimeUnit.SECONDS)
+              .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus() == ServingStatus.SERVING;
+        } catch (Exception e) {
+          return false;
+        } finally {
+          channel.shutdownNow();
+        }
+      };
+    }
+    throw new AssertionError("probe kind not replayed: " + spec);
+  }
+}
