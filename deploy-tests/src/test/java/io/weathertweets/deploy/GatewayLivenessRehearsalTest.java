@@ -127,7 +127,7 @@ class GatewayLivenessRehearsalTest {
     boolean passes();
   }
 
-  private static Probe probe(JsonNode spec, Map<Integer, Integer> ports, Map<String, Integer> named) {
+  static Probe probe(JsonNode spec, Map<Integer, Integer> ports, Map<String, Integer> named) {
     if (spec.has("httpGet")) {
       JsonNode http = spec.path("httpGet");
       int port = ports.get(http.path("port").isInt() ? http.path("port").asInt() : named.get(http.path("port").asText()));

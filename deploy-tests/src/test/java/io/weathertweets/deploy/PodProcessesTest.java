@@ -244,10 +244,24 @@ class PodProcessesTest {
 
   private PodProcess start(List<ObjectNode> all, ObjectNode sts, String store, int ordinal, int[] ports, Path root)
       throws IOException {
+    return startStore(all, sts, store, ordinal, ports, root, started, p -> { });
+  }
+
+  interface Prepare {
+    void accept(PodProcess pod) throws IOException;
+  }
+
+  /**
+   * Store pod {@code <store>-<ordinal>} (its start script, config and mounts) on {@code ports[ordinal]}; the
+   * primary's headless DNS name maps to {@code ports[0]}. {@code prepare} runs before the start (files on volumes).
+   */
+  static PodProcess startStore(List<ObjectNode> all, ObjectNode sts, String store, int ordinal, int[] ports, Path root,
+      List<Process> started, Prepare prepare) throws IOException {
     Files.createDirectories(root);
     PodProcess p = new PodProcess(all, sts, "containers", store, root)
         // The headless Service's name for the primary, as the replica's DNS would resolve it.
         .rewrite(store + "-0." + store + "-headless 6379", "127.0.0.1 " + ports[0]);
+    prepare.accept(p);
     Path conf = p.volume("config").resolve(store + ".conf");
     // Only the listening address differs from the pod: a free local port instead of 6379 on the pod IP.
     Files.writeString(conf, Files.readString(conf) + "\nport " + ports[ordinal] + "\nbind 127.0.0.1\n");
@@ -263,7 +277,24 @@ class PodProcessesTest {
     return p;
   }
 
-  private static Jedis login(int port, URI url) {
+  /** A replica promoted by hand (README: REPLICAOF NO ONE + /data/promoted) restarts as a primary. */
+  @ParameterizedTest
+  @ValueSource(strings = {"redis", "valkey"})
+  void promotedReplicaShouldRestartAsAPrimary(String store) throws Exception {
+    Assumptions.assumeTrue(new File("/usr/bin/" + store + "-server").canExecute(), store + "-server not installed");
+    List<ObjectNode> all = KubernetesManifestsTest.render("gke");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // -0 is gone for good: its port has nothing listening.
+    int[] ports = FreePorts.distinct(2);
+    PodProcess replica = startStore(all, find(all, "StatefulSet", store), store, 1, ports, dir.resolve("1"), started,
+        p -> Files.writeString(p.volume("data").resolve("promoted"), ""));
+    try (Jedis j = new Jedis("127.0.0.1", ports[1])) {
+      j.auth(replica.env().get("REDISCLI_AUTH"));
+      assertThat(j.info("replication")).contains("role:master");
+    }
+  }
+
+  static Jedis login(int port, URI url) {
     Jedis j = new Jedis("127.0.0.1", port);
     String[] user = url.getUserInfo().split(":", 2);
     j.auth(user[0], user[1]);

@@ -1,0 +1,145 @@
+package io.weathertweets.deploy;
+
+import static io.weathertweets.deploy.StrimziResourcesTest.find;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.weathertweets.embedded.FreePorts;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The ingress as the dev overlay deploys it: its executable jar with the pod spec's environment (Secrets from the
+ * committed examples), ports mapped to free local ones, the Service names it uses (redis:6379, valkey:6379) mapped
+ * to the store pods' start scripts run locally ({@link PodProcessesTest#startStore}). It must start by its own
+ * probes, read both stores as the read-only user (GET /api/compare answers, not 503), and serve actuator only on
+ * its management port.
+ */
+class IngressRehearsalTest {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final List<Process> started = new ArrayList<>();
+
+  @TempDir
+  Path dir;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    for (Process p : started) {
+      p.destroy();
+      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void ingressShouldReadBothStoresAndKeepActuatorOffItsPublicPort() throws Exception {
+    for (String store : List.of("redis", "valkey")) {
+      Assumptions.assumeTrue(new File("/usr/bin/" + store + "-server").canExecute(), store + "-server not installed");
+    }
+    Path jar = Path.of(System.getProperty("service.jar.ingress", "missing"));
+    assertThat(jar).as("the ingress's executable jar (service.jar.ingress)").isRegularFile();
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<ObjectNode> all = KubernetesManifestsTest.render("dev");
+    Map<String, Integer> storePorts = new LinkedHashMap<>();
+    for (String store : List.of("redis", "valkey")) {
+      int[] ports = FreePorts.distinct(2);
+      storePorts.put(store, ports[0]);
+      PodProcess primary = PodProcessesTest.startStore(all, find(all, "StatefulSet", store), store, 0, ports,
+          dir.resolve(store), started, p -> { });
+      // Something to compare: the writer's figures for one municipality (the same on both paths).
+      URI writer = URI.create(secret(all, store.toUpperCase() + "_WRITER_URL"));
+      assertThat(primary.env()).containsKey("WRITER_PASSWORD");
+      try (Jedis j = PodProcessesTest.login(ports[0], writer)) {
+        j.hset("weather:municipality:mixco", Map.of("tweets", "1", "temperature_avg", "20"));
+      }
+    }
+
+    ObjectNode deployment = find(all, "Deployment", "ingress");
+    JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
+    PodProcess pod = new PodProcess(all, deployment, "containers", "ingress", dir.resolve("pod"));
+    Map<Integer, Integer> ports = new LinkedHashMap<>();
+    Map<String, Integer> named = new LinkedHashMap<>();
+    int[] free = FreePorts.distinct(container.path("ports").size() + 2);
+    int i = 0;
+    for (JsonNode p : container.path("ports")) {
+      ports.put(p.path("containerPort").asInt(), free[i++]);
+      named.put(p.path("name").asText(), p.path("containerPort").asInt());
+    }
+    Map<String, String> env = new LinkedHashMap<>(pod.env());
+    env.replaceAll((k, v) -> v.matches("\\d+") && ports.containsKey(Integer.parseInt(v))
+        ? String.valueOf(ports.get(Integer.parseInt(v))) : v);
+    // The Services' names and ports, as the pod's DNS and kube-proxy would resolve them; no gateway is running.
+    int noKafkaGateway = free[i];
+    int noRabbitGateway = free[i + 1];
+    env.replaceAll((k, v) -> v.replace("@redis:6379", "@127.0.0.1:" + storePorts.get("redis"))
+        .replace("@valkey:6379", "@127.0.0.1:" + storePorts.get("valkey"))
+        .replace("dns:///gateway-kafka-headless:9090", "dns:///127.0.0.1:" + noKafkaGateway)
+        .replace("dns:///gateway-rabbit-headless:9090", "dns:///127.0.0.1:" + noRabbitGateway));
+    assertThat(env.get("REDIS_URL")).contains("127.0.0.1");
+    assertThat(env.get("VALKEY_URL")).contains("127.0.0.1");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:MaxRAM=" + container.path("resources").path("limits").path("memory").asText().replace("Mi", "m"),
+        "-Djava.io.tmpdir=" + pod.volume("tmp"), "-jar", jar.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("ingress.log").toFile()).directory(dir.toFile());
+    pb.environment().putAll(env);
+    Process ingress = pb.start();
+    started.add(ingress);
+
+    JsonNode sp = container.path("startupProbe");
+    GatewayLivenessRehearsalTest.Probe startup = GatewayLivenessRehearsalTest.probe(sp, ports, named);
+    long t0 = System.nanoTime();
+    await().atMost(Duration.ofSeconds((long) sp.path("periodSeconds").asInt() * sp.path("failureThreshold").asInt()))
+        .pollInterval(Duration.ofMillis(500)).until(() -> {
+          assertThat(ingress.isAlive()).as(Files.readString(dir.resolve("ingress.log"))).isTrue();
+          return startup.passes();
+        });
+    System.out.printf("ingress started (startup probe) in %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+
+    int api = ports.get(named.get("http"));
+    int management = ports.get(named.get("management"));
+    HttpResponse<String> compare = get(api, "/api/compare");
+    assertThat(compare.statusCode()).as("GET /api/compare reads both stores as weather-reader: " + compare.body())
+        .isEqualTo(200);
+    assertThat(Repo.JSON.readTree(compare.body()).path("verdict").asText()).isEqualTo("equal");
+    assertThat(get(api, "/actuator/health").statusCode()).as("actuator on the public port").isEqualTo(404);
+    assertThat(get(api, "/actuator/prometheus").statusCode()).as("actuator on the public port").isEqualTo(404);
+    assertThat(get(management, "/actuator/prometheus").statusCode()).isEqualTo(200);
+    assertThat(get(management, deployment.path("spec").path("template").path("metadata").path("annotations")
+        .path("prometheus.io/path").asText()).statusCode()).as("the scrape annotation's path").isEqualTo(200);
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String secret(List<ObjectNode> all, String key) {
+    for (ObjectNode s : StrimziResourcesTest.ofKind(all, "Secret")) {
+      if (s.path("data").has(key)) {
+        return new String(java.util.Base64.getMimeDecoder().decode(s.path("data").path(key).asText()),
+            java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    throw new AssertionError("no Secret key " + key);
+  }
+}
