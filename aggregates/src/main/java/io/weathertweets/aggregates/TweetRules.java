@@ -14,6 +14,8 @@ public final class TweetRules {
   public static final int HUMIDITY_MIN = 0;
   public static final int HUMIDITY_MAX = 100;
   public static final int ID_MAX_LENGTH = 64;
+  /** 9999-12-31T23:59:59.999Z: later times overflow window arithmetic and the stores' text formats. */
+  public static final long MAX_EVENT_TIME_MS = 253_402_300_799_999L;
 
   private TweetRules() {}
 
@@ -37,8 +39,36 @@ public final class TweetRules {
     if (tweet.getHumidity() < HUMIDITY_MIN || tweet.getHumidity() > HUMIDITY_MAX) {
       problems.add("humidity: must be between " + HUMIDITY_MIN + " and " + HUMIDITY_MAX);
     }
-    if (tweet.getEventTimeMs() <= 0) {
-      problems.add("event_time_ms: must be a positive epoch-millisecond time");
+    if (tweet.getEventTimeMs() <= 0 || tweet.getEventTimeMs() > MAX_EVENT_TIME_MS) {
+      problems.add("event_time_ms: must be an epoch-millisecond time between 1 and " + MAX_EVENT_TIME_MS);
+    }
+    return problems;
+  }
+
+  /**
+   * What an edge (ingress, gateway) checks: the rules above, and the event time (and {@code accepted_at_ms} when
+   * set) against its own clock {@code nowMs}.
+   */
+  public static List<String> violations(Tweet tweet, long nowMs, EventTimeRule time) {
+    List<String> problems = violations(tweet);
+    if (problems.stream().noneMatch(p -> p.startsWith("event_time_ms"))) {
+      problems.addAll(time.violations(tweet.getEventTimeMs(), tweet.getAcceptedAtMs(), nowMs));
+    }
+    return problems;
+  }
+
+  /**
+   * What a consumer checks: the rules above, and the event time against the time the tweet was accepted
+   * ({@code accepted_at_ms}, stamped by the gateway) — not against the consumer's clock, so a replay days later
+   * decides exactly as the first run did. A tweet without {@code accepted_at_ms} (not from a gateway) gets the
+   * absolute bounds only.
+   */
+  public static List<String> consumerViolations(Tweet tweet, EventTimeRule time) {
+    List<String> problems = violations(tweet);
+    long accepted = tweet.getAcceptedAtMs();
+    if (problems.stream().noneMatch(p -> p.startsWith("event_time_ms"))) {
+      problems.addAll(time.violations(tweet.getEventTimeMs(), 0,
+          accepted > 0 ? accepted : MAX_EVENT_TIME_MS - time.maxAhead().toMillis()));
     }
     return problems;
   }

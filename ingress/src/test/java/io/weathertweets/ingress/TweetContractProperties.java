@@ -166,7 +166,9 @@ class TweetContractProperties {
     Arbitrary<Boolean> upper = Arbitraries.of(true, false);
     Arbitrary<String> id = Arbitraries.strings().withCharRange('!', '~').withChars('ä', 'ñ', '€', '漢')
         .ofMinLength(1).ofMaxLength(64).filter(s -> !s.contains("\"") && !s.contains("\\")).injectNull(0.3);
-    Arbitrary<Long> timestamp = Arbitraries.longs().between(1, MAX_EVENT_TIME_MS).injectNull(0.3);
+    // Valid event times lie between 2000-01-01 and the receiver's clock (EventTimeRule).
+    Arbitrary<Long> timestamp = Arbitraries.longs()
+        .between(io.weathertweets.aggregates.EventTimeRule.EARLIEST_MS, System.currentTimeMillis()).injectNull(0.3);
     return Combinators.combine(municipality, condition, Arbitraries.integers().between(-50, 60),
             Arbitraries.integers().between(0, 100), id, timestamp, padding, upper)
         .as((m, c, t, h, i, ts, pad, up) -> new ValidTweet(m, pad + cased(m.id(), up) + pad, c,

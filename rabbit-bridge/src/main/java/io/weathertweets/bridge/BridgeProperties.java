@@ -1,5 +1,6 @@
 package io.weathertweets.bridge;
 
+import io.weathertweets.aggregates.EventTimeRule;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.WindowSpec;
 import java.time.Duration;
@@ -7,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Everything under {@code weather.*} in bridge.yml. */
 @ConfigurationProperties("weather")
-public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window window, Retry retry) {
+public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window window, Retry retry, Time time) {
 
   public BridgeProperties {
     rabbit = rabbit == null ? new Rabbit(null, null, null, null, null, null, null, 0, 0, 0, null) : rabbit;
@@ -15,6 +16,18 @@ public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window
     store = store == null ? new Store(null, null, null, null, null) : store;
     window = window == null ? new Window(null, null) : window;
     retry = retry == null ? new Retry(null, null) : retry;
+    time = time == null ? new Time(null) : time;
+  }
+
+  /** @param maxAhead how far an event time may lie ahead of the time the tweet was accepted (EventTimeRule) */
+  public record Time(Duration maxAhead) {
+    public Time {
+      maxAhead = maxAhead == null ? EventTimeRule.DEFAULT.maxAhead() : maxAhead;
+    }
+
+    public EventTimeRule rule() {
+      return new EventTimeRule(maxAhead);
+    }
   }
 
   public enum QueueType { QUORUM, CLASSIC }

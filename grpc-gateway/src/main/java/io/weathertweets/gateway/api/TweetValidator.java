@@ -2,10 +2,15 @@ package io.weathertweets.gateway.api;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.aggregates.EventTimeRule;
 import io.weathertweets.aggregates.TweetRules;
 import io.weathertweets.gateway.GatewayProperties;
 import io.weathertweets.proto.v1.Tweet;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,15 +21,25 @@ import org.springframework.stereotype.Component;
 class TweetValidator {
   private final int maxBatchSize;
   private final MeterRegistry meters;
+  private final EventTimeRule time;
+  private final Clock clock;
 
-  TweetValidator(GatewayProperties properties, MeterRegistry meters) {
+  @Autowired
+  TweetValidator(GatewayProperties properties, MeterRegistry meters,
+      @Value("${weather.time.max-ahead:5m}") Duration maxAhead) {
+    this(properties, meters, new EventTimeRule(maxAhead), Clock.systemUTC());
+  }
+
+  TweetValidator(GatewayProperties properties, MeterRegistry meters, EventTimeRule time, Clock clock) {
     this.maxBatchSize = properties.maxBatchSize();
     this.meters = meters;
+    this.time = time;
+    this.clock = clock;
   }
 
   /** One tweet sent on its own (the course service): the message names the field only. */
   void requireValid(Tweet tweet) {
-    List<String> problems = TweetRules.violations(tweet);
+    List<String> problems = TweetRules.violations(tweet, clock.millis(), time);
     if (!problems.isEmpty()) {
       reject(fieldOf(problems.getFirst()), 1);
       throw new InvalidTweetException(String.join("; ", problems));
@@ -44,8 +59,9 @@ class TweetValidator {
     int firstInvalid = -1;
     List<String> firstProblems = List.of();
     int invalid = 0;
+    long now = clock.millis();
     for (int i = 0; i < tweets.size(); i++) {
-      List<String> problems = TweetRules.violations(tweets.get(i));
+      List<String> problems = TweetRules.violations(tweets.get(i), now, time);
       if (!problems.isEmpty()) {
         invalid++;
         if (firstInvalid < 0) {

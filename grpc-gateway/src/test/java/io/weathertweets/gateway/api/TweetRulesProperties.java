@@ -52,7 +52,8 @@ class TweetRulesProperties {
   static void start() throws IOException {
     GatewayProperties properties = RecordingSink.properties(1000);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    TweetValidator validator = new TweetValidator(properties, meters);
+    TweetValidator validator = new TweetValidator(properties, meters, io.weathertweets.aggregates.EventTimeRule.DEFAULT,
+        java.time.Clock.systemUTC());
     TweetPublisher publisher = SINK.publisher(properties);
     MalformedRequests malformed = new MalformedRequests(meters);
     String name = "rules-" + System.nanoTime();
@@ -145,7 +146,9 @@ class TweetRulesProperties {
                 && s.chars().noneMatch(c -> Character.isSurrogate((char) c))),
             Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 4),
             Arbitraries.integers().between(-50, 60), Arbitraries.integers().between(0, 100),
-            Arbitraries.longs().between(1, Long.MAX_VALUE))
+            // Valid event times: from 2000-01-01 to the gateway's clock (a few minutes ahead is tolerated too).
+            Arbitraries.longs().between(io.weathertweets.aggregates.EventTimeRule.EARLIEST_MS,
+                System.currentTimeMillis()))
         .as((id, m, c, t, h, time) -> Tweet.newBuilder().setId(id).setMunicipalityValue(m).setConditionValue(c)
             .setTemperature(t).setHumidity(h).setEventTimeMs(time).setAcceptedAtMs(time).build());
     return tweet.list().ofMinSize(1).ofMaxSize(50);

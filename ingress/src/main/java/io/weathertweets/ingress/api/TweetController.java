@@ -1,5 +1,6 @@
 package io.weathertweets.ingress.api;
 
+import io.weathertweets.aggregates.EventTimeRule;
 import io.weathertweets.ingress.IngressProperties;
 import io.weathertweets.ingress.forward.ForwardResult;
 import io.weathertweets.ingress.forward.Coalescer;
@@ -8,7 +9,9 @@ import io.weathertweets.proto.v1.Tweet;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -25,14 +28,15 @@ import tools.jackson.databind.JsonNode;
     produces = MediaType.APPLICATION_JSON_VALUE)
 class TweetController {
   private final JsonBodyReader bodyReader;
-  private final TweetParser parser = new TweetParser();
+  private final TweetParser parser;
   private final Coalescer coalescer;
   private final IngressProperties properties;
   private final IngressMetrics metrics;
   private final Clock clock;
 
   TweetController(JsonBodyReader bodyReader, Coalescer coalescer, IngressProperties properties,
-      IngressMetrics metrics, Clock clock) {
+      IngressMetrics metrics, Clock clock, @Value("${weather.time.max-ahead:5m}") Duration maxAhead) {
+    this.parser = new TweetParser(new EventTimeRule(maxAhead));
     this.bodyReader = bodyReader;
     this.coalescer = coalescer;
     this.properties = properties;

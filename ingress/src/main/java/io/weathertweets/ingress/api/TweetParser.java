@@ -3,6 +3,7 @@ package io.weathertweets.ingress.api;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.weathertweets.aggregates.Condition;
+import io.weathertweets.aggregates.EventTimeRule;
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.TweetRules;
 import io.weathertweets.proto.v1.Tweet;
@@ -39,6 +40,15 @@ final class TweetParser {
   private static final BigDecimal INT_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
 
   private final TimeBasedEpochGenerator ids = Generators.timeBasedEpochGenerator();
+  private final EventTimeRule time;
+
+  TweetParser(EventTimeRule time) {
+    this.time = time;
+  }
+
+  TweetParser() {
+    this(EventTimeRule.DEFAULT);
+  }
 
   /** Either a tweet or its errors, never both. */
   record Result(Tweet tweet, List<FieldError> errors) {
@@ -110,7 +120,7 @@ final class TweetParser {
     }
 
     Tweet built = tweet.build();
-    for (String violation : TweetRules.violations(built)) {
+    for (String violation : TweetRules.violations(built, receivedAtMs, time)) {
       int colon = violation.indexOf(':');
       String field = jsonField(violation.substring(0, colon));
       if (!reported.contains(field)) {

@@ -138,6 +138,15 @@ class TweetApiContractTest extends WithFakeGateways {
         single("timestamp negative", courseWith("\"timestamp\":-5"), 400, INVALID, "timestamp"),
         single("timestamp past year 9999", courseWith("\"timestamp\":253402300800000"), 400, INVALID, "timestamp"),
         single("timestamp as a boolean", courseWith("\"timestamp\":true"), 400, INVALID, "timestamp"),
+        // Hostile clocks: ahead of the receiver by more than weather.time.max-ahead (5 min), or before 2000.
+        single("timestamp two hours ahead", courseWith("\"timestamp\":" + (System.currentTimeMillis() + 7_200_000)),
+            400, INVALID, "timestamp"),
+        single("timestamp in year 9999", courseWith("\"timestamp\":\"9999-12-31T23:59:59Z\""), 400, INVALID,
+            "timestamp"),
+        single("timestamp before 2000", courseWith("\"timestamp\":\"1999-12-31T23:59:59Z\""), 400, INVALID,
+            "timestamp"),
+        accepted("timestamp a minute ahead (a fast client clock)",
+            courseWith("\"timestamp\":" + (System.currentTimeMillis() + 60_000))),
         // Bodies that are not one JSON object.
         single("malformed JSON", "{\"municipality\":", 400, MALFORMED, "$"),
         single("empty body", "", 400, MALFORMED, "$"),

@@ -136,7 +136,9 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
           e.getMessage(), properties.rabbit().deadLetterQueue());
       return null;
     }
-    List<String> violations = TweetRules.violations(tweet);
+    // Judged against the time the tweet was accepted, as the Kafka path does: a tweet stamped far ahead would
+    // move this municipality's stream time into the future and close its windows early.
+    List<String> violations = TweetRules.consumerViolations(tweet, properties.time().rule());
     if (!violations.isEmpty()) {
       log.warn("Dead-lettering tweet {} (delivery {}): {}. Inspect it in {}.", tweet.getId(),
           message.getMessageProperties().getDeliveryTag(), violations, properties.rabbit().deadLetterQueue());

@@ -6,7 +6,11 @@
 -- Returns {processed, duplicates, late, closed windows, flags, batch token}; flags has one character per tweet:
 -- 'n' new and in its window, 'l' new but too late for its window, 'd' duplicate (skipped).
 --
--- The replay guard {p}:seen:{id} holds token * 2 + (1 if late) of the batch that applied the tweet. A call
+-- Identity and time follow the same rules as the Kafka path (DedupProcessor): a tweet is its municipality and
+-- its id ({p}:seen:{m}:{id}); each municipality has its own stream time ({p}:bridge:stream_time:{m}, the largest
+-- event time of its counted tweets) and its own set of open windows ({p}:bridge:open_windows:{m}).
+--
+-- The replay guard {p}:seen:{m}:{id} holds token * 2 + (1 if late) of the batch that applied the tweet. A call
 -- that timed out on the client may still have run on the server; when the same batch (same token) is
 -- retried, its tweets are found applied by "us" and reported with their original flags, so the meters stay
 -- exact. Any other batch carrying the same id (a redelivery) finds a foreign token: duplicate. The value is
@@ -96,11 +100,22 @@ local function fields(a)
     'rainy', int(a.rainy), 'foggy', int(a.foggy)}
 end
 
-local streamTimeKey = p .. ':bridge:stream_time'
-local openKey = p .. ':bridge:open_windows'
+local streamTimeKey = p .. ':bridge:stream_time:'
+local openKey = p .. ':bridge:open_windows:'
 local metaKey = p .. ':meta'
 
-local streamTime = tonumber(redis.call('GET', streamTimeKey) or '0')
+-- Stream time per municipality, read once per batch and written back at the end when it moved.
+local streamTimes = {}
+local movedTimes = {}
+local function streamTimeOf(m)
+  local st = streamTimes[m]
+  if st == nil then
+    st = tonumber(redis.call('GET', streamTimeKey .. m) or '0')
+    streamTimes[m] = st
+  end
+  return st
+end
+
 local processed, duplicates, late = 0, 0, 0
 local maxEvent = 0
 local flags = {}
@@ -115,12 +130,13 @@ for i = 0, n - 1 do
   -- WindowSpec.isClosed against the stream time before this tweet. Kafka Streams advances its observed
   -- stream time by the record first, but a record can never close its own window (end > event time),
   -- so both orders drop exactly the same records.
-  local isLate = windowStart + size + grace <= streamTime
+  local isLate = windowStart + size + grace <= streamTimeOf(m)
   local flag = isLate and 'l' or 'n'
-  local previous = redis.call('SET', p .. ':seen:' .. id, int(token * 2 + (isLate and 1 or 0)), 'NX', 'PX',
+  local identity = m .. ':' .. id
+  local previous = redis.call('SET', p .. ':seen:' .. identity, int(token * 2 + (isLate and 1 or 0)), 'NX', 'PX',
     horizon, 'GET')
-  local firstInCall = not inThisCall[id]
-  inThisCall[id] = true
+  local firstInCall = not inThisCall[identity]
+  inThisCall[identity] = true
   if not previous then
     processed = processed + 1
     plus(load(p .. ':municipality:' .. m), t, h, c)
@@ -130,11 +146,14 @@ for i = 0, n - 1 do
       local member = m .. ':' .. int(windowStart)
       plus(load(p .. ':window:' .. member), t, h, c)
       if not opened[member] then
-        opened[member] = windowStart
+        opened[member] = {m, windowStart}
       end
     end
     flags[#flags + 1] = flag
-    if e > streamTime then streamTime = e end
+    if e > streamTimes[m] then
+      streamTimes[m] = e
+      movedTimes[m] = true
+    end
     if e > maxEvent then maxEvent = e end
   elseif firstInCall and math.floor((tonumber(previous) or 0) / 2) == token then
     -- Applied by an earlier attempt of this very batch: already in the store, report it as that attempt did.
@@ -162,8 +181,8 @@ if #dirty > 0 then
       redis.call('PEXPIRE', a.key, ttl)
     end
   end
-  for member, windowStart in pairs(opened) do
-    redis.call('ZADD', openKey, int(windowStart), member)
+  for member, window in pairs(opened) do
+    redis.call('ZADD', openKey .. window[1], int(window[2]), member)
   end
 
   -- Cross-municipality figures are derived from the complete all-time state (as Overview.panelHashes does),
@@ -201,28 +220,32 @@ if #dirty > 0 then
   if maxEvent > lastEvent then lastEvent = maxEvent end
   redis.call('HSET', metaKey, 'tweets_total', int(total), 'last_event_at', int(lastEvent),
     'window_size_ms', int(size), 'grace_ms', int(grace), 'path', 'rabbit')
-  redis.call('SET', streamTimeKey, int(streamTime))
+  for m, _ in pairs(movedTimes) do
+    redis.call('SET', streamTimeKey .. m, int(streamTimes[m]))
+  end
 
-  -- Windows whose end + grace is at or before the stream time are final: one series entry each.
-  local due = redis.call('ZRANGE', openKey, '-inf', int(streamTime - size - grace), 'BYSCORE')
-  for _, member in ipairs(due) do
-    local m, start = string.match(member, '^(.*):(%d+)$')
-    local key = p .. ':window:' .. member
-    local v = redis.call('HMGET', key, unpack(FIELDS))
-    if v[1] then
-      local entry = {'XADD', p .. ':series:' .. m, 'MAXLEN', '~', maxlen, start .. '-0'}
-      for k, name in ipairs(FIELDS) do
-        entry[#entry + 1] = name
-        entry[#entry + 1] = v[k]
+  -- Windows whose end + grace is at or before their municipality's stream time are final: one series entry each.
+  for m, _ in pairs(movedTimes) do
+    local due = redis.call('ZRANGE', openKey .. m, '-inf', int(streamTimes[m] - size - grace), 'BYSCORE')
+    for _, member in ipairs(due) do
+      local start = string.match(member, ':(%d+)$')
+      local key = p .. ':window:' .. member
+      local v = redis.call('HMGET', key, unpack(FIELDS))
+      if v[1] then
+        local entry = {'XADD', p .. ':series:' .. m, 'MAXLEN', '~', maxlen, start .. '-0'}
+        for k, name in ipairs(FIELDS) do
+          entry[#entry + 1] = name
+          entry[#entry + 1] = v[k]
+        end
+        -- Entry IDs only grow: a window can close only once (later tweets for it are late). If an entry
+        -- with this ID exists anyway (e.g. the stream was edited by hand), keep it and go on.
+        local added = redis.pcall(unpack(entry))
+        if type(added) ~= 'table' or added.err == nil then
+          closed = closed + 1
+        end
       end
-      -- Entry IDs only grow: a window can close only once (later tweets for it are late). If an entry
-      -- with this ID exists anyway (e.g. the stream was edited by hand), keep it and go on.
-      local added = redis.pcall(unpack(entry))
-      if type(added) ~= 'table' or added.err == nil then
-        closed = closed + 1
-      end
+      redis.call('ZREM', openKey .. m, member)
     end
-    redis.call('ZREM', openKey, member)
   end
 end
 

@@ -97,7 +97,7 @@ class BatchScriptTest {
   @Test
   void shouldDropRecordWhenGraceHasPassed() {
     apply(tweet(MIXCO).at(T0).temperature(5).build());
-    apply(tweet(GUATEMALA).at(T0 + MINUTE + 10_000).build());
+    apply(tweet(MIXCO).at(T0 + MINUTE + 10_000).build());
     ApplyResult result = apply(tweet(MIXCO).at(T0 + 59_999).temperature(40).build());
 
     assertThat(result.late()).isEqualTo(1);
@@ -105,7 +105,7 @@ class BatchScriptTest {
     assertThat(result.flags()).isEqualTo("l");
     assertThat(reader.window(MIXCO, T0).count()).isEqualTo(1);
     // Late tweets still count in the all-time figures.
-    assertThat(reader.allTime().get(MIXCO).count()).isEqualTo(2);
+    assertThat(reader.allTime().get(MIXCO).count()).isEqualTo(3);
     assertThat(reader.allTime().get(MIXCO).temperatureMax()).isEqualTo(40);
   }
 
@@ -115,10 +115,13 @@ class BatchScriptTest {
         tweet(MIXCO).at(T0 + 2_000).temperature(14).humidity(70).build());
     Map<String, String> windowBefore = reader.hash(layout.window(MIXCO, T0));
 
-    ApplyResult notYet = apply(tweet(CHINAUTLA).at(T0 + MINUTE + 9_999).build());
-    ApplyResult closing = apply(tweet(CHINAUTLA).at(T0 + MINUTE + 10_000).build());
-    ApplyResult later = apply(tweet(CHINAUTLA).at(T0 + 5 * MINUTE).build());
+    ApplyResult otherMunicipality = apply(tweet(CHINAUTLA).at(T0 + 5 * MINUTE).build());
+    ApplyResult notYet = apply(tweet(MIXCO).at(T0 + MINUTE + 9_999).build());
+    ApplyResult closing = apply(tweet(MIXCO).at(T0 + MINUTE + 10_000).build());
+    ApplyResult later = apply(tweet(CHINAUTLA).at(T0 + 5 * MINUTE + 70_000).build());
 
+    // Each municipality has its own stream time: chinautla running ahead closes none of mixco's windows.
+    assertThat(otherMunicipality.closedWindows()).isZero();
     assertThat(notYet.closedWindows()).isZero();
     assertThat(closing.closedWindows()).isEqualTo(1);
     assertThat(reader.series(MIXCO)).containsOnlyKeys(T0);
@@ -127,16 +130,35 @@ class BatchScriptTest {
         .values().iterator().next();
     assertThat(new ArrayList<>(entry.keySet())).containsExactly(Aggregate.NUMERIC_FIELDS);
     assertThat(entry).isEqualTo(windowBefore);
-    // Chinautla's window at T0+60s closes with the jump to T0+5min: one entry per closed window, never twice.
+    // Chinautla's window at T0+5min closes with its own jump: one entry per closed window, never twice.
     assertThat(later.closedWindows()).isEqualTo(1);
-    assertThat(reader.series(CHINAUTLA)).containsOnlyKeys(T0 + MINUTE);
-    assertThat(client.getScoredSortedSet(layout.prefix() + ":bridge:open_windows", StringCodec.INSTANCE)
-        .readAll()).containsExactly("chinautla:" + (T0 + 5 * MINUTE));
+    assertThat(reader.series(CHINAUTLA)).containsOnlyKeys(T0 + 5 * MINUTE);
+    assertThat(client.getScoredSortedSet(layout.prefix() + ":bridge:open_windows:chinautla", StringCodec.INSTANCE)
+        .readAll()).containsExactly("chinautla:" + (T0 + 6 * MINUTE));
+  }
+
+  @Test
+  void shouldTreatTheSameIdInTwoMunicipalitiesAsTwoTweets() {
+    ApplyResult result = apply(tweet(MIXCO).id("client-1").at(T0).build(),
+        tweet(GUATEMALA).id("client-1").at(T0).build(), tweet(MIXCO).id("client-1").at(T0 + 5).build());
+
+    assertThat(result.flags()).isEqualTo("nnd");
+    assertThat(reader.allTime().get(MIXCO).count()).isEqualTo(1);
+    assertThat(reader.allTime().get(GUATEMALA).count()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldJudgeLatenessPerMunicipality() {
+    apply(tweet(GUATEMALA).at(T0 + 10 * MINUTE).build());
+    ApplyResult mixco = apply(tweet(MIXCO).at(T0).build());
+
+    assertThat(mixco.late()).isZero();
+    assertThat(reader.window(MIXCO, T0).count()).isEqualTo(1);
   }
 
   @Test
   void shouldCloseWindowOpenedInTheSameBatch() {
-    ApplyResult result = apply(tweet(AMATITLAN).at(T0).build(), tweet(MIXCO).at(T0 + 2 * MINUTE).build());
+    ApplyResult result = apply(tweet(AMATITLAN).at(T0).build(), tweet(AMATITLAN).at(T0 + 2 * MINUTE).build());
 
     assertThat(result.closedWindows()).isEqualTo(1);
     assertThat(reader.series(AMATITLAN).get(T0).count()).isEqualTo(1);
@@ -192,7 +214,7 @@ class BatchScriptTest {
     Tweet tweet = tweet(MIXCO).at(T0).build();
     apply(tweet);
 
-    long ttl = client.getBucket(layout.prefix() + ":seen:" + tweet.getId(), StringCodec.INSTANCE)
+    long ttl = client.getBucket(layout.prefix() + ":seen:mixco:" + tweet.getId(), StringCodec.INSTANCE)
         .remainTimeToLive();
     assertThat(ttl).isBetween(Duration.ofMinutes(59).toMillis(), Duration.ofHours(1).toMillis());
   }

@@ -7,11 +7,19 @@ import io.weathertweets.streams.store.RedisStoreSink;
 import io.weathertweets.streams.topology.PipelineMetrics;
 import io.weathertweets.streams.topology.Topics;
 import io.weathertweets.streams.topology.WeatherTopology;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.kstream.KStream;
@@ -30,6 +38,7 @@ import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.streams.KafkaStreamsMicrometerListener;
 
 /**
@@ -117,8 +126,9 @@ class StreamsRunner {
   }
 
   @Bean
-  StreamsBuilderFactoryBeanConfigurer streamsLifecycle(MeterRegistry registry) {
+  StreamsBuilderFactoryBeanConfigurer streamsLifecycle(MeterRegistry registry, KafkaAdmin kafkaAdmin) {
     return factoryBean -> {
+      factoryBean.setKafkaStreamsCustomizer(streams -> wipeForeignState(streams, factoryBean, kafkaAdmin));
       factoryBean.setStreamsUncaughtExceptionHandler(exception -> {
         // The failed thread's tasks are aborted (exactly-once) and replayed by the replacement thread.
         log.error("A Kafka Streams thread failed; replacing it. Its uncommitted work is rolled back and replayed. "
@@ -129,6 +139,40 @@ class StreamsRunner {
       factoryBean.addListener(new KafkaStreamsMicrometerListener(registry));
       factoryBean.setCloseTimeout(30);
     };
+  }
+
+  /**
+   * Local state that belongs to another Kafka cluster or to an earlier incarnation of the input topic is wiped
+   * before the start (see {@link StateOrigin}); it is rebuilt from this cluster's changelogs. When Kafka cannot
+   * be reached yet, the check is skipped with a warning: the state then cannot be told apart.
+   */
+  private static void wipeForeignState(KafkaStreams streams, StreamsBuilderFactoryBean factoryBean,
+      KafkaAdmin kafkaAdmin) {
+    Properties config = factoryBean.getStreamsConfiguration();
+    Path appStateDir = Path.of(config.getProperty(StreamsConfig.STATE_DIR_CONFIG),
+        config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+    String origin;
+    try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
+      String clusterId = admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
+      String topicId = admin.describeTopics(List.of(Topics.TWEETS.name())).allTopicNames().get(10, TimeUnit.SECONDS)
+          .get(Topics.TWEETS.name()).topicId().toString();
+      origin = StateOrigin.of(clusterId, topicId);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      log.warn("Could not read the Kafka cluster id and the id of topic {} ({}); local state in {} is used without "
+          + "checking that it belongs to this cluster.", Topics.TWEETS.name(), e.toString(), appStateDir);
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    StateOrigin state = new StateOrigin(appStateDir);
+    if (state.isForeign(origin)) {
+      log.warn("Local state in {} was built from {} but this is {} (cluster/input topic id): wiping it; it is "
+              + "rebuilt from this cluster's changelog topics.", appStateDir,
+          state.recorded().orElse("an unrecorded origin"), origin);
+      streams.cleanUp();
+    }
+    state.record(origin);
   }
 
   @Bean

@@ -1,5 +1,6 @@
 package io.weathertweets.streams.run;
 
+import io.weathertweets.aggregates.EventTimeRule;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.WindowSpec;
 import io.weathertweets.streams.topology.WeatherTopology;
@@ -13,12 +14,16 @@ public record WeatherProperties(
     @DefaultValue Window window,
     @DefaultValue Dedup dedup,
     @DefaultValue Store store,
-    @DefaultValue Redis redis) {
+    @DefaultValue Redis redis,
+    @DefaultValue Time time) {
 
   /** Tumbling event-time windows, declared once. */
   public record Window(@DefaultValue("1m") Duration size, @DefaultValue("10s") Duration grace) {}
 
-  /** A tweet id seen again within this much event time is the same tweet. */
+  /** How far an event time may lie ahead of the time the tweet was accepted (EventTimeRule). */
+  public record Time(@DefaultValue("5m") Duration maxAhead) {}
+
+  /** A (municipality, id) seen again within this much acceptance time is the same tweet. */
   public record Dedup(@DefaultValue("1h") Duration horizon) {}
 
   /**
@@ -37,7 +42,8 @@ public record WeatherProperties(
   public record Redis(@DefaultValue("redis://localhost:6379") String url, @DefaultValue("3s") Duration timeout) {}
 
   public WeatherTopology.Settings topologySettings() {
-    return new WeatherTopology.Settings(new WindowSpec(window.size(), window.grace()), dedup.horizon());
+    return new WeatherTopology.Settings(new WindowSpec(window.size(), window.grace()), dedup.horizon(),
+        new EventTimeRule(time.maxAhead()));
   }
 
   public StoreLayout layout() {

@@ -50,6 +50,32 @@ public final class RedisStoreSink implements StoreSink {
       return 1
       """;
 
+  /**
+   * Overwrites a group of hashes only if it is not older than what the store holds. KEYS[1] holds the version in
+   * field ARGV[1]; ARGV[2] = this write's version; ARGV[3] = expiry in ms (0: none); then, for each key, the number
+   * of its field/value pairs followed by the pairs. Versions are counts, which only grow for a key (a window's
+   * count, a municipality's count, the total), so a fenced or paused instance, or a task that lost its state,
+   * can never replace newer figures: the write is answered 0 and skipped.
+   */
+  static final String WRITE_IF_NOT_OLDER = """
+      local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]))
+      if current and current > tonumber(ARGV[2]) then
+        return 0
+      end
+      local a = 4
+      for i = 1, #KEYS do
+        local n = tonumber(ARGV[a])
+        if n > 0 then
+          redis.call('HSET', KEYS[i], unpack(ARGV, a + 1, a + 2 * n))
+        end
+        a = a + 1 + 2 * n
+        if ARGV[3] ~= '0' then
+          redis.call('PEXPIRE', KEYS[i], ARGV[3])
+        end
+      end
+      return 1
+      """;
+
   private final RedissonClient client;
   private final StoreLayout layout;
   private final WindowSpec window;
@@ -78,8 +104,8 @@ public final class RedisStoreSink implements StoreSink {
   public void writeAllTime(Municipality m, Aggregate aggregate) {
     Map<String, String> fields = new LinkedHashMap<>(aggregate.toFields());
     fields.put("updated_at", Long.toString(clock.millis()));
-    execute("all-time hash of " + m.id(), batch -> batch.getMap(layout.municipality(m), StringCodec.INSTANCE)
-        .putAllAsync(fields));
+    writeIfNotOlder("all-time hash of " + m.id(), "count", aggregate.count(), Duration.ZERO,
+        Map.of(layout.municipality(m), fields));
   }
 
   @Override
@@ -94,13 +120,12 @@ public final class RedisStoreSink implements StoreSink {
     meta.put("e2e_p50_ms", Long.toString(metrics.endToEndPercentileMs(0.5)));
     meta.put("e2e_p99_ms", Long.toString(metrics.endToEndPercentileMs(0.99)));
     meta.put("updated_at", Long.toString(clock.millis()));
-    hashes.put(layout.meta(), meta);
-    execute("overview hashes", batch -> hashes.forEach((key, fields) -> {
-      // Only municipalities with tweets have fields; fields once written are overwritten, never removed.
-      if (!fields.isEmpty()) {
-        batch.getMap(key, StringCodec.INSTANCE).putAllAsync(fields);
-      }
-    }));
+    // The meta hash goes first: its tweets_total is the version of the whole group. Only municipalities with
+    // tweets have fields; fields once written are overwritten, never removed.
+    Map<String, Map<String, String>> group = new LinkedHashMap<>();
+    group.put(layout.meta(), meta);
+    group.putAll(hashes);
+    writeIfNotOlder("overview hashes", "tweets_total", overview.tweetsTotal(), Duration.ZERO, group);
   }
 
   @Override
@@ -108,10 +133,32 @@ public final class RedisStoreSink implements StoreSink {
     String key = layout.window(m, windowStartMs);
     Map<String, String> fields = new LinkedHashMap<>(aggregate.toFields());
     fields.put("updated_at", Long.toString(clock.millis()));
-    execute("window hash " + key, batch -> {
-      batch.getMap(key, StringCodec.INSTANCE).putAllAsync(fields);
-      batch.getMap(key, StringCodec.INSTANCE).expireAsync(windowTtl);
+    writeIfNotOlder("window hash " + key, "count", aggregate.count(), windowTtl, Map.of(key, fields));
+  }
+
+  private void writeIfNotOlder(String what, String versionField, long version, Duration ttl,
+      Map<String, Map<String, String>> hashes) {
+    List<Object> keys = new ArrayList<>(hashes.keySet());
+    List<Object> args = new ArrayList<>();
+    args.add(versionField);
+    args.add(Long.toString(version));
+    args.add(Long.toString(ttl.toMillis()));
+    hashes.values().forEach(fields -> {
+      args.add(Integer.toString(fields.size()));
+      fields.forEach((field, value) -> {
+        args.add(field);
+        args.add(value);
+      });
     });
+    List<?> answers = execute(what, batch -> batch.getScript(StringCodec.INSTANCE).evalAsync(
+        (String) keys.getFirst(), RScript.Mode.READ_WRITE, WRITE_IF_NOT_OLDER, RScript.ReturnType.LONG, keys,
+        args.toArray()));
+    if (!answers.isEmpty() && Long.valueOf(0).equals(answers.getFirst())) {
+      metrics.staleWriteSkipped();
+      log.warn("Not writing {} with {} {}: Redis holds newer figures (written by another instance, or this task "
+          + "lost its state). Nothing is lost; if this repeats, check for a second streams-app with the same "
+          + "application id on another Kafka cluster.", what, versionField, version);
+    }
   }
 
   @Override
@@ -133,19 +180,19 @@ public final class RedisStoreSink implements StoreSink {
     stopping = true;
   }
 
-  private void execute(String what, Consumer<RBatch> commands) {
+  private List<?> execute(String what, Consumer<RBatch> commands) {
     long started = System.nanoTime();
     long backoffMs = 100;
     for (int attempt = 1; ; attempt++) {
       try {
         RBatch batch = client.createBatch(BatchOptions.defaults());
         commands.accept(batch);
-        batch.execute();
+        List<?> responses = batch.execute().getResponses();
         metrics.storeWrite().record(Duration.ofNanos(System.nanoTime() - started));
         if (attempt > 1) {
           log.info("Redis write of {} succeeded after {} attempts", what, attempt);
         }
-        return;
+        return responses;
       } catch (RuntimeException e) {
         if (stopping) {
           throw new StoreUnavailableException("Redis write of " + what + " failed during shutdown; it is replayed "

@@ -5,25 +5,38 @@ import io.weathertweets.aggregates.WindowSpec;
 import io.weathertweets.proto.v1.Tweet;
 import java.time.Duration;
 import java.util.Set;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Lets each tweet id through once within the horizon (a producer retry or a client resending the same id
- * is counted once), checks that the key is the tweet's municipality, and counts tweets too late for their
- * window. Lateness is judged exactly as the window aggregate downstream judges it: against the largest
- * event time this processor instance has forwarded (which, like the aggregate's own, starts afresh when
- * the task is re-created).
+ * Decides, once and durably, whether a tweet counts and whether it is too late for its window — the same rules
+ * as the RabbitMQ path's script, so that both paths hold the same figures:
+ * <ul>
+ *   <li><b>Identity</b>: a tweet is its municipality and its id. A second tweet with a known (municipality, id)
+ *       within the horizon is a duplicate, whatever its other fields. The horizon is measured in the time the
+ *       tweets were accepted ({@code accepted_at_ms}), a wall clock, not in event time: a retry of an old
+ *       tweet is still recognised, and one skewed event time cannot switch de-duplication off.</li>
+ *   <li><b>Lateness</b>: each municipality has its own stream time, the largest event time of its counted
+ *       tweets, kept in a changelogged store ({@code stream-time-store}). A restart, a rebalance or state rebuilt
+ *       from the changelog therefore never re-opens a closed window. A late tweet still counts in the all-time
+ *       figures; it is forwarded with header {@value #LATE_HEADER} and kept out of the windows.</li>
+ * </ul>
+ * Both stores are changelogged like the aggregates, so "seen", "stream time" and "counted" commit in one
+ * transaction. The key is also checked to be the tweet's municipality.
  */
 final class DedupProcessor implements FixedKeyProcessorSupplier<String, Tweet, Tweet> {
   static final String STORE = "dedup-store";
+  static final String STREAM_TIME_STORE = "stream-time-store";
+  static final String LATE_HEADER = "weather-late";
 
   private final WindowSpec window;
   private final Duration horizon;
@@ -37,11 +50,18 @@ final class DedupProcessor implements FixedKeyProcessorSupplier<String, Tweet, T
 
   @Override
   public Set<StoreBuilder<?>> stores() {
-    // Changelogged like the aggregates, so "seen" and "counted" commit in the same transaction.
-    return Set.of(Stores.windowStoreBuilder(
-            Stores.persistentWindowStore(STORE, horizon.multipliedBy(2), horizon, false),
-            Serdes.String(), Serdes.Long())
-        .withCachingDisabled());
+    return Set.of(
+        Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(STORE, horizon.multipliedBy(2), horizon, false),
+                Serdes.String(), Serdes.Long())
+            .withCachingDisabled(),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STREAM_TIME_STORE), Serdes.String(),
+                Serdes.Long())
+            .withCachingDisabled());
+  }
+
+  static boolean isLate(FixedKeyRecord<String, Tweet> record) {
+    return record.headers().lastHeader(LATE_HEADER) != null;
   }
 
   @Override
@@ -49,12 +69,13 @@ final class DedupProcessor implements FixedKeyProcessorSupplier<String, Tweet, T
     return new FixedKeyProcessor<>() {
       private FixedKeyProcessorContext<String, Tweet> context;
       private WindowStore<String, Long> seen;
-      private long observedStreamTime = Long.MIN_VALUE;
+      private KeyValueStore<String, Long> streamTimes;
 
       @Override
       public void init(FixedKeyProcessorContext<String, Tweet> context) {
         this.context = context;
         this.seen = context.getStateStore(STORE);
+        this.streamTimes = context.getStateStore(STREAM_TIME_STORE);
       }
 
       @Override
@@ -64,21 +85,32 @@ final class DedupProcessor implements FixedKeyProcessorSupplier<String, Tweet, T
         if (!municipality.equals(record.key())) {
           throw new KeyMismatchException(record.key(), tweet.getId(), municipality);
         }
-        long eventMs = record.timestamp();
+        String identity = municipality + ":" + tweet.getId();
+        long acceptedMs = tweet.getAcceptedAtMs() > 0 ? tweet.getAcceptedAtMs() : record.timestamp();
         long horizonMs = horizon.toMillis();
-        try (WindowStoreIterator<Long> earlier = seen.fetch(tweet.getId(), eventMs - horizonMs, eventMs + horizonMs)) {
+        try (WindowStoreIterator<Long> earlier =
+                 seen.fetch(identity, acceptedMs - horizonMs, acceptedMs + horizonMs)) {
           if (earlier.hasNext()) {
             metrics.duplicate();
             return;
           }
         }
-        seen.put(tweet.getId(), eventMs, eventMs);
-        observedStreamTime = Math.max(observedStreamTime, eventMs);
-        if (window.isClosed(window.windowStart(eventMs), observedStreamTime)) {
-          metrics.late();
+        seen.put(identity, acceptedMs, acceptedMs);
+        long eventMs = tweet.getEventTimeMs();
+        Long before = streamTimes.get(municipality);
+        long streamTime = before == null ? eventMs : Math.max(before, eventMs);
+        if (before == null || streamTime != before) {
+          streamTimes.put(municipality, streamTime);
         }
         metrics.processed();
-        context.forward(record);
+        if (window.isClosed(window.windowStart(eventMs), streamTime)) {
+          metrics.late();
+          RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+          headers.add(LATE_HEADER, new byte[0]);
+          context.forward(record.withHeaders(headers));
+        } else {
+          context.forward(record);
+        }
       }
     };
   }

@@ -16,6 +16,7 @@ public final class PipelineMetrics {
   private final Counter dlq;
   private final Counter duplicates;
   private final Timer storeWrite;
+  private final Counter staleWrites;
   private final Timer e2e;
 
   public PipelineMetrics(MeterRegistry registry) {
@@ -27,6 +28,9 @@ public final class PipelineMetrics {
         .description("Records sent to the dead-letter topic").register(registry);
     duplicates = Counter.builder("weather.tweets.duplicates").tag("path", PATH)
         .description("Tweets ignored because their id was already counted").register(registry);
+    staleWrites = Counter.builder("weather.store.stale.writes").tag("path", PATH)
+        .description("Writes not applied because the store already held newer figures (a fenced or paused "
+            + "instance, or a replay)").register(registry);
     storeWrite = Timer.builder("weather.store.write.latency").tag("path", PATH)
         .description("One pipelined Redis update, including retries").publishPercentileHistogram()
         .register(registry);
@@ -49,6 +53,10 @@ public final class PipelineMetrics {
 
   public void duplicate() {
     duplicates.increment();
+  }
+
+  public void staleWriteSkipped() {
+    staleWrites.increment();
   }
 
   public Timer storeWrite() {

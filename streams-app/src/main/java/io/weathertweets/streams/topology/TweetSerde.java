@@ -1,6 +1,7 @@
 package io.weathertweets.streams.topology;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.weathertweets.aggregates.EventTimeRule;
 import io.weathertweets.aggregates.TweetRules;
 import io.weathertweets.proto.v1.Tweet;
 import java.util.List;
@@ -15,6 +16,15 @@ import org.apache.kafka.common.serialization.Serializer;
  * deserialization exception handler instead of two error paths.
  */
 final class TweetSerde implements Serde<Tweet> {
+  private final EventTimeRule time;
+
+  TweetSerde(EventTimeRule time) {
+    this.time = time;
+  }
+
+  TweetSerde() {
+    this(EventTimeRule.DEFAULT);
+  }
 
   @Override
   public Serializer<Tweet> serializer() {
@@ -33,7 +43,7 @@ final class TweetSerde implements Serde<Tweet> {
       } catch (InvalidProtocolBufferException e) {
         throw new SerializationException("weather tweet: not a v1 Tweet protobuf: " + e.getMessage(), e);
       }
-      List<String> violations = TweetRules.violations(tweet);
+      List<String> violations = TweetRules.consumerViolations(tweet, time);
       if (!violations.isEmpty()) {
         throw new SerializationException("weather tweet " + tweet.getId() + " is invalid: " + violations);
       }

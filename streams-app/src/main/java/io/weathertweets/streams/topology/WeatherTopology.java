@@ -1,6 +1,7 @@
 package io.weathertweets.streams.topology;
 
 import io.weathertweets.aggregates.Aggregate;
+import io.weathertweets.aggregates.EventTimeRule;
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.Overview;
 import io.weathertweets.aggregates.WindowSpec;
@@ -16,6 +17,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
@@ -25,6 +27,9 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
@@ -55,8 +60,12 @@ public final class WeatherTopology {
   static final String OVERVIEW_KEY = "all";
 
   /** What the topology depends on; the window is declared here once and everything derives from it. */
-  public record Settings(WindowSpec window, Duration dedupHorizon) {
+  public record Settings(WindowSpec window, Duration dedupHorizon, EventTimeRule time) {
     public static final Settings DEFAULT = new Settings(WindowSpec.DEFAULT, Duration.ofHours(1));
+
+    public Settings(WindowSpec window, Duration dedupHorizon) {
+      this(window, dedupHorizon, EventTimeRule.DEFAULT);
+    }
   }
 
   private WeatherTopology() {}
@@ -73,12 +82,21 @@ public final class WeatherTopology {
     Serde<Tweet> tweetSerde = Topics.TWEETS.valueSerde();
     WindowSpec window = settings.window();
 
-    KStream<String, Tweet> source = builder.stream(Topics.TWEETS.name(), Topics.TWEETS.consumed()
-        .withTimestampExtractor(new TweetTimestampExtractor())
-        .withName("weather-tweets-source"));
-    KGroupedStream<String, Tweet> byMunicipality = source
-        .processValues(new DedupProcessor(window, settings.dedupHorizon(), metrics), Named.as("dedup"))
+    // The deserializer dead-letters what breaks the rules, event times ahead of acceptance included, so that no
+    // record can move stream time into the future.
+    KStream<String, Tweet> source = builder.stream(Topics.TWEETS.name(),
+        Consumed.with(Topics.TWEETS.keySerde(), new TweetSerde(settings.time()))
+            .withTimestampExtractor(new TweetTimestampExtractor())
+            .withName("weather-tweets-source"));
+    KStream<String, Tweet> counted = source
+        .processValues(new DedupProcessor(window, settings.dedupHorizon(), metrics), Named.as("dedup"));
+    KGroupedStream<String, Tweet> byMunicipality = counted
         .groupByKey(Grouped.with("tweets-by-municipality", Serdes.String(), tweetSerde));
+    // Only tweets whose window is still open by the durable per-municipality stream time reach the windows; the
+    // window aggregate's own (in-memory) stream time starts afresh after a restart and must not decide.
+    KGroupedStream<String, Tweet> onTime = counted
+        .processValues(OnTimeFilter::new, Named.as("on-time"))
+        .groupByKey(Grouped.with("on-time-by-municipality", Serdes.String(), tweetSerde));
 
     KTable<String, Tally> allTime = byMunicipality.aggregate(
         () -> Tally.EMPTY,
@@ -90,7 +108,7 @@ public final class WeatherTopology {
         .process(StoreWriters.allTime(sink, metrics, clock), Named.as("all-time-writer"))
         .to(Topics.AGGREGATES.name(), Topics.AGGREGATES.produced().withName("all-time-output"));
 
-    KTable<Windowed<String>, Aggregate> windows = byMunicipality
+    KTable<Windowed<String>, Aggregate> windows = onTime
         .windowedBy(TimeWindows.ofSizeAndGrace(window.size(), window.grace()))
         .aggregate(
             () -> Aggregate.EMPTY,
@@ -133,6 +151,23 @@ public final class WeatherTopology {
     config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DLQ.name());
     config.put(DeadLetterHandler.METRICS_CONFIG, metrics);
     return config;
+  }
+
+  /** Passes tweets still in time for their window; {@link DedupProcessor} marked the others. */
+  private static final class OnTimeFilter implements FixedKeyProcessor<String, Tweet, Tweet> {
+    private FixedKeyProcessorContext<String, Tweet> context;
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, Tweet> context) {
+      this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, Tweet> record) {
+      if (!DedupProcessor.isLate(record)) {
+        context.forward(record);
+      }
+    }
   }
 
   private static Municipality municipality(String key) {

@@ -209,4 +209,29 @@ class RedisStoreSinkTest {
     all.put("series:mixco", raw.xrange(prefix + ":series:mixco"));
     return all;
   }
+
+  /**
+   * A fenced or paused instance, or a task that lost its state, writes older figures: they must never replace
+   * newer ones (the versions are counts, which only grow).
+   */
+  @Test
+  void shouldNeverReplaceNewerFiguresWithOlderOnes() {
+    Aggregate one = Aggregate.EMPTY.plus(25, 70, io.weathertweets.aggregates.Condition.SUNNY, W0 + 1);
+    sink.writeWindow(Municipality.MIXCO, W0, mixco);
+    sink.writeAllTime(Municipality.MIXCO, mixco);
+    sink.writeOverview(Overview.empty().with(Municipality.MIXCO, mixco).with(Municipality.CHINAUTLA, chinautla));
+
+    sink.writeWindow(Municipality.MIXCO, W0, one);
+    sink.writeAllTime(Municipality.MIXCO, one);
+    sink.writeOverview(Overview.empty().with(Municipality.MIXCO, one));
+
+    assertThat(raw.hgetall(prefix + ":window:mixco:" + W0)).containsEntry("count", "3");
+    assertThat(raw.hgetall(prefix + ":municipality:mixco")).containsEntry("count", "3");
+    assertThat(raw.hgetall(prefix + ":meta")).containsEntry("tweets_total", "5");
+    assertThat(raw.hgetall(prefix + ":reports")).containsEntry("mixco", "3");
+    // A replay of the same figures, and newer ones, are written.
+    Aggregate four = mixco.plus(20, 60, io.weathertweets.aggregates.Condition.CLOUDY, W0 + 9);
+    sink.writeWindow(Municipality.MIXCO, W0, four);
+    assertThat(raw.hgetall(prefix + ":window:mixco:" + W0)).containsEntry("count", "4");
+  }
 }

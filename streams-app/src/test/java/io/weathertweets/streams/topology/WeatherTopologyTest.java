@@ -54,21 +54,28 @@ class WeatherTopologyTest {
 
   @BeforeEach
   void startDriver() {
+    driver = newDriver();
+  }
+
+  /** A driver on {@link #stateDir}: a second one after {@code driver.close()} is a restart with local state. */
+  private TopologyTestDriver newDriver() {
     Properties props = new Properties();
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.putAll(WeatherTopology.requiredConfig(metrics));
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "weather-topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     Clock clock = Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC);
-    driver = new TopologyTestDriver(
+    TopologyTestDriver started = new TopologyTestDriver(
         WeatherTopology.build(new WeatherTopology.Settings(WINDOW, Duration.ofHours(1)), sink, metrics, clock),
         props, T0);
+    driver = started;
     tweets = driver.createInputTopic(Topics.TWEETS.name(), new StringSerializer(),
         Topics.TWEETS.valueSerde().serializer());
     rawTweets = driver.createInputTopic(Topics.TWEETS.name(), new StringSerializer(), new ByteArraySerializer());
     aggregates = driver.createOutputTopic(Topics.AGGREGATES.name(), new StringDeserializer(),
         Topics.AGGREGATES.valueSerde().deserializer());
     deadLetters = driver.createOutputTopic(Topics.DLQ.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return started;
   }
 
   @AfterEach
@@ -256,5 +263,56 @@ class WeatherTopologyTest {
     var timer = registry.get("weather.e2e.latency").tag("path", "kafka").timer();
     assertThat(timer.count()).isEqualTo(1);
     assertThat(timer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(2000);
+  }
+
+  // --- Hostile clocks, restarts and identity: each of these failed before the time rules were made durable.
+
+  @Test
+  void shouldDeadLetterATweetStampedFarAheadOfItsAcceptanceAndKeepWindowsOpen() {
+    send(tweet("mixco").at(T0.plusSeconds(5)).temperature(10));
+    // Two hours ahead of the time it was accepted: it would move stream time two hours on and close every window.
+    send(tweet("mixco").at(T0.plusSeconds(7200)).acceptedAt(T0.plusSeconds(6).toEpochMilli()));
+    send(tweet("mixco").at(T0.plusSeconds(30)).temperature(30));
+
+    assertThat(deadLetters.readValuesToList()).hasSize(1);
+    assertThat(counter("weather.tweets.late")).isZero();
+    assertThat(windowInStore("mixco", T0).count()).isEqualTo(2);
+    assertThat(allTimeInStore("mixco").count()).isEqualTo(2);
+    assertThat(sink.series).isEmpty();
+  }
+
+  @Test
+  void shouldDeadLetterEventTimesThatOverflowWindowArithmetic() {
+    for (long hostile : new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 253_402_300_800_000L, -1}) {
+      tweets.pipeInput("mixco", tweet("mixco").at(T0).build().toBuilder().setEventTimeMs(hostile).setAcceptedAtMs(0)
+          .build(), T0.toEpochMilli());
+    }
+    send(tweet("mixco").at(T0.plusSeconds(1)));
+
+    assertThat(deadLetters.readValuesToList()).hasSize(4);
+    assertThat(allTimeInStore("mixco").count()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldRecogniseARetryOfAnOldTweetByItsAcceptanceTime() {
+    Instant now = T0.plusSeconds(10_800);
+    // Buffered by a client for three hours: its event time is far behind the stream time when it arrives.
+    send(tweet("mixco").at(now).temperature(1));
+    send(tweet("mixco").id("buffered").at(T0).acceptedAt(now.toEpochMilli()).temperature(2));
+    send(tweet("mixco").id("buffered").at(T0).acceptedAt(now.plusSeconds(5).toEpochMilli()).temperature(2));
+
+    assertThat(allTimeInStore("mixco").count()).isEqualTo(2);
+    assertThat(counter("weather.tweets.duplicates")).isEqualTo(1);
+  }
+
+  @Test
+  void shouldTreatTheSameIdInTwoMunicipalitiesAsTwoTweetsAsTheBridgeDoes() {
+    send(tweet("mixco").id("client-1").at(T0));
+    send(tweet("guatemala").id("client-1").at(T0));
+    send(tweet("mixco").id("client-1").at(T0.plusMillis(5)));
+
+    assertThat(allTimeInStore("mixco").count()).isEqualTo(1);
+    assertThat(allTimeInStore("guatemala").count()).isEqualTo(1);
+    assertThat(counter("weather.tweets.duplicates")).isEqualTo(1);
   }
 }
