@@ -28,6 +28,11 @@ class QueueDepth {
         .description("Tweets waiting in the bridge's queue").baseUnit("messages").register(meters);
   }
 
+  /** Messages ready in the queue at the last refresh; -1 while unknown. */
+  long depth() {
+    return depth.get();
+  }
+
   @Scheduled(fixedDelayString = "${weather.rabbit.lag-interval:5s}")
   void refresh() {
     try {

@@ -1,6 +1,8 @@
 package io.weathertweets.bridge.consume;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.bridge.BridgeProperties;
 import io.weathertweets.bridge.store.BatchScript;
 import org.springframework.amqp.core.AcknowledgeMode;
@@ -15,6 +17,8 @@ import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -59,13 +63,39 @@ class RabbitConfiguration {
 
   @Bean
   TweetBatchListener tweetBatchListener(BatchScript batchScript, MeterRegistry meters,
-      BridgeProperties properties) {
-    return new TweetBatchListener(batchScript, meters, properties);
+      BridgeProperties properties, StallCheck consumerStall) {
+    return new TweetBatchListener(batchScript, meters, properties, consumerStall);
+  }
+
+  @Bean
+  StallCheck consumerStall(MeterRegistry meters) {
+    StallCheck stall = new StallCheck("RabbitMQ path (rabbit-bridge)", StallCheck.DEFAULT_LIMIT,
+        System.currentTimeMillis());
+    Gauge.builder("weather.consumer.idle", stall, s -> s.idleSeconds(System.currentTimeMillis()))
+        .tag("path", "rabbit").description("Seconds since the path last consumed a tweet").baseUnit("seconds")
+        .register(meters);
+    return stall;
   }
 
   @Bean
   QueueDepth queueDepth(AmqpAdmin admin, BridgeProperties properties, MeterRegistry meters) {
     return new QueueDepth(admin, properties.rabbit().queue(), meters);
+  }
+
+  /**
+   * DOWN, with the reason, when tweets wait in the queue and nothing was consumed for a minute (a listener stuck
+   * on Valkey, a broken consumer); UP otherwise, idle included.
+   */
+  @Bean
+  HealthIndicator consumerHealth(QueueDepth depth, StallCheck consumerStall) {
+    return () -> {
+      long now = System.currentTimeMillis();
+      long lag = depth.depth();
+      return consumerStall.stalled(lag, now)
+          .map(reason -> Health.down().withDetail("reason", reason + "; see the rabbit-bridge log"))
+          .orElseGet(Health::up)
+          .withDetail("lag", lag).withDetail("idleSeconds", consumerStall.idleSeconds(now)).build();
+    };
   }
 
   /**

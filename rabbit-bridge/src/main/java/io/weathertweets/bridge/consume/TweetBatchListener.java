@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.aggregates.TweetRules;
 import io.weathertweets.bridge.BridgeProperties;
 import io.weathertweets.bridge.store.ApplyResult;
@@ -53,8 +54,11 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
   private final Timer e2eLatency;
   private volatile boolean stopping;
 
-  TweetBatchListener(BatchScript script, MeterRegistry meters, BridgeProperties properties) {
+  private final StallCheck stall;
+
+  TweetBatchListener(BatchScript script, MeterRegistry meters, BridgeProperties properties, StallCheck stall) {
     this.script = script;
+    this.stall = stall;
     this.properties = properties;
     this.meters = meters;
     this.processed = counter("weather.tweets.processed", "Tweets counted in the store for the first time");
@@ -103,6 +107,7 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
       log.debug("Applied {} deliveries (tags {}..{}): {}", messages.size(),
           messages.getFirst().getMessageProperties().getDeliveryTag(), lastValidTag, result);
     }
+    stall.progress(now);
     processed.increment(result.processed());
     duplicates.increment(result.duplicates());
     late.increment(result.late());
@@ -151,6 +156,7 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
     try {
       channel.basicReject(tag, false);
       dlq.increment();
+      stall.progress(System.currentTimeMillis());
     } catch (IOException e) {
       throw new AmqpIOException(e);
     }

@@ -50,7 +50,8 @@ class CrashBeforeAckTest extends BridgeIntegrationTest {
     final AtomicInteger crashedBatchSize = new AtomicInteger();
 
     CrashingListener(BatchScript script, MeterRegistry meters, BridgeProperties properties) {
-      super(script, meters, properties);
+      super(script, meters, properties, new io.weathertweets.aggregates.StallCheck("RabbitMQ path",
+          io.weathertweets.aggregates.StallCheck.DEFAULT_LIMIT, System.currentTimeMillis()));
     }
 
     @Override

@@ -1,8 +1,9 @@
 package io.weathertweets.streams.run;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.weathertweets.proto.v1.Tweet;
 import io.weathertweets.aggregates.StoreClients;
+import io.weathertweets.proto.v1.Tweet;
 import io.weathertweets.streams.store.RedisStoreSink;
 import io.weathertweets.streams.topology.PipelineMetrics;
 import io.weathertweets.streams.topology.Topics;
@@ -19,8 +20,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.kstream.KStream;
 import org.redisson.api.RedissonClient;
@@ -175,17 +176,42 @@ class StreamsRunner {
     state.record(origin);
   }
 
+  @Bean(destroyMethod = "close")
+  InputLag inputLag(KafkaAdmin kafkaAdmin, KafkaProperties kafka) {
+    return new InputLag(kafkaAdmin.getConfigurationProperties(), kafka.getStreams().getApplicationId());
+  }
+
+  /**
+   * UP while Kafka Streams runs or rebalances and the path is not stalled; DOWN with the reason otherwise — a
+   * stream thread that keeps failing on the same record, or waits on an unreachable Redis, shows here within a
+   * minute, as tweets waiting and nothing consumed. Lag and idle time are also gauges:
+   * {@code weather.consumer.lag{path=kafka}} and {@code weather.consumer.idle{path=kafka}}.
+   */
   @Bean
-  HealthIndicator kafkaStreamsHealth(StreamsBuilderFactoryBean factoryBean) {
+  HealthIndicator kafkaStreamsHealth(StreamsBuilderFactoryBean factoryBean, PipelineMetrics metrics,
+      MeterRegistry registry, InputLag inputLag) {
+    Gauge.builder("weather.consumer.lag", inputLag, InputLag::get)
+        .tag("path", PipelineMetrics.PATH).description("Tweets in weather-tweets not yet processed (-1: unknown)")
+        .baseUnit("messages").register(registry);
+    Gauge.builder("weather.consumer.idle", metrics, m -> m.stall().idleSeconds(System.currentTimeMillis()))
+        .tag("path", PipelineMetrics.PATH).description("Seconds since the path last consumed a tweet")
+        .baseUnit("seconds").register(registry);
     return () -> {
       KafkaStreams streams = factoryBean.getKafkaStreams();
       if (streams == null) {
         return Health.down().withDetail("state", "NOT_STARTED").build();
       }
       KafkaStreams.State state = streams.state();
-      Health.Builder health = state.isRunningOrRebalancing() || state == KafkaStreams.State.CREATED
-          ? Health.up() : Health.down();
-      return health.withDetail("state", state.name()).build();
+      long lag = inputLag.get();
+      long now = System.currentTimeMillis();
+      var stalled = metrics.stall().stalled(lag, now);
+      Health.Builder health = (state.isRunningOrRebalancing() || state == KafkaStreams.State.CREATED)
+          && stalled.isEmpty() ? Health.up() : Health.down();
+      stalled.ifPresent(reason -> health.withDetail("reason", reason + "; the streams-app log names the failing"
+          + " record or store"));
+      return health.withDetail("state", state.name()).withDetail("lag", lag)
+          .withDetail("idleSeconds", metrics.stall().idleSeconds(now)).build();
     };
   }
+
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.weathertweets.aggregates.StallCheck;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +19,8 @@ public final class PipelineMetrics {
   private final Timer storeWrite;
   private final Counter staleWrites;
   private final Timer e2e;
+  private final StallCheck stall =
+      new StallCheck("Kafka path (streams-app)", StallCheck.DEFAULT_LIMIT, System.currentTimeMillis());
 
   public PipelineMetrics(MeterRegistry registry) {
     processed = Counter.builder("weather.tweets.processed").tag("path", PATH)
@@ -41,6 +44,12 @@ public final class PipelineMetrics {
 
   public void processed() {
     processed.increment();
+    stall.progress(System.currentTimeMillis());
+  }
+
+  /** When this path last consumed something, for the stalled-path health check. */
+  public StallCheck stall() {
+    return stall;
   }
 
   public void late() {
@@ -49,10 +58,12 @@ public final class PipelineMetrics {
 
   public void deadLettered() {
     dlq.increment();
+    stall.progress(System.currentTimeMillis());
   }
 
   public void duplicate() {
     duplicates.increment();
+    stall.progress(System.currentTimeMillis());
   }
 
   public void staleWriteSkipped() {
