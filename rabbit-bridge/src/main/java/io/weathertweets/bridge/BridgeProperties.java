@@ -37,8 +37,8 @@ public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window
    * @param deadLetterExchange where rejected (poison) messages go; empty disables dead-lettering, for brokers
    *     that refuse the argument — there a rejected message is dropped (or requeued) by the broker
    * @param deliveryLimit quorum only: deliveries (crashes or requeues) before a message is dead-lettered
-   * @param concurrency consumers on the queue; above 1 the batches interleave in event time, which moves
-   *     the bridge's single stream time in bigger jumps and can make more tweets late than with 1
+   * @param concurrency consumers on the queue; above 1 a municipality's tweets are applied out of queue order,
+   *     and this path can then judge other tweets late than the Kafka path
    * @param receiveTimeout how long a consumer waits to fill a batch before applying what it has
    */
   public record Rabbit(Boolean declare, String exchange, String queue, String deadLetterExchange,

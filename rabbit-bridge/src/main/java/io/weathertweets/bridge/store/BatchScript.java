@@ -28,16 +28,15 @@ import org.redisson.client.codec.StringCodec;
 
 /**
  * Applies a batch of tweets to Valkey with ONE call of {@code apply-batch.lua}, so a batch is in the store
- * completely or not at all. Every tweet is guarded by {@code {p}:seen:{id}} (SET NX PX horizon): a batch
+ * completely or not at all. Every tweet is guarded by {@code {p}:seen:{m}:{id}} (SET NX PX horizon): a batch
  * redelivered after a crash between "applied" and "acked" changes nothing and reports its tweets as
  * duplicates.
  *
- * <p>Where this path can legitimately differ from the Kafka Streams path for the same tweets: Kafka's stream
- * time is kept per partition (so a municipality's windows close on the event times of whatever shares its
- * partition), while the bridge keeps one stream time for the whole queue ({@code {p}:bridge:stream_time}).
- * For tweets arriving in event-time order both drop exactly the same late tweets and close the same windows;
- * with out-of-order arrival across municipalities the set of late tweets may differ, and with listener
- * concurrency above 1 the arrival order itself is interleaved. All-time figures never differ.
+ * <p>Identity, stream time and lateness follow the same rules as the Kafka path (see docs/architecture.md): a tweet
+ * is its municipality and its id, and each municipality has its own durable stream time
+ * ({@code {p}:bridge:stream_time:{m}}). With listener concurrency above 1 the arrival order of a municipality's
+ * tweets is interleaved, and the two paths can then disagree on which tweets are late; all-time figures never
+ * differ.
  */
 public final class BatchScript {
   private static final String RESOURCE = "apply-batch.lua";
