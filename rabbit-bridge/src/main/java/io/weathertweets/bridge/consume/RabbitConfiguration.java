@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.bridge.BridgeProperties;
 import io.weathertweets.bridge.store.BatchScript;
+import java.time.Duration;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Binding;
@@ -16,6 +17,7 @@ import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -68,9 +70,9 @@ class RabbitConfiguration {
   }
 
   @Bean
-  StallCheck consumerStall(MeterRegistry meters) {
-    StallCheck stall = new StallCheck("RabbitMQ path (rabbit-bridge)", StallCheck.DEFAULT_LIMIT,
-        System.currentTimeMillis());
+  StallCheck consumerStall(MeterRegistry meters,
+      @Value("${weather.health.stall-after:60s}") Duration stallAfter) {
+    StallCheck stall = new StallCheck("RabbitMQ path (rabbit-bridge)", stallAfter, System.currentTimeMillis());
     Gauge.builder("weather.consumer.idle", stall, s -> s.idleSeconds(System.currentTimeMillis()))
         .tag("path", "rabbit").description("Seconds since the path last consumed a tweet").baseUnit("seconds")
         .register(meters);

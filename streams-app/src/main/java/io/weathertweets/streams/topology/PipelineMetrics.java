@@ -19,10 +19,15 @@ public final class PipelineMetrics {
   private final Timer storeWrite;
   private final Counter staleWrites;
   private final Timer e2e;
-  private final StallCheck stall =
-      new StallCheck("Kafka path (streams-app)", StallCheck.DEFAULT_LIMIT, System.currentTimeMillis());
+  private final StallCheck stall;
 
   public PipelineMetrics(MeterRegistry registry) {
+    this(registry, StallCheck.DEFAULT_LIMIT);
+  }
+
+  /** @param stallAfter how long the path may consume nothing while tweets wait before health calls it stalled */
+  public PipelineMetrics(MeterRegistry registry, Duration stallAfter) {
+    stall = new StallCheck("Kafka path (streams-app)", stallAfter, System.currentTimeMillis());
     processed = Counter.builder("weather.tweets.processed").tag("path", PATH)
         .description("Tweets counted into the aggregates").register(registry);
     late = Counter.builder("weather.tweets.late").tag("path", PATH)
