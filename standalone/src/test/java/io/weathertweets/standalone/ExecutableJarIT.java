@@ -2,6 +2,7 @@ package io.weathertweets.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import io.weathertweets.embedded.FreePorts;
 import java.io.BufferedReader;
@@ -56,7 +57,10 @@ class ExecutableJarIT {
     }
   }
 
-  /** Ten starts (system property {@code weather.jar-starts}), each ready within 60 s and stopped cleanly. */
+  /**
+   * Ten starts (system property {@code weather.jar-starts}), each ready within 60 s; the first takes a tweet; each
+   * stops on SIGTERM leaving no process and no listening port behind.
+   */
   @Test
   void startsEveryTime(@TempDir Path dir) throws Exception {
     int starts = Integer.getInteger("weather.jar-starts", 10);
@@ -73,7 +77,19 @@ class ExecutableJarIT {
       assertThat(ready).as("start %d of %d: seconds until ready; output:%n%s", i + 1, starts, jar.output())
           .isLessThan(60);
       seconds.add(ready);
+      if (i == 0) {
+        HttpResponse<String> answer = postTweet(ports[5]);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        assertThat(jar.process.descendants().toList()).as("the Redis and Valkey role servers").isNotEmpty();
+      }
       stop(jar);
+      // SIGTERM (what Ctrl-C sends the JVM too) stops every service and server and frees every port.
+      assertThat(jar.output()).contains("Stopping Weather Tweets").contains("Embedded infrastructure stopped");
+      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        for (int port : ports) {
+          assertThat(isFree(port)).as("port %d free", port).isTrue();
+        }
+      });
     }
     System.out.printf("executable jar: %d starts, seconds until ready: %s%n", starts, seconds);
   }
@@ -140,6 +156,14 @@ class ExecutableJarIT {
     assertThat(jar.output()).contains("Weather Tweets was not ready after 1 s")
         .contains("Still starting: [embedded infrastructure");
     assertThat(dir.resolve("start-timeout-threads.txt")).isNotEmptyFile();
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket(port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private void occupyEveryDefaultPort() throws IOException {

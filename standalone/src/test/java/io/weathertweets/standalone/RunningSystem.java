@@ -11,8 +11,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.redisson.api.RedissonClient;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
  * The whole system for one test class: embedded Kafka on free ports, the real RabbitMQ, Redis and Valkey of
@@ -98,6 +101,19 @@ final class RunningSystem implements AutoCloseable {
   @Override
   public void close() {
     standalone.close();
+  }
+
+  /** Stops the system, then deletes the queues, exchanges and store keys of this run from the shared servers. */
+  void closeAndDeleteRun(RabbitAdmin admin, RedissonClient... stores) {
+    close();
+    for (String queue : List.of(this.queue, deadLetterQueue)) {
+      admin.deleteQueue(queue);
+    }
+    admin.deleteExchange(exchange);
+    admin.deleteExchange(deadLetterExchange);
+    for (RedissonClient store : stores) {
+      store.getKeys().deleteByPattern(prefix + ":*");
+    }
   }
 
 }

@@ -71,14 +71,7 @@ class SystemEndToEndTest {
   @AfterAll
   void stop() {
     if (system != null) {
-      system.close();
-      for (String queue : List.of(system.queue, system.deadLetterQueue)) {
-        admin.deleteQueue(queue);
-      }
-      admin.deleteExchange(system.exchange);
-      admin.deleteExchange(system.deadLetterExchange);
-      redis.getKeys().deleteByPattern(system.prefix + ":*");
-      valkey.getKeys().deleteByPattern(system.prefix + ":*");
+      system.closeAndDeleteRun(admin, redis, valkey);
     }
     if (rabbit != null) {
       rabbit.destroy();
