@@ -38,8 +38,9 @@ import org.apache.kafka.streams.state.WindowStore;
  *
  * <p>Tweets are read from {@code weather-tweets} (key = municipality, value = v1 Tweet protobuf, event time =
  * the tweet's {@code event_time_ms}). Records that do not decode or break the tweet rules go to
- * {@code weather-tweets-dlq}. Each tweet id is let through once within the de-duplication horizon
- * ({@code dedup-store}). The tweets, grouped by municipality, feed
+ * {@code weather-tweets-dlq}, event times ahead of acceptance included. Each (municipality, id) is let through once
+ * within the de-duplication horizon, and lateness is decided against the municipality's durable stream time
+ * ({@link DedupProcessor}); late tweets skip the windows. The tweets, grouped by municipality, feed
  * <ol>
  *   <li>an all-time aggregate ({@code all-time-store}), written to the municipality hash and to the compacted
  *       topic {@code weather-aggregates} under key {@code mixco};</li>
