@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 /**
  * The "trivial HTTP POST" limit: reads the body and answers 202 with no work, on the JDK's own server, so the
  * ratio S2 / this rate shows what our ingress costs over plain HTTP handling under the same load tool (wrk).
- * nginx is not installed on the benchmark machine; FACTS.md measured nginx at ~150-180k req/s here for
+ * nginx is not installed on the benchmark machine; on the same kind of two-core machine it answered ~150-180k req/s, for
  * comparison.
  *
  * <p>Usage: {@code TrivialHttpServer <port> [threads]}. Runs until killed.

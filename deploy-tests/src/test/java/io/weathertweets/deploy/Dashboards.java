@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
 
 /** The provisioned dashboards and data sources, and what a Redis-data-source query refers to. */
 final class Dashboards {
-  /** Commands the Grafana Redis data source executes (FACTS.md); anything else shows an error panel. */
+  /** Commands the Grafana Redis data source executes (the redis-datasource plugin's command list); anything else shows an error panel. */
   static final List<String> SUPPORTED = List.of("get", "hget", "hgetall", "hmget", "hkeys", "hlen", "smembers",
       "scard", "zrange", "xrange", "xrevrange", "xlen", "type", "ttl", "info");
-  /** Keys of the store layout (ARCHITECTURE.md), with {m} as a municipality or the $municipality variable. */
+  /** Keys of the store layout (README, "Reading the figures"; StoreLayout), with {m} as a municipality or the $municipality variable. */
   static final Pattern HASH_KEY = Pattern.compile(
       "weather:(temperature_avg|temperature_max|temperature_min|humidity_avg|reports|conditions|extremes|meta"
           + "|municipality:(\\$municipality|mixco|guatemala|amatitlan|chinautla))");

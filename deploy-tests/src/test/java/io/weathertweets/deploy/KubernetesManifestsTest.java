@@ -41,7 +41,7 @@ class KubernetesManifestsTest {
    */
   static final Set<String> SPRING_ENV = Set.of("MANAGEMENT_SERVER_PORT", "SPRING_KAFKA_STREAMS_STATE_DIR",
       "SPRING_GRPC_SERVER_KEEPALIVE_CONNECTION_MAXAGE");
-  /** The exact variable names of ARCHITECTURE.md, plus the Kafka client settings for SCRAM/TLS. */
+  /** The exact variable names of the README's Configuration table, plus the Kafka client settings for SCRAM/TLS. */
   static final Set<String> ALLOWED_ENV = union(union(Set.of("KAFKA_BOOTSTRAP_SERVERS", "RABBITMQ_URI", "REDIS_URL",
       "VALKEY_URL", "INGRESS_PORT", "INGRESS_ROUTING", "KAFKA_GATEWAY_TARGET", "RABBIT_GATEWAY_TARGET", "GATEWAY_SINK",
       "GRPC_PORT", "SERVER_PORT"), KAFKA_SECURITY_ENV), SPRING_ENV);
