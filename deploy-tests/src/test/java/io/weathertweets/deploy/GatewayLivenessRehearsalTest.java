@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,17 +57,11 @@ class GatewayLivenessRehearsalTest {
         .volume("server-secret").resolve("definitions.json");
     try (LocalRabbit rabbit = new LocalRabbit(dir.resolve("rabbit"), definitions)) {
       // Container ports → free local ports; env values naming a container port follow (GRPC_PORT, SERVER_PORT).
-      Map<Integer, Integer> ports = new LinkedHashMap<>();
-      Map<String, Integer> named = new LinkedHashMap<>();
-      int[] free = FreePorts.distinct(container.path("ports").size());
-      int i = 0;
-      for (JsonNode p : container.path("ports")) {
-        ports.put(p.path("containerPort").asInt(), free[i++]);
-        named.put(p.path("name").asText(), p.path("containerPort").asInt());
-      }
-      Map<String, String> env = new LinkedHashMap<>(pod.env());
-      env.replaceAll((k, v) -> v.matches("\\d+") && ports.containsKey(Integer.parseInt(v))
-          ? String.valueOf(ports.get(Integer.parseInt(v))) : v);
+      PodProcess.LocalPorts local =
+          PodProcess.LocalPorts.of(container, FreePorts.distinct(container.path("ports").size()));
+      Map<Integer, Integer> ports = local.ports();
+      Map<String, Integer> named = local.named();
+      Map<String, String> env = local.env(pod.env());
       // The Service's host:port, as the pod's DNS would resolve it.
       env.put("RABBITMQ_URI", PodProcessesTest.local(env.get("RABBITMQ_URI"), rabbit.amqpPort).toString());
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

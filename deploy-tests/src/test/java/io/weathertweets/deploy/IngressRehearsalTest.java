@@ -77,17 +77,12 @@ class IngressRehearsalTest {
     ObjectNode deployment = find(all, "Deployment", "ingress");
     JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
     PodProcess pod = new PodProcess(all, deployment, "containers", "ingress", dir.resolve("pod"));
-    Map<Integer, Integer> ports = new LinkedHashMap<>();
-    Map<String, Integer> named = new LinkedHashMap<>();
     int[] free = FreePorts.distinct(container.path("ports").size() + 2);
-    int i = 0;
-    for (JsonNode p : container.path("ports")) {
-      ports.put(p.path("containerPort").asInt(), free[i++]);
-      named.put(p.path("name").asText(), p.path("containerPort").asInt());
-    }
-    Map<String, String> env = new LinkedHashMap<>(pod.env());
-    env.replaceAll((k, v) -> v.matches("\\d+") && ports.containsKey(Integer.parseInt(v))
-        ? String.valueOf(ports.get(Integer.parseInt(v))) : v);
+    PodProcess.LocalPorts local = PodProcess.LocalPorts.of(container, free);
+    Map<Integer, Integer> ports = local.ports();
+    Map<String, Integer> named = local.named();
+    Map<String, String> env = local.env(pod.env());
+    int i = ports.size();
     // The Services' names and ports, as the pod's DNS and kube-proxy would resolve them; no gateway is running.
     int noKafkaGateway = free[i];
     int noRabbitGateway = free[i + 1];

@@ -30,6 +30,34 @@ final class PodProcess {
   private final Map<String, String> env = new LinkedHashMap<>();
   private final Map<String, Path> mounts = new LinkedHashMap<>();
 
+  /**
+   * A container's ports mapped to free local ports, as a pod's own network namespace would give them.
+   *
+   * @param ports containerPort → local port
+   * @param named port name → containerPort
+   */
+  record LocalPorts(Map<Integer, Integer> ports, Map<String, Integer> named) {
+    /** Maps the container's ports, in order, to the first of {@code free}. */
+    static LocalPorts of(JsonNode container, int[] free) {
+      Map<Integer, Integer> ports = new LinkedHashMap<>();
+      Map<String, Integer> named = new LinkedHashMap<>();
+      int i = 0;
+      for (JsonNode p : container.path("ports")) {
+        ports.put(p.path("containerPort").asInt(), free[i++]);
+        named.put(p.path("name").asText(), p.path("containerPort").asInt());
+      }
+      return new LocalPorts(ports, named);
+    }
+
+    /** The pod's environment with each value naming a container port (GRPC_PORT, SERVER_PORT) made local. */
+    Map<String, String> env(Map<String, String> podEnv) {
+      Map<String, String> env = new LinkedHashMap<>(podEnv);
+      env.replaceAll((k, v) -> v.matches("\\d+") && ports.containsKey(Integer.parseInt(v))
+          ? String.valueOf(ports.get(Integer.parseInt(v))) : v);
+      return env;
+    }
+  }
+
   PodProcess(List<ObjectNode> all, ObjectNode workload, String containerList, String containerName, Path root) {
     this.all = all;
     this.pod = workload.path("spec").path("template").path("spec");
