@@ -155,9 +155,9 @@ public final class RedisStoreSink implements StoreSink {
         args.toArray()));
     if (!answers.isEmpty() && Long.valueOf(0).equals(answers.getFirst())) {
       metrics.staleWriteSkipped();
-      log.warn("Not writing {} with {} {}: Redis holds newer figures (written by another instance, or this task "
-          + "lost its state). Nothing is lost; if this repeats, check for a second streams-app with the same "
-          + "application id on another Kafka cluster.", what, versionField, version);
+      log.warn("Not writing {} with {} {}: Redis holds newer figures (a replay after an aborted transaction, another "
+          + "instance, or a task that lost its state). Nothing is lost; if this repeats outside replays, check for a "
+          + "second streams-app with the same application id.", what, versionField, version);
     }
   }
 
