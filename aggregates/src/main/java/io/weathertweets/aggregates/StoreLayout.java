@@ -13,6 +13,7 @@ package io.weathertweets.aggregates;
  * {p}:window:{m}:{startMs}    hash   the window's aggregate, expires
  * {p}:series:{m}              stream one entry per closed window, ID {startMs}-0, capped
  * {p}:meta                    hash   tweets_total, last_event_at, window_size_ms, grace_ms, path
+ * {p}:consumer                hash   the consumer's own report: lag, idle_seconds, stalled, reported_at
  * </pre>
  */
 public record StoreLayout(String prefix) {
@@ -61,5 +62,10 @@ public record StoreLayout(String prefix) {
 
   public String meta() {
     return prefix + ":meta";
+  }
+
+  /** The path's consumer reports how far behind it is ({@link ConsumerReport}). */
+  public String consumer() {
+    return prefix + ":consumer";
   }
 }

@@ -47,6 +47,23 @@ public final class StoreReader {
     return result;
   }
 
+  /**
+   * The newest {@code limit} entries of {@code m}'s series, oldest first: window start → the fields as stored.
+   */
+  public Map<Long, Map<String, String>> lastWindows(Municipality m, int limit) {
+    Map<StreamMessageId, Map<String, String>> newestFirst =
+        client.<String, String>getStream(layout.series(m), StringCodec.INSTANCE)
+            .rangeReversed(limit, StreamMessageId.MAX, StreamMessageId.MIN);
+    java.util.TreeMap<Long, Map<String, String>> result = new java.util.TreeMap<>();
+    newestFirst.forEach((id, fields) -> result.put(id.getId0(), fields));
+    return result;
+  }
+
+  /** The path consumer's own report of its lag, empty when it has not written one. */
+  public java.util.Optional<ConsumerReport> consumerReport() {
+    return ConsumerReport.fromFields(hash(layout.consumer()));
+  }
+
   public Map<String, String> meta() {
     return hash(layout.meta());
   }

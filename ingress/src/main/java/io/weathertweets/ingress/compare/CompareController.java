@@ -1,6 +1,11 @@
 package io.weathertweets.ingress.compare;
 
+import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.StoreReader;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -8,10 +13,12 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * {@code GET /api/compare}: Redis (Kafka path) against Valkey (RabbitMQ path), per municipality, per panel
- * and optionally per window. {@code GET /api/stores}: both stores' dashboard figures, for the live page.
+ * and optionally per window. {@code GET /api/stores}: both stores' dashboard figures and consumer reports, and
+ * {@code GET /api/windows}: the newest closed windows of a municipality, for the live page.
  */
 @RestController
 @RequestMapping("/api")
@@ -39,16 +46,41 @@ class CompareController {
 
   @GetMapping("/stores")
   Map<String, Object> stores() {
+    return readers.snapshots();
+  }
+
+  /**
+   * The newest closed windows of one municipality in both stores, oldest first (each store's series stream), for
+   * the live page's chart.
+   *
+   * @param last how many windows, 1 to 120
+   */
+  @GetMapping("/windows")
+  Map<String, Object> windows(@RequestParam(name = "municipality") String municipality,
+      @RequestParam(name = "last", defaultValue = "15") int last) {
+    Municipality m = Municipality.parse(municipality).orElseThrow(() -> new ResponseStatusException(
+        HttpStatus.BAD_REQUEST, "municipality must be one of " + Arrays.stream(Municipality.values())
+            .map(Municipality::id).toList() + ", was: " + municipality));
+    if (last < 1 || last > 120) {
+      throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "last must be 1 to 120, was: " + last);
+    }
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("redis", readOrError(readers.redis()));
-    body.put("valkey", readOrError(readers.valkey()));
-    body.put("readAt", System.currentTimeMillis());
+    body.put("municipality", m.id());
+    body.put("redis", windowsOrError(readers.redis(), m, last));
+    body.put("valkey", windowsOrError(readers.valkey(), m, last));
     return body;
   }
 
-  private static Object readOrError(io.weathertweets.aggregates.StoreReader reader) {
+  private static Object windowsOrError(StoreReader reader, Municipality m, int last) {
     try {
-      return StoreSnapshot.read(reader);
+      List<Map<String, Object>> windows = new ArrayList<>();
+      reader.lastWindows(m, last).forEach((start, fields) -> {
+        Map<String, Object> window = new LinkedHashMap<>();
+        window.put("start", start);
+        window.putAll(fields);
+        windows.add(window);
+      });
+      return windows;
     } catch (RuntimeException e) {
       return Map.of("error", e.getClass().getSimpleName() + ": " + e.getMessage());
     }

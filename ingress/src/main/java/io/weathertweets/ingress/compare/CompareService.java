@@ -16,17 +16,20 @@ import java.util.TreeSet;
  * paths ({@code updated_at}, and in meta everything but {@code tweets_total}) are not compared.
  */
 class CompareService {
+  private final StoreReaders readers;
   private final StoreReader redis;
   private final StoreReader valkey;
 
-  CompareService(StoreReader redis, StoreReader valkey) {
-    this.redis = redis;
-    this.valkey = valkey;
+  CompareService(StoreReaders readers) {
+    this.readers = readers;
+    this.redis = readers.redis();
+    this.valkey = readers.valkey();
   }
 
   Comparison compare(Long windowStart) {
-    Read r = Read.of("redis", redis);
-    Read v = Read.of("valkey", valkey);
+    long now = System.currentTimeMillis();
+    Read r = Read.of("redis", () -> readers.read(redis, now));
+    Read v = Read.of("valkey", () -> readers.read(valkey, now));
     if (r.snapshot == null || v.snapshot == null) {
       return new Comparison("unavailable", System.currentTimeMillis(), r.summary(), v.summary(), List.of(),
           Map.of(), null);
@@ -96,9 +99,9 @@ class CompareService {
 
   /** One store read, or the reason it could not be read. */
   private record Read(String store, StoreSnapshot snapshot, String error) {
-    static Read of(String store, StoreReader reader) {
+    static Read of(String store, java.util.function.Supplier<StoreSnapshot> read) {
       try {
-        return new Read(store, StoreSnapshot.read(reader), null);
+        return new Read(store, read.get(), null);
       } catch (RuntimeException e) {
         return new Read(store, null, e.getClass().getSimpleName() + ": " + e.getMessage());
       }
@@ -106,11 +109,12 @@ class CompareService {
 
     PathSummary summary() {
       if (snapshot == null) {
-        return new PathSummary(store, false, error, null, null, null, null);
+        return new PathSummary(store, false, error, null, null, null, null, null);
       }
       Map<String, String> meta = snapshot.meta();
       return new PathSummary(store, true, null, asLong(meta.get("tweets_total")),
-          asLong(meta.get("last_event_at")), asDouble(meta.get("e2e_p50_ms")), asDouble(meta.get("e2e_p99_ms")));
+          asLong(meta.get("last_event_at")), asDouble(meta.get("e2e_p50_ms")), asDouble(meta.get("e2e_p99_ms")),
+          snapshot.consumer());
     }
   }
 

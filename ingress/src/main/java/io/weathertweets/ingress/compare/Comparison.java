@@ -1,5 +1,6 @@
 package io.weathertweets.ingress.compare;
 
+import io.weathertweets.aggregates.ConsumerReport;
 import java.util.List;
 import java.util.Map;
 
@@ -16,9 +17,12 @@ record Comparison(
     Map<String, Map<String, Map<String, String>>> municipalities,
     WindowComparison window) {
 
-  /** What one path reports about itself; latencies come from the path's own meta hash. */
+  /**
+   * What one path reports about itself: latencies from the path's own meta hash, lag and stall from its
+   * consumer's report ({@code consumer} is {@code null} when that consumer has written none).
+   */
   record PathSummary(String store, boolean reachable, String error, Long tweetsTotal, Long lastEventAt,
-      Double e2eP50Ms, Double e2eP99Ms) {}
+      Double e2eP50Ms, Double e2eP99Ms, ConsumerReport.View consumer) {}
 
   /** One figure that differs: where ({@code key}, {@code field}) and both values ({@code null} = absent). */
   record Difference(String key, String field, String redis, String valkey) {}

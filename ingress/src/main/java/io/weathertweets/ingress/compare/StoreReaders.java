@@ -3,6 +3,9 @@ package io.weathertweets.ingress.compare;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.StoreReader;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.redisson.api.RedissonClient;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -10,11 +13,40 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** Readers of both stores. Clients connect lazily: the ingress takes tweets even while a store is down. */
-record StoreReaders(StoreReader redis, StoreReader valkey) {
+record StoreReaders(StoreReader redis, StoreReader valkey, Duration consumerStaleAfter) {
 
-  /** {@code weather.stores.*}: where the two stores are, and the key prefix of the layout. */
+  /**
+   * {@code weather.stores.*}: where the two stores are, the key prefix of the layout, and after how long without a
+   * report from a path's consumer that path counts as stopped.
+   */
   @ConfigurationProperties("weather.stores")
-  record Properties(String redisUrl, String valkeyUrl, String prefix) {}
+  record Properties(String redisUrl, String valkeyUrl, String prefix, Duration consumerStaleAfter) {
+    Properties {
+      consumerStaleAfter = consumerStaleAfter == null ? Duration.ofSeconds(30) : consumerStaleAfter;
+    }
+  }
+
+  /** Both stores' figures and consumer reports as of now; a store that cannot be read appears as its error. */
+  Map<String, Object> snapshots() {
+    long now = System.currentTimeMillis();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("redis", readOrError(redis, now));
+    body.put("valkey", readOrError(valkey, now));
+    body.put("readAt", now);
+    return body;
+  }
+
+  StoreSnapshot read(StoreReader reader, long nowMs) {
+    return StoreSnapshot.read(reader, nowMs, consumerStaleAfter.toMillis());
+  }
+
+  private Object readOrError(StoreReader reader, long nowMs) {
+    try {
+      return read(reader, nowMs);
+    } catch (RuntimeException e) {
+      return Map.of("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
 
   @Configuration(proxyBeanMethods = false)
   @EnableConfigurationProperties(Properties.class)
@@ -32,12 +64,14 @@ record StoreReaders(StoreReader redis, StoreReader valkey) {
     @Bean
     StoreReaders storeReaders(Properties properties, RedissonClient redisClient, RedissonClient valkeyClient) {
       StoreLayout layout = new StoreLayout(properties.prefix());
-      return new StoreReaders(new StoreReader(redisClient, layout), new StoreReader(valkeyClient, layout));
+      return new StoreReaders(new StoreReader(redisClient, layout), new StoreReader(valkeyClient, layout),
+          properties.consumerStaleAfter());
     }
 
     @Bean
     CompareService compareService(StoreReaders readers) {
-      return new CompareService(readers.redis(), readers.valkey());
+      return new CompareService(readers);
     }
   }
 }
+

@@ -1,5 +1,6 @@
 package io.weathertweets.ingress.compare;
 
+import io.weathertweets.aggregates.ConsumerReport;
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.StoreReader;
@@ -8,14 +9,20 @@ import java.util.Map;
 
 /**
  * Everything one store holds for the dashboard, read in one go: the all-time hash of every municipality,
- * the panel hashes and the meta hash. Values are the strings as stored.
+ * the panel hashes and the meta hash (values are the strings as stored), and the path consumer's own report of
+ * how far behind it is ({@code null} when it has written none).
  */
 record StoreSnapshot(
     Map<String, Map<String, String>> municipalities,
     Map<String, Map<String, String>> panels,
-    Map<String, String> meta) {
+    Map<String, String> meta,
+    ConsumerReport.View consumer) {
 
-  static StoreSnapshot read(StoreReader reader) {
+  /**
+   * @param nowMs the reader's clock, to judge the age of the consumer's report
+   * @param staleAfterMs a report older than this says the consumer is not running or cannot reach its store
+   */
+  static StoreSnapshot read(StoreReader reader, long nowMs, long staleAfterMs) {
     StoreLayout layout = reader.layout();
     Map<String, Map<String, String>> municipalities = new LinkedHashMap<>();
     for (Municipality m : Municipality.values()) {
@@ -29,6 +36,7 @@ record StoreSnapshot(
         layout.humidityAvg(), layout.reports(), layout.conditions(), layout.extremes()}) {
       panels.put(key.substring(layout.prefix().length() + 1), reader.hash(key));
     }
-    return new StoreSnapshot(municipalities, panels, reader.meta());
+    ConsumerReport.View consumer = reader.consumerReport().map(r -> r.view(nowMs, staleAfterMs)).orElse(null);
+    return new StoreSnapshot(municipalities, panels, reader.meta(), consumer);
   }
 }

@@ -10,11 +10,17 @@ import io.weathertweets.aggregates.Overview;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.ingress.IngressClient;
+import io.weathertweets.aggregates.ConsumerReport;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.redisson.api.RStream;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.stream.StreamMessageId;
+import org.redisson.api.stream.StreamAddArgs;
+import org.redisson.client.codec.StringCodec;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -88,9 +94,9 @@ class CompareApiTest {
   void shouldAnswer503NamingTheStoreThatCannotBeRead() {
     RedissonClient unreachable = StoreClients.create("redis://127.0.0.1:1", true);
     try {
-      CompareService service = new CompareService(
+      CompareService service = new CompareService(new StoreReaders(
           new io.weathertweets.aggregates.StoreReader(REDIS, LAYOUT),
-          new io.weathertweets.aggregates.StoreReader(unreachable, LAYOUT));
+          new io.weathertweets.aggregates.StoreReader(unreachable, LAYOUT), Duration.ofSeconds(30)));
       Comparison comparison = service.compare(null);
       assertThat(comparison.verdict()).isEqualTo("unavailable");
       assertThat(comparison.rabbit().reachable()).isFalse();
@@ -99,6 +105,57 @@ class CompareApiTest {
     } finally {
       unreachable.shutdown();
     }
+  }
+
+  @Test
+  void shouldSayHowFarBehindEachPathIsAndWhichOneHasStopped() {
+    long now = System.currentTimeMillis();
+    // What the consumers write (ConsumerReporter): the Kafka path behind but consuming, the RabbitMQ path's
+    // consumer silent for two minutes (process gone, or its store unreachable).
+    REDIS.getMap(LAYOUT.consumer()).putAll(new ConsumerReport("streams-app", now, 1204, 52, null).toFields());
+    VALKEY.getMap(LAYOUT.consumer()).putAll(new ConsumerReport("rabbit-bridge", now - 120_000, 0, 0, null)
+        .toFields());
+    IngressClient client = new IngressClient(port);
+
+    IngressClient.Response compare = client.get("/api/compare");
+    assertThat(compare.json().at("/kafka/consumer/lag").asLong()).isEqualTo(1204);
+    assertThat(compare.json().at("/kafka/consumer/summary").asString())
+        .isEqualTo("1,204 tweets behind, nothing processed for 52 s");
+    assertThat(compare.json().at("/kafka/consumer/stalled").isNull()).isTrue();
+    assertThat(compare.json().at("/rabbit/consumer/stalled").asString())
+        .startsWith("no report from the rabbit-bridge for 12").contains("is it running");
+
+    // A consumer that calls itself stalled is shown as stopped, with its own reason.
+    REDIS.getMap(LAYOUT.consumer()).putAll(new ConsumerReport("streams-app", now, 1204, 75,
+        "Kafka path (streams-app) has stopped consuming: 1,204 tweets behind, nothing consumed for 75 s").toFields());
+    IngressClient.Response stores = client.get("/api/stores");
+    assertThat(stores.json().at("/redis/consumer/stalled").asString()).contains("has stopped consuming");
+    assertThat(stores.json().at("/redis/consumer/summary").asString())
+        .isEqualTo("stopped: 1,204 tweets behind, nothing processed for 75 s");
+  }
+
+  @Test
+  void shouldListTheNewestClosedWindowsOfBothStoresOldestFirst() {
+    for (RedissonClient store : new RedissonClient[] {REDIS, VALKEY}) {
+      RStream<String, String> series = store.getStream(LAYOUT.series(Municipality.AMATITLAN), StringCodec.INSTANCE);
+      for (int i = 0; i < 5; i++) {
+        Aggregate window = Aggregate.EMPTY.plus(10 + i, 50, Condition.RAINY, i);
+        series.add(new StreamMessageId(WINDOW + i * 60_000L, 0), StreamAddArgs.entries(window.toFields()));
+      }
+    }
+    IngressClient client = new IngressClient(port);
+
+    IngressClient.Response windows = client.get("/api/windows?municipality=amatitlan&last=3");
+    assertThat(windows.status()).isEqualTo(200);
+    for (String store : new String[] {"redis", "valkey"}) {
+      assertThat(windows.json().get(store).valueStream().map(w -> w.get("start").asLong()))
+          .containsExactly(WINDOW + 120_000, WINDOW + 180_000, WINDOW + 240_000);
+      assertThat(windows.json().get(store).get(2).get("temperature_avg").asString()).isEqualTo("14.00");
+    }
+
+    IngressClient.Response unknown = client.get("/api/windows?municipality=atlantis");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.body()).contains("municipality must be one of [mixco, guatemala, amatitlan, chinautla]");
   }
 
   private static void writeStore(RedissonClient client, Aggregate mixco, Aggregate chinautla, String updatedAt) {

@@ -2,10 +2,13 @@ package io.weathertweets.bridge.consume;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.aggregates.ConsumerReport;
+import io.weathertweets.aggregates.ConsumerReporter;
 import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.bridge.BridgeProperties;
 import io.weathertweets.bridge.store.BatchScript;
 import java.time.Duration;
+import org.redisson.api.RedissonClient;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Binding;
@@ -82,6 +85,18 @@ class RabbitConfiguration {
   @Bean
   QueueDepth queueDepth(AmqpAdmin admin, BridgeProperties properties, MeterRegistry meters) {
     return new QueueDepth(admin, properties.rabbit().queue(), meters);
+  }
+
+  /** Queue depth, idle time and stall verdict, written into Valkey every few seconds for the readers of the figures. */
+  @Bean(destroyMethod = "close")
+  ConsumerReporter consumerReporter(RedissonClient valkeyClient, BridgeProperties properties, QueueDepth depth,
+      StallCheck consumerStall) {
+    return new ConsumerReporter(valkeyClient, properties.store().layout(), () -> {
+      long now = System.currentTimeMillis();
+      long lag = depth.depth();
+      return new ConsumerReport("rabbit-bridge", now, lag, consumerStall.idleSeconds(now),
+          consumerStall.stalled(lag, now).orElse(null));
+    }, ConsumerReporter.DEFAULT_INTERVAL);
   }
 
   /**

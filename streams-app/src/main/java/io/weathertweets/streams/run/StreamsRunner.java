@@ -25,6 +25,8 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.kstream.KStream;
+import io.weathertweets.aggregates.ConsumerReport;
+import io.weathertweets.aggregates.ConsumerReporter;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -182,6 +184,18 @@ class StreamsRunner {
   @Bean(destroyMethod = "close")
   InputLag inputLag(KafkaAdmin kafkaAdmin, KafkaProperties kafka) {
     return new InputLag(kafkaAdmin.getConfigurationProperties(), kafka.getStreams().getApplicationId());
+  }
+
+  /** Lag, idle time and stall verdict, written into Redis every few seconds for the readers of the figures. */
+  @Bean(destroyMethod = "close")
+  ConsumerReporter consumerReporter(RedissonClient storeRedisson, WeatherProperties properties,
+      PipelineMetrics metrics, InputLag inputLag) {
+    return new ConsumerReporter(storeRedisson, properties.layout(), () -> {
+      long now = System.currentTimeMillis();
+      long lag = inputLag.get();
+      return new ConsumerReport("streams-app", now, lag, metrics.stall().idleSeconds(now),
+          metrics.stall().stalled(lag, now).orElse(null));
+    }, ConsumerReporter.DEFAULT_INTERVAL);
   }
 
   /**
