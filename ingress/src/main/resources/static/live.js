@@ -1,10 +1,13 @@
-// The live page: both stores' figures side by side, from GET /api/stores and GET /api/compare.
+// The live page: both stores' figures side by side, from GET /api/stores, GET /api/windows and GET /api/compare.
 // Plain DOM code, no dependencies, so the page works offline.
 'use strict';
 
 const MUNICIPALITIES = ['mixco', 'guatemala', 'amatitlan', 'chinautla'];
 const CONDITIONS = ['sunny', 'cloudy', 'rainy', 'foggy'];
+const PATHS = { redis: 'Kafka path', valkey: 'RabbitMQ path' };
+const WINDOWS_SHOWN = 15;
 const previousTotals = {};
+let latestWindows = {};
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -34,6 +37,9 @@ function render(storeName, snapshot, now) {
   const section = document.getElementById(storeName);
   const chosen = document.getElementById('municipality').value;
   const children = [el('h2', {}, section.dataset.title)];
+  if (snapshot && !snapshot.error) {
+    children.push(consumerLine(storeName, snapshot.consumer));
+  }
   if (!snapshot || snapshot.error) {
     children.push(el('p', { class: 'error' }, 'store unreachable: ' + (snapshot ? snapshot.error : 'no answer')));
     section.replaceChildren(...children);
@@ -61,7 +67,86 @@ function render(storeName, snapshot, now) {
   const rows = ['count', 'temperature_avg', 'temperature_min', 'temperature_max', 'humidity_avg', ...CONDITIONS]
     .map(f => el('tr', {}, el('td', {}, f), el('td', { 'data-field': f }, m[f] ?? '–')));
   children.push(el('h3', {}, 'Municipality: ' + chosen), el('table', { class: 'municipality' }, rows));
+  children.push(el('h3', {}, 'Closed windows of ' + chosen + ' (newest ' + WINDOWS_SHOWN + ')'),
+    windowsChart(storeName, latestWindows[storeName]));
   section.replaceChildren(...children.flat());
+}
+
+// "Kafka path: 1,204 tweets behind, nothing processed for 52 s" from the consumer's own report.
+function consumerLine(storeName, consumer) {
+  if (!consumer) {
+    return el('p', { class: 'consumer unknown', 'data-consumer': storeName }, PATHS[storeName] + ': no lag report yet');
+  }
+  const state = consumer.stalled ? 'stalled' : (consumer.lag === 0 ? 'ok' : 'behind');
+  return el('p', { class: 'consumer ' + state, 'data-consumer': storeName, title: consumer.stalled || '' },
+    PATHS[storeName] + ': ' + consumer.summary);
+}
+
+// A small SVG chart of the closed windows: average temperature (°C, -20..60) and humidity (%, 0..100) per window,
+// and the most reported condition under each point. Every point carries its figures as data attributes.
+function windowsChart(storeName, windows) {
+  if (!windows) {
+    return el('p', { class: 'muted' }, 'loading windows…');
+  }
+  if (windows.error) {
+    return el('p', { class: 'error' }, 'windows unreadable: ' + windows.error);
+  }
+  if (windows.length === 0) {
+    return el('p', { class: 'muted', 'data-windows': storeName + ':0' }, 'no closed window yet');
+  }
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  const width = 460, height = 170, left = 30, right = 10, top = 10, plot = 120;
+  svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
+  svg.setAttribute('class', 'windows');
+  svg.setAttribute('data-windows', storeName + ':' + windows.length);
+  const step = windows.length > 1 ? (width - left - right) / (windows.length - 1) : 0;
+  const x = i => left + i * step;
+  const yTemperature = t => top + plot - (Math.max(-20, Math.min(60, t)) + 20) / 80 * plot;
+  const yHumidity = h => top + plot - Math.max(0, Math.min(100, h)) / 100 * plot;
+  const node = (tag, attrs, text) => {
+    const n = document.createElementNS(ns, tag);
+    Object.entries(attrs).forEach(([k, v]) => n.setAttribute(k, v));
+    if (text !== undefined) n.textContent = text;
+    return n;
+  };
+  svg.append(node('line', { x1: left, y1: top + plot, x2: width - right, y2: top + plot, class: 'axis' }));
+  svg.append(node('text', { x: 0, y: top + 8, class: 'tick' }, '60°'));
+  svg.append(node('text', { x: 0, y: top + plot, class: 'tick' }, '-20°'));
+  const series = [['temperature', 'temperature_avg', yTemperature], ['humidity', 'humidity_avg', yHumidity]];
+  series.forEach(([kind, field, y]) => {
+    const points = windows.map((w, i) => x(i).toFixed(1) + ',' + y(Number(w[field])).toFixed(1)).join(' ');
+    svg.append(node('polyline', { points, class: 'line ' + kind }));
+  });
+  windows.forEach((w, i) => {
+    const time = new Date(Number(w.start)).toISOString().substring(11, 16);
+    const top1 = CONDITIONS.reduce((a, c) => Number(w[c] || 0) > Number(w[a] || 0) ? c : a, CONDITIONS[0]);
+    const point = node('circle', { cx: x(i), cy: yTemperature(Number(w.temperature_avg)), r: 3, class: 'point',
+      'data-window': storeName + ':' + w.start, 'data-count': w.count, 'data-temperature': w.temperature_avg,
+      'data-humidity': w.humidity_avg, 'data-condition': top1 });
+    point.append(node('title', {}, time + ' UTC: ' + w.count + ' tweets, ' + w.temperature_avg + ' °C, '
+      + w.humidity_avg + ' %, mostly ' + top1));
+    svg.append(point);
+    if (i % Math.ceil(windows.length / 6) === 0 || i === windows.length - 1) {
+      svg.append(node('text', { x: x(i), y: top + plot + 14, class: 'tick', 'text-anchor': 'middle' }, time));
+    }
+    svg.append(node('text', { x: x(i), y: top + plot + 30, class: 'condition', 'text-anchor': 'middle' },
+      top1.charAt(0).toUpperCase()));
+  });
+  const legend = el('div', { class: 'legend' }, el('span', { class: 'temperature' }, '— temperature °C'),
+    el('span', { class: 'humidity' }, '— humidity %'), el('span', {}, 'letters: most reported condition'));
+  return el('div', {}, svg, legend);
+}
+
+async function pollWindows() {
+  const chosen = document.getElementById('municipality').value;
+  try {
+    const response = await fetch('/api/windows?municipality=' + encodeURIComponent(chosen) + '&last=' + WINDOWS_SHOWN);
+    const body = await response.json();
+    latestWindows = { redis: body.redis, valkey: body.valkey };
+  } catch (e) {
+    latestWindows = { redis: { error: String(e) }, valkey: { error: String(e) } };
+  }
 }
 
 async function poll() {
@@ -84,14 +169,23 @@ async function pollVerdict() {
     const n = (body.differences || []).length;
     badge.textContent = body.verdict === 'equal' ? 'paths agree' :
       body.verdict === 'different' ? n + ' figure(s) differ' : 'a store is unreachable';
+    // A figure that differs because one path has stopped is not a disagreement to investigate: say which stopped.
+    const stopped = [['kafka', 'Kafka path'], ['rabbit', 'RabbitMQ path']]
+      .filter(([key]) => body[key]?.consumer?.stalled).map(([, name]) => name);
+    if (stopped.length > 0) {
+      badge.className = 'verdict stalled';
+      badge.textContent = stopped.join(' and ') + ' stopped consuming';
+      badge.title = [body.kafka?.consumer?.stalled, body.rabbit?.consumer?.stalled].filter(Boolean).join('\n');
+    }
   } catch (e) {
     badge.className = 'verdict unavailable';
     badge.textContent = 'compare failed';
   }
 }
 
-document.getElementById('municipality').addEventListener('change', poll);
-poll();
+document.getElementById('municipality').addEventListener('change', () => pollWindows().then(poll));
+pollWindows().then(poll);
 pollVerdict();
 setInterval(poll, 1000);
+setInterval(pollWindows, 5000);
 setInterval(pollVerdict, 2000);

@@ -204,6 +204,13 @@ public final class Standalone implements AutoCloseable {
     return ports;
   }
 
+  /** The running service whose {@code spring.application.name} is {@code name} (e.g. {@code streams-app}). */
+  public ConfigurableApplicationContext service(String name) {
+    return services.stream()
+        .filter(context -> name.equals(context.getEnvironment().getProperty("spring.application.name")))
+        .findFirst().orElseThrow(() -> new IllegalArgumentException("no running service named " + name));
+  }
+
   /** Ingress first (no new tweets), then gateways, then the consumers, then the infrastructure. */
   @Override
   public void close() {

@@ -33,23 +33,30 @@ final class RunningSystem implements AutoCloseable {
 
   /** Against the RabbitMQ at {@code rabbitUri} and the test Redis and Valkey ({@link LocalServers}). */
   RunningSystem(Path dataDir, String rabbitUri) throws IOException {
+    this(dataDir, rabbitUri, Map.of());
+  }
+
+  /** @param extraSettings properties given to every service beyond those that isolate this run */
+  RunningSystem(Path dataDir, String rabbitUri, Map<String, String> extraSettings) throws IOException {
     this(dataDir, Map.of(
         "RABBITMQ_URI", rabbitUri,
         "REDIS_URL", LocalServers.redisUrl(),
-        "VALKEY_URL", LocalServers.valkeyUrl()));
+        "VALKEY_URL", LocalServers.valkeyUrl()), extraSettings);
   }
 
   /** Everything embedded, as on a machine with only a JDK. */
   static RunningSystem embedded(Path dataDir) throws IOException {
-    return new RunningSystem(dataDir, Map.of());
+    return new RunningSystem(dataDir, Map.of(), Map.of());
   }
 
-  private RunningSystem(Path dataDir, Map<String, String> env) throws IOException {
+  private RunningSystem(Path dataDir, Map<String, String> env, Map<String, String> extraSettings)
+      throws IOException {
     int[] ports = FreePorts.distinct(12);
     Map<String, String> settings = new java.util.HashMap<>(Map.of(
         "weather.store.prefix", prefix,
         "weather.stores.prefix", prefix,
         "weather.ingress.forward-deadline", "10s"));
+    settings.putAll(extraSettings);
     if (env.containsKey("RABBITMQ_URI")) {
       // A shared broker: names of this run only. (The embedded broker is fresh and pre-configured with the
       // default names.)

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +33,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.stream.StreamMessageId;
+import org.redisson.client.codec.StringCodec;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.Queue;
@@ -38,6 +42,7 @@ import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 
 /**
  * The product's promise, end to end, every service running: a tweet posted over HTTP arrives in both
@@ -60,7 +65,8 @@ class SystemEndToEndTest {
   @BeforeAll
   void start(@TempDir Path dataDir) throws IOException {
     this.dataDir = dataDir;
-    system = new RunningSystem(dataDir, LocalServers.rabbitUri());
+    // The product's stall limit is 60 s; the rule is the same with a shorter one, and the stall test is quicker.
+    system = new RunningSystem(dataDir, LocalServers.rabbitUri(), Map.of("weather.health.stall-after", "10s"));
     // amqp-client reads a trailing "/" as the empty vhost (Spring Boot reads it as "/"): host and port here.
     rabbit = new CachingConnectionFactory(LocalServers.rabbitHost(), LocalServers.rabbitPort());
     admin = new RabbitAdmin(rabbit);
@@ -185,7 +191,62 @@ class SystemEndToEndTest {
     for (String m : MUNICIPALITIES) {
       assertThat(dom).contains("data-bar=\"temperature:" + m + "\"");
     }
+    // Each path says how far behind it is, from its consumer's own report.
+    assertThat(dom).containsPattern("data-consumer=\"redis\"[^>]*>Kafka path: (caught up|[0-9,]+ tweets behind)")
+        .containsPattern("data-consumer=\"valkey\"[^>]*>RabbitMQ path: (caught up|[0-9,]+ tweets behind)");
+    // The chart of mixco's closed windows shows, point for point, what each store's series holds.
+    for (String store : List.of("redis", "valkey")) {
+      Map<StreamMessageId, Map<String, String>> series = (store.equals("redis") ? redis : valkey)
+          .<String, String>getStream(system.prefix + ":series:mixco", StringCodec.INSTANCE)
+          .range(StreamMessageId.MIN, StreamMessageId.MAX);
+      assertThat(series).as("closed windows of mixco in %s", store).isNotEmpty();
+      assertThat(dom).contains("data-windows=\"" + store + ":" + Math.min(15, series.size()) + "\"");
+      series.entrySet().stream().skip(Math.max(0, series.size() - 15)).forEach(e -> assertThat(dom).contains(
+          "data-window=\"" + store + ":" + e.getKey().getId0() + "\" data-count=\"" + e.getValue().get("count")
+              + "\" data-temperature=\"" + e.getValue().get("temperature_avg")
+              + "\" data-humidity=\"" + e.getValue().get("humidity_avg") + "\""));
+    }
     assertThat(Files.size(screenshot)).isGreaterThan(20_000);
+  }
+
+  @Test
+  @Order(4)
+  void shouldSayWhichPathHasStoppedConsumingOnTheLivePageAndLoseNothing() throws Exception {
+    long before = tweetsTotal(redis);
+    KafkaStreams streams = system.standalone.service("streams-app").getBean(StreamsBuilderFactoryBean.class)
+        .getKafkaStreams();
+    streams.pause();
+    try {
+      StringBuilder batch = new StringBuilder("[");
+      long now = System.currentTimeMillis();
+      for (int i = 0; i < 200; i++) {
+        batch.append(i == 0 ? "" : ",").append("""
+            {"id":"e2e-%s-paused-%d","municipality":"guatemala","temperature":21,"humidity":60,\
+            "weather":"CLOUDY","timestamp":%d}""".formatted(system.run, i, now));
+      }
+      assertThat(system.post("/api/tweets", batch.append(']').toString()).statusCode()).isEqualTo(202);
+
+      // Within the stall limit (10 s here) plus a report interval and a lag refresh, the API names the path.
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+          assertThat(system.get("/api/compare").body()).containsPattern(
+              "\"stalled\":\"Kafka path \\(streams-app\\) has stopped consuming: [0-9,]+ tweets behind"));
+      Path profile = Files.createTempDirectory(dataDir, "chromium-stalled");
+      String dom = runChromium(List.of("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+          "--no-first-run", "--disable-background-networking", "--user-data-dir=" + profile,
+          "--virtual-time-budget=5000"), "--dump-dom");
+      assertThat(dom).containsPattern("class=\"consumer stalled\" data-consumer=\"redis\"[^>]*>Kafka path: stopped: "
+          + "[0-9,]+ tweets behind, nothing processed for [0-9]+ s")
+          .containsPattern("data-consumer=\"valkey\"[^>]*>RabbitMQ path: caught up")
+          .contains("Kafka path stopped consuming");
+    } finally {
+      streams.resume();
+    }
+    // Resumed: the backlog is worked off, nothing lost or counted twice, and the path is no longer called stopped.
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(tweetsTotal(redis)).isEqualTo(before + 200);
+      assertThat(tweetsTotal(valkey)).isEqualTo(before + 200);
+      assertThat(system.get("/api/compare").body()).doesNotContain("has stopped consuming");
+    });
   }
 
   private String runChromium(List<String> flags, String action) throws Exception {
