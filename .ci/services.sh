@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the servers the tests talk to are installed and running on this machine:
 # RabbitMQ on 5672 (guest/guest), Redis on 6379, Valkey on 6380 (valkey-server from bookworm-backports),
-# and Debian's chromium for the live page's browser test.
+# Debian's chromium for the live page's browser test, and a Java 17 runtime for the too-old-Java test.
 # Idempotent: installs or starts only what is missing. Needs root (apt-get) on a fresh machine.
 set -euo pipefail
 
@@ -64,6 +64,12 @@ fi
 if ! [ -x /usr/bin/chromium ]; then
   log "installing chromium"
   apt_install chromium
+fi
+
+# --- A Java 17 runtime: the executable jar's launcher must refuse it with a clear message (ExecutableJarIT)
+if ! [ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ]; then
+  log "installing openjdk-17-jre-headless"
+  apt_install openjdk-17-jre-headless
 fi
 
 log "RabbitMQ :5672, Redis :6379, Valkey :6380 are up; chromium at /usr/bin/chromium"

@@ -174,8 +174,7 @@ class SystemEndToEndTest {
   @Test
   @Order(3)
   void shouldShowBothPathsSideBySideOnTheLivePage() throws Exception {
-    Path chromium = Path.of("/usr/bin/chromium");
-    Assumptions.assumeTrue(Files.isExecutable(chromium), "Debian's chromium is needed (.ci/services.sh installs it)");
+    Path chromium = chromium();
     Path profile = Files.createTempDirectory(dataDir, "chromium");
     Path screenshot = Path.of("target", "live-page.png").toAbsolutePath();
     List<String> flags = List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -212,6 +211,7 @@ class SystemEndToEndTest {
   @Test
   @Order(4)
   void shouldSayWhichPathHasStoppedConsumingOnTheLivePageAndLoseNothing() throws Exception {
+    Path chromium = chromium();
     long before = tweetsTotal(redis);
     KafkaStreams streams = system.standalone.service("streams-app").getBean(StreamsBuilderFactoryBean.class)
         .getKafkaStreams();
@@ -231,7 +231,7 @@ class SystemEndToEndTest {
           assertThat(system.get("/api/compare").body()).containsPattern(
               "\"stalled\":\"Kafka path \\(streams-app\\) has stopped consuming: [0-9,]+ tweets behind"));
       Path profile = Files.createTempDirectory(dataDir, "chromium-stalled");
-      String dom = runChromium(List.of("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+      String dom = runChromium(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
           "--no-first-run", "--disable-background-networking", "--user-data-dir=" + profile,
           "--virtual-time-budget=5000"), "--dump-dom");
       assertThat(dom).containsPattern("class=\"consumer stalled\" data-consumer=\"redis\"[^>]*>Kafka path: stopped: "
@@ -247,6 +247,13 @@ class SystemEndToEndTest {
       assertThat(tweetsTotal(valkey)).isEqualTo(before + 200);
       assertThat(system.get("/api/compare").body()).doesNotContain("has stopped consuming");
     });
+  }
+
+  private static Path chromium() {
+    Path chromium = Path.of("/usr/bin/chromium");
+    Assumptions.assumeTrue(Files.isExecutable(chromium), "needs Debian's chromium at " + chromium
+        + " to render the live page (apt-get install chromium; .ci/services.sh installs it)");
+    return chromium;
   }
 
   private String runChromium(List<String> flags, String action) throws Exception {
