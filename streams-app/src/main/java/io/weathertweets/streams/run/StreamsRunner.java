@@ -1,5 +1,6 @@
 package io.weathertweets.streams.run;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.StoreClients;
@@ -135,10 +136,14 @@ class StreamsRunner {
   StreamsBuilderFactoryBeanConfigurer streamsLifecycle(MeterRegistry registry, KafkaAdmin kafkaAdmin) {
     return factoryBean -> {
       factoryBean.setKafkaStreamsCustomizer(streams -> wipeForeignState(streams, factoryBean, kafkaAdmin));
+      Counter threadFailures = Counter.builder("weather.streams.thread.failures").tag("path", PipelineMetrics.PATH)
+          .description("Stream threads that failed and were replaced; a rising count with no progress is a stall")
+          .register(registry);
       factoryBean.setStreamsUncaughtExceptionHandler(exception -> {
         // The failed thread's tasks are aborted (exactly-once) and replayed by the replacement thread.
-        log.error("A Kafka Streams thread failed; replacing it. Its uncommitted work is rolled back and replayed. "
-            + "If this repeats, the cause below needs fixing.", exception);
+        threadFailures.increment();
+        log.error("A Kafka Streams thread failed ({} so far); replacing it. Its uncommitted work is rolled back and "
+            + "replayed. If this repeats, the cause below needs fixing.", (long) threadFailures.count(), exception);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
       });
       factoryBean.setStateListener((next, previous) -> log.info("Kafka Streams state {} -> {}", previous, next));
@@ -226,8 +231,10 @@ class StreamsRunner {
           && stalled.isEmpty() ? Health.up() : Health.down();
       stalled.ifPresent(reason -> health.withDetail("reason", reason + "; the streams-app log names the failing"
           + " record or store"));
+      Counter threadFailures = registry.find("weather.streams.thread.failures").counter();
       return health.withDetail("state", state.name()).withDetail("lag", lag)
-          .withDetail("idleSeconds", metrics.stall().idleSeconds(now)).build();
+          .withDetail("idleSeconds", metrics.stall().idleSeconds(now))
+          .withDetail("threadFailures", threadFailures == null ? 0 : (long) threadFailures.count()).build();
     };
   }
 

@@ -81,7 +81,8 @@ class StalledPathIT {
         .until(() -> health(port).statusCode() == 503);
     long secondsToDown = (System.nanoTime() - cutAt) / 1_000_000_000;
     String body = health(port).body();
-    assertThat(body).contains("Kafka path (streams-app) has stopped consuming").contains("tweets behind");
+    assertThat(body).contains("Kafka path (streams-app) has stopped consuming").contains("tweets behind")
+        .contains("\"threadFailures\":");
     assertThat(secondsToDown).as("seconds until health said so").isLessThanOrEqualTo(40L);
 
     System.out.printf("health DOWN %d s after Redis was cut: %s%n", secondsToDown, body);
@@ -91,6 +92,9 @@ class StalledPathIT {
     await().atMost(Duration.ofSeconds(120)).until(() -> health(port).statusCode() == 200);
     await().atMost(Duration.ofSeconds(120))
         .until(() -> "200".equals(raw.hgetall(prefix + ":meta").get("tweets_total")));
+    // Its report in Redis, what the live page and loadgen read, says so too.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(raw.hgetall(prefix + ":consumer"))
+        .containsEntry("consumer", "streams-app").containsEntry("lag", "0").containsEntry("stalled", ""));
   }
 
   private HttpResponse<String> health(int port) throws Exception {
