@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
  * waits until Redis and Valkey account for every accepted tweet.
  * Exit codes: 0 done (and verified), 1 verification failed or an unexpected error, 2 usage error.
  */
-@Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "loadgen", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
     description = "Sends weather tweets and reports sent/accepted/rejected/failed, throughput and latency.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:sent (and, with --verify, every accepted tweet is visible in the stores)",
