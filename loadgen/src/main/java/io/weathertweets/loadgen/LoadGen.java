@@ -90,8 +90,9 @@ public final class LoadGen implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS", description = "Per-request timeout.")
   private int timeoutSeconds;
 
-  @Option(names = "--progress", description = "Progress bar on stderr.")
-  private boolean progress;
+  @Option(names = "--progress", negatable = true, description = "Progress bar on stderr; by default on when stderr "
+      + "is a terminal and off when it is redirected (a file, a pipe, CI). --no-progress turns it off.")
+  private Boolean progress;
 
   @Option(names = "--json", description = "Print the report as JSON.")
   private boolean json;
@@ -155,7 +156,8 @@ public final class LoadGen implements Callable<Integer> {
       Map<String, StoreSnapshot> baseline = verifier == null ? Map.of() : verifier.baseline();
       LoadRun run = new LoadRun(source, count, sender, new Pacer(rate, System.nanoTime()), concurrency, stats);
       long elapsedNanos;
-      try (Progress bar = progress ? new Progress(stats, count, err) : null) {
+      boolean showProgress = Progress.shouldShow(progress, err == System.err && Progress.stderrIsTerminal());
+      try (Progress bar = showProgress ? new Progress(stats, count, err) : null) {
         elapsedNanos = run.run();
       }
       long sendEnd = System.nanoTime();

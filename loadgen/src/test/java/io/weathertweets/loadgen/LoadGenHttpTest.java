@@ -193,6 +193,20 @@ class LoadGenHttpTest {
   }
 
   @Test
+  void shouldDrawTheProgressBarOnlyOnATerminalUnlessForced() {
+    // Here stderr is a buffer, not a terminal: no bar unless --progress asks for one.
+    CliRun byDefault = CliRun.of("--url", url(), "-n", "20", "--seed", "3");
+    CliRun forced = CliRun.of("--url", url(), "-n", "20", "--seed", "3", "--progress");
+    CliRun refused = CliRun.of("--url", url(), "-n", "20", "--seed", "3", "--no-progress");
+
+    assertThat(List.of(byDefault.exitCode(), forced.exitCode(), refused.exitCode())).containsOnly(0);
+    assertThat(byDefault.err()).doesNotContain("20/20");
+    assertThat(forced.err()).contains("20/20 100%");
+    assertThat(refused.err()).doesNotContain("20/20");
+    assertThat(CliRun.of("--help").out()).contains("--[no-]progress");
+  }
+
+  @Test
   void shouldExitWithTwoOnUsageErrors() {
     assertThat(CliRun.of("--mode", "carrier-pigeon").exitCode()).isEqualTo(2);
     assertThat(CliRun.of("--batch-size", "5000").exitCode()).isEqualTo(2);

@@ -1,6 +1,10 @@
 package io.weathertweets.loadgen.report;
 
+import java.io.Console;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,6 +29,49 @@ public final class Progress implements AutoCloseable {
     this.total = total;
     this.err = err;
     timer.scheduleAtFixedRate(this::draw, 250, 250, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Whether to draw the bar: as forced by {@code --progress} / {@code --no-progress}, else only on a terminal (a bar
+   * redrawn with carriage returns is noise in a log file or a CI transcript).
+   *
+   * @param option {@code true} for {@code --progress}, {@code false} for {@code --no-progress}, {@code null} when
+   *     neither was given
+   */
+  public static boolean shouldShow(Boolean option, boolean stderrIsTerminal) {
+    return option != null ? option : stderrIsTerminal;
+  }
+
+  /**
+   * Whether this process's stderr is a terminal. On Linux the answer is exact: file descriptor 2 points at a tty
+   * device. Elsewhere {@link System#console()} stands in for it (a terminal on both stdin and stdout; on Java 22+
+   * {@code Console.isTerminal()} says so, since there the console exists even when redirected).
+   */
+  public static boolean stderrIsTerminal() {
+    Path fd2 = Path.of("/proc/self/fd/2");
+    if (Files.isSymbolicLink(fd2)) {
+      try {
+        return isTerminalDevice(Files.readSymbolicLink(fd2).toString());
+      } catch (IOException | UnsupportedOperationException | SecurityException e) {
+        // Fall back to the console below.
+      }
+    }
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (NoSuchMethodException e) {
+      return true; // Java 21: a console exists only on a terminal.
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** A Linux file descriptor's target that is a terminal: {@code /dev/pts/3}, {@code /dev/tty1}, {@code /dev/console}. */
+  static boolean isTerminalDevice(String target) {
+    return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
   }
 
   /** The bar for a given state; pure, so it can be checked without a terminal. */
