@@ -40,7 +40,8 @@ import redis.clients.jedis.resps.StreamEntry;
  * Runs every Redis-data-source query of every dashboard against a real Redis and a real Valkey filled by the
  * running pipeline, the way the plugin runs it (HGETALL → one row of fields; XRANGE over the dashboard's time
  * range → entries), and checks each panel gets the fields its transformations and reductions name, as numbers
- * where it converts them.
+ * where it converts them. The same running services are scraped for every series the dashboards' and alert
+ * rules' PromQL reads.
  *
  * <p>The whole system runs in this JVM ({@link Standalone}: embedded Kafka and AMQP broker, every service);
  * tweets are posted to the ingress over HTTP and reach Redis through Kafka Streams and Valkey through the
@@ -221,6 +222,53 @@ class DashboardQueriesOnRealStoresTest {
       assertThat(shapeErrors("t", panel, run(j, "hgetall", "weather:municipality:mixco")))
           .singleElement().asString().contains("temprature_avg");
     }
+  }
+
+  /**
+   * The series the dashboards' and alert rules' PromQL reads from the services are in the services' real
+   * {@code /actuator/prometheus} scrapes, under those exact names: Micrometer appends a gauge's base unit
+   * ({@code weather.consumer.lag}, unit messages, is {@code weather_consumer_lag_messages}), so a name copied
+   * from the code would match nothing in Prometheus and an alert on it would never fire. Series of the brokers'
+   * exporters ({@code rabbitmq_*}) and Prometheus's own {@code up} are not the services'.
+   */
+  @Test
+  void everyServiceSeriesTheDashboardsAndAlertRulesReadShouldBeInARealScrape() {
+    Map<String, Integer> services = Map.of("ingress", system.ports().ingress(),
+        "gateway-kafka", system.ports().kafkaGatewayHttp(), "gateway-rabbit", system.ports().rabbitGatewayHttp(),
+        "streams-app", system.ports().streamsHttp(), "rabbit-bridge", system.ports().bridgeHttp());
+    Map<String, Set<String>> used = new TreeMap<>();
+    for (Dashboards.Query q : Dashboards.queries()) {
+      if ("prometheus".equals(q.datasourceType())) {
+        Dashboards.seriesIn(q.target().path("expr").asText()).forEach(s -> used.computeIfAbsent(s, k -> new TreeSet<>()).add(q.id()));
+      }
+    }
+    for (Dashboards.AlertQuery q : Dashboards.alertQueries()) {
+      Dashboards.seriesIn(q.query().path("model").path("expr").asText())
+          .forEach(s -> used.computeIfAbsent(s, k -> new TreeSet<>()).add(q.id()));
+    }
+    used.keySet().removeIf(s -> s.equals("up") || s.startsWith("rabbitmq_"));
+    assertThat(used).containsKeys("weather_consumer_lag_messages", "weather_consumer_idle_seconds");
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      Map<String, Set<String>> exported = new TreeMap<>();
+      services.forEach((service, port) -> {
+        HttpResponse<String> scrape = send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).GET());
+        assertThat(scrape.statusCode()).as(service + " /actuator/prometheus").isEqualTo(200);
+        scrape.body().lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+            .map(l -> l.split("[{ ]", 2)[0])
+            .forEach(name -> exported.computeIfAbsent(name, k -> new TreeSet<>()).add(service));
+      });
+      List<String> missing = new ArrayList<>();
+      used.forEach((series, queries) -> {
+        if (!exported.containsKey(series)) {
+          missing.add(series + " (read by " + queries + ")");
+        }
+      });
+      assertThat(missing).as("series no service exports").isEmpty();
+      // Both paths report, so the alert rule sees path="kafka" and path="rabbit".
+      assertThat(exported.get("weather_consumer_lag_messages")).contains("streams-app", "rabbit-bridge");
+      assertThat(exported.get("weather_consumer_idle_seconds")).contains("streams-app", "rabbit-bridge");
+    });
   }
 
   /** What the plugin turns the reply into: HGETALL one row; XRANGE one row per entry plus $time. */

@@ -16,15 +16,6 @@ import org.junit.jupiter.api.Test;
 
 /** The dashboards as files: valid, stable, wired to the provisioned data sources and the store layout. */
 class GrafanaDashboardsTest {
-  /** Prometheus series the services and brokers export (Micrometer names in Prometheus form). */
-  private static final Pattern KNOWN_SERIES = Pattern.compile(
-      "(weather_tweets_(accepted|rejected|published|processed|dlq|late|duplicates)_total"
-          + "|weather_(publish_latency|store_write_latency|e2e_latency)_seconds(_bucket|_sum|_count|_max)?"
-          + "|kafka_consumer_fetch_manager_records_lag(_max)?|kafka_streams_\\w+|rabbitmq_queue_messages(_ready|_unacked)?"
-          + "|jvm_memory_used_bytes|jvm_gc_pause_seconds(_sum|_count)|process_cpu_usage|up)");
-  private static final Set<String> PROMQL_WORDS = Set.of("sum", "by", "rate", "increase", "histogram_quantile", "max",
-      "count", "le", "path", "sink", "reason", "queue", "client_id", "app", "area", "heap", "without", "avg", "on");
-
   @Test
   void dashboardsShouldHaveStableUniqueUidsAndTheExpectedSet() {
     Map<String, String> expected = Map.of("weather.json", "weather-tweets-weather", "pipeline.json", "weather-tweets-pipeline",
@@ -136,19 +127,83 @@ class GrafanaDashboardsTest {
       }
       String expr = q.target().path("expr").asText();
       exprs.add(expr);
-      String withoutStrings = expr.replaceAll("\"[^\"]*\"", "\"\"").replaceAll("\\[[^]]*]", "");
-      Matcher m = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_:]*").matcher(withoutStrings);
-      while (m.find()) {
-        String word = m.group();
-        if (!PROMQL_WORDS.contains(word) && !KNOWN_SERIES.matcher(word).matches()) {
-          errors.add(q.id() + ": unknown series or function '" + word + "' in " + expr);
-        }
-      }
+      errors.addAll(Dashboards.unknownSeries(q.id(), expr));
     }
     assertThat(errors).isEmpty();
     assertThat(String.join("\n", exprs)).contains("histogram_quantile(0.5", "histogram_quantile(0.99",
         "kafka_consumer_fetch_manager_records_lag_max", "weather_tweets_dlq_total", "rabbitmq_queue_messages_ready",
-        "jvm_memory_used_bytes");
+        "jvm_memory_used_bytes", "weather_consumer_lag_messages", "weather_consumer_idle_seconds");
+  }
+
+  @Test
+  void seriesCheckShouldRejectANameTheServicesDoNotExport() {
+    // Micrometer's gauge weather.consumer.lag (base unit "messages") is exported with its unit appended.
+    assertThat(Dashboards.unknownSeries("q", "max by (path) (weather_consumer_lag)")).singleElement().asString()
+        .contains("'weather_consumer_lag'");
+    assertThat(Dashboards.unknownSeries("q", "max by (path) (weather_consumer_lag_messages{path=\"kafka\"})")).isEmpty();
+  }
+
+  @Test
+  void backlogRowShouldShowEachPathsLagAndIdleTimeNextToTheClientMetric() {
+    JsonNode pipeline = Repo.readJson(Repo.path("grafana/dashboards/pipeline.json"));
+    Map<String, JsonNode> byExpr = new java.util.HashMap<>();
+    int rowY = -1;
+    int nextRowY = Integer.MAX_VALUE;
+    for (JsonNode p : pipeline.path("panels")) {
+      if ("row".equals(p.path("type").asText())) {
+        int y = p.path("gridPos").path("y").asInt();
+        if ("Backlog and errors".equals(p.path("title").asText())) {
+          rowY = y;
+        } else if (rowY >= 0 && y > rowY) {
+          nextRowY = Math.min(nextRowY, y);
+        }
+      }
+    }
+    assertThat(rowY).as("row 'Backlog and errors'").isNotNegative();
+    for (JsonNode p : Dashboards.panels(pipeline)) {
+      int y = p.path("gridPos").path("y").asInt();
+      if (y > rowY && y < nextRowY) {
+        p.path("targets").forEach(t -> byExpr.put(t.path("expr").asText(), p));
+      }
+    }
+    // Per path (the label both consumers set), not per client or instance: one line for kafka, one for rabbit.
+    assertThat(byExpr).containsKeys("max by (path) (weather_consumer_lag_messages)",
+        "min by (path) (weather_consumer_idle_seconds)", "max by (client_id) (kafka_consumer_fetch_manager_records_lag_max)");
+    JsonNode idle = byExpr.get("min by (path) (weather_consumer_idle_seconds)");
+    assertThat(idle.path("fieldConfig").path("defaults").path("unit").asText()).isEqualTo("s");
+    assertThat(idle.path("fieldConfig").path("defaults").path("thresholds").path("steps"))
+        .as("the stall limit (weather.health.stall-after) drawn on the idle panel")
+        .anyMatch(step -> step.path("value").asInt() == 60);
+    assertThat(byExpr.get("max by (client_id) (kafka_consumer_fetch_manager_records_lag_max)").path("description").asText())
+        .as("why the client metric is not enough").contains("stuck", "fetched");
+  }
+
+  @Test
+  void storeDashboardsShouldShowEachConsumersOwnReport() {
+    // The Redis-only view tells how far behind a path is: each store's weather:consumer hash, on both store
+    // dashboards, for every store the dashboard shows.
+    Map<String, Set<String>> storesWithReport = new java.util.TreeMap<>();
+    for (Dashboards.Query q : Dashboards.queries()) {
+      if ("weather:consumer".equals(q.target().path("keyName").asText())) {
+        assertThat(q.target().path("command").asText()).as(q.id()).isEqualTo("hgetall");
+        storesWithReport.computeIfAbsent(q.dashboard(), k -> new TreeSet<>()).add(q.datasourceUid());
+      }
+    }
+    assertThat(storesWithReport).containsEntry("weather-tweets-weather", Set.of("weather-redis"))
+        .containsEntry("weather-tweets-comparison", Set.of("weather-redis", "weather-valkey"));
+  }
+
+  @Test
+  void dashboardsShouldRefreshInRealTime() {
+    // 5 s is Grafana's default min_refresh_interval (a shorter refresh is raised to it). The store dashboards
+    // refresh at that; the Prometheus one at the scrape interval (10 s), as a faster refresh shows nothing new.
+    Map<String, String> expected = Map.of("weather.json", "5s", "comparison.json", "5s", "pipeline.json", "10s");
+    for (Path file : Dashboards.files()) {
+      JsonNode d = Repo.readJson(file);
+      assertThat(d.path("refresh").asText()).as(file.getFileName() + " refresh")
+          .isEqualTo(expected.get(file.getFileName().toString()));
+    }
+    assertThat(Repo.read(Repo.path("k8s/base/prometheus.yaml"))).contains("scrape_interval: 10s");
   }
 
   @Test
