@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Count, temperature sum/min/max, humidity sum and a count per condition of a set of tweets, plus the
@@ -27,11 +28,11 @@ public record Aggregate(
 
   public static final Aggregate EMPTY = new Aggregate(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-  /** The numeric fields of the store layout, in the order they are written. */
-  public static final String[] NUMERIC_FIELDS = {
-    "count", "temperature_sum", "temperature_min", "temperature_max", "temperature_avg",
-    "humidity_sum", "humidity_avg", "sunny", "cloudy", "rainy", "foggy"
-  };
+  /** The numeric fields of the store layout, in the order they are written: the figures, then one per condition. */
+  public static final String[] NUMERIC_FIELDS = Stream.concat(
+      Stream.of("count", "temperature_sum", "temperature_min", "temperature_max", "temperature_avg",
+          "humidity_sum", "humidity_avg"),
+      Condition.ids().stream()).toArray(String[]::new);
 
   public Aggregate plus(int temperature, int humidity, Condition condition, long eventMs) {
     return new Aggregate(
@@ -91,10 +92,9 @@ public record Aggregate(
     fields.put("temperature_avg", temperatureAvg());
     fields.put("humidity_sum", Long.toString(humiditySum));
     fields.put("humidity_avg", humidityAvg());
-    fields.put("sunny", Long.toString(sunny));
-    fields.put("cloudy", Long.toString(cloudy));
-    fields.put("rainy", Long.toString(rainy));
-    fields.put("foggy", Long.toString(foggy));
+    for (Condition c : Condition.values()) {
+      fields.put(c.id(), Long.toString(conditionCount(c)));
+    }
     return fields;
   }
 

@@ -1,14 +1,26 @@
 package io.weathertweets.aggregates;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The sky conditions the system knows; {@link #id()} is the JSON value and the aggregate's field name. */
+/**
+ * The sky conditions the system knows; {@link #id()} is the JSON value and the aggregate's field name. Part of
+ * the catalogue, like {@link Municipality}.
+ */
 public enum Condition {
   SUNNY, CLOUDY, RAINY, FOGGY;
 
+  private static final List<String> IDS = Arrays.stream(values()).map(Condition::id).toList();
+
   public String id() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Every {@link #id()}, in declaration order. */
+  public static List<String> ids() {
+    return IDS;
   }
 
   /** Parses {@code " Sunny"} or {@code "sunny"}; empty when the condition is not one we know. */

@@ -1,18 +1,31 @@
 package io.weathertweets.aggregates;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * The municipalities the system knows, in the order used for tie-breaks (e.g. two municipalities sharing
  * the highest temperature: the first in this order is named in {@code weather:extremes}).
+ *
+ * <p>The catalogue: Java code derives its lists from this enum, the live page reads them from
+ * {@code GET /api/catalogue}, and {@code CatalogueTest} checks every other file that spells them out (the
+ * .proto enums, the OpenAPI document, the Lua script, the load tools, the Grafana dashboards).
  */
 public enum Municipality {
   MIXCO, GUATEMALA, AMATITLAN, CHINAUTLA;
 
+  private static final List<String> IDS = Arrays.stream(values()).map(Municipality::id).toList();
+
   /** The lower-case name used in JSON, in store keys and as hash fields. */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Every {@link #id()}, in declaration order. */
+  public static List<String> ids() {
+    return IDS;
   }
 
   /** Parses {@code "Mixco "} or {@code "mixco"}; empty when the name is not one we know. */

@@ -27,11 +27,11 @@ public final class TweetRules {
     }
     if (tweet.getMunicipality() == io.weathertweets.proto.v1.Municipality.MUNICIPALITY_UNSPECIFIED
         || tweet.getMunicipality() == io.weathertweets.proto.v1.Municipality.UNRECOGNIZED) {
-      problems.add("municipality: must be one of mixco, guatemala, amatitlan, chinautla");
+      problems.add("municipality: must be one of " + String.join(", ", Municipality.ids()));
     }
     if (tweet.getCondition() == io.weathertweets.proto.v1.Condition.CONDITION_UNSPECIFIED
         || tweet.getCondition() == io.weathertweets.proto.v1.Condition.UNRECOGNIZED) {
-      problems.add("weather: must be one of sunny, cloudy, rainy, foggy");
+      problems.add("weather: must be one of " + String.join(", ", Condition.ids()));
     }
     if (tweet.getTemperature() < TEMPERATURE_MIN || tweet.getTemperature() > TEMPERATURE_MAX) {
       problems.add("temperature: must be between " + TEMPERATURE_MIN + " and " + TEMPERATURE_MAX);

@@ -33,10 +33,20 @@ local now = ARGV[7]
 local token = tonumber(ARGV[8])
 local n = tonumber(ARGV[9])
 
+-- The catalogue, in the order of io.weathertweets.aggregates.Municipality and Condition (CatalogueTest checks
+-- both lists). Everything below loops over them: a condition is a field of every aggregate hash.
 local MUNICIPALITIES = {'mixco', 'guatemala', 'amatitlan', 'chinautla'}
 local CONDITIONS = {'sunny', 'cloudy', 'rainy', 'foggy'}
+-- The fields in Aggregate.toFields() order (Aggregate.NUMERIC_FIELDS).
 local FIELDS = {'count', 'temperature_sum', 'temperature_min', 'temperature_max', 'temperature_avg',
-  'humidity_sum', 'humidity_avg', 'sunny', 'cloudy', 'rainy', 'foggy'}
+  'humidity_sum', 'humidity_avg'}
+for _, c in ipairs(CONDITIONS) do
+  FIELDS[#FIELDS + 1] = c
+end
+local LOADED = {'count', 'temperature_sum', 'temperature_min', 'temperature_max', 'humidity_sum'}
+for _, c in ipairs(CONDITIONS) do
+  LOADED[#LOADED + 1] = c
+end
 
 local function int(x)
   return string.format('%d', x)
@@ -63,13 +73,13 @@ local function load(key)
   if a then
     return a
   end
-  local v = redis.call('HMGET', key, 'count', 'temperature_sum', 'temperature_min', 'temperature_max',
-    'humidity_sum', 'sunny', 'cloudy', 'rainy', 'foggy')
+  local v = redis.call('HMGET', key, unpack(LOADED))
   a = {key = key,
     count = tonumber(v[1]) or 0, tsum = tonumber(v[2]) or 0, tmin = tonumber(v[3]) or 0,
-    tmax = tonumber(v[4]) or 0, hsum = tonumber(v[5]) or 0,
-    sunny = tonumber(v[6]) or 0, cloudy = tonumber(v[7]) or 0, rainy = tonumber(v[8]) or 0,
-    foggy = tonumber(v[9]) or 0}
+    tmax = tonumber(v[4]) or 0, hsum = tonumber(v[5]) or 0}
+  for i, c in ipairs(CONDITIONS) do
+    a[c] = tonumber(v[5 + i]) or 0
+  end
   aggs[key] = a
   return a
 end
@@ -94,10 +104,14 @@ end
 
 -- The fields in Aggregate.toFields() order: a new hash lists its columns in that order in HGETALL.
 local function fields(a)
-  return {'count', int(a.count), 'temperature_sum', int(a.tsum), 'temperature_min', int(a.tmin),
+  local f = {'count', int(a.count), 'temperature_sum', int(a.tsum), 'temperature_min', int(a.tmin),
     'temperature_max', int(a.tmax), 'temperature_avg', avg(a.tsum, a.count), 'humidity_sum', int(a.hsum),
-    'humidity_avg', avg(a.hsum, a.count), 'sunny', int(a.sunny), 'cloudy', int(a.cloudy),
-    'rainy', int(a.rainy), 'foggy', int(a.foggy)}
+    'humidity_avg', avg(a.hsum, a.count)}
+  for _, c in ipairs(CONDITIONS) do
+    f[#f + 1] = c
+    f[#f + 1] = int(a[c])
+  end
+  return f
 end
 
 local streamTimeKey = p .. ':bridge:stream_time:'
@@ -188,7 +202,10 @@ if #dirty > 0 then
   -- Cross-municipality figures are derived from the complete all-time state (as Overview.panelHashes does),
   -- never incremented, so they cannot drift from the per-municipality hashes.
   local total = 0
-  local conditions = {sunny = 0, cloudy = 0, rainy = 0, foggy = 0}
+  local conditions = {}
+  for _, c in ipairs(CONDITIONS) do
+    conditions[c] = 0
+  end
   local hottest, coldest
   for _, m in ipairs(MUNICIPALITIES) do
     local a = load(allTimePrefix .. m)
@@ -210,8 +227,12 @@ if #dirty > 0 then
       a.id = m
     end
   end
-  redis.call('HSET', p .. ':conditions', 'sunny', int(conditions.sunny), 'cloudy', int(conditions.cloudy),
-    'rainy', int(conditions.rainy), 'foggy', int(conditions.foggy))
+  local counts = {}
+  for _, c in ipairs(CONDITIONS) do
+    counts[#counts + 1] = c
+    counts[#counts + 1] = int(conditions[c])
+  end
+  redis.call('HSET', p .. ':conditions', unpack(counts))
   redis.call('HSET', p .. ':extremes', 'temperature_max', int(hottest.tmax),
     'temperature_max_municipality', hottest.id, 'temperature_min', int(coldest.tmin),
     'temperature_min_municipality', coldest.id)
