@@ -13,7 +13,9 @@ import io.weathertweets.loadgen.send.Sender;
 import io.weathertweets.loadgen.tweets.TweetFile;
 import io.weathertweets.loadgen.tweets.TweetGenerator;
 import io.weathertweets.loadgen.tweets.TweetSource;
-import io.weathertweets.loadgen.verify.StoreSnapshot;
+import io.weathertweets.loadgen.verify.DirectFigures;
+import io.weathertweets.loadgen.verify.FigureSource;
+import io.weathertweets.loadgen.verify.IngressFigures;
 import io.weathertweets.loadgen.verify.StoreVerifier;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,15 +39,19 @@ import picocli.CommandLine.Spec;
 /**
  * Sends tweets to the ingress (HTTP) or a gateway (gRPC), reports what happened and, with {@code --verify},
  * waits until Redis and Valkey account for every accepted tweet.
- * Exit codes: 0 done (and verified), 1 verification failed or an unexpected error, 2 usage error.
+ * Exit codes: 0 done (and verified), 1 verification failed or an unexpected error, 2 usage error, 3 not verified
+ * because a store never became quiet enough for a baseline.
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
     description = "Sends weather tweets and reports sent/accepted/rejected/failed, throughput and latency.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:sent (and, with --verify, every accepted tweet is visible in the stores)",
-        "1:verification failed, or an unexpected error", "2:usage error"})
+        "1:verification failed, or an unexpected error", "2:usage error",
+        "3:UNVERIFIED: sent, but a store was still changing (or its consumer behind) before the run, so no quiet "
+            + "baseline could be taken and that path was not checked"})
 public final class LoadGen implements Callable<Integer> {
   static final int VERIFY_FAILED = 1;
+  static final int UNVERIFIED = 3;
 
   @Spec
   private CommandSpec spec;
@@ -97,26 +103,32 @@ public final class LoadGen implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as JSON.")
   private boolean json;
 
-  @Option(names = "--verify", description = "After sending, wait until the stores account for every accepted tweet.")
+  @Option(names = "--verify", description = "After sending, wait until the stores account for every accepted tweet. "
+      + "HTTP modes read the figures from the ingress (GET /api/stores) unless a store option is given; gRPC modes "
+      + "read the stores.")
   private boolean verify;
 
   @Option(names = "--verify-timeout", defaultValue = "60", paramLabel = "SECONDS",
-      description = "How long --verify waits for the stores. Default: ${DEFAULT-VALUE}.")
+      description = "How long --verify waits for the stores: before sending, for them to be quiet (the baseline); "
+          + "after, for them to account for the run. Default: ${DEFAULT-VALUE}.")
   private int verifyTimeoutSeconds;
 
   @Option(names = "--paths", split = ",", defaultValue = "kafka,rabbit",
       description = "Paths to verify: kafka (Redis), rabbit (Valkey). Default: ${DEFAULT-VALUE}.")
   private List<String> paths;
 
-  @Option(names = "--prefix", defaultValue = "weather", description = "Store key prefix. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--prefix", defaultValue = "weather",
+      description = "Store key prefix; given, --verify reads the stores. Default: ${DEFAULT-VALUE}.")
   private String prefix;
 
   @Option(names = "--redis-url", defaultValue = "${env:REDIS_URL:-redis://localhost:6379}",
-      description = "Store of the kafka path (env REDIS_URL). Default: ${DEFAULT-VALUE}.")
+      description = "Store of the kafka path (env REDIS_URL); given, --verify reads the stores. "
+          + "Default: ${DEFAULT-VALUE}.")
   private String redisUrl;
 
   @Option(names = "--valkey-url", defaultValue = "${env:VALKEY_URL:-redis://localhost:6380}",
-      description = "Store of the rabbit path (env VALKEY_URL). Default: ${DEFAULT-VALUE}.")
+      description = "Store of the rabbit path (env VALKEY_URL); given, --verify reads the stores. "
+          + "Default: ${DEFAULT-VALUE}.")
   private String valkeyUrl;
 
   private final PrintStream out;
@@ -148,12 +160,12 @@ public final class LoadGen implements Callable<Integer> {
     validate();
     TweetSource source = source();
     long count = tweets == null ? source.size() : Math.min(tweets, source.size());
-    Map<String, String> storeUrls = storeUrls();
 
     RunStats stats = new RunStats();
-    StoreVerifier verifier = verify ? new StoreVerifier(storeUrls, prefix) : null;
+    StoreVerifier verifier = verify ? new StoreVerifier(figureSource()) : null;
     try (Sender sender = sender(source)) {
-      Map<String, StoreSnapshot> baseline = verifier == null ? Map.of() : verifier.baseline();
+      StoreVerifier.Baseline baseline = verifier == null ? null
+          : verifier.baseline(Duration.ofSeconds(verifyTimeoutSeconds), err);
       LoadRun run = new LoadRun(source, count, sender, new Pacer(rate, System.nanoTime()), concurrency, stats);
       long elapsedNanos;
       boolean showProgress = Progress.shouldShow(progress, err == System.err && Progress.stderrIsTerminal());
@@ -167,7 +179,11 @@ public final class LoadGen implements Callable<Integer> {
       Report report = report(source, stats, elapsedNanos, sender.tweetsPerRequest(), verification);
       out.print(json ? report.toJson() + System.lineSeparator() : report.toText());
       out.flush();
-      return report.verified() ? CommandLine.ExitCode.OK : VERIFY_FAILED;
+      return switch (report.verdict()) {
+        case PASS -> CommandLine.ExitCode.OK;
+        case FAILED -> VERIFY_FAILED;
+        case UNVERIFIED -> UNVERIFIED;
+      };
     } finally {
       if (verifier != null) {
         verifier.close();
@@ -247,6 +263,26 @@ public final class LoadGen implements Callable<Integer> {
           timeout.toMillis(), source);
       case GRPC_COURSE -> new GrpcSender(grpcTarget, GrpcSender.Rpc.SEND_TWEET, 1, 1, timeout.toMillis(), source);
     };
+  }
+
+  /**
+   * The ingress's view of the stores for an HTTP run given no store option (the user then needs to reach only the
+   * ingress); the stores themselves otherwise. A store option (or REDIS_URL / VALKEY_URL) means "read this store";
+   * --prefix too, since the ingress reads only its own prefix.
+   */
+  private FigureSource figureSource() {
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    boolean storesGiven = parsed.hasMatchedOption("--redis-url") || parsed.hasMatchedOption("--valkey-url")
+        || parsed.hasMatchedOption("--prefix") || isSet(System.getenv("REDIS_URL"))
+        || isSet(System.getenv("VALKEY_URL"));
+    if (mode.http() && !storesGiven) {
+      return new IngressFigures(url, List.copyOf(storeUrls().keySet()), Duration.ofSeconds(timeoutSeconds));
+    }
+    return new DirectFigures(storeUrls(), prefix);
+  }
+
+  private static boolean isSet(String value) {
+    return value != null && !value.isBlank();
   }
 
   private Map<String, String> storeUrls() {

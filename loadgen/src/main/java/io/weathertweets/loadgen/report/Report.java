@@ -39,6 +39,17 @@ public record Report(
     return verification.stream().allMatch(PathResult::verified);
   }
 
+  /** FAILED when any path failed, else UNVERIFIED when any could not be checked, else PASS (also without --verify). */
+  public PathResult.Verdict verdict() {
+    if (verification.stream().anyMatch(p -> p.verdict() == PathResult.Verdict.FAILED)) {
+      return PathResult.Verdict.FAILED;
+    }
+    if (verification.stream().anyMatch(p -> p.verdict() == PathResult.Verdict.UNVERIFIED)) {
+      return PathResult.Verdict.UNVERIFIED;
+    }
+    return PathResult.Verdict.PASS;
+  }
+
   public String toJson() {
     return JSON.writeValueAsString(this);
   }
@@ -54,12 +65,14 @@ public record Report(
     line(text, "latency", "p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  (%d requests of up to %d tweets)",
         latency.p50Ms(), latency.p90Ms(), latency.p99Ms(), latency.maxMs(), latency.requests(), tweetsPerRequest);
     for (PathResult path : verification) {
-      if (path.verified()) {
-        line(text, "verify " + path.path(), "ok: %s accounts for all %d accepted tweets %d ms after the last send",
+      switch (path.verdict()) {
+        case PASS -> line(text, "verify " + path.path(),
+            "ok: %s accounts for all %d accepted tweets %d ms after the last send",
             path.store(), accepted, path.visibleAfterMs());
-      } else {
-        line(text, "verify " + path.path(), "FAILED: %s tweets_total +%d, counts +%d of %d accepted; %s",
+        case FAILED -> line(text, "verify " + path.path(), "FAILED: %s tweets_total +%d, counts +%d of %d accepted; %s",
             path.store(), path.tweetsTotalDelta(), path.countSumDelta(), accepted, String.join("; ", path.problems()));
+        case UNVERIFIED -> line(text, "verify " + path.path(), "UNVERIFIED: %s not checked: %s", path.store(),
+            String.join("; ", path.problems()));
       }
     }
     return text.toString();

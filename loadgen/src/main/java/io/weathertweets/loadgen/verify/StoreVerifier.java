@@ -1,83 +1,138 @@
 package io.weathertweets.loadgen.verify;
 
 import io.weathertweets.aggregates.Municipality;
-import io.weathertweets.aggregates.StoreClients;
-import io.weathertweets.aggregates.StoreLayout;
-import io.weathertweets.aggregates.StoreReader;
 import io.weathertweets.loadgen.report.PathResult;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.redisson.api.RedissonClient;
 
 /**
- * Reads the store of each path before the run (baseline) and, after it, polls until each store accounts for
- * exactly the accepted tweets, or the timeout passes. kafka = the Kafka Streams path into Redis,
- * rabbit = the RabbitMQ path into Valkey.
+ * Takes a baseline of each path's figures before the run, once the stores are quiet, and, after it, polls until
+ * each store accounts for exactly the accepted tweets, or the timeout passes. kafka = the Kafka Streams path into
+ * Redis, rabbit = the RabbitMQ path into Valkey.
+ *
+ * <p>A path whose store does not become quiet within the timeout is not compared at all: it ends UNVERIFIED, never
+ * FAILED, since any difference could be the earlier work still landing rather than this run's tweets.
  */
 public final class StoreVerifier implements AutoCloseable {
+  /** How long figures must stay unchanged to count as quiet: above the paths' commit interval (0.5 s). */
+  static final Duration QUIET = Duration.ofSeconds(1);
+  private static final long BASELINE_POLL_MS = 200;
   private static final long POLL_MS = 50;
 
-  private final Map<String, Probe> probes = new LinkedHashMap<>();
+  private final FigureSource source;
 
-  private record Probe(String url, RedissonClient client, StoreReader reader) {}
+  /**
+   * @param paths every path, in report order
+   * @param figures the baseline of every path that was quiet
+   * @param unverified why each other path had no quiet baseline
+   */
+  public record Baseline(List<String> paths, Map<String, StoreSnapshot> figures, Map<String, String> unverified) {}
 
-  /** @param storeUrlByPath path name → redis:// URL of its store, in report order */
-  public StoreVerifier(Map<String, String> storeUrlByPath, String prefix) {
-    storeUrlByPath.forEach((path, url) -> {
-      RedissonClient client = StoreClients.create(url, false);
-      probes.put(path, new Probe(url, client, new StoreReader(client, new StoreLayout(prefix))));
-    });
+  public StoreVerifier(FigureSource source) {
+    this.source = source;
   }
 
-  public Map<String, StoreSnapshot> baseline() {
-    Map<String, StoreSnapshot> result = new LinkedHashMap<>();
-    probes.forEach((path, probe) -> result.put(path, StoreSnapshot.read(probe.reader())));
-    return result;
+  /**
+   * Reads the figures until every path is quiet ({@link Quietness}), at most {@code timeout} (at least one quiet
+   * period). Says on {@code err} when it has to wait, and why it gave up.
+   */
+  public Baseline baseline(Duration timeout, PrintStream err) throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + Math.max(timeout.toNanos(), QUIET.toNanos() + 2 * BASELINE_POLL_MS * 1_000_000);
+    Quietness quietness = new Quietness(QUIET.toNanos(), start);
+    boolean announced = false;
+    while (true) {
+      Map<String, Reading> readings = source.read();
+      long now = System.nanoTime();
+      quietness.observe(now, readings);
+      if (quietness.allQuiet(now)) {
+        if (announced) {
+          err.printf(Locale.ROOT, "loadgen: verify: the stores are quiet after %.1f s; baseline taken%n",
+              (now - start) / 1e9);
+        }
+        Map<String, StoreSnapshot> figures = new LinkedHashMap<>();
+        readings.keySet().forEach(path -> figures.put(path, quietness.figures(path)));
+        return new Baseline(List.copyOf(readings.keySet()), figures, Map.of());
+      }
+      if (now >= deadline) {
+        Map<String, StoreSnapshot> figures = new LinkedHashMap<>();
+        Map<String, String> unverified = new LinkedHashMap<>();
+        for (String path : readings.keySet()) {
+          if (quietness.quiet(path, now)) {
+            figures.put(path, quietness.figures(path));
+          } else {
+            String why = "could not take a quiet baseline: " + quietness.whyNot(path, now, true);
+            unverified.put(path, why);
+            err.println("loadgen: verify: " + why + ". Its tweets are sent but not checked (UNVERIFIED); "
+                + "wait until the path has caught up, or raise --verify-timeout.");
+          }
+        }
+        return new Baseline(List.copyOf(readings.keySet()), figures, unverified);
+      }
+      if (!announced && now - start >= QUIET.toNanos()) {
+        announced = true;
+        List<String> why = quietness.notQuiet(now).stream().map(path -> quietness.whyNot(path, now, false)).toList();
+        err.printf(Locale.ROOT, "loadgen: verify: waiting up to %d s for a quiet baseline: %s%n",
+            Math.round((deadline - start) / 1e9), String.join("; ", why));
+      }
+      Thread.sleep(BASELINE_POLL_MS);
+    }
   }
 
   /**
    * @param sendEndNanos {@link System#nanoTime()} when the last answer arrived; visibility is measured from it
    * @param expectedByMunicipality null to compare only the totals
    */
-  public List<PathResult> await(Map<String, StoreSnapshot> baseline, long accepted,
-      Map<Municipality, Long> expectedByMunicipality, Duration timeout, long sendEndNanos)
-      throws InterruptedException {
+  public List<PathResult> await(Baseline baseline, long accepted, Map<Municipality, Long> expectedByMunicipality,
+      Duration timeout, long sendEndNanos) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, PathResult> done = new LinkedHashMap<>();
     Map<String, PathResult> last = new LinkedHashMap<>();
-    while (true) {
-      for (Map.Entry<String, Probe> entry : probes.entrySet()) {
+    baseline.unverified().forEach((path, why) ->
+        done.put(path, PathResult.unverified(path, source.describe(path), why)));
+    List<String> paths = baseline.paths();
+    while (done.size() < paths.size()) {
+      Map<String, Reading> readings = source.read();
+      for (Map.Entry<String, StoreSnapshot> entry : baseline.figures().entrySet()) {
         String path = entry.getKey();
         if (done.containsKey(path)) {
           continue;
         }
-        StoreSnapshot before = baseline.get(path);
-        StoreSnapshot now = StoreSnapshot.read(entry.getValue().reader());
-        List<String> problems = StoreSnapshot.problems(before, now, accepted, expectedByMunicipality);
-        long elapsedMs = (System.nanoTime() - sendEndNanos) / 1_000_000;
-        PathResult result = new PathResult(path, entry.getValue().url(), problems.isEmpty(),
-            problems.isEmpty() ? elapsedMs : -1, now.tweetsTotal() - before.tweetsTotal(),
-            now.countSum() - before.countSum(), problems);
+        PathResult result = compare(path, entry.getValue(), readings.get(path), accepted, expectedByMunicipality,
+            (System.nanoTime() - sendEndNanos) / 1_000_000);
         last.put(path, result);
-        if (problems.isEmpty()) {
+        if (result.verified()) {
           done.put(path, result);
         }
       }
-      if (done.size() == probes.size() || System.nanoTime() > deadline) {
+      if (done.size() == paths.size() || System.nanoTime() > deadline) {
         break;
       }
       Thread.sleep(POLL_MS);
     }
     List<PathResult> results = new ArrayList<>();
-    probes.keySet().forEach(path -> results.add(done.getOrDefault(path, last.get(path))));
+    paths.forEach(path -> results.add(done.getOrDefault(path, last.get(path))));
     return results;
+  }
+
+  private PathResult compare(String path, StoreSnapshot before, Reading now, long accepted,
+      Map<Municipality, Long> expectedByMunicipality, long elapsedMs) {
+    if (now == null || !now.readable()) {
+      return new PathResult(path, source.describe(path), false, -1, 0, 0,
+          List.of("the store could not be read: " + (now == null ? "no answer" : now.error())));
+    }
+    List<String> problems = StoreSnapshot.problems(before, now.figures(), accepted, expectedByMunicipality);
+    return new PathResult(path, source.describe(path), problems.isEmpty(), problems.isEmpty() ? elapsedMs : -1,
+        now.figures().tweetsTotal() - before.tweetsTotal(), now.figures().countSum() - before.countSum(), problems);
   }
 
   @Override
   public void close() {
-    probes.values().forEach(p -> p.client().shutdown());
+    source.close();
   }
 }

@@ -77,6 +77,29 @@ class ReportTest {
   }
 
   @Test
+  void shouldTellAnUnverifiedPathFromAFailedOne() {
+    PathResult passed = new PathResult("kafka", "redis://x", true, 120, 7, 7, List.of());
+    PathResult unverified = PathResult.unverified("rabbit", "redis://y",
+        "could not take a quiet baseline: the RabbitMQ path's store was still changing (tweets_total went from 1 to 9)");
+    PathResult failed = new PathResult("rabbit", "redis://y", false, -1, 3, 3, List.of("grew by 3, expected 7"));
+
+    Report unchecked = report(List.of(passed, unverified));
+    assertThat(unchecked.verdict()).isEqualTo(PathResult.Verdict.UNVERIFIED);
+    assertThat(unchecked.verified()).isFalse();
+    assertThat(unchecked.toText()).doesNotContain("FAILED").contains("verify rabbit  UNVERIFIED: redis://y not "
+        + "checked: could not take a quiet baseline: the RabbitMQ path's store was still changing");
+    assertThat(unchecked.toJson()).contains("\"verdict\" : \"UNVERIFIED\"").contains("\"verdict\" : \"PASS\"");
+    assertThat(report(List.of(failed, unverified)).verdict()).isEqualTo(PathResult.Verdict.FAILED);
+    assertThat(report(List.of(passed)).verdict()).isEqualTo(PathResult.Verdict.PASS);
+    assertThat(report(List.of()).verdict()).as("no --verify").isEqualTo(PathResult.Verdict.PASS);
+  }
+
+  private static Report report(List<PathResult> verification) {
+    return new Report("http-single", "http://localhost:8080", 42L, 4, 0, 1, 7, 7, 0, Map.of(), 0, Map.of(),
+        Map.of("mixco", 7L), 2.0, 3.5, new Latency(7, 1, 2, 3, 4), verification);
+  }
+
+  @Test
   void shouldDrawAProportionalProgressBar() {
     assertThat(Progress.bar(50, 100, 2, 40, 5, 5)).startsWith("\r[" + "#".repeat(15) + ".".repeat(15) + "] 50/100  50%");
     assertThat(Progress.bar(100, 100, 2, 100, 0, 0)).contains("#".repeat(30)).contains("50 tweets/s");
