@@ -2,8 +2,9 @@
 // Plain DOM code, no dependencies, so the page works offline.
 'use strict';
 
-const MUNICIPALITIES = ['mixco', 'guatemala', 'amatitlan', 'chinautla'];
-const CONDITIONS = ['sunny', 'cloudy', 'rainy', 'foggy'];
+// The catalogue, in its order, from GET /api/catalogue (loadCatalogue): the page names no municipality itself.
+let MUNICIPALITIES = [];
+let CONDITIONS = [];
 const PATHS = { redis: 'Kafka path', valkey: 'RabbitMQ path' };
 const WINDOWS_SHOWN = 15;
 const previousTotals = {};
@@ -183,9 +184,31 @@ async function pollVerdict() {
   }
 }
 
-document.getElementById('municipality').addEventListener('change', () => pollWindows().then(poll));
-pollWindows().then(poll);
-pollVerdict();
-setInterval(poll, 1000);
-setInterval(pollWindows, 5000);
-setInterval(pollVerdict, 2000);
+// Fills MUNICIPALITIES, CONDITIONS and the municipality <select>; retried until the ingress answers.
+async function loadCatalogue() {
+  for (;;) {
+    try {
+      const response = await fetch('/api/catalogue');
+      if (response.ok) {
+        const body = await response.json();
+        MUNICIPALITIES = body.municipalities;
+        CONDITIONS = body.conditions;
+        const select = document.getElementById('municipality');
+        select.replaceChildren(...MUNICIPALITIES.map(m => el('option', { value: m }, m)));
+        return;
+      }
+    } catch (e) {
+      // the ingress is not up yet: try again below
+    }
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
+}
+
+loadCatalogue().then(() => {
+  document.getElementById('municipality').addEventListener('change', () => pollWindows().then(poll));
+  pollWindows().then(poll);
+  pollVerdict();
+  setInterval(poll, 1000);
+  setInterval(pollWindows, 5000);
+  setInterval(pollVerdict, 2000);
+});

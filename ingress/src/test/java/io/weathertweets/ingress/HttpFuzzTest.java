@@ -2,6 +2,8 @@ package io.weathertweets.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weathertweets.aggregates.Condition;
+import io.weathertweets.aggregates.Municipality;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -43,8 +45,8 @@ class HttpFuzzTest extends WithFakeGateways {
   private static final long SEED = 20261123L;
   private static final int CASES = 10_500;
   private static final String JSON = "application/json";
-  private static final String[] MUNICIPALITIES = {"mixco", "guatemala", "amatitlan", "chinautla"};
-  private static final String[] WEATHERS = {"sunny", "cloudy", "rainy", "foggy"};
+  private static final List<String> MUNICIPALITIES = Municipality.ids();
+  private static final List<String> WEATHERS = Condition.ids();
   private static final String[] REQUIRED = {"municipality", "temperature", "humidity", "weather"};
 
   @LocalServerPort
@@ -288,10 +290,10 @@ class HttpFuzzTest extends WithFakeGateways {
   /** The JSON values of a valid tweet, by field. */
   private static Map<String, String> fields(Random r) {
     Map<String, String> fields = new java.util.LinkedHashMap<>();
-    fields.put("municipality", "\"" + MUNICIPALITIES[r.nextInt(4)] + "\"");
+    fields.put("municipality", "\"" + MUNICIPALITIES.get(r.nextInt(MUNICIPALITIES.size())) + "\"");
     fields.put("temperature", Integer.toString(-50 + r.nextInt(111)));
     fields.put("humidity", Integer.toString(r.nextInt(101)));
-    fields.put("weather", "\"" + WEATHERS[r.nextInt(4)] + "\"");
+    fields.put("weather", "\"" + WEATHERS.get(r.nextInt(WEATHERS.size())) + "\"");
     return fields;
   }
 
