@@ -121,10 +121,15 @@ class GatewayLivenessRehearsalTest {
   }
 
   static Probe probe(JsonNode spec, Map<Integer, Integer> ports, Map<String, Integer> named) {
+    return probe(spec, "127.0.0.1", ports, named);
+  }
+
+  /** The same probe against a pod bound to its own local address ({@code host}), as the kubelet probes the pod IP. */
+  static Probe probe(JsonNode spec, String host, Map<Integer, Integer> ports, Map<String, Integer> named) {
     if (spec.has("httpGet")) {
       JsonNode http = spec.path("httpGet");
       int port = ports.get(http.path("port").isInt() ? http.path("port").asInt() : named.get(http.path("port").asText()));
-      URI uri = URI.create("http://127.0.0.1:" + port + http.path("path").asText());
+      URI uri = URI.create("http://" + host + ":" + port + http.path("path").asText());
       return () -> {
         try {
           // The kubelet counts 200-399 as success.
@@ -140,7 +145,7 @@ class GatewayLivenessRehearsalTest {
       int port = ports.get(spec.path("grpc").path("port").asInt());
       String service = spec.path("grpc").path("service").asText("");
       return () -> {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
         try {
           return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(spec.path("timeoutSeconds").asInt(1), TimeUnit.SECONDS)
               .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus() == ServingStatus.SERVING;
