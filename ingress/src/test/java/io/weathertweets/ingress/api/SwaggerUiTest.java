@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -22,6 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
     "weather.ingress.rate-limit.requests=1",
     "weather.ingress.rate-limit.period=1m",
     "weather.ingress.rate-limit.burst=1"})
+@ExtendWith(OutputCaptureExtension.class)
 class SwaggerUiTest extends WithFakeGateways {
   private static final String TWEET = """
       {"municipality":"mixco","temperature":25,"humidity":70,"weather":"sunny"}""";
@@ -68,6 +72,13 @@ class SwaggerUiTest extends WithFakeGateways {
     assertThat(shortcut.status()).isEqualTo(302);
     assertThat(shortcut.headers().firstValue("Location")).hasValueSatisfying(
         location -> assertThat(location).endsWith("/swagger-ui/index.html"));
+  }
+
+  @Test
+  void shouldStartWithoutSpringdocWarnings(CapturedOutput output) {
+    // This class's settings are its own, so its context starts while the output is captured.
+    assertThat(output.getAll()).contains("Tomcat started on port " + port)
+        .doesNotContain("SpringDoc").doesNotContain("enabled by default");
   }
 
   @Test
