@@ -3,6 +3,7 @@ package io.weathertweets.bridge;
 import io.weathertweets.aggregates.EventTimeRule;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.WindowSpec;
+import io.weathertweets.bridge.store.StoreDurability;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -13,7 +14,7 @@ public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window
   public BridgeProperties {
     rabbit = rabbit == null ? new Rabbit(null, null, null, null, null, null, null, 0, 0, 0, null) : rabbit;
     valkey = valkey == null ? new Valkey(null) : valkey;
-    store = store == null ? new Store(null, null, null, null, null) : store;
+    store = store == null ? new Store(null, null, null, null, null, null, null, null) : store;
     window = window == null ? new Window(null, null) : window;
     retry = retry == null ? new Retry(null, null) : retry;
     time = time == null ? new Time(null) : time;
@@ -76,15 +77,24 @@ public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window
    * @param windowTtl expiry of the live window hashes
    * @param seriesMaxLength approximate cap of each series stream (XADD MAXLEN ~)
    * @param callTimeout longest wait for one batch script call before it counts as failed and is retried
+   * @param durability what Valkey must confirm before a batch is acknowledged: {@code auto} (default),
+   *     {@code none}, {@code local-aof} or {@code replicas}; see {@link StoreDurability}
+   * @param durabilityReplicas with {@code replicas}: how many replicas' AOF must hold a batch
+   * @param durabilityTimeout WAITAOF's timeout: a batch not confirmed within it is not acknowledged and is applied
+   *     again; shorter than {@code callTimeout}
    */
   public record Store(String prefix, Duration dedupHorizon, Duration windowTtl, Integer seriesMaxLength,
-      Duration callTimeout) {
+      Duration callTimeout, StoreDurability.Mode durability, Integer durabilityReplicas,
+      Duration durabilityTimeout) {
     public Store {
       prefix = prefix == null ? StoreLayout.DEFAULT.prefix() : prefix;
       dedupHorizon = dedupHorizon == null ? Duration.ofHours(1) : dedupHorizon;
       windowTtl = windowTtl == null ? Duration.ofHours(24) : windowTtl;
       seriesMaxLength = seriesMaxLength == null ? 10_000 : seriesMaxLength;
       callTimeout = callTimeout == null ? Duration.ofSeconds(15) : callTimeout;
+      durability = durability == null ? StoreDurability.Mode.AUTO : durability;
+      durabilityReplicas = durabilityReplicas == null ? 1 : durabilityReplicas;
+      durabilityTimeout = durabilityTimeout == null ? Duration.ofSeconds(5) : durabilityTimeout;
     }
 
     public StoreLayout layout() {

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * A private {@code valkey-server} (else {@code redis-server}, else the bundled one) on a free port, for tests that must freeze or disturb the store (the shared
- * one on 6380 serves others). No persistence: the process keeps its data while it lives.
+ * one on 6380 serves others). No persistence unless asked for ({@link #start(String...)}): the process keeps its data
+ * while it lives.
  */
 public final class OwnValkey implements AutoCloseable {
   private final Process process;
@@ -25,11 +26,22 @@ public final class OwnValkey implements AutoCloseable {
   }
 
   public static OwnValkey start() throws IOException {
+    return start(new String[0]);
+  }
+
+  /**
+   * @param settings further command-line settings, which win over the defaults (e.g. {@code "--appendonly",
+   *     "yes", "--appendfsync", "always"}); files go to {@code target/valkey-<port>/}
+   */
+  public static OwnValkey start(String... settings) throws IOException {
     int port = FreePorts.one();
-    new File("target").mkdirs();
+    File dir = new File("target/valkey-" + port);
+    dir.mkdirs();
     String binary = RedisProtocolServer.executableFor(List.of("valkey-server", "redis-server")).path().toString();
-    Process process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no")
+    List<String> command = new java.util.ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind",
+        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.getAbsolutePath()));
+    command.addAll(List.of(settings));
+    Process process = new ProcessBuilder(command)
         .redirectOutput(new File("target/valkey-" + port + ".log")).redirectErrorStream(true).start();
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
       try (Socket s = new Socket("127.0.0.1", port)) {
@@ -41,6 +53,10 @@ public final class OwnValkey implements AutoCloseable {
 
   public String url() {
     return "redis://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
   }
 
   /** SIGSTOP: connections stay open and commands hang, as with a stalled or partitioned server. */

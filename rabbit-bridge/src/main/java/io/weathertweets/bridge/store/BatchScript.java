@@ -14,23 +14,39 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.redisson.Redisson;
+import org.redisson.RedissonScript;
+import org.redisson.api.BatchOptions;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisException;
+import org.redisson.client.RedisReconnectedException;
 import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.codec.StringCodec;
+import org.redisson.client.protocol.RedisCommands;
+import org.redisson.command.CommandAsyncExecutor;
+import org.redisson.command.CommandBatchService;
 
 /**
  * Applies a batch of tweets to Valkey with ONE call of {@code apply-batch.lua}, so a batch is in the store
  * completely or not at all. Every tweet is guarded by {@code {p}:seen:{m}:{id}} (SET NX PX horizon): a batch
  * redelivered after a crash between "applied" and "acked" changes nothing and reports its tweets as
  * duplicates.
+ *
+ * <p>Unless {@link StoreDurability} says {@code none}, the script call travels in one pipeline with {@code SET
+ * {p}:bridge:ack_mark <token>} and {@code WAITAOF 1 <replicas> <timeout>} on the same connection, and a batch counts
+ * as applied only when WAITAOF confirms. WAITAOF waits for the last write made on its own connection; the mark is
+ * that write even when the script wrote nothing (a retry or a redelivery finding every tweet applied), so the
+ * confirmation always covers the batch, including a first attempt that ran on another connection.
  *
  * <p>Identity, stream time and lateness follow the same rules as the Kafka path (see docs/architecture.md): a tweet
  * is its municipality and its id, and each municipality has its own durable stream time
@@ -49,19 +65,41 @@ public final class BatchScript {
   private final int seriesMaxLength;
   private final Duration callTimeout;
   private final String source;
+  private final StoreDurability durability;
+  private final String markKey;
   private volatile String sha;
+
+  /** Acknowledging on the script's reply ({@link StoreDurability#none()}). */
+  public BatchScript(RedissonClient client, StoreLayout layout, WindowSpec windows, Duration dedupHorizon,
+      Duration windowTtl, int seriesMaxLength, Duration callTimeout) {
+    this(client, layout, windows, dedupHorizon, windowTtl, seriesMaxLength, callTimeout, StoreDurability.none());
+  }
 
   /**
    * @param callTimeout longest wait for one script call, on top of the client's own timeouts and retries: a
-   *     call that hangs for any reason fails instead of stalling the consumer (a retry is always safe)
+   *     call that hangs for any reason fails instead of stalling the consumer (a retry is always safe); longer
+   *     than the durability timeout
+   * @param durability what Valkey must confirm before {@link #apply} reports a batch applied
    */
   public BatchScript(RedissonClient client, StoreLayout layout, WindowSpec windows, Duration dedupHorizon,
-      Duration windowTtl, int seriesMaxLength, Duration callTimeout) {
+      Duration windowTtl, int seriesMaxLength, Duration callTimeout, StoreDurability durability) {
     if (dedupHorizon.toMillis() <= 0 || windowTtl.toMillis() <= 0 || seriesMaxLength <= 0
         || callTimeout.toMillis() <= 0) {
       throw new IllegalArgumentException(
           "dedup horizon, window ttl, series max length and call timeout must be positive");
     }
+    if (durability.requested() != StoreDurability.Mode.NONE) {
+      if (durability.timeout().compareTo(callTimeout) >= 0) {
+        throw new IllegalArgumentException("weather.store.durability-timeout (" + durability.timeout()
+            + ") must be shorter than weather.store.call-timeout (" + callTimeout + ")");
+      }
+      if (!(client instanceof Redisson)) {
+        throw new IllegalArgumentException("weather.store.durability=" + durability.requested().setting()
+            + " needs a Redisson client (WAITAOF goes through its batch executor)");
+      }
+    }
+    this.durability = durability;
+    this.markKey = layout.prefix() + ":bridge:ack_mark";
     this.callTimeout = callTimeout;
     this.client = client;
     this.layout = layout;
@@ -125,7 +163,10 @@ public final class BatchScript {
       args.add(Condition.fromProto(tweet.getCondition()).id());
       args.add(Long.toString(tweet.getEventTimeMs()));
     }
-    List<Object> reply = evaluate(args.toArray());
+    StoreDurability.Mode mode = durability.mode(this::probe);
+    List<Object> reply = mode == StoreDurability.Mode.NONE
+        ? evaluate(args.toArray())
+        : evaluateDurably(args.toArray(), mode, batchToken, tweets.size());
     // A reply that is not this call's own (a client mixing up replies after timeouts) must never lead to an
     // acknowledgement: the script echoes the token, and there is one flag per tweet.
     if (reply.size() != 6 || !batchToken.equals(reply.get(5)) || !(reply.get(4) instanceof String flags)
@@ -163,6 +204,129 @@ public final class BatchScript {
       // Valkey restarted (or SCRIPT FLUSH): its script cache is empty, load once more.
       return await(script.evalShaAsync(RScript.Mode.READ_WRITE, load(script), RScript.ReturnType.LIST, keys,
           args));
+    }
+  }
+
+  /** Start-up check of {@link StoreDurability}: decides the mode now if Valkey answers. */
+  public void checkDurability() {
+    durability.checkAtStartup(this::probe);
+  }
+
+  /**
+   * EVALSHA, the mark and WAITAOF in one pipeline, then the WAITAOF answer checked against the mode. Throws
+   * {@link StoreDurability.NotConfirmedException} when Valkey applied the batch but did not confirm it in time.
+   */
+  private List<Object> evaluateDurably(Object[] args, StoreDurability.Mode mode, String token, int tweets) {
+    String loaded = sha;
+    if (loaded == null) {
+      loaded = load(client.getScript(StringCodec.INSTANCE));
+    }
+    Pipeline pipeline = pipeline(loaded, args, token);
+    try {
+      await(pipeline.all());
+    } catch (RedisException e) {
+      if (!failedWith(pipeline.eval(), "NOSCRIPT")) {
+        throw refusedOr(pipeline, mode, e);
+      }
+      // Valkey restarted (or SCRIPT FLUSH): its script cache is empty, load once more.
+      pipeline = pipeline(load(client.getScript(StringCodec.INSTANCE)), args, token);
+      try {
+        await(pipeline.all());
+      } catch (RedisException again) {
+        throw refusedOr(pipeline, mode, again);
+      }
+    }
+    durability.confirm(mode, pipeline.waitaof().getNow(List.of()), tweets);
+    return pipeline.eval().getNow(List.of());
+  }
+
+  /**
+   * The pipeline failed: when the script and the mark went through and the server's error names WAITAOF, the
+   * server refused WAITAOF (Redisson leaves a refused WAITAOF's own future incomplete, so this is known from the
+   * others and the error).
+   */
+  private RuntimeException refusedOr(Pipeline pipeline, StoreDurability.Mode mode, RedisException failure) {
+    if (succeeded(pipeline.eval()) && succeeded(pipeline.mark()) && isWaitaofRefusal(failure)) {
+      return durability.refused(mode, failure);
+    }
+    return failure;
+  }
+
+  /** An error reply to WAITAOF (no append-only file, ACL, unknown command), not a lost connection or a timeout. */
+  private static boolean isWaitaofRefusal(RedisException failure) {
+    return !(failure instanceof RedisTimeoutException) && !(failure instanceof RedisConnectionException)
+        && !(failure instanceof RedisReconnectedException)
+        && StoreDurability.serverError(failure.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("waitaof");
+  }
+
+  /** The durability probe: the mark and WAITAOF alone, on one connection. */
+  private List<?> probe(int replicas) {
+    CommandBatchService batch = newPipeline();
+    RFuture<Void> mark = batch.writeAsync(markKey, StringCodec.INSTANCE, RedisCommands.SET, markKey, "probe");
+    RFuture<List<Integer>> waitaof = batch.writeAsync(markKey, StringCodec.INSTANCE, RedisCommands.WAITAOF, 1,
+        replicas, durability.timeout().toMillis());
+    try {
+      await(batch.executeAsync());
+    } catch (RedisException e) {
+      if (succeeded(mark.toCompletableFuture()) && isWaitaofRefusal(e)) {
+        throw new StoreDurability.WaitaofRefusedException(e.getMessage());
+      }
+      throw e;
+    }
+    return waitaof.toCompletableFuture().join();
+  }
+
+  private record Pipeline(CompletableFuture<List<Object>> eval, CompletableFuture<Void> mark,
+      CompletableFuture<List<Integer>> waitaof, RFuture<?> all) {
+  }
+
+  private Pipeline pipeline(String loaded, Object[] args, String token) {
+    CommandBatchService batch = newPipeline();
+    // RBatch's own script object, on a batch that also carries commands RBatch has no API for.
+    RFuture<List<Object>> eval = new RedissonScript(batch, StringCodec.INSTANCE).evalShaAsync(layout.meta(),
+        RScript.Mode.READ_WRITE, loaded, RScript.ReturnType.LIST, List.of(layout.meta()), args);
+    RFuture<Void> mark = batch.writeAsync(markKey, StringCodec.INSTANCE, RedisCommands.SET, markKey, token);
+    RFuture<List<Integer>> waitaof = batch.writeAsync(markKey, StringCodec.INSTANCE, RedisCommands.WAITAOF, 1,
+        durability.replicas(), durability.timeout().toMillis());
+    return new Pipeline(eval.toCompletableFuture(), mark.toCompletableFuture(), waitaof.toCompletableFuture(),
+        batch.executeAsync());
+  }
+
+  /**
+   * A batch in IN_MEMORY mode: its commands go out together, in order, on ONE connection (what WAITAOF needs).
+   * Redisson's BatchOptions.syncAOF cannot be used instead: it adds WAITAOF only when asked for at least one
+   * replica, and reports replicas only. No retries inside Redisson: a retry would resend only the commands that
+   * had not answered yet, possibly WAITAOF alone on a fresh connection, where it waits for nothing; the caller
+   * retries the whole pipeline instead. The response timeout leaves WAITAOF its own timeout on top of the usual.
+   */
+  private CommandBatchService newPipeline() {
+    CommandAsyncExecutor executor = ((Redisson) client).getCommandExecutor();
+    long usual = executor.getServiceManager().getConfig().getTimeout();
+    BatchOptions options = BatchOptions.defaults().executionMode(BatchOptions.ExecutionMode.IN_MEMORY)
+        .retryAttempts(0).responseTimeout(usual + durability.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    return executor.createCommandBatchService(options);
+  }
+
+  private static boolean succeeded(CompletableFuture<?> future) {
+    return future.isDone() && !future.isCompletedExceptionally();
+  }
+
+  private static boolean failedWith(CompletableFuture<?> future, String error) {
+    if (!future.isCompletedExceptionally()) {
+      return false;
+    }
+    Throwable cause = cause(future);
+    return cause != null && cause.getMessage() != null && cause.getMessage().contains(error);
+  }
+
+  private static Throwable cause(CompletableFuture<?> future) {
+    try {
+      future.join();
+      return null;
+    } catch (CompletionException e) {
+      return e.getCause();
+    } catch (java.util.concurrent.CancellationException e) {
+      return e;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.weathertweets.bridge.store;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.bridge.BridgeProperties;
 import org.redisson.api.RedissonClient;
@@ -16,14 +17,27 @@ class ValkeyConfiguration {
   }
 
   @Bean
-  BatchScript batchScript(RedissonClient valkeyClient, BridgeProperties properties) {
+  StoreDurability storeDurability(RedissonClient valkeyClient, BridgeProperties properties, MeterRegistry meters) {
     BridgeProperties.Store store = properties.store();
-    return new BatchScript(valkeyClient, store.layout(), properties.window().spec(), store.dedupHorizon(),
-        store.windowTtl(), store.seriesMaxLength(), store.callTimeout());
+    return new StoreDurability(valkeyClient, store.durability(), store.durabilityReplicas(), store.durabilityTimeout(),
+        StoreClients.redact(properties.valkey().url()), meters);
+  }
+
+  /**
+   * Decides the durability mode before the listener container starts, when Valkey answers: an explicit mode the
+   * server cannot give stops the start here, with the reason, instead of leaving every batch unacknowledged.
+   */
+  @Bean
+  BatchScript batchScript(RedissonClient valkeyClient, BridgeProperties properties, StoreDurability storeDurability) {
+    BridgeProperties.Store store = properties.store();
+    BatchScript script = new BatchScript(valkeyClient, store.layout(), properties.window().spec(),
+        store.dedupHorizon(), store.windowTtl(), store.seriesMaxLength(), store.callTimeout(), storeDurability);
+    script.checkDurability();
+    return script;
   }
 
   @Bean
-  ValkeyHealthIndicator valkeyHealthIndicator(RedissonClient valkeyClient) {
-    return new ValkeyHealthIndicator(valkeyClient);
+  ValkeyHealthIndicator valkeyHealthIndicator(RedissonClient valkeyClient, StoreDurability storeDurability) {
+    return new ValkeyHealthIndicator(valkeyClient, storeDurability);
   }
 }

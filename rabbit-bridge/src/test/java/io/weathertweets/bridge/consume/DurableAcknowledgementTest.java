@@ -1,0 +1,96 @@
+package io.weathertweets.bridge.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.Counter;
+import io.weathertweets.bridge.OwnValkey;
+import io.weathertweets.proto.v1.Tweet;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.redisnode.RedisNode;
+import org.redisson.api.redisnode.RedisNodes;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole bridge acknowledges a batch only after Valkey confirmed it fsynced to its append-only file
+ * ({@code weather.store.durability=local-aof}): while Valkey stops confirming, batches are applied but neither
+ * counted as processed nor acknowledged, and once it confirms again every tweet is acknowledged and counted once.
+ *
+ * <p>Own {@code valkey-server} with {@code appendonly yes}; {@code appendfsync no}, switched on at runtime, stands
+ * for a disk that has not fsynced yet (Valkey then never confirms WAITAOF).
+ */
+class DurableAcknowledgementTest extends BridgeIntegrationTest {
+  private static final Names NAMES = Names.random();
+  private static OwnValkey valkey;
+
+  @DynamicPropertySource
+  static void names(DynamicPropertyRegistry registry) throws IOException {
+    valkey = OwnValkey.start("--appendonly", "yes", "--appendfsync", "always");
+    NAMES.register(registry, valkey.url());
+    registry.add("weather.store.durability", () -> "local-aof");
+    registry.add("weather.store.durability-timeout", () -> "300ms");
+    registry.add("weather.retry.initial-backoff", () -> "100ms");
+    registry.add("weather.retry.max-backoff", () -> "1s");
+  }
+
+  @Override
+  void afterCleanup() throws Exception {
+    valkey.close();
+  }
+
+  private RedisNode node() {
+    return valkeyClient.getRedisNodes(RedisNodes.SINGLE).getInstance();
+  }
+
+  private long waitaofCalls() {
+    String stat = node().info(RedisNode.InfoSection.COMMANDSTATS).get("cmdstat_waitaof");
+    if (stat == null) {
+      return 0;
+    }
+    Matcher calls = Pattern.compile("calls=(\\d+)").matcher(stat);
+    return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+  }
+
+  private double notConfirmed() {
+    Counter counter = meters.find("weather.store.durability.failures").tag("reason", "not-confirmed").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private long tweetsTotal() {
+    String total = reader().meta().get("tweets_total");
+    return total == null ? 0 : Long.parseLong(total);
+  }
+
+  @Test
+  void shouldAcknowledgeABatchOnlyOnceValkeyConfirmedItsFsync() {
+    List<Tweet> deliveries = TweetSequence.of(2_000, 17, "durable");
+    GroundTruth truth = TweetSequence.truth(deliveries);
+    List<Tweet> first = deliveries.subList(0, 600);
+    GroundTruth firstTruth = TweetSequence.truth(first);
+
+    publish(first);
+    awaitTweetsTotal(firstTruth.counted, Duration.ofSeconds(30));
+    await().atMost(Duration.ofSeconds(10)).until(() -> count("weather.tweets.processed") == firstTruth.counted);
+    assertThat(waitaofCalls()).as("WAITAOF calls on Valkey").isPositive();
+
+    node().setConfig("appendfsync", "no");
+    publish(deliveries.subList(first.size(), deliveries.size()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> notConfirmed() >= 2 && tweetsTotal() > firstTruth.counted);
+    // In Valkey, but not confirmed durable: not reported processed, hence not acknowledged.
+    assertThat(count("weather.tweets.processed")).isEqualTo(firstTruth.counted);
+
+    node().setConfig("appendfsync", "always");
+    awaitTweetsTotal(truth.counted, Duration.ofSeconds(60));
+    await().atMost(Duration.ofSeconds(30)).until(() -> count("weather.tweets.processed") == truth.counted);
+    assertThat(count("weather.tweets.duplicates")).isEqualTo(truth.duplicates);
+    assertThat(count("weather.tweets.late")).isEqualTo(truth.late);
+    assertNothingLeftInQueue();
+    assertStoreEquals(truth);
+  }
+}

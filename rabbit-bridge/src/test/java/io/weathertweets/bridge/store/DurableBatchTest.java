@@ -1,0 +1,391 @@
+package io.weathertweets.bridge.store;
+
+import static io.weathertweets.bridge.TestTweets.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.weathertweets.aggregates.Condition;
+import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.StoreLayout;
+import io.weathertweets.aggregates.StoreReader;
+import io.weathertweets.aggregates.WindowSpec;
+import io.weathertweets.bridge.OwnValkey;
+import io.weathertweets.bridge.RawValkey;
+import io.weathertweets.bridge.ValkeyTestSupport;
+import io.weathertweets.bridge.store.StoreDurability.Mode;
+import io.weathertweets.proto.v1.Tweet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.redisnode.RedisNode;
+import org.redisson.api.redisnode.RedisNodes;
+
+/**
+ * Acknowledgement follows durability, on real {@code valkey-server}s this test starts with an append-only file:
+ * WAITAOF runs on the connection of the script call, right after it; a batch is reported applied only when
+ * WAITAOF confirmed it; a server that cannot confirm is recognised instead of being retried forever.
+ *
+ * <p>{@code appendfsync always} makes Valkey fsync before it answers, so WAITAOF then confirms at once.
+ * {@code appendfsync no} stands for a disk that has not fsynced yet: Valkey never moves its fsynced offset then,
+ * so WAITAOF cannot confirm anything written meanwhile (switched at runtime with CONFIG SET).
+ */
+class DurableBatchTest {
+  private static final Duration SHORT = Duration.ofMillis(300);
+  private static final Pattern MONITOR_LINE = Pattern.compile("^\\S+ \\[\\d+ ([^\\]]+)\\] \"([A-Za-z]+)\"(.*)$");
+
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private final MeterRegistry meters = new SimpleMeterRegistry();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable closeable : started.reversed()) {
+      closeable.close();
+    }
+  }
+
+  private OwnValkey valkey(String... settings) throws IOException {
+    OwnValkey valkey = OwnValkey.start(settings);
+    started.add(valkey);
+    return valkey;
+  }
+
+  private OwnValkey withAof() throws IOException {
+    return valkey("--appendonly", "yes", "--appendfsync", "always");
+  }
+
+  private RedissonClient client(String url) {
+    RedissonClient client = ValkeyTestSupport.client(url);
+    started.add(client::shutdown);
+    return client;
+  }
+
+  private BatchScript script(RedissonClient client, String prefix, Mode mode, int replicas, Duration timeout) {
+    StoreDurability durability = new StoreDurability(client, mode, replicas, timeout, "test valkey", meters);
+    return new BatchScript(client, new StoreLayout(prefix), WindowSpec.DEFAULT, Duration.ofHours(1),
+        Duration.ofHours(24), 10_000, Duration.ofSeconds(15), durability);
+  }
+
+  private static List<Tweet> tweets(int count) {
+    List<Tweet> tweets = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      tweets.add(Tweet.newBuilder().setId(UUID.randomUUID().toString())
+          .setMunicipality(Municipality.values()[i % 4].toProto()).setTemperature(i % 60).setHumidity(i % 100)
+          .setCondition(Condition.values()[i % 4].toProto()).setEventTimeMs(T0 + i).build());
+    }
+    return tweets;
+  }
+
+  private static RedisNode node(RedissonClient client) {
+    return client.getRedisNodes(RedisNodes.SINGLE).getInstance();
+  }
+
+  /** Calls of WAITAOF the server has run (INFO commandstats). */
+  private static long waitaofCalls(RedissonClient client) {
+    String stat = node(client).info(RedisNode.InfoSection.COMMANDSTATS).get("cmdstat_waitaof");
+    if (stat == null) {
+      return 0;
+    }
+    Matcher calls = Pattern.compile("calls=(\\d+)").matcher(stat);
+    assertThat(calls.find()).as(stat).isTrue();
+    return Long.parseLong(calls.group(1));
+  }
+
+  private String tweetsTotal(RedissonClient client, String prefix) {
+    return new StoreReader(client, new StoreLayout(prefix)).meta().get("tweets_total");
+  }
+
+  private double failures(String reason) {
+    return meters.get("weather.store.durability.failures").tag("reason", reason).counter().count();
+  }
+
+  @Test
+  void shouldSendWaitaofOnTheScriptsConnectionRightAfterIt() throws Exception {
+    OwnValkey valkey = withAof();
+    RedissonClient client = client(valkey.url());
+    BatchScript script = script(client, "same-connection", Mode.LOCAL_AOF, 0, Duration.ofSeconds(5));
+    script.checkDurability();
+    String token = BatchScript.newBatchToken();
+    BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+    RawValkey monitor = new RawValkey(valkey.port());
+    started.add(monitor);
+    assertThat(monitor.call("MONITOR")).isEqualTo("OK");
+    Thread reader = Thread.ofVirtual().start(() -> {
+      try {
+        while (true) {
+          seen.add((String) monitor.read());
+        }
+      } catch (IOException closed) {
+        // the test is over
+      }
+    });
+    started.add(reader::interrupt);
+    long before = waitaofCalls(client);
+
+    ApplyResult result = script.apply(tweets(20), token, 1);
+
+    assertThat(result.processed()).isEqualTo(20);
+    assertThat(waitaofCalls(client)).isEqualTo(before + 1);
+    List<String[]> commands = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      for (String line = seen.poll(); line != null; line = seen.poll()) {
+        Matcher m = MONITOR_LINE.matcher(line);
+        if (m.matches() && !"lua".equals(m.group(1))) {
+          commands.add(new String[] {m.group(1), m.group(2).toUpperCase(), m.group(3)});
+        }
+      }
+      assertThat(commands).extracting(c -> c[1]).contains("WAITAOF");
+    });
+    int eval = indexOf(commands, "EVALSHA", "");
+    int mark = indexOf(commands, "SET", "\"same-connection:bridge:ack_mark\" \"" + token + "\"");
+    int waitaof = indexOf(commands, "WAITAOF", "\"1\" \"0\" \"5000\"");
+    assertThat(eval).as("EVALSHA seen").isNotNegative();
+    assertThat(mark).as("mark after the script").isGreaterThan(eval);
+    assertThat(waitaof).as("WAITAOF after the mark").isGreaterThan(mark);
+    String connection = commands.get(eval)[0];
+    assertThat(commands.get(mark)[0]).as("the mark's connection").isEqualTo(connection);
+    assertThat(commands.get(waitaof)[0]).as("WAITAOF's connection").isEqualTo(connection);
+  }
+
+  private static int indexOf(List<String[]> commands, String name, String arguments) {
+    for (int i = 0; i < commands.size(); i++) {
+      if (commands.get(i)[1].equals(name) && commands.get(i)[2].trim().startsWith(arguments)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void shouldReportABatchAppliedOnlyOnceValkeyConfirmedItsFsync() throws Exception {
+    OwnValkey valkey = withAof();
+    RedissonClient client = client(valkey.url());
+    BatchScript script = script(client, "fsync", Mode.LOCAL_AOF, 0, SHORT);
+    script.apply(tweets(5), 1);
+    List<Tweet> batch = tweets(40);
+    String token = BatchScript.newBatchToken();
+
+    node(client).setConfig("appendfsync", "no");
+    assertThatThrownBy(() -> script.apply(batch, token, 2))
+        .isInstanceOf(StoreDurability.NotConfirmedException.class)
+        .hasMessageContaining("did not confirm Valkey's own AOF fsync");
+    // Applied, but not confirmed: the listener acknowledges nothing and applies the batch again.
+    assertThat(tweetsTotal(client, "fsync")).isEqualTo("45");
+    assertThat(failures("not-confirmed")).isEqualTo(1);
+
+    node(client).setConfig("appendfsync", "always");
+    ApplyResult retry = script.apply(batch, token, 3);
+
+    assertThat(retry.processed()).isEqualTo(40);
+    assertThat(retry.duplicates()).isZero();
+    assertThat(tweetsTotal(client, "fsync")).isEqualTo("45");
+  }
+
+  /**
+   * A redelivered batch finds every tweet applied, so its script call writes nothing, and WAITAOF alone would
+   * wait for this connection's earlier writes only: the mark makes it wait for everything before it, including the
+   * first application by another connection (a bridge that crashed before acknowledging).
+   */
+  @Test
+  void shouldNotConfirmARedeliveryWhoseFirstApplicationIsNotFsyncedYet() throws Exception {
+    OwnValkey valkey = withAof();
+    RedissonClient bridge = client(valkey.url());
+    RedissonClient crashed = client(valkey.url());
+    BatchScript durable = script(bridge, "redelivery", Mode.LOCAL_AOF, 0, SHORT);
+    BatchScript before = new BatchScript(crashed, new StoreLayout("redelivery"), WindowSpec.DEFAULT,
+        Duration.ofHours(1), Duration.ofHours(24), 10_000, Duration.ofSeconds(15));
+    durable.apply(tweets(5), 1);
+    List<Tweet> batch = tweets(30);
+    RawValkey other = new RawValkey(valkey.port());
+    started.add(other);
+    assertThat(other.call("SET", "redelivery:unrelated", "1")).isEqualTo("OK");
+
+    node(bridge).setConfig("appendfsync", "no");
+    before.apply(batch, 2);
+    // What the mark is for: a connection whose own writes are fsynced is confirmed at once, whatever others wrote.
+    assertThat(other.call("WAITAOF", 1, 0, 100)).isEqualTo(List.of(1L, 0L));
+    assertThatThrownBy(() -> durable.apply(batch, 3)).isInstanceOf(StoreDurability.NotConfirmedException.class);
+
+    node(bridge).setConfig("appendfsync", "always");
+    ApplyResult redelivered = durable.apply(batch, 4);
+    assertThat(redelivered.duplicates()).isEqualTo(30);
+    assertThat(tweetsTotal(bridge, "redelivery")).isEqualTo("35");
+  }
+
+  @Test
+  void aValkeyThatDoesNotAnswerAtStartShouldBeAskedAtTheFirstBatch() throws Exception {
+    OwnValkey valkey = withAof();
+    RedissonClient client = client(valkey.url());
+    StoreDurability durability = new StoreDurability(client, Mode.LOCAL_AOF, 0, SHORT, "test valkey", meters);
+    BatchScript script = new BatchScript(client, new StoreLayout("late"), WindowSpec.DEFAULT, Duration.ofHours(1),
+        Duration.ofHours(24), 10_000, Duration.ofSeconds(15), durability);
+
+    valkey.freeze();
+    try {
+      script.checkDurability();
+    } finally {
+      valkey.thaw();
+    }
+    assertThat(durability.describe()).startsWith("undecided");
+    long before = waitaofCalls(client);
+
+    assertThat(script.apply(tweets(10), 1).processed()).isEqualTo(10);
+    assertThat(durability.describe()).isEqualTo("local-aof");
+    assertThat(waitaofCalls(client)).isEqualTo(before + 2);
+  }
+
+  @Test
+  void autoShouldAcknowledgeInMemoryOnAServerWithoutAppendOnlyFile() throws Exception {
+    OwnValkey valkey = valkey();
+    RedissonClient client = client(valkey.url());
+    StoreDurability durability = new StoreDurability(client, Mode.AUTO, 0, SHORT, "test valkey", meters);
+    BatchScript script = new BatchScript(client, new StoreLayout("auto-off"), WindowSpec.DEFAULT,
+        Duration.ofHours(1), Duration.ofHours(24), 10_000, Duration.ofSeconds(15), durability);
+
+    script.checkDurability();
+    ApplyResult result = script.apply(tweets(10), 1);
+
+    assertThat(durability.describe()).isEqualTo("none (auto)");
+    assertThat(result.processed()).isEqualTo(10);
+    assertThat(waitaofCalls(client)).isZero();
+  }
+
+  /** Under everysec each batch would wait for Valkey's next timer tick (100 to 200 ms measured) for no guarantee. */
+  @Test
+  void autoShouldNotWaitForTheFsyncOfAnEverysecServer() throws Exception {
+    OwnValkey valkey = valkey("--appendonly", "yes", "--appendfsync", "everysec");
+    RedissonClient client = client(valkey.url());
+    StoreDurability durability = new StoreDurability(client, Mode.AUTO, 0, SHORT, "test valkey", meters);
+    BatchScript script = new BatchScript(client, new StoreLayout("auto-everysec"), WindowSpec.DEFAULT,
+        Duration.ofHours(1), Duration.ofHours(24), 10_000, Duration.ofSeconds(15), durability);
+    script.checkDurability();
+    long afterProbe = waitaofCalls(client);
+
+    assertThat(script.apply(tweets(10), 1).processed()).isEqualTo(10);
+
+    assertThat(durability.describe()).isEqualTo("none (auto)");
+    assertThat(waitaofCalls(client)).isEqualTo(afterProbe);
+  }
+
+  @Test
+  void anExplicitModeShouldBeRefusedWithTheReasonOnAServerWithoutAppendOnlyFile() throws Exception {
+    OwnValkey valkey = valkey();
+    RedissonClient client = client(valkey.url());
+    BatchScript script = script(client, "explicit-off", Mode.LOCAL_AOF, 0, SHORT);
+
+    assertThatThrownBy(script::checkDurability).isInstanceOf(StoreDurability.UnavailableException.class)
+        .hasMessageContaining("appendonly no, from CONFIG GET").hasMessageContaining("appendonly yes");
+    // Not applied, not retried in silence: every attempt says why.
+    assertThatThrownBy(() -> script.apply(tweets(3), 1)).isInstanceOf(StoreDurability.UnavailableException.class);
+    assertThat(tweetsTotal(client, "explicit-off")).isNull();
+  }
+
+  /**
+   * The k8s writer user (k8s/base/valkey.yaml) may not run CONFIG or INFO (-@dangerous): the WAITAOF probe
+   * alone decides, both ways.
+   */
+  @Test
+  void theK8sWriterUserShouldBeDecidedForByTheWaitaofProbe() throws Exception {
+    OwnValkey withAof = withAof();
+    OwnValkey without = valkey();
+    String rule = writerRuleOfK8s();
+
+    BatchScript durable = asWriter(withAof, rule);
+    BatchScript inMemory = asWriter(without, rule);
+    durable.checkDurability();
+    inMemory.checkDurability();
+
+    try (RawValkey writer = new RawValkey(withAof.port())) {
+      writer.call("AUTH", "weather-writer", "secret");
+      assertThatThrownBy(() -> writer.call("CONFIG", "GET", "appendonly")).hasMessageContaining("NOPERM");
+      assertThatThrownBy(() -> writer.call("INFO", "persistence")).hasMessageContaining("NOPERM");
+    }
+    RedissonClient admin = client(withAof.url());
+    long before = waitaofCalls(admin);
+    assertThat(durable.apply(tweets(10), 1).processed()).isEqualTo(10);
+    assertThat(waitaofCalls(admin)).isEqualTo(before + 1);
+    assertThat(inMemory.apply(tweets(10), 1).processed()).isEqualTo(10);
+  }
+
+  private BatchScript asWriter(OwnValkey valkey, String rule) throws IOException {
+    try (RawValkey admin = new RawValkey(valkey.port())) {
+      List<Object> command = new ArrayList<>(List.of("ACL", "SETUSER", "weather-writer", "on", ">secret"));
+      command.addAll(List.of(rule.split(" ")));
+      assertThat(admin.call(command.toArray())).isEqualTo("OK");
+    }
+    RedissonClient client = client("redis://weather-writer:secret@127.0.0.1:" + valkey.port());
+    StoreDurability durability = new StoreDurability(client, Mode.AUTO, 0, SHORT, valkey.url(), meters);
+    return new BatchScript(client, new StoreLayout("weather"), WindowSpec.DEFAULT, Duration.ofHours(1),
+        Duration.ofHours(24), 10_000, Duration.ofSeconds(15), durability);
+  }
+
+  /** The rights the k8s Valkey gives the writer user, from its start script. */
+  private static String writerRuleOfK8s() throws IOException {
+    String manifest = Files.readString(Path.of("../k8s/base/valkey.yaml"));
+    Matcher rule = Pattern.compile("user weather-writer on >%s ([^\\\\']+)\\\\n").matcher(manifest);
+    assertThat(rule.find()).as("the writer's ACL rule in k8s/base/valkey.yaml").isTrue();
+    return rule.group(1).trim();
+  }
+
+  @Test
+  void autoShouldFallBackToInMemoryAcksWhenTheAppendOnlyFileIsTurnedOffWhileRunning() throws Exception {
+    OwnValkey valkey = withAof();
+    RedissonClient client = client(valkey.url());
+    StoreDurability durability = new StoreDurability(client, Mode.AUTO, 0, SHORT, "test valkey", meters);
+    BatchScript script = new BatchScript(client, new StoreLayout("turned-off"), WindowSpec.DEFAULT,
+        Duration.ofHours(1), Duration.ofHours(24), 10_000, Duration.ofSeconds(15), durability);
+    script.apply(tweets(5), 1);
+    assertThat(durability.describe()).isEqualTo("local-aof (auto)");
+    List<Tweet> batch = tweets(20);
+    String token = BatchScript.newBatchToken();
+
+    node(client).setConfig("appendonly", "no");
+    assertThatThrownBy(() -> script.apply(batch, token, 2))
+        .isInstanceOf(StoreDurability.NotConfirmedException.class).hasMessageContaining("refused WAITAOF");
+    ApplyResult retry = script.apply(batch, token, 3);
+
+    assertThat(failures("refused")).isEqualTo(1);
+    assertThat(durability.describe()).isEqualTo("none (auto)");
+    assertThat(retry.processed()).isEqualTo(20);
+    assertThat(tweetsTotal(client, "turned-off")).isEqualTo("25");
+  }
+
+  /**
+   * {@code replicas}: nothing is confirmed while no replica with an append-only file follows; once one does, the
+   * same batch is confirmed, so promoting that replica loses nothing acknowledged.
+   */
+  @Test
+  void replicasShouldConfirmOnlyWhenAReplicaHoldsTheBatchInItsAppendOnlyFile() throws Exception {
+    OwnValkey primary = withAof();
+    RedissonClient client = client(primary.url());
+    BatchScript script = script(client, "replicated", Mode.REPLICAS, 1, SHORT);
+    script.checkDurability();
+    List<Tweet> batch = tweets(25);
+    String token = BatchScript.newBatchToken();
+
+    assertThatThrownBy(() -> script.apply(batch, token, 1))
+        .isInstanceOf(StoreDurability.NotConfirmedException.class).hasMessageContaining("(0 confirmed)");
+    OwnValkey replica = valkey("--appendonly", "yes", "--appendfsync", "always", "--replicaof", "127.0.0.1",
+        Integer.toString(primary.port()));
+
+    ApplyResult[] confirmed = new ApplyResult[1];
+    await().atMost(Duration.ofSeconds(30)).ignoreException(StoreDurability.NotConfirmedException.class)
+        .untilAsserted(() -> confirmed[0] = script.apply(batch, token, 2));
+    assertThat(confirmed[0].processed()).isEqualTo(25);
+    RedissonClient replicaClient = client(replica.url());
+    assertThat(tweetsTotal(replicaClient, "replicated")).isEqualTo("25");
+  }
+}
