@@ -143,6 +143,9 @@ public final class Standalone implements AutoCloseable {
     // One log for all services: the first context's application name would label every line.
     args.add("--logging.include-application-name=false");
     QUIET_LOGGERS.forEach(logger -> args.add("--logging.level." + logger + "=WARN"));
+    // springdoc is on the shared classpath for the ingress's Swagger UI (which needs only this switched off); the
+    // other services would otherwise generate and serve documents and UIs of their own.
+    args.add("--springdoc.api-docs.enabled=false");
     settings.forEach((key, value) -> args.add("--" + key + "=" + value));
     return args;
   }
