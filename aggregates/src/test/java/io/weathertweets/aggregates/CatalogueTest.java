@@ -43,9 +43,9 @@ class CatalogueTest {
       "locust/locustfile.py", "MUNICIPALITIES and CONDITIONS at the top",
       "locust/README.md", "the description of a random tweet",
       "grafana/dashboards/weather.json",
-      "the municipality variable (query and options), each convertFieldType and filterFieldsByName",
+      "the municipality variable's query and options, each convertFieldType and filterFieldsByName",
       "grafana/dashboards/comparison.json",
-      "the municipality variable (query and options), each convertFieldType and filterFieldsByName");
+      "the municipality variable's query and options, each convertFieldType and filterFieldsByName");
 
   /** Lists of names are looked for in files with these endings; Java derives from the enums instead. */
   private static final Set<String> TEXT_FILES = Set.of(".lua", ".py", ".yaml", ".yml", ".json", ".jsonl", ".js",
@@ -136,7 +136,7 @@ class CatalogueTest {
     assertThat(dashboards).as("dashboards under %s", dir).isNotEmpty();
     for (Path file : dashboards) {
       Object json = JsonPath.parse(read(file)).read("$");
-      walk(json, "$", (where, names) -> {
+      walk(json, "", (where, names) -> {
         for (Kind kind : Kind.values()) {
           List<String> found = names.stream().filter(kind.ids()::contains).toList();
           if (found.size() >= 2 && new LinkedHashSet<>(found).size() == found.size()
@@ -229,8 +229,9 @@ class CatalogueTest {
    */
   private static void walk(Object node, String where, ArrayVisitor visitor) {
     if (node instanceof Map<?, ?> object) {
-      String here = object.get("title") instanceof String title ? where + "{title=" + title + "}" : where;
-      object.forEach((key, value) -> walk(value, here + "." + key, visitor));
+      String here = object.get("title") instanceof String title && !where.isEmpty()
+          ? where + " \"" + title + "\"" : where;
+      object.forEach((key, value) -> walk(value, here.isEmpty() ? key.toString() : here + "." + key, visitor));
     } else if (node instanceof List<?> array) {
       List<String> names = new ArrayList<>();
       for (Object element : array) {
