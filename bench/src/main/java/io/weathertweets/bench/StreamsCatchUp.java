@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -52,9 +53,10 @@ public final class StreamsCatchUp {
   private static final int TWEETS_PER_EVENT_MS = 100;
   private static final Duration POLL = Duration.ofMillis(20);
   private static final Duration STALL_TIMEOUT = Duration.ofSeconds(120);
-  private static final Municipality[] MUNICIPALITIES = {
-      Municipality.MIXCO, Municipality.GUATEMALA, Municipality.AMATITLAN, Municipality.CHINAUTLA};
-  private static final Condition[] CONDITIONS = {Condition.SUNNY, Condition.CLOUDY, Condition.RAINY, Condition.FOGGY};
+  private static final Municipality[] MUNICIPALITIES = Arrays.stream(io.weathertweets.aggregates.Municipality.values())
+      .map(io.weathertweets.aggregates.Municipality::toProto).toArray(Municipality[]::new);
+  private static final Condition[] CONDITIONS = Arrays.stream(io.weathertweets.aggregates.Condition.values())
+      .map(io.weathertweets.aggregates.Condition::toProto).toArray(Condition[]::new);
 
   private StreamsCatchUp() {
   }
@@ -201,7 +203,7 @@ public final class StreamsCatchUp {
             .setEventTimeMs(eventMs)
             .setAcceptedAtMs(eventMs + 3)
             .build();
-        producer.send(new ProducerRecord<>("weather-tweets", m.name().toLowerCase(java.util.Locale.ROOT),
+        producer.send(new ProducerRecord<>("weather-tweets", io.weathertweets.aggregates.Municipality.fromProto(m).id(),
             tweet.toByteArray()));
       }
       producer.flush();

@@ -4,14 +4,16 @@ import io.weathertweets.proto.v1.Condition;
 import io.weathertweets.proto.v1.Municipality;
 import io.weathertweets.proto.v1.Tweet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /** Deterministic valid v1 tweets for the micro-benchmarks (the same input on every run). */
 public final class Tweets {
-  private static final Municipality[] MUNICIPALITIES = {
-      Municipality.MIXCO, Municipality.GUATEMALA, Municipality.AMATITLAN, Municipality.CHINAUTLA};
-  private static final Condition[] CONDITIONS = {Condition.SUNNY, Condition.CLOUDY, Condition.RAINY, Condition.FOGGY};
+  private static final Municipality[] MUNICIPALITIES = Arrays.stream(io.weathertweets.aggregates.Municipality.values())
+      .map(io.weathertweets.aggregates.Municipality::toProto).toArray(Municipality[]::new);
+  private static final Condition[] CONDITIONS = Arrays.stream(io.weathertweets.aggregates.Condition.values())
+      .map(io.weathertweets.aggregates.Condition::toProto).toArray(Condition[]::new);
 
   private Tweets() {
   }
@@ -23,10 +25,10 @@ public final class Tweets {
     for (int i = 0; i < count; i++) {
       tweets.add(Tweet.newBuilder()
           .setId("0199a1b2-c3d4-7e5f-8a9b-" + String.format("%012x", seed * 1_000_000 + i))
-          .setMunicipality(MUNICIPALITIES[random.nextInt(4)])
+          .setMunicipality(MUNICIPALITIES[random.nextInt(MUNICIPALITIES.length)])
           .setTemperature(random.nextInt(-50, 61))
           .setHumidity(random.nextInt(0, 101))
-          .setCondition(CONDITIONS[random.nextInt(4)])
+          .setCondition(CONDITIONS[random.nextInt(CONDITIONS.length)])
           .setEventTimeMs(now + i * 7L)
           .setAcceptedAtMs(now + i * 7L + 3)
           .build());

@@ -70,6 +70,9 @@ class GrpcFuzzTest {
   private static final long SEED = 20261123L;
   private static final int CASES = 10_500;
   private static final String TOPIC = "weather-tweets";
+  /** Valid enum numbers are 1..count in both protos (CatalogueTest). */
+  private static final int MUNICIPALITY_COUNT = io.weathertweets.aggregates.Municipality.values().length;
+  private static final int CONDITION_COUNT = io.weathertweets.aggregates.Condition.values().length;
   private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
     @Override
     public InputStream stream(byte[] value) {
@@ -180,7 +183,8 @@ class GrpcFuzzTest {
       return publish("out-of-range ints", batchWith(r, t.build()));
     });
     g.put("out-of-range ints course", r -> new Case("out-of-range ints course", SEND_TWEET,
-        List.of(WeatherTweetRequest.newBuilder().setMunicipalityValue(1 + r.nextInt(4)).setWeatherValue(1 + r.nextInt(4))
+        List.of(WeatherTweetRequest.newBuilder().setMunicipalityValue(1 + r.nextInt(MUNICIPALITY_COUNT))
+            .setWeatherValue(1 + r.nextInt(CONDITION_COUNT))
             .setTemperature(r.nextBoolean() ? Integer.MIN_VALUE + r.nextInt(1000) : 61 + r.nextInt(1_000_000))
             .setHumidity(r.nextInt(101)).build().toByteArray())));
     g.put("bad id", r -> {
@@ -284,8 +288,8 @@ class GrpcFuzzTest {
   private static Tweet.Builder valid(Random r) {
     return Tweet.newBuilder()
         .setId("fuzz-" + Long.toHexString(r.nextLong()))
-        .setMunicipality(Municipality.forNumber(1 + r.nextInt(4)))
-        .setCondition(Condition.forNumber(1 + r.nextInt(4)))
+        .setMunicipality(Municipality.forNumber(1 + r.nextInt(MUNICIPALITY_COUNT)))
+        .setCondition(Condition.forNumber(1 + r.nextInt(CONDITION_COUNT)))
         .setTemperature(-50 + r.nextInt(111))
         .setHumidity(r.nextInt(101))
         .setEventTimeMs(1 + r.nextLong(4_000_000_000_000L))

@@ -2,6 +2,8 @@ package io.weathertweets.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weathertweets.aggregates.Condition;
+import io.weathertweets.aggregates.Municipality;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.HashMap;
@@ -16,15 +18,19 @@ import org.redisson.api.RedissonClient;
  * production aggregate classes), and the assertion that a store holds exactly that.
  */
 final class GroundTruth {
-  static final List<String> MUNICIPALITIES = List.of("mixco", "guatemala", "amatitlan", "chinautla");
-  static final List<String> CONDITIONS = List.of("sunny", "cloudy", "rainy", "foggy");
+  static final List<String> MUNICIPALITIES = Municipality.ids();
+  static final List<String> CONDITIONS = Condition.ids();
 
   /** municipality → count, temperature sum, min, max, humidity sum, then one count per condition. */
   private final Map<String, long[]> figures = new TreeMap<>();
 
   void add(String municipality, int temperature, int humidity, String condition) {
-    long[] a = figures.computeIfAbsent(municipality,
-        k -> new long[] {0, 0, Long.MAX_VALUE, Long.MIN_VALUE, 0, 0, 0, 0, 0});
+    long[] a = figures.computeIfAbsent(municipality, k -> {
+      long[] fresh = new long[5 + CONDITIONS.size()];
+      fresh[2] = Long.MAX_VALUE;
+      fresh[3] = Long.MIN_VALUE;
+      return fresh;
+    });
     a[0]++;
     a[1] += temperature;
     a[2] = Math.min(a[2], temperature);
@@ -40,7 +46,7 @@ final class GroundTruth {
   /** Every all-time hash, panel hash, the conditions and the extremes of the store under {@code prefix}. */
   void assertStoreHolds(RedissonClient store, String prefix) {
     Map<String, String> conditions = new LinkedHashMap<>();
-    for (int c = 0; c < 4; c++) {
+    for (int c = 0; c < CONDITIONS.size(); c++) {
       long sum = 0;
       for (long[] a : figures.values()) {
         sum += a[5 + c];
@@ -60,7 +66,7 @@ final class GroundTruth {
       expected.put("temperature_avg", avg(a[1], a[0]));
       expected.put("humidity_sum", Long.toString(a[4]));
       expected.put("humidity_avg", avg(a[4], a[0]));
-      for (int c = 0; c < 4; c++) {
+      for (int c = 0; c < CONDITIONS.size(); c++) {
         expected.put(CONDITIONS.get(c), Long.toString(a[5 + c]));
       }
       Map<String, String> stored = hash(store, prefix + ":municipality:" + m);

@@ -138,10 +138,10 @@ class SecuredKafkaEndToEndTest {
       for (int batch = 0; batch < 4; batch++) {
         PublishRequest.Builder request = PublishRequest.newBuilder();
         for (int i = 0; i < 50; i++) {
-          String municipality = GroundTruth.MUNICIPALITIES.get((batch * 50 + i) % 4);
+          String municipality = GroundTruth.MUNICIPALITIES.get((batch * 50 + i) % GroundTruth.MUNICIPALITIES.size());
           int temperature = random.nextInt(111) - 50;
           int humidity = random.nextInt(101);
-          String condition = GroundTruth.CONDITIONS.get(random.nextInt(4));
+          String condition = GroundTruth.CONDITIONS.get(random.nextInt(GroundTruth.CONDITIONS.size()));
           truth.add(municipality, temperature, humidity, condition);
           request.addTweets(tweet(run + "-" + batch + "-" + i, municipality, temperature, humidity, condition, now));
         }

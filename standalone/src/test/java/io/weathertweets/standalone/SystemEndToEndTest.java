@@ -141,10 +141,10 @@ class SystemEndToEndTest {
     truth.add("mixco", -7, 81, "foggy");
     int n = 3000;
     for (int i = 0; i < n; i++) {
-      String m = MUNICIPALITIES.get(random.nextInt(4));
+      String m = MUNICIPALITIES.get(random.nextInt(MUNICIPALITIES.size()));
       int temperature = random.nextInt(111) - 50;
       int humidity = random.nextInt(101);
-      String condition = CONDITIONS.get(random.nextInt(4));
+      String condition = CONDITIONS.get(random.nextInt(CONDITIONS.size()));
       truth.add(m, temperature, humidity, condition);
       bodies.add("""
           {"id":"e2e-%s-%d","municipality":"%s","temperature":%d,"humidity":%d,"weather":"%s","timestamp":%d}"""

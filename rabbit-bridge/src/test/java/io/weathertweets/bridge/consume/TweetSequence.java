@@ -32,10 +32,10 @@ final class TweetSequence {
       }
       Tweet tweet = Tweet.newBuilder()
           .setId(idPrefix + "-" + i)
-          .setMunicipality(Municipality.values()[random.nextInt(4)].toProto())
+          .setMunicipality(Municipality.values()[random.nextInt(Municipality.values().length)].toProto())
           .setTemperature(random.nextInt(111) - 50)
           .setHumidity(random.nextInt(101))
-          .setCondition(Condition.values()[random.nextInt(4)].toProto())
+          .setCondition(Condition.values()[random.nextInt(Condition.values().length)].toProto())
           .setEventTimeMs(event)
           .setAcceptedAtMs(System.currentTimeMillis())
           .build();

@@ -1,5 +1,7 @@
 package io.weathertweets.streams.it;
 
+import io.weathertweets.aggregates.Condition;
+import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.proto.v1.Tweet;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -14,8 +16,9 @@ import java.util.TreeMap;
  * quotient, two places, half-even (what C's printf "%.2f" does).
  */
 final class GroundTruth {
-  private static final String[] MUNICIPALITIES = {"mixco", "guatemala", "amatitlan", "chinautla"};
-  private static final String[] CONDITIONS = {"sunny", "cloudy", "rainy", "foggy"};
+  /** The catalogue's names; the proto enums number them 1, 2, ... in this order (CatalogueTest). */
+  private static final List<String> MUNICIPALITIES = Municipality.ids();
+  private static final List<String> CONDITIONS = Condition.ids();
 
   /** Figures of one group of tweets: count, tsum, tmin, tmax, hsum, then one count per condition. */
   static final class Figures {
@@ -24,7 +27,7 @@ final class GroundTruth {
     long temperatureMin = Long.MAX_VALUE;
     long temperatureMax = Long.MIN_VALUE;
     long humiditySum;
-    final long[] conditions = new long[4];
+    final long[] conditions = new long[CONDITIONS.size()];
 
     void add(Tweet t) {
       count++;
@@ -48,8 +51,8 @@ final class GroundTruth {
       f.put("temperature_avg", avg(temperatureSum, count));
       f.put("humidity_sum", Long.toString(humiditySum));
       f.put("humidity_avg", avg(humiditySum, count));
-      for (int c = 0; c < 4; c++) {
-        f.put(CONDITIONS[c], Long.toString(conditions[c]));
+      for (int c = 0; c < CONDITIONS.size(); c++) {
+        f.put(CONDITIONS.get(c), Long.toString(conditions[c]));
       }
       return f;
     }
@@ -69,7 +72,7 @@ final class GroundTruth {
     this.graceMs = graceMs;
     long last = 0;
     for (Tweet t : tweets) {
-      String m = MUNICIPALITIES[t.getMunicipalityValue() - 1];
+      String m = MUNICIPALITIES.get(t.getMunicipalityValue() - 1);
       allTime.computeIfAbsent(m, k -> new Figures()).add(t);
       long start = t.getEventTimeMs() - Math.floorMod(t.getEventTimeMs(), windowSizeMs);
       windows.computeIfAbsent(m, k -> new TreeMap<>()).computeIfAbsent(start, k -> new Figures()).add(t);
@@ -99,7 +102,7 @@ final class GroundTruth {
     Map<String, String> min = new LinkedHashMap<>();
     Map<String, String> humidity = new LinkedHashMap<>();
     Map<String, String> reports = new LinkedHashMap<>();
-    long[] conditions = new long[4];
+    long[] conditions = new long[CONDITIONS.size()];
     String hottest = null;
     String coldest = null;
     for (String m : MUNICIPALITIES) {
@@ -113,7 +116,7 @@ final class GroundTruth {
       min.put(m, Long.toString(f.temperatureMin));
       humidity.put(m, avg(f.humiditySum, f.count));
       reports.put(m, Long.toString(f.count));
-      for (int c = 0; c < 4; c++) {
+      for (int c = 0; c < CONDITIONS.size(); c++) {
         conditions[c] += f.conditions[c];
       }
       if (hottest == null || f.temperatureMax > allTime.get(hottest).temperatureMax) {
@@ -129,8 +132,8 @@ final class GroundTruth {
     h.put("humidity_avg", humidity);
     h.put("reports", reports);
     Map<String, String> cond = new LinkedHashMap<>();
-    for (int c = 0; c < 4; c++) {
-      cond.put(CONDITIONS[c], Long.toString(conditions[c]));
+    for (int c = 0; c < CONDITIONS.size(); c++) {
+      cond.put(CONDITIONS.get(c), Long.toString(conditions[c]));
     }
     h.put("conditions", cond);
     h.put("extremes", Map.of(

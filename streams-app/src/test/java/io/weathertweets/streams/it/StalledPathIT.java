@@ -109,7 +109,7 @@ class StalledPathIT {
              new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
       long now = System.currentTimeMillis();
       for (int i = from; i < to; i++) {
-        Municipality m = Municipality.values()[i % 4];
+        Municipality m = Municipality.values()[i % Municipality.values().length];
         Tweet tweet = Tweet.newBuilder().setId("s-" + i).setMunicipality(m.toProto()).setTemperature(20)
             .setHumidity(50).setCondition(Condition.SUNNY.toProto()).setEventTimeMs(now + i)
             .setAcceptedAtMs(now).build();

@@ -136,7 +136,8 @@ class BinarySerdeTest {
     Aggregate built = Aggregate.EMPTY;
     for (int i = 0; i < 200; i++) {
       built = built.plus(RANDOM.nextInt(-50, 61), RANDOM.nextInt(0, 101),
-          Condition.values()[RANDOM.nextInt(4)], 1_767_225_600_000L + RANDOM.nextLong(0, 3_600_000));
+          Condition.values()[RANDOM.nextInt(Condition.values().length)],
+          1_767_225_600_000L + RANDOM.nextLong(0, 3_600_000));
       all.add(built);
     }
     for (int i = 0; i < 1_000; i++) {
