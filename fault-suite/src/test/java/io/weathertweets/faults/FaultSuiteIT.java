@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.differential.HostileSequences;
 import io.weathertweets.faults.FaultSystem.Service;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * load. One system (five service JVMs, a Kafka broker, a RabbitMQ node, redis-server, valkey-server) serves every
  * scenario in turn; each scenario sends its own tweets (unique ids), injects one fault in the middle of the load,
  * lets the retrying client finish, and compares the change in both stores with the tweets answered 202.
+ *
+ * <p>The first scenario, on the still empty stores, is the differential model test with faults
+ * ({@link DifferentialUnderFaults}): every figure of both stores, windows and series included, against the
+ * reference model. The later scenarios compare changes of the all-time figures only, so what it leaves in the
+ * stores does not disturb them; the whole-run check adds its tweets to the expected figures.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -43,6 +49,7 @@ class FaultSuiteIT {
 
   private final List<ScenarioResult> results = new ArrayList<>();
   private OverloadScenario.Result overload;
+  private DifferentialUnderFaults.Result differential;
   private final Map<String, LoadDriver.SentTweet> everAccepted = new HashMap<>();
   private final long suiteStart = System.nanoTime();
   private Duration startupTime = Duration.ZERO;
@@ -76,7 +83,7 @@ class FaultSuiteIT {
   void writeReportAndStop() throws Exception {
     try {
       if (!results.isEmpty()) {
-        ReliabilityReport.write(repoRoot.resolve("docs/reliability.md"), results, overload,
+        ReliabilityReport.write(repoRoot.resolve("docs/reliability.md"), results, overload, differential,
             Duration.ofNanos(System.nanoTime() - suiteStart), startupTime);
       }
     } finally {
@@ -90,6 +97,51 @@ class FaultSuiteIT {
         }
       }
     }
+  }
+
+  // ---- hostile sequences against the reference model, with restarts, wipes and store flaps in between ----
+
+  /**
+   * Seeded sequences of hostile tweets (out of order, late beyond grace, ahead of the clock, exact retries, known
+   * ids, bursts on window edges) with the streams app, the bridge, Redis and Valkey restarted, killed, wiped or
+   * flapped between chunks: afterwards every figure of both stores equals the reference model. First, so that the
+   * stores hold exactly what the model holds.
+   */
+  @Test
+  @Order(0)
+  void shouldKeepEveryFigureOfBothStoresEqualToTheReferenceModelThroughRestartsWipesAndStoreFlaps() {
+    String name = "differential model under faults";
+    Before before = before();
+    differential = new DifferentialUnderFaults(system).run();
+    HostileSequences sent = differential.sent();
+    Tally kafka = safeTally(redis).minus(before.redis());
+    Tally rabbit = safeTally(valkey).minus(before.valkey());
+    List<DifferentialUnderFaults.Sequence> sequences = differential.sequences();
+    long faults = differential.faults();
+    String faultText = String.format(java.util.Locale.ROOT, "%d faults between chunks of %d sequences, each started,"
+        + " a chunk sent while it lasts, ended: %s (per sequence below)", faults, sequences.size(),
+        differential.kinds());
+    String loadNote = String.format(java.util.Locale.ROOT, "%d hostile operations one after the other: %d tweets in"
+        + " %d requests (new, exact retries, known ids, same identity with other figures, batches, window-edge"
+        + " bursts, timestamps refused with 400), %d records 2 h ahead published past the edge",
+        sequences.stream().mapToLong(DifferentialUnderFaults.Sequence::operations).sum(), sent.tweetsPosted(),
+        sent.requests(), sent.bypassRecords());
+    // The slowest sequence; none when one never converged.
+    Duration convergence = sequences.isEmpty()
+        || sequences.stream().anyMatch(q -> q.convergence() == null) ? null
+        : sequences.stream().map(DifferentialUnderFaults.Sequence::convergence).max(Duration::compareTo).orElseThrow();
+    Duration wallTime = Duration.ofNanos(System.nanoTime() - before.started());
+    // Accepted: the distinct tweets the model counted (exact retries, duplicates and refusals are in the answers).
+    ScenarioResult result = new ScenarioResult(name, faultText, 0, BATCH, wallTime, sent.tweetsPosted(),
+        sent.requests(), 0, sent.answers(), sent.model().tweetsTotal(), kafka.count(), kafka.tweetsTotal(),
+        rabbit.count(), rabbit.tweetsTotal(), duplicates(Service.STREAMS, before.dupKafka(), before.streamsPid()),
+        duplicates(Service.BRIDGE, before.dupRabbit(), before.bridgePid()), wallTime, convergence,
+        differential.problems(), loadNote);
+    results.add(result);
+    System.out.printf("Fault suite: %s: %d sequences, %d faults, %d tweets counted by the model, Redis %d, Valkey %d,"
+        + " %s%n", name, sequences.size(), faults, result.accepted(), result.kafkaCounted(), result.rabbitCounted(),
+        result.passed() ? "PASS" : "FAIL " + result.problems());
+    check(result);
   }
 
   // ---- kill -9 of each service, restarted a few seconds later ----
@@ -220,6 +272,11 @@ class FaultSuiteIT {
     Map<Municipality, Aggregate> expected = new EnumMap<>(Municipality.class);
     everAccepted.values().forEach(t -> expected.merge(t.municipality(),
         Aggregate.EMPTY.plus(t.temperature(), t.humidity(), t.condition(), 0), (a, b) -> merge(a, b)));
+    long differentialCounted = 0;
+    if (differential != null) {
+      differential.sent().model().allTime().forEach((m, a) -> expected.merge(m, a.figures(), (x, y) -> merge(x, y)));
+      differentialCounted = differential.sent().model().tweetsTotal();
+    }
     Map<Municipality, Aggregate> onRedis = figures(redis.allTime());
     Map<Municipality, Aggregate> onValkey = figures(valkey.allTime());
     List<String> problems = new ArrayList<>();
@@ -236,7 +293,7 @@ class FaultSuiteIT {
     results.add(new ScenarioResult("whole run (all-time figures incl. min/max)", "all of the above, one after the"
         + " other", 0, BATCH, Duration.ofNanos(System.nanoTime() - suiteStart), sent,
         results.stream().mapToLong(ScenarioResult::requests).sum(),
-        results.stream().mapToLong(ScenarioResult::retries).sum(), answers, everAccepted.size(),
+        results.stream().mapToLong(ScenarioResult::retries).sum(), answers, everAccepted.size() + differentialCounted,
         onRedis.values().stream().mapToLong(Aggregate::count).sum(), redis.tally().tweetsTotal(),
         onValkey.values().stream().mapToLong(Aggregate::count).sum(), valkey.tally().tweetsTotal(), -1, -1,
         Duration.ZERO, Duration.ZERO, problems, null));

@@ -22,9 +22,9 @@ final class ReliabilityReport {
 
   private ReliabilityReport() {}
 
-  static void write(Path file, List<ScenarioResult> results, OverloadScenario.Result overload, Duration suiteTime,
-      Duration startupTime) throws IOException {
-    String table = render(results, overload, suiteTime, startupTime);
+  static void write(Path file, List<ScenarioResult> results, OverloadScenario.Result overload,
+      DifferentialUnderFaults.Result differential, Duration suiteTime, Duration startupTime) throws IOException {
+    String table = render(results, overload, differential, suiteTime, startupTime);
     String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8)
         : "# Reliability under faults\n\n";
     int begin = text.indexOf(BEGIN);
@@ -36,8 +36,8 @@ final class ReliabilityReport {
     Files.writeString(file, updated, StandardCharsets.UTF_8);
   }
 
-  static String render(List<ScenarioResult> results, OverloadScenario.Result overload, Duration suiteTime,
-      Duration startupTime) {
+  static String render(List<ScenarioResult> results, OverloadScenario.Result overload,
+      DifferentialUnderFaults.Result differential, Duration suiteTime, Duration startupTime) {
     StringBuilder out = new StringBuilder(BEGIN).append("\n\n");
     long passed = results.stream().filter(ScenarioResult::passed).count();
     out.append(String.format(Locale.ROOT, "Run of %s: %d of %d scenarios passed; suite wall time %s (system start %s)"
@@ -60,7 +60,8 @@ final class ReliabilityReport {
           .append(" | ").append(counted(r.rabbitCounted(), r.rabbitTweetsTotal()))
           .append(" | ").append(dup(r.duplicatesKafka())).append(" / ").append(dup(r.duplicatesRabbit()))
           .append(" | ").append(answers(r.answers()))
-          .append(" | ").append(r.convergence() == null ? "no" : r.rate() > 0 ? human(r.convergence()) : "—")
+          .append(" | ").append(r.convergence() == null ? "no"
+              : r.rate() > 0 || r.loadNote() != null ? human(r.convergence()) : "—")
           .append(" | ").append(r.passed() ? "**PASS**: nothing lost, nothing twice"
               : "**FAIL**: " + String.join("; ", r.problems()).replace("|", "\\|"))
           .append(" |\n");
@@ -69,10 +70,35 @@ final class ReliabilityReport {
         .append("{prefix}:meta` in brackets when it differs). Sums of temperature and humidity and the counts per")
         .append(" condition are checked too. _answers_: HTTP status (or client-side I/O error) per request,")
         .append(" retries included.\n\n");
+    if (differential != null) {
+      renderDifferential(out, differential);
+    }
     if (overload != null) {
       renderOverload(out, overload);
     }
     return out.append(END).toString();
+  }
+
+  private static void renderDifferential(StringBuilder out, DifferentialUnderFaults.Result d) {
+    out.append("### Differential model under faults, per sequence\n\n");
+    out.append("| seed | faults, in order, between chunks of the sequence | operations | tweets counted (model, whole"
+        + " run so far) | both stores equal the model | verdict |\n");
+    out.append("|---:|---|---:|---:|---:|---|\n");
+    for (DifferentialUnderFaults.Sequence q : d.sequences()) {
+      out.append("| ").append(q.seed())
+          .append(" | ").append(String.join(" → ", q.faults()))
+          .append(" | ").append(q.operations())
+          .append(" | ").append(q.countedAfter())
+          .append(" | ").append(q.convergence() == null ? "no"
+              : String.format(Locale.ROOT, "%.1f s after the last operation", q.convergence().toMillis() / 1000.0))
+          .append(" | ").append(q.problem() == null ? "**PASS**: every figure equal"
+              : "**FAIL**: " + q.problem().replace("|", "\\|").replace("\n", "<br>"))
+          .append(" |\n");
+    }
+    out.append("\nEvery figure: `tweets_total`, the all-time hash of each municipality, every panel hash, every window"
+        + " hash and every series entry, in Redis and in Valkey, equal to `ReferenceModel` and stable for "
+        + DifferentialUnderFaults.STABLE_FOR.toSeconds() + " s. `-Dweather.model.seeds=<the seeds up to a sequence>`"
+        + " replays its tweets and faults.\n\n");
   }
 
   private static void renderOverload(StringBuilder out, OverloadScenario.Result o) {
