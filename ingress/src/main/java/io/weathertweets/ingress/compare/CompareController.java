@@ -3,7 +3,6 @@ package io.weathertweets.ingress.compare;
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.StoreReader;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +58,7 @@ class CompareController {
   Map<String, Object> windows(@RequestParam(name = "municipality") String municipality,
       @RequestParam(name = "last", defaultValue = "15") int last) {
     Municipality m = Municipality.parse(municipality).orElseThrow(() -> new ResponseStatusException(
-        HttpStatus.BAD_REQUEST, "municipality must be one of " + Arrays.stream(Municipality.values())
-            .map(Municipality::id).toList() + ", was: " + municipality));
+        HttpStatus.BAD_REQUEST, "municipality must be one of " + Municipality.ids() + ", was: " + municipality));
     if (last < 1 || last > 120) {
       throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "last must be 1 to 120, was: " + last);
     }
