@@ -44,7 +44,7 @@ class KubernetesManifestsTest {
   /** The exact variable names of the README's Configuration table, plus the Kafka client settings for SCRAM/TLS. */
   static final Set<String> ALLOWED_ENV = union(union(Set.of("KAFKA_BOOTSTRAP_SERVERS", "RABBITMQ_URI", "REDIS_URL",
       "VALKEY_URL", "INGRESS_PORT", "INGRESS_ROUTING", "KAFKA_GATEWAY_TARGET", "RABBIT_GATEWAY_TARGET", "GATEWAY_SINK",
-      "GRPC_PORT", "SERVER_PORT"), KAFKA_SECURITY_ENV), SPRING_ENV);
+      "GRPC_PORT", "SERVER_PORT", "WEATHER_STORE_DURABILITY"), KAFKA_SECURITY_ENV), SPRING_ENV);
   /** What each service reads and therefore must be given. */
   static final Map<String, Set<String>> REQUIRED_ENV = Map.of(
       // The ingress reads both stores for GET /api/compare and the live page (weather.stores.* in ingress.yml).
@@ -55,7 +55,7 @@ class KubernetesManifestsTest {
       "gateway-rabbit", Set.of("GATEWAY_SINK", "GRPC_PORT", "SERVER_PORT", "RABBITMQ_URI"),
       "streams-app", union(Set.of("KAFKA_BOOTSTRAP_SERVERS", "REDIS_URL", "SPRING_KAFKA_STREAMS_STATE_DIR"),
           KAFKA_SECURITY_ENV),
-      "rabbit-bridge", Set.of("RABBITMQ_URI", "VALKEY_URL"));
+      "rabbit-bridge", Set.of("RABBITMQ_URI", "VALKEY_URL", "WEATHER_STORE_DURABILITY"));
   /** Variables that carry a credential: only ever from a Secret. */
   static final Set<String> SECRET_ENV = Set.of("RABBITMQ_URI", "REDIS_URL", "VALKEY_URL",
       "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD");

@@ -125,6 +125,22 @@ class OperationalManifestsTest {
     assertThat(URI.create(bridge.get("VALKEY_URL")).getUserInfo()).startsWith(WRITER + ":");
   }
 
+  /**
+   * The bridge acknowledges a batch only once Valkey has fsynced it: local-aof, set explicitly so that a Valkey
+   * without {@code appendfsync always} stops the start instead of {@code auto} falling back to {@code none}.
+   */
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void bridgeShouldRequireAnFsyncedAofFromAValkeyThatFsyncsEveryWrite(String overlay) {
+    List<ObjectNode> all = KubernetesManifestsTest.render(overlay);
+    assertThat(Repo.read(Repo.path("rabbit-bridge/src/main/resources/bridge.yml")))
+        .contains("durability: ${WEATHER_STORE_DURABILITY:");
+    assertThat(env(all, container(all, "Deployment", "rabbit-bridge")))
+        .containsEntry("WEATHER_STORE_DURABILITY", "local-aof");
+    String conf = find(all, "ConfigMap", "valkey-config").path("data").path("valkey.conf").asText();
+    assertThat(conf).containsPattern("(?m)^appendonly yes$").containsPattern("(?m)^appendfsync always$");
+  }
+
   // --- 3. Kafka Streams state on its volume -----------------------------------------------------------------
 
   @ParameterizedTest
