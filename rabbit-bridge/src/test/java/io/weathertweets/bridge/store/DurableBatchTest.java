@@ -12,12 +12,13 @@ import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.StoreReader;
 import io.weathertweets.aggregates.WindowSpec;
+import io.weathertweets.aggregates.resp.RawResp;
 import io.weathertweets.bridge.OwnValkey;
-import io.weathertweets.bridge.RawValkey;
 import io.weathertweets.bridge.ValkeyTestSupport;
 import io.weathertweets.bridge.store.StoreDurability.Mode;
 import io.weathertweets.proto.v1.Tweet;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,7 +121,7 @@ class DurableBatchTest {
     script.checkDurability();
     String token = BatchScript.newBatchToken();
     BlockingQueue<String> seen = new LinkedBlockingQueue<>();
-    RawValkey monitor = new RawValkey(valkey.port());
+    RawResp monitor = new RawResp(valkey.port());
     started.add(monitor);
     assertThat(monitor.call("MONITOR")).isEqualTo("OK");
     Thread reader = Thread.ofVirtual().start(() -> {
@@ -128,7 +129,7 @@ class DurableBatchTest {
         while (true) {
           seen.add((String) monitor.read());
         }
-      } catch (IOException closed) {
+      } catch (UncheckedIOException closed) {
         // the test is over
       }
     });
@@ -209,7 +210,7 @@ class DurableBatchTest {
         Duration.ofHours(1), Duration.ofHours(24), 10_000, Duration.ofSeconds(15));
     durable.apply(tweets(5), 1);
     List<Tweet> batch = tweets(30);
-    RawValkey other = new RawValkey(valkey.port());
+    RawResp other = new RawResp(valkey.port());
     started.add(other);
     assertThat(other.call("SET", "redelivery:unrelated", "1")).isEqualTo("OK");
 
@@ -308,7 +309,7 @@ class DurableBatchTest {
     durable.checkDurability();
     inMemory.checkDurability();
 
-    try (RawValkey writer = new RawValkey(withAof.port())) {
+    try (RawResp writer = new RawResp(withAof.port())) {
       writer.call("AUTH", "weather-writer", "secret");
       assertThatThrownBy(() -> writer.call("CONFIG", "GET", "appendonly")).hasMessageContaining("NOPERM");
       assertThatThrownBy(() -> writer.call("INFO", "persistence")).hasMessageContaining("NOPERM");
@@ -321,7 +322,7 @@ class DurableBatchTest {
   }
 
   private BatchScript asWriter(OwnValkey valkey, String rule) throws IOException {
-    try (RawValkey admin = new RawValkey(valkey.port())) {
+    try (RawResp admin = new RawResp(valkey.port())) {
       List<Object> command = new ArrayList<>(List.of("ACL", "SETUSER", "weather-writer", "on", ">secret"));
       command.addAll(List.of(rule.split(" ")));
       assertThat(admin.call(command.toArray())).isEqualTo("OK");

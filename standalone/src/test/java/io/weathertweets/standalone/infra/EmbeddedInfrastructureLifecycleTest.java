@@ -1,5 +1,6 @@
 package io.weathertweets.standalone.infra;
 
+import io.weathertweets.aggregates.resp.RawResp;
 import io.weathertweets.embedded.EmbeddedAmqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,10 +44,10 @@ class EmbeddedInfrastructureLifecycleTest {
         try (EmbeddedInfrastructure infra = EmbeddedInfrastructure.start(dataDir, Map.of(), ports)) {
             children = infra.childProcesses();
             assertThat(children).hasSizeGreaterThanOrEqualTo(2).allMatch(ProcessHandle::isAlive);
-            try (RespClient redis = RespClient.connect(infra.redisUrl());
-                 RespClient valkey = RespClient.connect(infra.valkeyUrl())) {
-                redis.call("SET", "standalone-test:kept", "redis");
-                valkey.call("SET", "standalone-test:kept", "valkey");
+            try (RawResp redis = RawResp.connect(infra.redisUrl());
+                 RawResp valkey = RawResp.connect(infra.valkeyUrl())) {
+                redis.text("SET", "standalone-test:kept", "redis");
+                valkey.text("SET", "standalone-test:kept", "valkey");
             }
             try (Connection connection = amqp(infra); Channel channel = connection.createChannel()) {
                 channel.confirmSelect();
@@ -70,10 +71,10 @@ class EmbeddedInfrastructureLifecycleTest {
         }
 
         try (EmbeddedInfrastructure again = EmbeddedInfrastructure.start(dataDir, Map.of(), ports)) {
-            try (RespClient redis = RespClient.connect(again.redisUrl());
-                 RespClient valkey = RespClient.connect(again.valkeyUrl())) {
-                assertThat(redis.call("GET", "standalone-test:kept")).as("Redis AOF replayed").isEqualTo("redis");
-                assertThat(valkey.call("GET", "standalone-test:kept")).as("Valkey AOF replayed").isEqualTo("valkey");
+            try (RawResp redis = RawResp.connect(again.redisUrl());
+                 RawResp valkey = RawResp.connect(again.valkeyUrl())) {
+                assertThat(redis.text("GET", "standalone-test:kept")).as("Redis AOF replayed").isEqualTo("redis");
+                assertThat(valkey.text("GET", "standalone-test:kept")).as("Valkey AOF replayed").isEqualTo("valkey");
             }
             try (Connection connection = amqp(again); Channel channel = connection.createChannel()) {
                 GetResponse kept = channel.basicGet(EmbeddedAmqp.QUEUE, true);
@@ -126,8 +127,8 @@ class EmbeddedInfrastructureLifecycleTest {
             assertThat(infra.redisUrl()).as("a blank variable counts as unset")
                     .isEqualTo("redis://localhost:" + ports.redis());
             assertThat(infra.valkeyUrl()).isEqualTo("redis://127.0.0.1:6380");
-            try (RespClient redis = RespClient.connect(infra.redisUrl())) {
-                assertThat(redis.call("PING")).isEqualTo("PONG");
+            try (RawResp redis = RawResp.connect(infra.redisUrl())) {
+                assertThat(redis.text("PING")).isEqualTo("PONG");
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.weathertweets.standalone.infra;
 
+import io.weathertweets.aggregates.resp.RawResp;
 import io.weathertweets.embedded.EmbeddedAmqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -295,10 +296,10 @@ class EmbeddedInfrastructureTest {
     void shouldServeSetAndGetOnBothRedisProtocolServers() throws IOException {
         String key = "standalone-test:" + UUID.randomUUID();
         for (String url : List.of(infra.redisUrl(), infra.valkeyUrl())) {
-            try (RespClient client = RespClient.connect(url)) {
-                assertThat(client.call("SET", key, url)).isEqualTo("OK");
-                assertThat(client.call("GET", key)).isEqualTo(url);
-                assertThat(client.call("INFO", "persistence")).contains("aof_enabled:1");
+            try (RawResp client = RawResp.connect(url)) {
+                assertThat(client.text("SET", key, url)).isEqualTo("OK");
+                assertThat(client.text("GET", key)).isEqualTo(url);
+                assertThat(client.text("INFO", "persistence")).contains("aof_enabled:1");
             }
         }
     }
@@ -306,8 +307,8 @@ class EmbeddedInfrastructureTest {
     @Test
     void shouldRunRealValkeyInTheValkeyRoleWhenItIsOnThePath() throws IOException {
         org.junit.jupiter.api.Assumptions.assumeTrue(onPath("valkey-server"), "valkey-server is not installed");
-        try (RespClient client = RespClient.connect(infra.valkeyUrl())) {
-            assertThat(client.call("INFO", "server")).contains("valkey_version");
+        try (RawResp client = RawResp.connect(infra.valkeyUrl())) {
+            assertThat(client.text("INFO", "server")).contains("valkey_version");
         }
         assertThat(infra.embeddedParts()).anyMatch(p -> p.startsWith("Valkey role: valkey-server from PATH"));
     }

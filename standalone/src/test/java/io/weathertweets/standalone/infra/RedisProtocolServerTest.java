@@ -1,5 +1,6 @@
 package io.weathertweets.standalone.infra;
 
+import io.weathertweets.aggregates.resp.RawResp;
 import io.weathertweets.embedded.RedisProtocolServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,12 +30,12 @@ class RedisProtocolServerTest {
         int port = FreePorts.allocate().redis();
         List<ProcessHandle> processes;
         try (RedisProtocolServer server = RedisProtocolServer.start("Redis", bundled, dataDir, port);
-             RespClient client = RespClient.connect("redis://localhost:" + port)) {
+             RawResp client = RawResp.connect("redis://localhost:" + port)) {
             processes = server.processes();
-            assertThat(client.call("SET", "k", "v")).isEqualTo("OK");
-            assertThat(client.call("GET", "k")).isEqualTo("v");
-            assertThat(client.call("INFO", "server")).contains("redis_version:6.2");
-            assertThat(client.call("INFO", "persistence")).contains("aof_enabled:1");
+            assertThat(client.text("SET", "k", "v")).isEqualTo("OK");
+            assertThat(client.text("GET", "k")).isEqualTo("v");
+            assertThat(client.text("INFO", "server")).contains("redis_version:6.2");
+            assertThat(client.text("INFO", "persistence")).contains("aof_enabled:1");
         }
         assertThat(processes).isNotEmpty().noneMatch(ProcessHandle::isAlive);
         assertThat(PortGuard.isInUse(port)).isFalse();

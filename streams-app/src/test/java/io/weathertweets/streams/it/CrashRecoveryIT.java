@@ -4,9 +4,9 @@ import static io.weathertweets.streams.it.StoreAssertions.assertStoreMatches;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.weathertweets.aggregates.resp.RawResp;
 import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.proto.v1.Tweet;
-import io.weathertweets.streams.RawRedis;
 import io.weathertweets.streams.TcpProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ class CrashRecoveryIT {
   private static final Logger log = LoggerFactory.getLogger(CrashRecoveryIT.class);
 
   private final String prefix = "wt-crash-" + UUID.randomUUID();
-  private final RawRedis raw = RawRedis.local();
+  private final RawResp raw = RawResp.connect(LocalServers.redisUrl());
   private final TcpProxy redisProxy = new TcpProxy(LocalServers.redisHost(), LocalServers.redisPort());
   private ChildStreamsApp first;
   private ChildStreamsApp second;

@@ -5,8 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.weathertweets.aggregates.Condition;
 import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.resp.RawResp;
+import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.proto.v1.Tweet;
-import io.weathertweets.streams.RawRedis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class RebuiltStateIT {
 
   private final List<String> prefixes = new ArrayList<>();
   private final List<ChildStreamsApp> apps = new ArrayList<>();
-  private final RawRedis raw = RawRedis.local();
+  private final RawResp raw = RawResp.connect(LocalServers.redisUrl());
   private final List<EmbeddedKafkaBroker> clusters = new ArrayList<>();
 
   @AfterEach

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.weathertweets.aggregates.Condition;
 import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.resp.RawResp;
 import io.weathertweets.embedded.FreePorts;
 import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.proto.v1.Tweet;
-import io.weathertweets.streams.RawRedis;
 import io.weathertweets.streams.TcpProxy;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +40,7 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 class StalledPathIT {
   private final String prefix = "wt-stalled-" + UUID.randomUUID();
   private final TcpProxy redisProxy = new TcpProxy(LocalServers.redisHost(), LocalServers.redisPort());
-  private final RawRedis raw = RawRedis.local();
+  private final RawResp raw = RawResp.connect(LocalServers.redisUrl());
   private final HttpClient http = HttpClient.newHttpClient();
   private ChildStreamsApp app;
 

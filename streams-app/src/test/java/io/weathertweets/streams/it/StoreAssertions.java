@@ -2,7 +2,7 @@ package io.weathertweets.streams.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.weathertweets.streams.RawRedis;
+import io.weathertweets.aggregates.resp.RawResp;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,7 +10,7 @@ import java.util.Map;
 final class StoreAssertions {
   private StoreAssertions() {}
 
-  static void assertStoreMatches(RawRedis raw, String prefix, GroundTruth truth) {
+  static void assertStoreMatches(RawResp raw, String prefix, GroundTruth truth) {
     // meta first: it is the last thing written, and the cheapest sign of "not there yet".
     Map<String, String> meta = raw.hgetall(prefix + ":meta");
     assertThat(meta).as("meta")

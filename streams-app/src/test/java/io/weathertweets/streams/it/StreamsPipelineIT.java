@@ -4,10 +4,10 @@ import static io.weathertweets.streams.it.StoreAssertions.assertStoreMatches;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.weathertweets.embedded.LocalServers;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.aggregates.resp.RawResp;
+import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.proto.v1.Tweet;
-import io.weathertweets.streams.RawRedis;
 import io.weathertweets.streams.StreamsApplication;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ import org.springframework.web.client.RestClient;
         "group.initial.rebalance.delay.ms=0", "num.partitions=6", "auto.create.topics.enable=false"})
 class StreamsPipelineIT {
   private static final String PREFIX = "wt-it-" + UUID.randomUUID();
-  private static final RawRedis RAW = RawRedis.local();
+  private static final RawResp RAW = RawResp.connect(LocalServers.redisUrl());
 
   @DynamicPropertySource
   static void isolate(DynamicPropertyRegistry registry) throws Exception {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.weathertweets.embedded.LocalServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Municipality;
@@ -12,7 +11,8 @@ import io.weathertweets.aggregates.Overview;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.WindowSpec;
-import io.weathertweets.streams.RawRedis;
+import io.weathertweets.aggregates.resp.RawResp;
+import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.streams.TcpProxy;
 import io.weathertweets.streams.topology.PipelineMetrics;
 import java.time.Clock;
@@ -36,7 +36,7 @@ class RedisStoreSinkTest {
   private final String prefix = "wt-test-" + UUID.randomUUID();
   private final StoreLayout layout = new StoreLayout(prefix);
   private final RedissonClient redisson = StoreClients.create(LocalServers.redisUrl(), false, Duration.ofSeconds(2));
-  private final RawRedis raw = RawRedis.local();
+  private final RawResp raw = RawResp.connect(LocalServers.redisUrl());
   private final RedisStoreSink sink = sink(redisson);
 
   // mixco: 25 sunny/70, 31 rainy/80, 18 rainy/65; chinautla: -4 foggy/90, -9 cloudy/95
@@ -103,7 +103,7 @@ class RedisStoreSinkTest {
     String key = prefix + ":window:mixco:" + W0;
     assertThat(raw.type(key)).isEqualTo("hash");
     assertThat(raw.hgetall(key)).containsEntry("count", "3").containsEntry("temperature_avg", "24.67");
-    assertThat((Long) raw.command("PTTL", key)).isBetween(Duration.ofHours(23).toMillis(), Duration.ofHours(24).toMillis());
+    assertThat((Long) raw.call("PTTL", key)).isBetween(Duration.ofHours(23).toMillis(), Duration.ofHours(24).toMillis());
   }
 
   @Test
