@@ -17,6 +17,20 @@ class ConsumerReportTest {
     assertThat(report.toFields()).containsEntry("stalled", "");
     assertThat(ConsumerReport.fromFields(Map.of())).isEmpty();
     assertThat(ConsumerReport.fromFields(Map.of("reported_at", "soon"))).isEmpty();
+    ConsumerReport withAge = new ConsumerReport("rabbit-bridge", NOW, 1204, 52, null, 61);
+    assertThat(ConsumerReport.fromFields(withAge.toFields())).contains(withAge);
+    // A report written before the age was measured reads as "not measured".
+    assertThat(ConsumerReport.fromFields(Map.of("reported_at", "1", "lag", "3"))).get()
+        .extracting(ConsumerReport::oldestWaitSeconds).isEqualTo(-1L);
+  }
+
+  @Test
+  void shouldNameTheAgeOfTheOldestWaitingTweetWhenItIsMeasured() {
+    ConsumerReport.View behind = new ConsumerReport("rabbit-bridge", NOW, 1204, 52, null, 61).view(NOW,
+        STALE_AFTER_MS);
+    assertThat(behind.oldestWaitSeconds()).isEqualTo(61);
+    assertThat(behind.summary()).isEqualTo("1,204 tweets behind, the oldest waiting 61 s, nothing processed for 52 s");
+    assertThat(view(1204, 52, null, 0).oldestWaitSeconds()).isNull();
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.ConsumerReport;
 import io.weathertweets.aggregates.ConsumerReporter;
+import io.weathertweets.aggregates.OldestWait;
 import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.bridge.BridgeProperties;
 import io.weathertweets.bridge.store.BatchScript;
@@ -68,8 +69,8 @@ class RabbitConfiguration {
 
   @Bean
   TweetBatchListener tweetBatchListener(BatchScript batchScript, MeterRegistry meters,
-      BridgeProperties properties, StallCheck consumerStall) {
-    return new TweetBatchListener(batchScript, meters, properties, consumerStall);
+      BridgeProperties properties, StallCheck consumerStall, OldestWait oldestWait) {
+    return new TweetBatchListener(batchScript, meters, properties, consumerStall, oldestWait);
   }
 
   @Bean
@@ -83,8 +84,13 @@ class RabbitConfiguration {
   }
 
   @Bean
-  QueueDepth queueDepth(AmqpAdmin admin, BridgeProperties properties, MeterRegistry meters) {
-    return new QueueDepth(admin, properties.rabbit().queue(), meters);
+  OldestWait oldestWait() {
+    return new OldestWait();
+  }
+
+  @Bean
+  QueueDepth queueDepth(AmqpAdmin admin, BridgeProperties properties, MeterRegistry meters, OldestWait oldestWait) {
+    return new QueueDepth(admin, properties.rabbit().queue(), meters, oldestWait);
   }
 
   /** Queue depth, idle time and stall verdict, written into Valkey every few seconds for the readers of the figures. */
@@ -95,7 +101,7 @@ class RabbitConfiguration {
       long now = System.currentTimeMillis();
       long lag = depth.depth();
       return new ConsumerReport("rabbit-bridge", now, lag, consumerStall.idleSeconds(now),
-          consumerStall.stalled(lag, now).orElse(null));
+          consumerStall.stalled(lag, now).orElse(null), depth.oldestWaitSeconds(now));
     }, ConsumerReporter.DEFAULT_INTERVAL);
   }
 
@@ -111,7 +117,8 @@ class RabbitConfiguration {
       return consumerStall.stalled(lag, now)
           .map(reason -> Health.down().withDetail("reason", reason + "; see the rabbit-bridge log"))
           .orElseGet(Health::up)
-          .withDetail("lag", lag).withDetail("idleSeconds", consumerStall.idleSeconds(now)).build();
+          .withDetail("lag", lag).withDetail("idleSeconds", consumerStall.idleSeconds(now))
+          .withDetail("oldestWaitSeconds", depth.oldestWaitSeconds(now)).build();
     };
   }
 

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.weathertweets.aggregates.OldestWait;
 import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.aggregates.TweetRules;
 import io.weathertweets.bridge.BridgeProperties;
@@ -55,10 +56,13 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
   private volatile boolean stopping;
 
   private final StallCheck stall;
+  private final OldestWait oldestWait;
 
-  TweetBatchListener(BatchScript script, MeterRegistry meters, BridgeProperties properties, StallCheck stall) {
+  TweetBatchListener(BatchScript script, MeterRegistry meters, BridgeProperties properties, StallCheck stall,
+      OldestWait oldestWait) {
     this.script = script;
     this.stall = stall;
+    this.oldestWait = oldestWait;
     this.properties = properties;
     this.meters = meters;
     this.processed = counter("weather.tweets.processed", "Tweets counted in the store for the first time");
@@ -97,6 +101,21 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
     if (tweets.isEmpty()) {
       return;
     }
+    long oldest = Long.MAX_VALUE;
+    long newest = 0;
+    for (Tweet tweet : tweets) {
+      oldest = Math.min(oldest, tweet.getAcceptedAtMs());
+      newest = Math.max(newest, tweet.getAcceptedAtMs());
+    }
+    oldestWait.taken(oldest, System.currentTimeMillis());
+    try {
+      applyAndAck(messages, channel, tweets, lastValidTag);
+    } finally {
+      oldestWait.done(newest);
+    }
+  }
+
+  private void applyAndAck(List<Message> messages, Channel channel, List<Tweet> tweets, long lastValidTag) {
     ApplyResult result = applyUntilDone(tweets);
     if (result == null) {
       requeue(channel, lastValidTag, tweets.size());

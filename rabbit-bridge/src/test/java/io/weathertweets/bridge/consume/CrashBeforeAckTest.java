@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.aggregates.OldestWait;
+import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.bridge.BridgeProperties;
 import io.weathertweets.bridge.ValkeyTestSupport;
 import io.weathertweets.bridge.store.BatchScript;
@@ -50,8 +52,8 @@ class CrashBeforeAckTest extends BridgeIntegrationTest {
     final AtomicInteger crashedBatchSize = new AtomicInteger();
 
     CrashingListener(BatchScript script, MeterRegistry meters, BridgeProperties properties) {
-      super(script, meters, properties, new io.weathertweets.aggregates.StallCheck("RabbitMQ path",
-          io.weathertweets.aggregates.StallCheck.DEFAULT_LIMIT, System.currentTimeMillis()));
+      super(script, meters, properties, new StallCheck("RabbitMQ path", StallCheck.DEFAULT_LIMIT,
+          System.currentTimeMillis()), new OldestWait());
     }
 
     @Override

@@ -39,7 +39,9 @@ class ValkeyOutageTest extends BridgeIntegrationTest {
 
   @Test
   void shouldApplyEveryTweetExactlyOnceWhenValkeyStallsMidStream() throws Exception {
+    long createdFrom = System.currentTimeMillis();
     List<Tweet> deliveries = TweetSequence.of(4_000, 11, "outage");
+    long createdUntil = System.currentTimeMillis();
     GroundTruth truth = TweetSequence.truth(deliveries);
     List<Tweet> first = deliveries.subList(0, 1_000);
     List<Tweet> rest = deliveries.subList(1_000, deliveries.size());
@@ -51,6 +53,10 @@ class ValkeyOutageTest extends BridgeIntegrationTest {
     // At least one batch failed against the frozen server, and nothing of it may have been acknowledged.
     await().atMost(Duration.ofSeconds(60)).until(() -> count("weather.store.write.failures") >= 2);
     assertThat(admin.getQueueInfo(properties.rabbit().queue()).getMessageCount()).isPositive();
+    // The batch retried in hand holds the oldest waiting tweets: their age is reported exactly, and it grows.
+    await().atMost(Duration.ofSeconds(30)).until(() -> oldestWaitSeconds() >= 3);
+    long now = System.currentTimeMillis();
+    assertThat(oldestWaitSeconds()).isBetween((now - createdUntil) / 1000 - 1, (now - createdFrom) / 1000 + 1);
     valkey.thaw();
 
     awaitTweetsTotal(truth.counted, Duration.ofSeconds(90));
@@ -61,5 +67,10 @@ class ValkeyOutageTest extends BridgeIntegrationTest {
     assertThat(count("weather.tweets.dlq")).isZero();
     assertNothingLeftInQueue();
     assertStoreEquals(truth);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(oldestWaitSeconds()).isZero());
+  }
+
+  private long oldestWaitSeconds() {
+    return (long) meters.get("weather.consumer.oldest.wait").tag("path", "rabbit").gauge().value();
   }
 }
