@@ -9,16 +9,26 @@ import java.io.File;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.redisnode.RedisNode;
+import org.redisson.api.redisnode.RedisNodes;
 
 /**
  * A private {@code valkey-server} (else {@code redis-server}, else the bundled one) on a free port, for tests that must freeze or disturb the store (the shared
  * one on 6380 serves others). No persistence unless asked for ({@link #start(String...)}): the process keeps its data
- * while it lives.
+ * while it lives. The Redisson clients it hands out ({@link #client()}) are shut down when it is closed.
  */
 public final class OwnValkey implements AutoCloseable {
+  private static final Pattern CALLS = Pattern.compile("calls=(\\d+)");
+
   private final Process process;
   private final int port;
+  private final List<RedissonClient> clients = new ArrayList<>();
+  private RedissonClient admin;
 
   private OwnValkey(Process process, int port) {
     this.process = process;
@@ -30,6 +40,18 @@ public final class OwnValkey implements AutoCloseable {
   }
 
   /**
+   * With an append-only file fsynced before each reply ({@code appendfsync always}), so that WAITAOF confirms at
+   * once.
+   *
+   * @param settings further command-line settings, as for {@link #start(String...)}
+   */
+  public static OwnValkey startWithAof(String... settings) throws IOException {
+    List<String> all = new ArrayList<>(List.of("--appendonly", "yes", "--appendfsync", "always"));
+    all.addAll(List.of(settings));
+    return start(all.toArray(String[]::new));
+  }
+
+  /**
    * @param settings further command-line settings, which win over the defaults (e.g. {@code "--appendonly",
    *     "yes", "--appendfsync", "always"}); files go to {@code target/valkey-<port>/}
    */
@@ -38,7 +60,7 @@ public final class OwnValkey implements AutoCloseable {
     File dir = new File("target/valkey-" + port);
     dir.mkdirs();
     String binary = RedisProtocolServer.executableFor(List.of("valkey-server", "redis-server")).path().toString();
-    List<String> command = new java.util.ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind",
+    List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind",
         "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.getAbsolutePath()));
     command.addAll(List.of(settings));
     Process process = new ProcessBuilder(command)
@@ -59,6 +81,40 @@ public final class OwnValkey implements AutoCloseable {
     return port;
   }
 
+  /** A new Redisson client of this server, shut down with it. */
+  public RedissonClient client() {
+    return remember(ValkeyTestSupport.client(url()));
+  }
+
+  /** A new Redisson client of this server that logs in as {@code user}, shut down with it. */
+  public RedissonClient client(String user, String password) {
+    return remember(ValkeyTestSupport.client("redis://" + user + ":" + password + "@127.0.0.1:" + port));
+  }
+
+  private synchronized RedissonClient remember(RedissonClient client) {
+    clients.add(client);
+    return client;
+  }
+
+  /** The server's node, through a client of its own (one for all calls). */
+  public synchronized RedisNode node() {
+    if (admin == null) {
+      admin = client();
+    }
+    return admin.getRedisNodes(RedisNodes.SINGLE).getInstance();
+  }
+
+  /** Calls of WAITAOF the server has run (INFO commandstats). */
+  public long waitaofCalls() {
+    String stat = node().info(RedisNode.InfoSection.COMMANDSTATS).get("cmdstat_waitaof");
+    if (stat == null) {
+      return 0;
+    }
+    Matcher calls = CALLS.matcher(stat);
+    assertThat(calls.find()).as(stat).isTrue();
+    return Long.parseLong(calls.group(1));
+  }
+
   /** SIGSTOP: connections stay open and commands hang, as with a stalled or partitioned server. */
   public void freeze() throws IOException, InterruptedException {
     signal("STOP");
@@ -77,6 +133,9 @@ public final class OwnValkey implements AutoCloseable {
   @Override
   public void close() throws Exception {
     thaw();
+    synchronized (this) {
+      clients.reversed().forEach(RedissonClient::shutdown);
+    }
     process.destroy();
     process.waitFor();
   }

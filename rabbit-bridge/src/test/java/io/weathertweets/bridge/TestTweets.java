@@ -4,6 +4,8 @@ import io.weathertweets.aggregates.Condition;
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.proto.v1.Tweet;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /** Small builder for test tweets: {@code tweet(MIXCO).at(t0).temperature(25).build()}. */
@@ -22,6 +24,20 @@ public final class TestTweets {
         .setCondition(Condition.SUNNY.toProto())
         .setEventTimeMs(T0)
         .setAcceptedAtMs(System.currentTimeMillis());
+  }
+
+  /**
+   * {@code count} tweets with ids of their own, one after another from {@link #T0} on, cycling through four
+   * municipalities, four conditions and a range of figures.
+   */
+  public static List<Tweet> tweets(int count) {
+    List<Tweet> tweets = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      tweets.add(Tweet.newBuilder().setId(UUID.randomUUID().toString())
+          .setMunicipality(Municipality.values()[i % 4].toProto()).setTemperature(i % 60).setHumidity(i % 100)
+          .setCondition(Condition.values()[i % 4].toProto()).setEventTimeMs(T0 + i).build());
+    }
+    return tweets;
   }
 
   public static TestTweets tweet(Municipality municipality) {

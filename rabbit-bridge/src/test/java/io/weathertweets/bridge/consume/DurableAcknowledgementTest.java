@@ -9,11 +9,7 @@ import io.weathertweets.proto.v1.Tweet;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.redisson.api.redisnode.RedisNode;
-import org.redisson.api.redisnode.RedisNodes;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -31,7 +27,7 @@ class DurableAcknowledgementTest extends BridgeIntegrationTest {
 
   @DynamicPropertySource
   static void names(DynamicPropertyRegistry registry) throws IOException {
-    valkey = OwnValkey.start("--appendonly", "yes", "--appendfsync", "always");
+    valkey = OwnValkey.startWithAof();
     NAMES.register(registry, valkey.url());
     registry.add("weather.store.durability", () -> "local-aof");
     registry.add("weather.store.durability-timeout", () -> "300ms");
@@ -42,19 +38,6 @@ class DurableAcknowledgementTest extends BridgeIntegrationTest {
   @Override
   void afterCleanup() throws Exception {
     valkey.close();
-  }
-
-  private RedisNode node() {
-    return valkeyClient.getRedisNodes(RedisNodes.SINGLE).getInstance();
-  }
-
-  private long waitaofCalls() {
-    String stat = node().info(RedisNode.InfoSection.COMMANDSTATS).get("cmdstat_waitaof");
-    if (stat == null) {
-      return 0;
-    }
-    Matcher calls = Pattern.compile("calls=(\\d+)").matcher(stat);
-    return calls.find() ? Long.parseLong(calls.group(1)) : 0;
   }
 
   private double notConfirmed() {
@@ -77,15 +60,15 @@ class DurableAcknowledgementTest extends BridgeIntegrationTest {
     publish(first);
     awaitTweetsTotal(firstTruth.counted, Duration.ofSeconds(30));
     await().atMost(Duration.ofSeconds(10)).until(() -> count("weather.tweets.processed") == firstTruth.counted);
-    assertThat(waitaofCalls()).as("WAITAOF calls on Valkey").isPositive();
+    assertThat(valkey.waitaofCalls()).as("WAITAOF calls on Valkey").isPositive();
 
-    node().setConfig("appendfsync", "no");
+    valkey.node().setConfig("appendfsync", "no");
     publish(deliveries.subList(first.size(), deliveries.size()));
     await().atMost(Duration.ofSeconds(30)).until(() -> notConfirmed() >= 2 && tweetsTotal() > firstTruth.counted);
     // In Valkey, but not confirmed durable: not reported processed, hence not acknowledged.
     assertThat(count("weather.tweets.processed")).isEqualTo(firstTruth.counted);
 
-    node().setConfig("appendfsync", "always");
+    valkey.node().setConfig("appendfsync", "always");
     awaitTweetsTotal(truth.counted, Duration.ofSeconds(60));
     await().atMost(Duration.ofSeconds(30)).until(() -> count("weather.tweets.processed") == truth.counted);
     assertThat(count("weather.tweets.duplicates")).isEqualTo(truth.duplicates);

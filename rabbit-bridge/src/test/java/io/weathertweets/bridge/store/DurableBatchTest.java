@@ -1,20 +1,17 @@
 package io.weathertweets.bridge.store;
 
-import static io.weathertweets.bridge.TestTweets.T0;
+import static io.weathertweets.bridge.TestTweets.tweets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.weathertweets.aggregates.Condition;
-import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.StoreReader;
 import io.weathertweets.aggregates.WindowSpec;
 import io.weathertweets.aggregates.resp.RawResp;
 import io.weathertweets.bridge.OwnValkey;
-import io.weathertweets.bridge.ValkeyTestSupport;
 import io.weathertweets.bridge.store.StoreDurability.Mode;
 import io.weathertweets.proto.v1.Tweet;
 import java.io.IOException;
@@ -24,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.regex.Matcher;
@@ -32,8 +28,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.redisnode.RedisNode;
-import org.redisson.api.redisnode.RedisNodes;
 
 /**
  * Acknowledgement follows durability, on real {@code valkey-server}s this test starts with an append-only file:
@@ -64,45 +58,19 @@ class DurableBatchTest {
     return valkey;
   }
 
-  private OwnValkey withAof() throws IOException {
-    return valkey("--appendonly", "yes", "--appendfsync", "always");
-  }
-
-  private RedissonClient client(String url) {
-    RedissonClient client = ValkeyTestSupport.client(url);
-    started.add(client::shutdown);
-    return client;
+  private OwnValkey withAof(String... settings) throws IOException {
+    OwnValkey valkey = OwnValkey.startWithAof(settings);
+    started.add(valkey);
+    return valkey;
   }
 
   private BatchScript script(RedissonClient client, String prefix, Mode mode, int replicas, Duration timeout) {
-    StoreDurability durability = new StoreDurability(client, mode, replicas, timeout, "test valkey", meters);
+    return script(client, prefix, new StoreDurability(client, mode, replicas, timeout, "test valkey", meters));
+  }
+
+  private static BatchScript script(RedissonClient client, String prefix, StoreDurability durability) {
     return new BatchScript(client, new StoreLayout(prefix), WindowSpec.DEFAULT, Duration.ofHours(1),
         Duration.ofHours(24), 10_000, Duration.ofSeconds(15), durability);
-  }
-
-  private static List<Tweet> tweets(int count) {
-    List<Tweet> tweets = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      tweets.add(Tweet.newBuilder().setId(UUID.randomUUID().toString())
-          .setMunicipality(Municipality.values()[i % 4].toProto()).setTemperature(i % 60).setHumidity(i % 100)
-          .setCondition(Condition.values()[i % 4].toProto()).setEventTimeMs(T0 + i).build());
-    }
-    return tweets;
-  }
-
-  private static RedisNode node(RedissonClient client) {
-    return client.getRedisNodes(RedisNodes.SINGLE).getInstance();
-  }
-
-  /** Calls of WAITAOF the server has run (INFO commandstats). */
-  private static long waitaofCalls(RedissonClient client) {
-    String stat = node(client).info(RedisNode.InfoSection.COMMANDSTATS).get("cmdstat_waitaof");
-    if (stat == null) {
-      return 0;
-    }
-    Matcher calls = Pattern.compile("calls=(\\d+)").matcher(stat);
-    assertThat(calls.find()).as(stat).isTrue();
-    return Long.parseLong(calls.group(1));
   }
 
   private String tweetsTotal(RedissonClient client, String prefix) {
@@ -116,7 +84,7 @@ class DurableBatchTest {
   @Test
   void shouldSendWaitaofOnTheScriptsConnectionRightAfterIt() throws Exception {
     OwnValkey valkey = withAof();
-    RedissonClient client = client(valkey.url());
+    RedissonClient client = valkey.client();
     BatchScript script = script(client, "same-connection", Mode.LOCAL_AOF, 0, Duration.ofSeconds(5));
     script.checkDurability();
     String token = BatchScript.newBatchToken();
@@ -134,12 +102,12 @@ class DurableBatchTest {
       }
     });
     started.add(reader::interrupt);
-    long before = waitaofCalls(client);
+    long before = valkey.waitaofCalls();
 
     ApplyResult result = script.apply(tweets(20), token, 1);
 
     assertThat(result.processed()).isEqualTo(20);
-    assertThat(waitaofCalls(client)).isEqualTo(before + 1);
+    assertThat(valkey.waitaofCalls()).isEqualTo(before + 1);
     List<String[]> commands = new ArrayList<>();
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       for (String line = seen.poll(); line != null; line = seen.poll()) {
@@ -173,13 +141,13 @@ class DurableBatchTest {
   @Test
   void shouldReportABatchAppliedOnlyOnceValkeyConfirmedItsFsync() throws Exception {
     OwnValkey valkey = withAof();
-    RedissonClient client = client(valkey.url());
+    RedissonClient client = valkey.client();
     BatchScript script = script(client, "fsync", Mode.LOCAL_AOF, 0, SHORT);
     script.apply(tweets(5), 1);
     List<Tweet> batch = tweets(40);
     String token = BatchScript.newBatchToken();
 
-    node(client).setConfig("appendfsync", "no");
+    valkey.node().setConfig("appendfsync", "no");
     assertThatThrownBy(() -> script.apply(batch, token, 2))
         .isInstanceOf(StoreDurability.NotConfirmedException.class)
         .hasMessageContaining("did not confirm Valkey's own AOF fsync");
@@ -187,7 +155,7 @@ class DurableBatchTest {
     assertThat(tweetsTotal(client, "fsync")).isEqualTo("45");
     assertThat(failures("not-confirmed")).isEqualTo(1);
 
-    node(client).setConfig("appendfsync", "always");
+    valkey.node().setConfig("appendfsync", "always");
     ApplyResult retry = script.apply(batch, token, 3);
 
     assertThat(retry.processed()).isEqualTo(40);
@@ -203,8 +171,8 @@ class DurableBatchTest {
   @Test
   void shouldNotConfirmARedeliveryWhoseFirstApplicationIsNotFsyncedYet() throws Exception {
     OwnValkey valkey = withAof();
-    RedissonClient bridge = client(valkey.url());
-    RedissonClient crashed = client(valkey.url());
+    RedissonClient bridge = valkey.client();
+    RedissonClient crashed = valkey.client();
     BatchScript durable = script(bridge, "redelivery", Mode.LOCAL_AOF, 0, SHORT);
     BatchScript before = new BatchScript(crashed, new StoreLayout("redelivery"), WindowSpec.DEFAULT,
         Duration.ofHours(1), Duration.ofHours(24), 10_000, Duration.ofSeconds(15));
@@ -214,13 +182,13 @@ class DurableBatchTest {
     started.add(other);
     assertThat(other.call("SET", "redelivery:unrelated", "1")).isEqualTo("OK");
 
-    node(bridge).setConfig("appendfsync", "no");
+    valkey.node().setConfig("appendfsync", "no");
     before.apply(batch, 2);
     // What the mark is for: a connection whose own writes are fsynced is confirmed at once, whatever others wrote.
     assertThat(other.call("WAITAOF", 1, 0, 100)).isEqualTo(List.of(1L, 0L));
     assertThatThrownBy(() -> durable.apply(batch, 3)).isInstanceOf(StoreDurability.NotConfirmedException.class);
 
-    node(bridge).setConfig("appendfsync", "always");
+    valkey.node().setConfig("appendfsync", "always");
     ApplyResult redelivered = durable.apply(batch, 4);
     assertThat(redelivered.duplicates()).isEqualTo(30);
     assertThat(tweetsTotal(bridge, "redelivery")).isEqualTo("35");
@@ -229,10 +197,9 @@ class DurableBatchTest {
   @Test
   void aValkeyThatDoesNotAnswerAtStartShouldBeAskedAtTheFirstBatch() throws Exception {
     OwnValkey valkey = withAof();
-    RedissonClient client = client(valkey.url());
+    RedissonClient client = valkey.client();
     StoreDurability durability = new StoreDurability(client, Mode.LOCAL_AOF, 0, SHORT, "test valkey", meters);
-    BatchScript script = new BatchScript(client, new StoreLayout("late"), WindowSpec.DEFAULT, Duration.ofHours(1),
-        Duration.ofHours(24), 10_000, Duration.ofSeconds(15), durability);
+    BatchScript script = script(client, "late", durability);
 
     valkey.freeze();
     try {
@@ -241,50 +208,48 @@ class DurableBatchTest {
       valkey.thaw();
     }
     assertThat(durability.describe()).startsWith("undecided");
-    long before = waitaofCalls(client);
+    long before = valkey.waitaofCalls();
 
     assertThat(script.apply(tweets(10), 1).processed()).isEqualTo(10);
     assertThat(durability.describe()).isEqualTo("local-aof");
-    assertThat(waitaofCalls(client)).isEqualTo(before + 2);
+    assertThat(valkey.waitaofCalls()).isEqualTo(before + 2);
   }
 
   @Test
   void autoShouldAcknowledgeInMemoryOnAServerWithoutAppendOnlyFile() throws Exception {
     OwnValkey valkey = valkey();
-    RedissonClient client = client(valkey.url());
+    RedissonClient client = valkey.client();
     StoreDurability durability = new StoreDurability(client, Mode.AUTO, 0, SHORT, "test valkey", meters);
-    BatchScript script = new BatchScript(client, new StoreLayout("auto-off"), WindowSpec.DEFAULT,
-        Duration.ofHours(1), Duration.ofHours(24), 10_000, Duration.ofSeconds(15), durability);
+    BatchScript script = script(client, "auto-off", durability);
 
     script.checkDurability();
     ApplyResult result = script.apply(tweets(10), 1);
 
     assertThat(durability.describe()).isEqualTo("none (auto)");
     assertThat(result.processed()).isEqualTo(10);
-    assertThat(waitaofCalls(client)).isZero();
+    assertThat(valkey.waitaofCalls()).isZero();
   }
 
   /** Under everysec each batch would wait for Valkey's next timer tick (100 to 200 ms measured) for no guarantee. */
   @Test
   void autoShouldNotWaitForTheFsyncOfAnEverysecServer() throws Exception {
     OwnValkey valkey = valkey("--appendonly", "yes", "--appendfsync", "everysec");
-    RedissonClient client = client(valkey.url());
+    RedissonClient client = valkey.client();
     StoreDurability durability = new StoreDurability(client, Mode.AUTO, 0, SHORT, "test valkey", meters);
-    BatchScript script = new BatchScript(client, new StoreLayout("auto-everysec"), WindowSpec.DEFAULT,
-        Duration.ofHours(1), Duration.ofHours(24), 10_000, Duration.ofSeconds(15), durability);
+    BatchScript script = script(client, "auto-everysec", durability);
     script.checkDurability();
-    long afterProbe = waitaofCalls(client);
+    long afterProbe = valkey.waitaofCalls();
 
     assertThat(script.apply(tweets(10), 1).processed()).isEqualTo(10);
 
     assertThat(durability.describe()).isEqualTo("none (auto)");
-    assertThat(waitaofCalls(client)).isEqualTo(afterProbe);
+    assertThat(valkey.waitaofCalls()).isEqualTo(afterProbe);
   }
 
   @Test
   void anExplicitModeShouldBeRefusedWithTheReasonOnAServerWithoutAppendOnlyFile() throws Exception {
     OwnValkey valkey = valkey();
-    RedissonClient client = client(valkey.url());
+    RedissonClient client = valkey.client();
     BatchScript script = script(client, "explicit-off", Mode.LOCAL_AOF, 0, SHORT);
 
     assertThatThrownBy(script::checkDurability).isInstanceOf(StoreDurability.UnavailableException.class)
@@ -314,10 +279,9 @@ class DurableBatchTest {
       assertThatThrownBy(() -> writer.call("CONFIG", "GET", "appendonly")).hasMessageContaining("NOPERM");
       assertThatThrownBy(() -> writer.call("INFO", "persistence")).hasMessageContaining("NOPERM");
     }
-    RedissonClient admin = client(withAof.url());
-    long before = waitaofCalls(admin);
+    long before = withAof.waitaofCalls();
     assertThat(durable.apply(tweets(10), 1).processed()).isEqualTo(10);
-    assertThat(waitaofCalls(admin)).isEqualTo(before + 1);
+    assertThat(withAof.waitaofCalls()).isEqualTo(before + 1);
     assertThat(inMemory.apply(tweets(10), 1).processed()).isEqualTo(10);
   }
 
@@ -327,10 +291,9 @@ class DurableBatchTest {
       command.addAll(List.of(rule.split(" ")));
       assertThat(admin.call(command.toArray())).isEqualTo("OK");
     }
-    RedissonClient client = client("redis://weather-writer:secret@127.0.0.1:" + valkey.port());
+    RedissonClient client = valkey.client("weather-writer", "secret");
     StoreDurability durability = new StoreDurability(client, Mode.AUTO, 0, SHORT, valkey.url(), meters);
-    return new BatchScript(client, new StoreLayout("weather"), WindowSpec.DEFAULT, Duration.ofHours(1),
-        Duration.ofHours(24), 10_000, Duration.ofSeconds(15), durability);
+    return script(client, "weather", durability);
   }
 
   /** The rights the k8s Valkey gives the writer user, from its start script. */
@@ -344,16 +307,15 @@ class DurableBatchTest {
   @Test
   void autoShouldFallBackToInMemoryAcksWhenTheAppendOnlyFileIsTurnedOffWhileRunning() throws Exception {
     OwnValkey valkey = withAof();
-    RedissonClient client = client(valkey.url());
+    RedissonClient client = valkey.client();
     StoreDurability durability = new StoreDurability(client, Mode.AUTO, 0, SHORT, "test valkey", meters);
-    BatchScript script = new BatchScript(client, new StoreLayout("turned-off"), WindowSpec.DEFAULT,
-        Duration.ofHours(1), Duration.ofHours(24), 10_000, Duration.ofSeconds(15), durability);
+    BatchScript script = script(client, "turned-off", durability);
     script.apply(tweets(5), 1);
     assertThat(durability.describe()).isEqualTo("local-aof (auto)");
     List<Tweet> batch = tweets(20);
     String token = BatchScript.newBatchToken();
 
-    node(client).setConfig("appendonly", "no");
+    valkey.node().setConfig("appendonly", "no");
     assertThatThrownBy(() -> script.apply(batch, token, 2))
         .isInstanceOf(StoreDurability.NotConfirmedException.class).hasMessageContaining("refused WAITAOF");
     ApplyResult retry = script.apply(batch, token, 3);
@@ -371,7 +333,7 @@ class DurableBatchTest {
   @Test
   void replicasShouldConfirmOnlyWhenAReplicaHoldsTheBatchInItsAppendOnlyFile() throws Exception {
     OwnValkey primary = withAof();
-    RedissonClient client = client(primary.url());
+    RedissonClient client = primary.client();
     BatchScript script = script(client, "replicated", Mode.REPLICAS, 1, SHORT);
     script.checkDurability();
     List<Tweet> batch = tweets(25);
@@ -379,14 +341,13 @@ class DurableBatchTest {
 
     assertThatThrownBy(() -> script.apply(batch, token, 1))
         .isInstanceOf(StoreDurability.NotConfirmedException.class).hasMessageContaining("(0 confirmed)");
-    OwnValkey replica = valkey("--appendonly", "yes", "--appendfsync", "always", "--replicaof", "127.0.0.1",
-        Integer.toString(primary.port()));
+    OwnValkey replica = withAof("--replicaof", "127.0.0.1", Integer.toString(primary.port()));
 
     ApplyResult[] confirmed = new ApplyResult[1];
     await().atMost(Duration.ofSeconds(30)).ignoreException(StoreDurability.NotConfirmedException.class)
         .untilAsserted(() -> confirmed[0] = script.apply(batch, token, 2));
     assertThat(confirmed[0].processed()).isEqualTo(25);
-    RedissonClient replicaClient = client(replica.url());
+    RedissonClient replicaClient = replica.client();
     assertThat(tweetsTotal(replicaClient, "replicated")).isEqualTo("25");
   }
 }

@@ -1,27 +1,21 @@
 package io.weathertweets.bridge.store;
 
-import static io.weathertweets.bridge.TestTweets.T0;
+import static io.weathertweets.bridge.TestTweets.tweets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.weathertweets.aggregates.Condition;
-import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.StoreReader;
 import io.weathertweets.aggregates.WindowSpec;
 import io.weathertweets.bridge.OwnValkey;
-import io.weathertweets.bridge.ValkeyTestSupport;
 import io.weathertweets.proto.v1.Tweet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNode;
-import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.client.RedisTimeoutException;
 
 /** Things only a private Valkey can show: the script cache being emptied, and the replay guard's memory. */
@@ -32,12 +26,11 @@ class ReplayGuardOnOwnValkeyTest {
   @BeforeAll
   static void start() throws Exception {
     valkey = OwnValkey.start();
-    client = ValkeyTestSupport.client(valkey.url());
+    client = valkey.client();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    client.shutdown();
     valkey.close();
   }
 
@@ -45,16 +38,6 @@ class ReplayGuardOnOwnValkeyTest {
     return new BatchScript(client, new StoreLayout(prefix), WindowSpec.DEFAULT, Duration.ofHours(1),
         Duration.ofHours(24), 10_000,
         Duration.ofSeconds(15));
-  }
-
-  private static List<Tweet> tweets(int count) {
-    List<Tweet> tweets = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      tweets.add(Tweet.newBuilder().setId(UUID.randomUUID().toString())
-          .setMunicipality(Municipality.values()[i % 4].toProto()).setTemperature(i % 60).setHumidity(i % 100)
-          .setCondition(Condition.values()[i % 4].toProto()).setEventTimeMs(T0 + i).build());
-    }
-    return tweets;
   }
 
   @Test
@@ -111,7 +94,6 @@ class ReplayGuardOnOwnValkeyTest {
   }
 
   private static long usedMemory() {
-    RedisNode node = client.getRedisNodes(RedisNodes.SINGLE).getInstance();
-    return Long.parseLong(node.info(RedisNode.InfoSection.MEMORY).get("used_memory"));
+    return Long.parseLong(valkey.node().info(RedisNode.InfoSection.MEMORY).get("used_memory"));
   }
 }
