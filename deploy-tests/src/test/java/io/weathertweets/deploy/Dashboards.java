@@ -33,7 +33,7 @@ final class Dashboards {
   static final Pattern KNOWN_SERIES = Pattern.compile(
       "(weather_tweets_(accepted|rejected|published|processed|dlq|late|duplicates)_total"
           + "|weather_(publish_latency|store_write_latency|e2e_latency)_seconds(_bucket|_sum|_count|_max)?"
-          + "|weather_consumer_lag_messages|weather_consumer_idle_seconds"
+          + "|weather_consumer_lag_messages|weather_consumer_idle_seconds|weather_consumer_oldest_wait_seconds"
           + "|kafka_consumer_fetch_manager_records_lag(_max)?|kafka_streams_\\w+|rabbitmq_queue_messages(_ready|_unacked)?"
           + "|jvm_memory_used_bytes|jvm_gc_pause_seconds(_sum|_count)|process_cpu_usage|up)");
   /** PromQL's own words (functions, aggregations, operators, modifiers) and the label names the queries use. */
