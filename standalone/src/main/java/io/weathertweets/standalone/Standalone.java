@@ -78,16 +78,21 @@ public final class Standalone implements AutoCloseable {
     try {
       boolean embeddedAmqp = !given(env, EmbeddedInfrastructure.RABBIT_ENV);
       List<String> common = commonArgs(settings);
-      // The bridge declares (or, on the embedded broker, finds) the queue the rabbit gateway publishes into,
-      // so it goes first; the rest start in parallel, the ingress last (it answers 503 until gateways are up).
-      started.add(run(BridgeApplication.class, "bridge", common,
-          "--server.port=" + ports.bridgeHttp(),
+      List<String> bridgeArgs = new ArrayList<>(List.of("--server.port=" + ports.bridgeHttp(),
           "--weather.valkey.url=" + infrastructure.valkeyUrl(),
           "--spring.rabbitmq.addresses=" + infrastructure.rabbitUri(),
           // The embedded broker is not RabbitMQ: its queue, DLQ and delivery limit are configured in the broker.
           "--weather.rabbit.declare=" + !embeddedAmqp,
           "--spring.autoconfigure.exclude=" + KAFKA_AUTOCONFIG,
           "--spring.grpc.server.enabled=false"));
+      if (!given(env, EmbeddedInfrastructure.VALKEY_ENV) && !given(env, "WEATHER_STORE_DURABILITY")) {
+        // The embedded Valkey fsyncs once a second, like the embedded Redis of the Kafka path: a laptop run
+        // acknowledges a batch once Valkey holds it, and says so in one line instead of a warning.
+        bridgeArgs.add("--weather.store.durability=none");
+      }
+      // The bridge declares (or, on the embedded broker, finds) the queue the rabbit gateway publishes into,
+      // so it goes first; the rest start in parallel, the ingress last (it answers 503 until gateways are up).
+      started.add(run(BridgeApplication.class, "bridge", common, bridgeArgs.toArray(String[]::new)));
       // Platform threads, not virtual ones: starting a context loads thousands of classes, and in the executable
       // jar a virtual thread loading a class pins its carrier while it waits for the nested jar's lock. With
       // every carrier pinned by such waiters, the thread holding the lock never runs again: a deadlock.
