@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The provisioned dashboards, alert rules and data sources, what a Redis-data-source query refers to and which
@@ -19,11 +21,14 @@ final class Dashboards {
   /** Commands the Grafana Redis data source executes (the redis-datasource plugin's command list); anything else shows an error panel. */
   static final List<String> SUPPORTED = List.of("get", "hget", "hgetall", "hmget", "hkeys", "hlen", "smembers",
       "scard", "zrange", "xrange", "xrevrange", "xlen", "type", "ttl", "info");
-  /** Keys of the store layout (README, "Reading the figures"; StoreLayout), with {m} as a municipality or the $municipality variable. */
+  /** A municipality of the catalogue (Municipality), or the dashboards' $municipality variable. */
+  private static final String MUNICIPALITY = Stream.concat(Stream.of("$municipality"), Repo.MUNICIPALITIES.stream())
+      .map(Pattern::quote).collect(Collectors.joining("|", "(", ")"));
+  /** Keys of the store layout (README, "Reading the figures"; StoreLayout), with {m} as {@link #MUNICIPALITY}. */
   static final Pattern HASH_KEY = Pattern.compile(
       "weather:(temperature_avg|temperature_max|temperature_min|humidity_avg|reports|conditions|extremes|meta|consumer"
-          + "|municipality:(\\$municipality|mixco|guatemala|amatitlan|chinautla))");
-  static final Pattern STREAM_KEY = Pattern.compile("weather:series:(\\$municipality|mixco|guatemala|amatitlan|chinautla)");
+          + "|municipality:" + MUNICIPALITY + ")");
+  static final Pattern STREAM_KEY = Pattern.compile("weather:series:" + MUNICIPALITY);
 
   /**
    * Prometheus series the services and brokers export (Micrometer names in Prometheus form: a gauge or timer gets
