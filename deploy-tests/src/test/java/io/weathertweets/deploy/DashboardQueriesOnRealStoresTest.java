@@ -52,7 +52,7 @@ import redis.clients.jedis.resps.StreamEntry;
 class DashboardQueriesOnRealStoresTest {
   private static final WindowSpec WINDOWS = WindowSpec.DEFAULT;
   /** Closed windows per municipality: the series panels need entries, the window streams get one per window. */
-  private static final int CLOSED_WINDOWS = 3;
+  static final int CLOSED_WINDOWS = 3;
   private static final List<String> CONDITIONS = List.of("sunny", "cloudy", "rainy", "foggy");
   private static final Map<String, Process> SERVERS = new LinkedHashMap<>();
   private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
@@ -73,11 +73,12 @@ class DashboardQueriesOnRealStoresTest {
         new InfrastructurePorts(ports[0], ports[1], ports[2], ports[3], ports[4]),
         new ServicePorts(ports[5], ports[6], ports[7], ports[8], ports[9], ports[10], ports[11]),
         Map.of("weather.ingress.forward-deadline", "10s"));
-    int posted = postTweets();
+    int posted = postTweets(URI.create("http://127.0.0.1:" + system.ports().ingress()));
     // Both paths counted every tweet and agree on every figure, and every municipality's series has an
     // entry per closed window in both stores.
     await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-      JsonNode compare = Repo.JSON.readTree(get("/api/compare"));
+      JsonNode compare = Repo.JSON.readTree(get(URI.create("http://127.0.0.1:" + system.ports().ingress()),
+          "/api/compare"));
       assertThat(compare.path("kafka").path("tweetsTotal").asLong()).as("tweets in Redis").isEqualTo(posted);
       assertThat(compare.path("rabbit").path("tweetsTotal").asLong()).as("tweets in Valkey").isEqualTo(posted);
       assertThat(compare.path("verdict").asText()).as(compare.path("differences").toString()).isEqualTo("equal");
@@ -119,9 +120,9 @@ class DashboardQueriesOnRealStoresTest {
    * Tweets for every municipality and condition in {@link #CLOSED_WINDOWS} past windows, then one per
    * municipality at the current time: that moves the stream time (per partition on the Kafka path, per queue
    * on the RabbitMQ path) past the end and grace of the past windows, so both paths close them and append
-   * them to the series. Returns how many tweets were accepted.
+   * them to the series. Posted in two batches to {@code ingress}'s /api/tweets; returns how many tweets were accepted.
    */
-  private static int postTweets() {
+  static int postTweets(URI ingress) {
     long now = System.currentTimeMillis();
     long firstWindow = WINDOWS.windowStart(now) - (CLOSED_WINDOWS + 1) * WINDOWS.sizeMs();
     Random random = new Random(20261201);
@@ -135,12 +136,12 @@ class DashboardQueriesOnRealStoresTest {
         }
       }
     }
-    post(past);
+    post(ingress, past);
     List<String> current = new ArrayList<>();
     for (String m : Repo.MUNICIPALITIES) {
       current.add(tweet("dash-" + m + "-now", m, 20, 50, "sunny", now));
     }
-    post(current);
+    post(ingress, current);
     return past.size() + current.size();
   }
 
@@ -151,21 +152,17 @@ class DashboardQueriesOnRealStoresTest {
         .formatted(id, municipality, temperature, humidity, weather, eventMs);
   }
 
-  private static void post(List<String> tweets) {
-    HttpResponse<String> answer = send(HttpRequest.newBuilder(ingress("/api/tweets"))
+  private static void post(URI ingress, List<String> tweets) {
+    HttpResponse<String> answer = send(HttpRequest.newBuilder(ingress.resolve("/api/tweets"))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",", tweets) + "]")));
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
   }
 
-  private static String get(String path) {
-    HttpResponse<String> answer = send(HttpRequest.newBuilder(ingress(path)).GET());
+  static String get(URI ingress, String path) {
+    HttpResponse<String> answer = send(HttpRequest.newBuilder(ingress.resolve(path)).GET());
     assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
     return answer.body();
-  }
-
-  private static URI ingress(String path) {
-    return URI.create("http://127.0.0.1:" + system.ports().ingress() + path);
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) {
@@ -181,6 +178,20 @@ class DashboardQueriesOnRealStoresTest {
 
   @Test
   void everyRedisPanelQueryShouldReturnTheFieldsItsPanelUses() {
+    RedisQueries run = runRedisPanelQueries(uid -> PORTS.containsKey(uid) ? new Jedis("127.0.0.1", PORTS.get(uid)) : null);
+    assertThat(run.errors()).isEmpty();
+    assertThat(run.stores()).containsExactlyInAnyOrder("weather-redis", "weather-valkey");
+    assertThat(run.executed()).isGreaterThan(60);
+  }
+
+  /** What running every Redis panel query gave: the problems, the data sources used, the queries run. */
+  record RedisQueries(List<String> errors, Set<String> stores, int executed) {}
+
+  /**
+   * Every Redis-data-source query of every dashboard, for each municipality where its key names one, run on the
+   * connection {@code connect} gives for its data source uid (null: an unknown data source, an error).
+   */
+  static RedisQueries runRedisPanelQueries(java.util.function.Function<String, Jedis> connect) {
     List<String> errors = new ArrayList<>();
     int executed = 0;
     Set<String> stores = new TreeSet<>();
@@ -188,15 +199,17 @@ class DashboardQueriesOnRealStoresTest {
       if (!"redis-datasource".equals(q.datasourceType())) {
         continue;
       }
-      Integer port = PORTS.get(q.datasourceUid());
-      assertThat(port).as(q.id() + " data source " + q.datasourceUid()).isNotNull();
       stores.add(q.datasourceUid());
       String keyTemplate = q.target().path("keyName").asText();
       List<String> keys = keyTemplate.contains("$municipality")
           ? Repo.MUNICIPALITIES.stream().map(m -> keyTemplate.replace("$municipality", m)).toList()
           : List.of(keyTemplate);
       for (String key : keys) {
-        try (Jedis j = new Jedis("127.0.0.1", port)) {
+        try (Jedis j = connect.apply(q.datasourceUid())) {
+          if (j == null) {
+            errors.add(q.id() + ": no store for data source " + q.datasourceUid());
+            break;
+          }
           List<Map<String, String>> rows = run(j, q.target().path("command").asText(), key);
           executed++;
           String id = q.id() + " [" + key + " on " + q.datasourceUid() + "]";
@@ -208,9 +221,7 @@ class DashboardQueriesOnRealStoresTest {
         }
       }
     }
-    assertThat(errors).isEmpty();
-    assertThat(stores).containsExactlyInAnyOrder("weather-redis", "weather-valkey");
-    assertThat(executed).isGreaterThan(60);
+    return new RedisQueries(errors, stores, executed);
   }
 
   @Test
@@ -233,9 +244,19 @@ class DashboardQueriesOnRealStoresTest {
    */
   @Test
   void everyServiceSeriesTheDashboardsAndAlertRulesReadShouldBeInARealScrape() {
-    Map<String, Integer> services = Map.of("ingress", system.ports().ingress(),
-        "gateway-kafka", system.ports().kafkaGatewayHttp(), "gateway-rabbit", system.ports().rabbitGatewayHttp(),
-        "streams-app", system.ports().streamsHttp(), "rabbit-bridge", system.ports().bridgeHttp());
+    Map<String, URI> services = new LinkedHashMap<>();
+    Map.of("ingress", system.ports().ingress(), "gateway-kafka", system.ports().kafkaGatewayHttp(),
+        "gateway-rabbit", system.ports().rabbitGatewayHttp(), "streams-app", system.ports().streamsHttp(),
+        "rabbit-bridge", system.ports().bridgeHttp())
+        .forEach((service, port) -> services.put(service, URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")));
+    assertEveryServiceSeriesIsScraped(services);
+  }
+
+  /**
+   * Every series the dashboards' PromQL and the alert rules read from the services is in one of the scrapes
+   * ({@code services}: service → scrape URL), and both consumer paths report their lag and idle time.
+   */
+  static void assertEveryServiceSeriesIsScraped(Map<String, URI> services) {
     Map<String, Set<String>> used = new TreeMap<>();
     for (Dashboards.Query q : Dashboards.queries()) {
       if ("prometheus".equals(q.datasourceType())) {
@@ -250,10 +271,9 @@ class DashboardQueriesOnRealStoresTest {
     assertThat(used).containsKeys("weather_consumer_lag_messages", "weather_consumer_idle_seconds");
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
       Map<String, Set<String>> exported = new TreeMap<>();
-      services.forEach((service, port) -> {
-        HttpResponse<String> scrape = send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).GET());
-        assertThat(scrape.statusCode()).as(service + " /actuator/prometheus").isEqualTo(200);
+      services.forEach((service, uri) -> {
+        HttpResponse<String> scrape = send(HttpRequest.newBuilder(uri).GET());
+        assertThat(scrape.statusCode()).as(service + " " + uri).isEqualTo(200);
         scrape.body().lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
             .map(l -> l.split("[{ ]", 2)[0])
             .forEach(name -> exported.computeIfAbsent(name, k -> new TreeSet<>()).add(service));

@@ -64,14 +64,7 @@ class GatewayLivenessRehearsalTest {
       Map<String, String> env = local.env(pod.env());
       // The Service's host:port, as the pod's DNS would resolve it.
       env.put("RABBITMQ_URI", PodProcessesTest.local(env.get("RABBITMQ_URI"), rabbit.amqpPort).toString());
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          // The container's memory limit, as the JVM would see it in the pod.
-          "-XX:MaxRAM=" + container.path("resources").path("limits").path("memory").asText().replace("Mi", "m"),
-          "-Djava.io.tmpdir=" + pod.volume("tmp"), "-jar", jar.toString()));
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("gateway.log").toFile()).directory(dir.toFile());
-      pb.environment().putAll(env);
-      Process gateway = pb.start();
+      Process gateway = pod.startJar(jar, env, List.of(), dir.resolve("root"), dir.resolve("gateway.log"));
       try {
         Probe liveness = probe(container.path("livenessProbe"), ports, named);
         Probe readiness = probe(container.path("readinessProbe"), ports, named);

@@ -106,7 +106,7 @@ class GatewayScaleOutRehearsalTest {
         // that serves actuator (the gateway has no separate management port).
         env.put("SPRING_GRPC_SERVER_ADDRESS", ip);
         env.put("SERVER_ADDRESS", ip);
-        gateways.add(startJava(gatewayJar, gatewayContainer, pod, env, List.of(), "gateway-rabbit-" + i));
+        gateways.add(startJava(gatewayJar, pod, env, List.of(), "gateway-rabbit-" + i));
       }
 
       // The bridge's queue, bound as rabbit-bridge binds it (the gateway publishes mandatory: with no queue bound,
@@ -192,7 +192,7 @@ class GatewayScaleOutRehearsalTest {
     StringBuilder lines = new StringBuilder("127.0.0.1 localhost\n");
     POD_IPS.forEach(ip -> lines.append(ip).append(' ').append(host).append('\n'));
     Files.writeString(hosts, lines);
-    Process process = startJava(jar, container, pod, env, List.of("-Djdk.net.hosts.file=" + hosts), "ingress");
+    Process process = startJava(jar, pod, env, List.of("-Djdk.net.hosts.file=" + hosts), "ingress");
     Path log = dir.resolve("ingress.log");
     JsonNode startup = container.path("startupProbe");
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
@@ -217,19 +217,11 @@ class GatewayScaleOutRehearsalTest {
     throw new AssertionError("no port " + port + " in Service " + StrimziResourcesTest.name(service));
   }
 
-  private Process startJava(Path jar, JsonNode container, PodProcess pod, Map<String, String> env, List<String> jvm,
-      String name) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // The container's memory limit, as the JVM would see it in the pod.
-        "-XX:MaxRAM=" + container.path("resources").path("limits").path("memory").asText().replace("Mi", "m"),
-        "-Djava.io.tmpdir=" + pod.volume("tmp")));
-    command.addAll(jvm);
-    command.addAll(List.of("-jar", jar.toString()));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(name + ".log").toFile()).directory(dir.toFile());
-    pb.environment().putAll(env);
-    pb.environment().put("HOSTNAME", name);
-    Process process = pb.start();
+  private Process startJava(Path jar, PodProcess pod, Map<String, String> env, List<String> jvm, String name)
+      throws IOException {
+    Map<String, String> withHostname = new java.util.LinkedHashMap<>(env);
+    withHostname.put("HOSTNAME", name);
+    Process process = pod.startJar(jar, withHostname, jvm, dir.resolve(name + "-root"), dir.resolve(name + ".log"));
     started.add(process);
     return process;
   }

@@ -92,12 +92,7 @@ class IngressRehearsalTest {
         .replace("dns:///gateway-rabbit-headless:9090", "dns:///127.0.0.1:" + noRabbitGateway));
     assertThat(env.get("REDIS_URL")).contains("127.0.0.1");
     assertThat(env.get("VALKEY_URL")).contains("127.0.0.1");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:MaxRAM=" + container.path("resources").path("limits").path("memory").asText().replace("Mi", "m"),
-        "-Djava.io.tmpdir=" + pod.volume("tmp"), "-jar", jar.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("ingress.log").toFile()).directory(dir.toFile());
-    pb.environment().putAll(env);
-    Process ingress = pb.start();
+    Process ingress = pod.startJar(jar, env, List.of(), dir.resolve("root"), dir.resolve("ingress.log"));
     started.add(ingress);
 
     JsonNode sp = container.path("startupProbe");

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NetworkPolicyConnectionsTest {
   private static final String NS = KubernetesManifestsTest.NAMESPACE;
   /** host:port in URLs and gRPC targets (redis://user:pw@redis:6379, dns:///gateway-kafka-headless:9090, a:1). */
-  private static final Pattern HOST_PORT = Pattern.compile("(?:^|@|//|/)([a-z0-9][a-z0-9.-]*):(\\d+)(?=$|[/?,\\s])");
+  static final Pattern HOST_PORT = Pattern.compile("(?:^|@|//|/)([a-z0-9][a-z0-9.-]*):(\\d+)(?=$|[/?,\\s])");
   static final Peer NGINX = Peer.pod("ingress-nginx", Map.of("app.kubernetes.io/name", "ingress-nginx"));
   static final Peer KUBE_DNS = Peer.pod("kube-system", Map.of("k8s-app", "kube-dns"));
   /** GKE's NodeLocal DNSCache (and the usual node-local-dns address elsewhere). */
@@ -214,7 +214,7 @@ class NetworkPolicyConnectionsTest {
   }
 
   /** host:port of a Service name (or a pod's DNS name under a headless Service) → its pods and container port. */
-  private static Connection toService(List<ObjectNode> all, Map<String, Peer> pods, String from, String host,
+  static Connection toService(List<ObjectNode> all, Map<String, Peer> pods, String from, String host,
       int port) {
     String serviceName = host.contains(".") ? host.substring(host.indexOf('.') + 1) : host;
     if (serviceName.startsWith("weather-kafka-kafka-")) {

@@ -117,8 +117,8 @@ final class PodProcess {
     return env;
   }
 
-  /** Starts the container's command + args with the mounts mapped; {@code HOSTNAME} as the pod would have it. */
-  Process start(String hostname, Path log) throws IOException {
+  /** Each mount path of the container → the local directory (or file, for a subPath) it is mapped to. */
+  Map<String, String> mountPaths() {
     Map<String, String> paths = new LinkedHashMap<>();
     List<JsonNode> ordered = new ArrayList<>();
     container.path("volumeMounts").forEach(ordered::add);
@@ -128,6 +128,68 @@ final class PodProcess {
       Path target = m.has("subPath") ? dir.resolve(m.path("subPath").asText()) : dir;
       paths.put(m.path("mountPath").asText(), target.toString());
     }
+    return paths;
+  }
+
+  /** The environment with mount paths in its values mapped (a trust store under a Secret volume, a state dir). */
+  Map<String, String> mountedEnv() {
+    Map<String, String> replacements = merged(mountPaths());
+    Map<String, String> out = new LinkedHashMap<>(env);
+    out.replaceAll((k, v) -> apply(v, replacements));
+    return out;
+  }
+
+  /**
+   * Starts a Java service's executable jar, what its image's entry point runs (the containers of our services have
+   * no command or args of their own), with the image's JVM flags and the container's memory limit as the JVM would
+   * see it, {@code /tmp} on the volume mounted there, the working directory and HOME {@code workDir} (the
+   * read-only root filesystem: nothing may appear in it), {@code env} (with the image's PATH) as the process's
+   * whole environment; {@code jvmOptions} after the image's flags.
+   */
+  Process startJar(Path jar, Map<String, String> env, List<String> jvmOptions, Path workDir, Path log)
+      throws IOException {
+    if (container.has("command") || container.has("args")) {
+      throw new AssertionError("container " + container.path("name").asText() + " sets command/args: run them");
+    }
+    Files.createDirectories(workDir);
+    String memory = container.path("resources").path("limits").path("memory").asText();
+    String tmp = mountPaths().getOrDefault("/tmp", root.resolve("tmp").toString());
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // The container's memory limit, as the JVM sees it in the pod.
+        "-XX:MaxRAM=" + memory.replace("Mi", "m").replace("Gi", "g"), "-Djava.io.tmpdir=" + tmp));
+    command.addAll(imageJvmFlags());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar.toString()));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+        .directory(workDir.toFile());
+    // Nothing of this machine's environment: a container has its image's PATH and the pod's variables.
+    pb.environment().clear();
+    pb.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    pb.environment().put("HOME", workDir.toString());
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  /** The JVM flags the images' entry point passes (the Jib configuration of the root pom). */
+  static List<String> imageJvmFlags() {
+    String pom = Repo.read(Repo.path("pom.xml"));
+    java.util.regex.Matcher jib = java.util.regex.Pattern
+        .compile("(?s)<artifactId>jib-maven-plugin</artifactId>.*?<jvmFlags>(.*?)</jvmFlags>").matcher(pom);
+    if (!jib.find()) {
+      throw new AssertionError("no jvmFlags in the Jib configuration of pom.xml");
+    }
+    List<String> flags = new ArrayList<>();
+    java.util.regex.Matcher flag = java.util.regex.Pattern.compile("<jvmFlag>\\s*(.*?)\\s*</jvmFlag>")
+        .matcher(jib.group(1));
+    while (flag.find()) {
+      flags.add(flag.group(1));
+    }
+    return flags;
+  }
+
+  /** Starts the container's command + args with the mounts mapped; {@code HOSTNAME} as the pod would have it. */
+  Process start(String hostname, Path log) throws IOException {
+    Map<String, String> paths = mountPaths();
     // Files in mounted config volumes mention mount paths too (include /run/redis/auth.conf).
     for (Path dir : mounts.values()) {
       try (var files = Files.walk(dir)) {
