@@ -28,21 +28,21 @@ public record EventTimeRule(Duration maxAhead) {
   }
 
   /**
-   * The problems of {@code eventMs} (and of {@code acceptedMs}, when set) against {@code referenceMs}, as
-   * {@code field: reason}: empty when both are acceptable.
+   * The problems of {@code eventMs} (and of {@code acceptedMs}, when set) against {@code referenceMs}: empty when
+   * both are acceptable.
    */
-  public List<String> violations(long eventMs, long acceptedMs, long referenceMs) {
-    List<String> problems = new ArrayList<>(2);
+  public List<TweetRules.Violation> violations(long eventMs, long acceptedMs, long referenceMs) {
+    List<TweetRules.Violation> problems = new ArrayList<>(2);
     long latest = referenceMs + maxAhead.toMillis();
     if (eventMs < EARLIEST_MS) {
-      problems.add("event_time_ms: must not be before " + EARLIEST);
+      problems.add(new TweetRules.Violation(TweetRules.EVENT_TIME, "must not be before " + EARLIEST));
     } else if (eventMs > latest) {
-      problems.add("event_time_ms: must not be more than " + maxAhead.toSeconds() + " s ahead of the receiver's clock ("
-          + Instant.ofEpochMilli(referenceMs) + "); check the client's clock");
+      problems.add(new TweetRules.Violation(TweetRules.EVENT_TIME, "must not be more than " + maxAhead.toSeconds()
+          + " s ahead of the receiver's clock (" + Instant.ofEpochMilli(referenceMs) + "); check the client's clock"));
     }
     if (acceptedMs != 0 && (acceptedMs < EARLIEST_MS || acceptedMs > latest)) {
-      problems.add("accepted_at_ms: must be the time a gateway accepted the tweet, not before " + EARLIEST
-          + " nor ahead of the receiver's clock");
+      problems.add(new TweetRules.Violation("accepted_at_ms", "must be the time a gateway accepted the tweet, "
+          + "not before " + EARLIEST + " nor ahead of the receiver's clock"));
     }
     return problems;
   }

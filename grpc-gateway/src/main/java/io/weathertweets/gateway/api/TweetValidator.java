@@ -4,11 +4,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.EventTimeRule;
 import io.weathertweets.aggregates.TweetRules;
+import io.weathertweets.aggregates.TweetRules.Violation;
 import io.weathertweets.gateway.GatewayProperties;
 import io.weathertweets.proto.v1.Tweet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -39,10 +41,10 @@ class TweetValidator {
 
   /** One tweet sent on its own (the course service): the message names the field only. */
   void requireValid(Tweet tweet) {
-    List<String> problems = TweetRules.violations(tweet, clock.millis(), time);
+    List<Violation> problems = TweetRules.violations(tweet, clock.millis(), time);
     if (!problems.isEmpty()) {
-      reject(fieldOf(problems.getFirst()), 1);
-      throw new InvalidTweetException(String.join("; ", problems));
+      reject(problems.getFirst().field(), 1);
+      throw new InvalidTweetException(joined(problems));
     }
   }
 
@@ -57,11 +59,11 @@ class TweetValidator {
           + tweets.size());
     }
     int firstInvalid = -1;
-    List<String> firstProblems = List.of();
+    List<Violation> firstProblems = List.of();
     int invalid = 0;
     long now = clock.millis();
     for (int i = 0; i < tweets.size(); i++) {
-      List<String> problems = TweetRules.violations(tweets.get(i), now, time);
+      List<Violation> problems = TweetRules.violations(tweets.get(i), now, time);
       if (!problems.isEmpty()) {
         invalid++;
         if (firstInvalid < 0) {
@@ -71,9 +73,9 @@ class TweetValidator {
       }
     }
     if (firstInvalid >= 0) {
-      reject(fieldOf(firstProblems.getFirst()), tweets.size());
+      reject(firstProblems.getFirst().field(), tweets.size());
       String others = invalid > 1 ? " (and " + (invalid - 1) + " more invalid tweet(s))" : "";
-      throw new InvalidTweetException(context + "tweets[" + firstInvalid + "]: " + String.join("; ", firstProblems)
+      throw new InvalidTweetException(context + "tweets[" + firstInvalid + "]: " + joined(firstProblems)
           + others);
     }
   }
@@ -86,9 +88,8 @@ class TweetValidator {
         .increment(Math.max(tweets, 1));
   }
 
-  /** TweetRules phrases every problem as "field: reason"; the field is the meter's bounded tag value. */
-  private static String fieldOf(String problem) {
-    int colon = problem.indexOf(':');
-    return colon > 0 ? problem.substring(0, colon) : "invalid";
+  /** {@code field: reason; field: reason}. */
+  private static String joined(List<Violation> problems) {
+    return problems.stream().map(Violation::toString).collect(Collectors.joining("; "));
   }
 }

@@ -120,11 +120,10 @@ final class TweetParser {
     }
 
     Tweet built = tweet.build();
-    for (String violation : TweetRules.violations(built, receivedAtMs, time)) {
-      int colon = violation.indexOf(':');
-      String field = jsonField(violation.substring(0, colon));
+    for (TweetRules.Violation violation : TweetRules.violations(built, receivedAtMs, time)) {
+      String field = jsonField(violation.field());
       if (!reported.contains(field)) {
-        errors.add(new FieldError(prefix + field, violation.substring(colon + 1).trim() + rejected(node.get(field))));
+        errors.add(new FieldError(prefix + field, violation.reason() + rejected(node.get(field))));
       }
     }
     errors.sort(Comparator.comparingInt(e -> order(e.field(), prefix)));
@@ -205,7 +204,7 @@ final class TweetParser {
 
   /** TweetRules names the event time by its proto field; clients know it as {@code timestamp}. */
   private static String jsonField(String ruleField) {
-    return "event_time_ms".equals(ruleField) ? TIMESTAMP : ruleField;
+    return TweetRules.EVENT_TIME.equals(ruleField) ? TIMESTAMP : ruleField;
   }
 
   private static String rejected(JsonNode value) {

@@ -152,7 +152,7 @@ public final class BatchScript {
     args.add(Integer.toString(tweets.size()));
     for (Tweet tweet : tweets) {
       // The script trusts its input (a Lua error halfway would leave half a batch written).
-      List<String> violations = TweetRules.violations(tweet);
+      List<TweetRules.Violation> violations = TweetRules.violations(tweet);
       if (!violations.isEmpty()) {
         throw new IllegalArgumentException("tweet " + tweet.getId() + " is invalid: " + violations);
       }
