@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.weathertweets.aggregates.Condition;
 import io.weathertweets.aggregates.WindowSpec;
 import io.weathertweets.embedded.FreePorts;
 import io.weathertweets.embedded.RedisProtocolServer;
@@ -53,7 +54,6 @@ class DashboardQueriesOnRealStoresTest {
   private static final WindowSpec WINDOWS = WindowSpec.DEFAULT;
   /** Closed windows per municipality: the series panels need entries, the window streams get one per window. */
   static final int CLOSED_WINDOWS = 3;
-  private static final List<String> CONDITIONS = List.of("sunny", "cloudy", "rainy", "foggy");
   private static final Map<String, Process> SERVERS = new LinkedHashMap<>();
   private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -130,16 +130,16 @@ class DashboardQueriesOnRealStoresTest {
     for (int w = 0; w < CLOSED_WINDOWS; w++) {
       long start = firstWindow + w * WINDOWS.sizeMs();
       for (String m : Repo.MUNICIPALITIES) {
-        for (int i = 0; i < CONDITIONS.size(); i++) {
+        for (int i = 0; i < Repo.CONDITIONS.size(); i++) {
           past.add(tweet("dash-" + m + "-" + w + "-" + i, m, random.nextInt(40) - 5, random.nextInt(101),
-              CONDITIONS.get((i + w) % CONDITIONS.size()), start + i * 5_000L));
+              Repo.CONDITIONS.get((i + w) % Repo.CONDITIONS.size()), start + i * 5_000L));
         }
       }
     }
     post(ingress, past);
     List<String> current = new ArrayList<>();
     for (String m : Repo.MUNICIPALITIES) {
-      current.add(tweet("dash-" + m + "-now", m, 20, 50, "sunny", now));
+      current.add(tweet("dash-" + m + "-now", m, 20, 50, Condition.SUNNY.id(), now));
     }
     post(ingress, current);
     return past.size() + current.size();
@@ -230,7 +230,8 @@ class DashboardQueriesOnRealStoresTest {
         Repo.JSON.createObjectNode().put("id", "filterFieldsByName").set("options", Repo.JSON.createObjectNode()
             .set("include", Repo.JSON.createObjectNode().set("names", Repo.JSON.createArrayNode().add("temprature_avg"))))));
     try (Jedis j = new Jedis("127.0.0.1", PORTS.get("weather-redis"))) {
-      assertThat(shapeErrors("t", panel, run(j, "hgetall", "weather:municipality:mixco")))
+      String key = "weather:municipality:" + Repo.MUNICIPALITIES.getFirst();
+      assertThat(shapeErrors("t", panel, run(j, "hgetall", key)))
           .singleElement().asString().contains("temprature_avg");
     }
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.weathertweets.aggregates.Condition;
 import io.weathertweets.aggregates.Municipality;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +25,7 @@ final class Repo {
   /** The project names, used by every check that knows the system's contract. */
   static final List<String> SERVICES = List.of("ingress", "gateway-kafka", "gateway-rabbit", "streams-app", "rabbit-bridge");
   static final List<String> MUNICIPALITIES = Municipality.ids();
+  static final List<String> CONDITIONS = Condition.ids();
 
   private Repo() {}
 
