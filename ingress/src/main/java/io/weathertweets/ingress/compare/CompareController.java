@@ -39,7 +39,7 @@ class CompareController {
   @GetMapping("/compare")
   ResponseEntity<Comparison> compare(@RequestParam(name = "window", required = false) Long window) {
     Comparison comparison = compare.compare(window);
-    HttpStatus status = "unavailable".equals(comparison.verdict()) ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK;
+    HttpStatus status = comparison.verdict() == Comparison.Verdict.UNAVAILABLE ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK;
     return ResponseEntity.status(status).body(comparison);
   }
 

@@ -4,6 +4,7 @@ import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.StoreReader;
 import io.weathertweets.ingress.compare.Comparison.Difference;
 import io.weathertweets.ingress.compare.Comparison.PathSummary;
+import io.weathertweets.ingress.compare.Comparison.Verdict;
 import io.weathertweets.ingress.compare.Comparison.WindowComparison;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,21 +18,19 @@ import java.util.TreeSet;
  */
 class CompareService {
   private final StoreReaders readers;
-  private final StoreReader redis;
-  private final StoreReader valkey;
 
   CompareService(StoreReaders readers) {
     this.readers = readers;
-    this.redis = readers.redis();
-    this.valkey = readers.valkey();
   }
 
   Comparison compare(Long windowStart) {
     long now = System.currentTimeMillis();
+    StoreReader redis = readers.redis();
+    StoreReader valkey = readers.valkey();
     Read r = Read.of("redis", () -> readers.read(redis, now));
     Read v = Read.of("valkey", () -> readers.read(valkey, now));
     if (r.snapshot == null || v.snapshot == null) {
-      return new Comparison("unavailable", System.currentTimeMillis(), r.summary(), v.summary(), List.of(),
+      return new Comparison(Verdict.UNAVAILABLE, System.currentTimeMillis(), r.summary(), v.summary(), List.of(),
           Map.of(), null);
     }
     List<Difference> differences = new ArrayList<>();
@@ -64,7 +63,7 @@ class CompareService {
       window = new WindowComparison(windowStart, windows, windowDifferences);
       differences.addAll(windowDifferences);
     }
-    return new Comparison(differences.isEmpty() ? "equal" : "different", System.currentTimeMillis(),
+    return new Comparison(differences.isEmpty() ? Verdict.EQUAL : Verdict.DIFFERENT, System.currentTimeMillis(),
         r.summary(), v.summary(), differences, municipalities, window);
   }
 

@@ -1,21 +1,31 @@
 package io.weathertweets.ingress.compare;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.weathertweets.aggregates.ConsumerReport;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-/**
- * Redis (Kafka Streams path) against Valkey (RabbitMQ path). {@code verdict} is {@code equal} when every
- * figure matches, {@code different} otherwise, {@code unavailable} when a store could not be read.
- */
+/** Redis (Kafka Streams path) against Valkey (RabbitMQ path). */
 record Comparison(
-    String verdict,
+    Verdict verdict,
     long checkedAt,
     PathSummary kafka,
     PathSummary rabbit,
     List<Difference> differences,
     Map<String, Map<String, Map<String, String>>> municipalities,
     WindowComparison window) {
+
+  /** {@code equal} when every figure matches, {@code different} otherwise, {@code unavailable} when a store could
+   * not be read (answered with 503). */
+  enum Verdict {
+    EQUAL, DIFFERENT, UNAVAILABLE;
+
+    @JsonValue
+    String json() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   /**
    * What one path reports about itself: latencies from the path's own meta hash, lag and stall from its

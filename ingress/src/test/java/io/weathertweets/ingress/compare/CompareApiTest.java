@@ -98,7 +98,7 @@ class CompareApiTest {
           new io.weathertweets.aggregates.StoreReader(REDIS, LAYOUT),
           new io.weathertweets.aggregates.StoreReader(unreachable, LAYOUT), Duration.ofSeconds(30)));
       Comparison comparison = service.compare(null);
-      assertThat(comparison.verdict()).isEqualTo("unavailable");
+      assertThat(comparison.verdict()).isEqualTo(Comparison.Verdict.UNAVAILABLE);
       assertThat(comparison.rabbit().reachable()).isFalse();
       assertThat(comparison.rabbit().error()).isNotBlank();
       assertThat(comparison.kafka().reachable()).isTrue();
