@@ -14,6 +14,7 @@ import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.StoreReader;
 import io.weathertweets.bridge.BridgeApplication;
 import io.weathertweets.bridge.BridgeProperties;
+import io.weathertweets.bridge.OwnValkey;
 import io.weathertweets.bridge.ValkeyTestSupport;
 import io.weathertweets.proto.v1.Tweet;
 import java.time.Duration;
@@ -84,6 +85,16 @@ abstract class BridgeIntegrationTest {
       registry.add("weather.store.prefix", this::prefix);
       registry.add("weather.window.size", WINDOW::toString);
       registry.add("weather.window.grace", GRACE::toString);
+    }
+
+    /**
+     * As {@link #register}, on a Valkey of the test's own that it stops or disturbs: the bridge retries a failed
+     * batch quickly (100 ms, then up to 1 s).
+     */
+    void registerOn(DynamicPropertyRegistry registry, OwnValkey valkey) {
+      register(registry, valkey.url());
+      registry.add("weather.retry.initial-backoff", () -> "100ms");
+      registry.add("weather.retry.max-backoff", () -> "1s");
     }
   }
 

@@ -28,11 +28,9 @@ class DurableAcknowledgementTest extends BridgeIntegrationTest {
   @DynamicPropertySource
   static void names(DynamicPropertyRegistry registry) throws IOException {
     valkey = OwnValkey.startWithAof();
-    NAMES.register(registry, valkey.url());
+    NAMES.registerOn(registry, valkey);
     registry.add("weather.store.durability", () -> "local-aof");
     registry.add("weather.store.durability-timeout", () -> "300ms");
-    registry.add("weather.retry.initial-backoff", () -> "100ms");
-    registry.add("weather.retry.max-backoff", () -> "1s");
   }
 
   @Override

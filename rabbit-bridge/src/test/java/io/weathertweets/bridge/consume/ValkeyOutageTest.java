@@ -27,9 +27,7 @@ class ValkeyOutageTest extends BridgeIntegrationTest {
   @DynamicPropertySource
   static void names(DynamicPropertyRegistry registry) throws IOException {
     valkey = OwnValkey.start();
-    NAMES.register(registry, valkey.url());
-    registry.add("weather.retry.initial-backoff", () -> "100ms");
-    registry.add("weather.retry.max-backoff", () -> "1s");
+    NAMES.registerOn(registry, valkey);
   }
 
   @Override
