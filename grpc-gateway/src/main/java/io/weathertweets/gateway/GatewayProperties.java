@@ -1,6 +1,8 @@
 package io.weathertweets.gateway;
 
+import io.weathertweets.aggregates.TweetPath;
 import java.time.Duration;
+import java.util.Arrays;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -15,7 +17,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record GatewayProperties(String sink, int maxBatchSize, Duration ackTimeout) {
 
   public GatewayProperties {
-    if (!"kafka".equals(sink) && !"rabbit".equals(sink)) {
+    if (Arrays.stream(TweetPath.values()).noneMatch(path -> path.id().equals(sink))) {
       throw new IllegalArgumentException(
           "weather.gateway.sink (GATEWAY_SINK) must be kafka or rabbit, got '" + sink + "'");
     }

@@ -1,6 +1,7 @@
 package io.weathertweets.gateway.publish;
 
 import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.proto.v1.Tweet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.KafkaException;
@@ -18,7 +19,7 @@ class KafkaSink implements TweetSink {
 
   @Override
   public String name() {
-    return "kafka";
+    return TweetPath.KAFKA.id();
   }
 
   @Override

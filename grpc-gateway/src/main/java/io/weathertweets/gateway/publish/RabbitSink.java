@@ -1,6 +1,7 @@
 package io.weathertweets.gateway.publish;
 
 import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.proto.v1.Tweet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +33,7 @@ class RabbitSink implements TweetSink {
 
   @Override
   public String name() {
-    return "rabbit";
+    return TweetPath.RABBIT.id();
   }
 
   /**

@@ -2,7 +2,7 @@ package io.weathertweets.ingress.api;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.weathertweets.ingress.forward.Path;
+import io.weathertweets.aggregates.TweetPath;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +12,11 @@ import org.springframework.stereotype.Component;
 @Component
 class IngressMetrics {
   private final MeterRegistry registry;
-  private final Map<Path, Counter> accepted = new EnumMap<>(Path.class);
+  private final Map<TweetPath, Counter> accepted = new EnumMap<>(TweetPath.class);
 
   IngressMetrics(MeterRegistry registry) {
     this.registry = registry;
-    for (Path path : Path.values()) {
+    for (TweetPath path : TweetPath.values()) {
       accepted.put(path, Counter.builder("weather.tweets.accepted")
           .description("Tweets acknowledged by a path's gateway and answered 202")
           .tag("path", path.id())
@@ -28,8 +28,8 @@ class IngressMetrics {
    * Tweets answered 202, counted once per path they were acknowledged on (under fanout each tweet counts on both
    * paths, which makes the figure comparable with {@code weather.tweets.processed{path}}).
    */
-  void accepted(List<Path> paths, int tweets) {
-    for (Path path : paths) {
+  void accepted(List<TweetPath> paths, int tweets) {
+    for (TweetPath path : paths) {
       accepted.get(path).increment(tweets);
     }
   }

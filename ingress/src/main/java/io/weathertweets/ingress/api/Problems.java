@@ -3,7 +3,7 @@ package io.weathertweets.ingress.api;
 import io.grpc.Status;
 import io.weathertweets.ingress.IngressProperties;
 import io.weathertweets.ingress.forward.ForwardResult;
-import io.weathertweets.ingress.forward.Path;
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.proto.v1.Tweet;
 import java.net.URI;
 import java.time.Duration;
@@ -87,7 +87,7 @@ final class Problems {
 
   /** A gateway judged a tweet invalid that the ingress let through: the contracts disagree, retrying will not help. */
   static ProblemException rejectedByGateway(ForwardResult result, List<Tweet> tweets) {
-    Map<Path, Status> invalid = new LinkedHashMap<>(result.failures());
+    Map<TweetPath, Status> invalid = new LinkedHashMap<>(result.failures());
     invalid.values().removeIf(s -> s.getCode() != Status.Code.INVALID_ARGUMENT);
     String detail = invalid.entrySet().stream()
         .map(e -> "the " + e.getKey().id() + " gateway rejected the request: " + e.getValue().getDescription())
@@ -120,8 +120,8 @@ final class Problems {
   }
 
   private static void describeForward(ProblemDetail problem, ForwardResult result, List<Tweet> tweets) {
-    problem.setProperty("failedPaths", result.failures().keySet().stream().sorted().map(Path::id).toList());
-    problem.setProperty("acknowledgedPaths", result.acknowledged().stream().map(Path::id).toList());
+    problem.setProperty("failedPaths", result.failures().keySet().stream().sorted().map(TweetPath::id).toList());
+    problem.setProperty("acknowledgedPaths", result.acknowledged().stream().map(TweetPath::id).toList());
     problem.setProperty("failures", result.failures().entrySet().stream().sorted(Map.Entry.comparingByKey())
         .map(e -> new PathFailure(e.getKey().id(), e.getValue().getCode().name(),
             brief(e.getValue().getDescription())))

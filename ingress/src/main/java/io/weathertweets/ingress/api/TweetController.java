@@ -4,7 +4,7 @@ import io.weathertweets.aggregates.EventTimeRule;
 import io.weathertweets.ingress.IngressProperties;
 import io.weathertweets.ingress.forward.ForwardResult;
 import io.weathertweets.ingress.forward.Coalescer;
-import io.weathertweets.ingress.forward.Path;
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.proto.v1.Tweet;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -106,6 +106,6 @@ class TweetController {
       throw Problems.unavailable(result, tweets, properties.retryAfter());
     }
     metrics.accepted(result.acknowledged(), tweets.size());
-    return result.acknowledged().stream().map(Path::id).toList();
+    return result.acknowledged().stream().map(TweetPath::id).toList();
   }
 }

@@ -2,6 +2,7 @@ package io.weathertweets.ingress.compare;
 
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.StoreReader;
+import io.weathertweets.aggregates.TweetPath;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,8 +65,8 @@ class CompareController {
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("municipality", m.id());
-    body.put("redis", windowsOrError(readers.redis(), m, last));
-    body.put("valkey", windowsOrError(readers.valkey(), m, last));
+    body.put(TweetPath.KAFKA.store(), windowsOrError(readers.redis(), m, last));
+    body.put(TweetPath.RABBIT.store(), windowsOrError(readers.valkey(), m, last));
     return body;
   }
 

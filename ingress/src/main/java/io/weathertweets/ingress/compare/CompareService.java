@@ -2,6 +2,7 @@ package io.weathertweets.ingress.compare;
 
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.StoreReader;
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.ingress.compare.Comparison.Difference;
 import io.weathertweets.ingress.compare.Comparison.PathSummary;
 import io.weathertweets.ingress.compare.Comparison.Verdict;
@@ -27,8 +28,8 @@ class CompareService {
     long now = System.currentTimeMillis();
     StoreReader redis = readers.redis();
     StoreReader valkey = readers.valkey();
-    Read r = Read.of("redis", () -> readers.read(redis, now));
-    Read v = Read.of("valkey", () -> readers.read(valkey, now));
+    Read r = Read.of(TweetPath.KAFKA.store(), () -> readers.read(redis, now));
+    Read v = Read.of(TweetPath.RABBIT.store(), () -> readers.read(valkey, now));
     if (r.snapshot == null || v.snapshot == null) {
       return new Comparison(Verdict.UNAVAILABLE, System.currentTimeMillis(), r.summary(), v.summary(), List.of(),
           Map.of(), null);
@@ -41,7 +42,7 @@ class CompareService {
       if (rf.isEmpty() && vf.isEmpty()) {
         continue;
       }
-      municipalities.put(m.id(), Map.of("redis", rf, "valkey", vf));
+      municipalities.put(m.id(), Map.of(TweetPath.KAFKA.store(), rf, TweetPath.RABBIT.store(), vf));
       diff("municipality:" + m.id(), rf, vf, differences);
     }
     r.snapshot.panels().forEach((key, rf) -> diff(key, rf, v.snapshot.panels().get(key), differences));
@@ -57,7 +58,7 @@ class CompareService {
         if (rf.isEmpty() && vf.isEmpty()) {
           continue;
         }
-        windows.put(m.id(), Map.of("redis", rf, "valkey", vf));
+        windows.put(m.id(), Map.of(TweetPath.KAFKA.store(), rf, TweetPath.RABBIT.store(), vf));
         diff("window:" + m.id() + ":" + windowStart, rf, vf, windowDifferences);
       }
       window = new WindowComparison(windowStart, windows, windowDifferences);

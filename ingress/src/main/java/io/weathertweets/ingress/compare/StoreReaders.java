@@ -3,6 +3,7 @@ package io.weathertweets.ingress.compare;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.StoreReader;
+import io.weathertweets.aggregates.TweetPath;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,8 +31,8 @@ record StoreReaders(StoreReader redis, StoreReader valkey, Duration consumerStal
   Map<String, Object> snapshots() {
     long now = System.currentTimeMillis();
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("redis", readOrError(redis, now));
-    body.put("valkey", readOrError(valkey, now));
+    body.put(TweetPath.KAFKA.store(), readOrError(redis, now));
+    body.put(TweetPath.RABBIT.store(), readOrError(valkey, now));
     body.put("readAt", now);
     return body;
   }

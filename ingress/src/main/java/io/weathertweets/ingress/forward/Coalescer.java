@@ -3,6 +3,7 @@ package io.weathertweets.ingress.forward;
 import io.grpc.Status;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.proto.v1.Tweet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public final class Coalescer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Coalescer.class);
 
   private final Function<List<Tweet>, ForwardResult> forwarder;
-  private final List<Path> paths;
+  private final List<TweetPath> paths;
   private final int maxTweetsPerCall;
   private final Duration maxWait;
   private final Semaphore callSlots;
@@ -59,7 +60,7 @@ public final class Coalescer implements AutoCloseable {
    * @param maxWait longest a request waits for its answer, queued and in its call
    * @param calls runs each call; one virtual thread per call is enough, the calls block on the gateways
    */
-  Coalescer(Function<List<Tweet>, ForwardResult> forwarder, List<Path> paths, int maxCallsInFlight,
+  Coalescer(Function<List<Tweet>, ForwardResult> forwarder, List<TweetPath> paths, int maxCallsInFlight,
       int maxTweetsPerCall, Duration maxWait, ExecutorService calls, MeterRegistry meters) {
     if (maxCallsInFlight < 1 || maxTweetsPerCall < 1) {
       throw new IllegalArgumentException("maxCallsInFlight and maxTweetsPerCall must be at least 1, were "
@@ -187,7 +188,7 @@ public final class Coalescer implements AutoCloseable {
 
   private ForwardResult unavailable(String why) {
     Status status = Status.UNAVAILABLE.withDescription(why);
-    Map<Path, Status> failures = new EnumMap<>(Path.class);
+    Map<TweetPath, Status> failures = new EnumMap<>(TweetPath.class);
     paths.forEach(path -> failures.put(path, status));
     return new ForwardResult(List.of(), failures);
   }

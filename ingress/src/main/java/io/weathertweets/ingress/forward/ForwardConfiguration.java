@@ -2,6 +2,7 @@ package io.weathertweets.ingress.forward;
 
 import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.ingress.IngressProperties;
 import java.util.EnumMap;
 import java.util.Map;
@@ -20,11 +21,16 @@ class ForwardConfiguration {
   /** Only the gateways the routing targets get a channel: an unused one would only make readiness lie. */
   @Bean
   Gateways gateways(GrpcChannelFactory channelFactory, IngressProperties properties) {
-    Map<Path, ManagedChannel> channels = new EnumMap<>(Path.class);
-    for (Path path : properties.routing().paths()) {
-      channels.put(path, channelFactory.createChannel(path.channelName()));
+    Map<TweetPath, ManagedChannel> channels = new EnumMap<>(TweetPath.class);
+    for (TweetPath path : properties.routing().paths()) {
+      channels.put(path, channelFactory.createChannel(channelName(path)));
     }
     return new Gateways(channels);
+  }
+
+  /** The Spring gRPC channel of a path, configured as {@code spring.grpc.client.channel.<name>.target}. */
+  static String channelName(TweetPath path) {
+    return path.id() + "-gateway";
   }
 
   /*

@@ -1,6 +1,7 @@
 package io.weathertweets.ingress.forward;
 
 import io.grpc.Status;
+import io.weathertweets.aggregates.TweetPath;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +11,7 @@ import java.util.Map;
  * @param acknowledged the paths whose gateway acknowledged every tweet of the batch
  * @param failures the paths that did not, with the gRPC status of their failure
  */
-public record ForwardResult(List<Path> acknowledged, Map<Path, Status> failures) {
+public record ForwardResult(List<TweetPath> acknowledged, Map<TweetPath, Status> failures) {
 
   public ForwardResult {
     acknowledged = List.copyOf(acknowledged);

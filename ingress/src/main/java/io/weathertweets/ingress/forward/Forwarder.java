@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.proto.v1.PublishRequest;
 import io.weathertweets.proto.v1.PublishResponse;
 import io.weathertweets.proto.v1.Tweet;
@@ -31,15 +32,16 @@ import org.slf4j.LoggerFactory;
 public class Forwarder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
 
-  private final Map<Path, TweetIngestServiceGrpc.TweetIngestServiceBlockingStub> stubs = new EnumMap<>(Path.class);
+  private final Map<TweetPath, TweetIngestServiceGrpc.TweetIngestServiceBlockingStub> stubs =
+      new EnumMap<>(TweetPath.class);
   private final ExecutorService executor;
   private final Duration deadline;
   private final MeterRegistry meterRegistry;
   /** The common case's timer, looked up once instead of per call. */
-  private final Map<Path, Timer> acknowledgedLatency = new EnumMap<>(Path.class);
+  private final Map<TweetPath, Timer> acknowledgedLatency = new EnumMap<>(TweetPath.class);
 
   Forwarder(Gateways gateways, ExecutorService executor, Duration deadline, MeterRegistry meterRegistry) {
-    for (Map.Entry<Path, ManagedChannel> gateway : gateways.channels().entrySet()) {
+    for (Map.Entry<TweetPath, ManagedChannel> gateway : gateways.channels().entrySet()) {
       stubs.put(gateway.getKey(), TweetIngestServiceGrpc.newBlockingStub(gateway.getValue()));
     }
     this.executor = executor;
@@ -49,24 +51,24 @@ public class Forwarder implements AutoCloseable {
   }
 
   /** The paths every tweet is forwarded to, in a stable order. */
-  public List<Path> paths() {
+  public List<TweetPath> paths() {
     return List.copyOf(stubs.keySet());
   }
 
   /** Publishes the batch on every targeted path; returns when each gateway answered or its deadline passed. */
   public ForwardResult forward(List<Tweet> tweets) {
     PublishRequest request = PublishRequest.newBuilder().addAllTweets(tweets).build();
-    Map<Path, Status> outcomes = new LinkedHashMap<>();
+    Map<TweetPath, Status> outcomes = new LinkedHashMap<>();
     if (stubs.size() == 1) {
       // Nothing to overlap with: stay on the request's own thread.
       stubs.forEach((path, stub) -> outcomes.put(path, publish(path, stub, request)));
     } else {
-      Map<Path, Future<Status>> calls = new LinkedHashMap<>();
+      Map<TweetPath, Future<Status>> calls = new LinkedHashMap<>();
       stubs.forEach((path, stub) -> calls.put(path, executor.submit(() -> publish(path, stub, request))));
       calls.forEach((path, call) -> outcomes.put(path, await(path, call)));
     }
-    List<Path> acknowledged = new ArrayList<>();
-    Map<Path, Status> failures = new EnumMap<>(Path.class);
+    List<TweetPath> acknowledged = new ArrayList<>();
+    Map<TweetPath, Status> failures = new EnumMap<>(TweetPath.class);
     outcomes.forEach((path, status) -> {
       if (status.isOk()) {
         acknowledged.add(path);
@@ -77,7 +79,8 @@ public class Forwarder implements AutoCloseable {
     return new ForwardResult(acknowledged, failures);
   }
 
-  private Status publish(Path path, TweetIngestServiceGrpc.TweetIngestServiceBlockingStub stub, PublishRequest request) {
+  private Status publish(TweetPath path, TweetIngestServiceGrpc.TweetIngestServiceBlockingStub stub,
+      PublishRequest request) {
     long start = System.nanoTime();
     Status status;
     try {
@@ -108,7 +111,7 @@ public class Forwarder implements AutoCloseable {
     executor.close();
   }
 
-  private Timer latency(Path path, Status status) {
+  private Timer latency(TweetPath path, Status status) {
     return Timer.builder("weather.forward.latency")
         .description("Time for a gateway to acknowledge one Publish call (a batch of tweets)")
         .tag("path", path.id())
@@ -117,7 +120,7 @@ public class Forwarder implements AutoCloseable {
         .register(meterRegistry);
   }
 
-  private static Status await(Path path, Future<Status> call) {
+  private static Status await(TweetPath path, Future<Status> call) {
     try {
       // The call itself has a deadline, so this wait is bounded.
       return call.get();

@@ -1,6 +1,7 @@
 package io.weathertweets.ingress.forward;
 
 import io.grpc.ManagedChannel;
+import io.weathertweets.aggregates.TweetPath;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -11,13 +12,13 @@ import java.util.Map;
  * Their lifecycle (shutdown on context close) belongs to Spring gRPC's channel factory.
  */
 public final class Gateways {
-  private final Map<Path, ManagedChannel> channels;
+  private final Map<TweetPath, ManagedChannel> channels;
 
-  Gateways(Map<Path, ManagedChannel> channels) {
+  Gateways(Map<TweetPath, ManagedChannel> channels) {
     this.channels = Collections.unmodifiableMap(new EnumMap<>(channels));
   }
 
-  public Map<Path, ManagedChannel> channels() {
+  public Map<TweetPath, ManagedChannel> channels() {
     return channels;
   }
 }

@@ -1,21 +1,22 @@
 package io.weathertweets.ingress.forward;
 
+import io.weathertweets.aggregates.TweetPath;
 import java.util.List;
 
 /** Which gateways receive every tweet ({@code INGRESS_ROUTING}). */
 public enum Routing {
   /** Every tweet to both paths, so they can be compared side by side. */
-  FANOUT(List.of(Path.KAFKA, Path.RABBIT)),
-  KAFKA(List.of(Path.KAFKA)),
-  RABBIT(List.of(Path.RABBIT));
+  FANOUT(List.of(TweetPath.KAFKA, TweetPath.RABBIT)),
+  KAFKA(List.of(TweetPath.KAFKA)),
+  RABBIT(List.of(TweetPath.RABBIT));
 
-  private final List<Path> paths;
+  private final List<TweetPath> paths;
 
-  Routing(List<Path> paths) {
+  Routing(List<TweetPath> paths) {
     this.paths = paths;
   }
 
-  public List<Path> paths() {
+  public List<TweetPath> paths() {
     return paths;
   }
 }

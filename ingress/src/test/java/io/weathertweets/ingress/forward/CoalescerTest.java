@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.proto.v1.Tweet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /** How requests share calls to the gateways; the gateway side is a recording function here. */
 class CoalescerTest {
-  private static final List<Path> PATHS = List.of(Path.KAFKA, Path.RABBIT);
+  private static final List<TweetPath> PATHS = List.of(TweetPath.KAFKA, TweetPath.RABBIT);
   private final List<List<String>> calls = new CopyOnWriteArrayList<>();
   private final CountDownLatch releaseFirstCall = new CountDownLatch(1);
   private Coalescer coalescer;
@@ -147,7 +148,7 @@ class CoalescerTest {
     ForwardResult late = coalescer.forward(tweets("late"));
 
     assertThat(late.allAcknowledged()).isFalse();
-    assertThat(late.failures().get(Path.RABBIT).getDescription()).contains("not forwarded within 300 ms");
+    assertThat(late.failures().get(TweetPath.RABBIT).getDescription()).contains("not forwarded within 300 ms");
     assertThat(coalescer.waiting()).isZero();
     releaseFirstCall.countDown();
     assertThat(first.join().allAcknowledged()).isFalse(); // the first call itself outlived its 300 ms wait
@@ -164,8 +165,8 @@ class CoalescerTest {
 
     assertThat(result.allAcknowledged()).isFalse();
     assertThat(result.failures()).containsOnlyKeys(PATHS);
-    assertThat(result.failures().get(Path.KAFKA).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(result.failures().get(Path.KAFKA).getDescription()).contains("shutting down");
+    assertThat(result.failures().get(TweetPath.KAFKA).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(result.failures().get(TweetPath.KAFKA).getDescription()).contains("shutting down");
     assertThat(calls).isEmpty();
   }
 }

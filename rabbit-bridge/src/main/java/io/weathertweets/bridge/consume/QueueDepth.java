@@ -3,6 +3,7 @@ package io.weathertweets.bridge.consume;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.OldestWait;
+import io.weathertweets.aggregates.TweetPath;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +29,10 @@ class QueueDepth {
     this.admin = admin;
     this.queue = queue;
     this.oldestWait = oldestWait;
-    Gauge.builder("weather.consumer.lag", depth, AtomicLong::get).tag("path", "rabbit")
+    Gauge.builder("weather.consumer.lag", depth, AtomicLong::get).tag("path", TweetPath.RABBIT.id())
         .description("Tweets waiting in the bridge's queue").baseUnit("messages").register(meters);
     Gauge.builder("weather.consumer.oldest.wait", this, d -> d.oldestWaitSeconds(System.currentTimeMillis()))
-        .tag("path", "rabbit").baseUnit("seconds")
+        .tag("path", TweetPath.RABBIT.id()).baseUnit("seconds")
         .description("How long the oldest tweet waiting for the bridge has waited since it was accepted (exact "
             + "while a batch is in hand, else an upper bound); -1 when it cannot be told")
         .register(meters);

@@ -6,6 +6,7 @@ import io.weathertweets.aggregates.ConsumerReport;
 import io.weathertweets.aggregates.ConsumerReporter;
 import io.weathertweets.aggregates.OldestWait;
 import io.weathertweets.aggregates.StallCheck;
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.bridge.BridgeProperties;
 import io.weathertweets.bridge.store.BatchScript;
 import java.time.Duration;
@@ -76,9 +77,9 @@ class RabbitConfiguration {
   @Bean
   StallCheck consumerStall(MeterRegistry meters,
       @Value("${weather.health.stall-after:60s}") Duration stallAfter) {
-    StallCheck stall = new StallCheck("RabbitMQ path (rabbit-bridge)", stallAfter, System.currentTimeMillis());
+    StallCheck stall = new StallCheck(TweetPath.RABBIT.describe(), stallAfter, System.currentTimeMillis());
     Gauge.builder("weather.consumer.idle", stall, s -> s.idleSeconds(System.currentTimeMillis()))
-        .tag("path", "rabbit").description("Seconds since the path last consumed a tweet").baseUnit("seconds")
+        .tag("path", TweetPath.RABBIT.id()).description("Seconds since the path last consumed a tweet").baseUnit("seconds")
         .register(meters);
     return stall;
   }
@@ -100,7 +101,7 @@ class RabbitConfiguration {
     return new ConsumerReporter(valkeyClient, properties.store().layout(), () -> {
       long now = System.currentTimeMillis();
       long lag = depth.depth();
-      return new ConsumerReport("rabbit-bridge", now, lag, consumerStall.idleSeconds(now),
+      return new ConsumerReport(TweetPath.RABBIT.consumer(), now, lag, consumerStall.idleSeconds(now),
           consumerStall.stalled(lag, now).orElse(null), depth.oldestWaitSeconds(now));
     }, ConsumerReporter.DEFAULT_INTERVAL);
   }

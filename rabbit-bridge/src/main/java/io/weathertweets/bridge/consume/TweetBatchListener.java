@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.weathertweets.aggregates.OldestWait;
 import io.weathertweets.aggregates.StallCheck;
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.aggregates.TweetRules;
 import io.weathertweets.bridge.BridgeProperties;
 import io.weathertweets.bridge.store.ApplyResult;
@@ -40,7 +41,7 @@ import org.springframework.context.event.ContextClosedEvent;
 class TweetBatchListener implements ChannelAwareBatchMessageListener,
     ApplicationListener<ContextClosedEvent> {
   private static final Logger log = LoggerFactory.getLogger(TweetBatchListener.class);
-  private static final String PATH = "rabbit";
+  private static final String PATH = TweetPath.RABBIT.id();
 
   private final BatchScript script;
   private final BridgeProperties properties;

@@ -3,6 +3,7 @@ package io.weathertweets.bridge.store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.weathertweets.aggregates.TweetPath;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -135,10 +136,10 @@ public final class StoreDurability {
     this.replicas = requested == Mode.REPLICAS ? replicas : 0;
     this.timeout = timeout;
     this.where = where;
-    this.timedOut = Counter.builder("weather.store.durability.failures").tag("path", "rabbit")
+    this.timedOut = Counter.builder("weather.store.durability.failures").tag("path", TweetPath.RABBIT.id())
         .tag("reason", "not-confirmed").description("Batches Valkey applied but did not confirm durable in time "
             + "(WAITAOF below the required count); not acknowledged, applied again").register(meters);
-    this.refused = Counter.builder("weather.store.durability.failures").tag("path", "rabbit")
+    this.refused = Counter.builder("weather.store.durability.failures").tag("path", TweetPath.RABBIT.id())
         .tag("reason", "refused").description("Batches whose WAITAOF Valkey refused (append-only file off, ACL, "
             + "old server); not acknowledged").register(meters);
     if (requested == Mode.NONE) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.StoreClients;
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.proto.v1.Tweet;
 import io.weathertweets.streams.store.RedisStoreSink;
 import io.weathertweets.streams.topology.PipelineMetrics;
@@ -201,7 +202,7 @@ class StreamsRunner {
     return new ConsumerReporter(storeRedisson, properties.layout(), () -> {
       long now = System.currentTimeMillis();
       long lag = inputLag.get();
-      return new ConsumerReport("streams-app", now, lag, metrics.stall().idleSeconds(now),
+      return new ConsumerReport(TweetPath.KAFKA.consumer(), now, lag, metrics.stall().idleSeconds(now),
           metrics.stall().stalled(lag, now).orElse(null));
     }, ConsumerReporter.DEFAULT_INTERVAL);
   }

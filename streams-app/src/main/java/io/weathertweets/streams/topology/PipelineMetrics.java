@@ -5,12 +5,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.weathertweets.aggregates.StallCheck;
+import io.weathertweets.aggregates.TweetPath;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** The pipeline meters of the Kafka path ({@code path=kafka}). */
 public final class PipelineMetrics {
-  public static final String PATH = "kafka";
+  public static final String PATH = TweetPath.KAFKA.id();
 
   private final Counter processed;
   private final Counter late;
@@ -27,7 +28,7 @@ public final class PipelineMetrics {
 
   /** @param stallAfter how long the path may consume nothing while tweets wait before health calls it stalled */
   public PipelineMetrics(MeterRegistry registry, Duration stallAfter) {
-    stall = new StallCheck("Kafka path (streams-app)", stallAfter, System.currentTimeMillis());
+    stall = new StallCheck(TweetPath.KAFKA.describe(), stallAfter, System.currentTimeMillis());
     processed = Counter.builder("weather.tweets.processed").tag("path", PATH)
         .description("Tweets counted into the aggregates").register(registry);
     late = Counter.builder("weather.tweets.late").tag("path", PATH)
