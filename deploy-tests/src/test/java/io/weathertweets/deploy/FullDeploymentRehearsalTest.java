@@ -40,6 +40,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -57,8 +64,8 @@ import redis.clients.jedis.Jedis;
  * <p>What the pods talk to is real: the store pods' own start scripts and config ({@code redis-server},
  * {@code valkey-server} with the ACL users of the Secret), a RabbitMQ node loading the rendered definitions, and
  * for the Strimzi cluster an in-process broker offering what its {@code scram} listener offers (SASL_SSL,
- * SCRAM-SHA-512, a cluster CA) with the topics of the KafkaTopic resources and the Secrets the Strimzi operators
- * would generate: one per KafkaUser ({@code sasl.jaas.config}, {@code password}) and the cluster CA's
+ * SCRAM-SHA-512, a cluster CA) with the Kafka resource's broker config, the topics of the KafkaTopic resources,
+ * the KafkaUsers' ACLs enforced by Kafka's authorizer, and the Secrets the Strimzi operators would generate: one per KafkaUser ({@code sasl.jaas.config}, {@code password}) and the cluster CA's
  * ({@code ca.p12}, {@code ca.password}). Every {@code host:port} in a pod's environment must be a Service of the
  * render (or the Strimzi bootstrap Service) and is mapped to the local process behind it; the connection is
  * recorded as pod labels → target pod and container port.
@@ -81,6 +88,9 @@ class FullDeploymentRehearsalTest {
   private static final Map<String, String> JARS = Map.of(
       "ingress", "service.jar.ingress", "gateway-kafka", "service.jar.gateway", "gateway-rabbit", "service.jar.gateway",
       "streams-app", "service.jar.streams", "rabbit-bridge", "service.jar.bridge");
+
+  /** The SCRAM user the rehearsal creates topics and ACLs as, a super user as the Strimzi operators are. */
+  private static final String OPERATOR = "rehearsal-operator";
 
   private final List<Process> started = new ArrayList<>();
 
@@ -130,11 +140,11 @@ class FullDeploymentRehearsalTest {
     Path definitions = new PodProcess(all, broker, "containers", "rabbitmq", dir.resolve("rabbitmq-pod"))
         .volume("server-secret").resolve("definitions.json");
     try (LocalRabbit rabbit = new LocalRabbit(dir.resolve("rabbitmq"), definitions);
-         SecuredKafka kafka = SecuredKafka.start(dir.resolve("kafka"),
-             ofKind(all, "KafkaUser").stream().map(StrimziResourcesTest::name).toList())) {
+         SecuredKafka kafka = SecuredKafka.start(dir.resolve("kafka"), Stream.concat(Stream.of(OPERATOR),
+             ofKind(all, "KafkaUser").stream().map(StrimziResourcesTest::name)).toList(), brokerSettings(all))) {
       localPorts.put("rabbitmq", Map.of(5672, rabbit.amqpPort));
       all.addAll(strimziSecrets(all, kafka));
-      createTopics(all, kafka);
+      createTopicsAndAcls(all, kafka);
       System.out.printf("stores, RabbitMQ and Kafka up after %d ms%n", millisSince(t0));
 
       // Every workload of ours: ports first (a Service's target must be known before anything connects to it).
@@ -333,6 +343,11 @@ class FullDeploymentRehearsalTest {
     throw new AssertionError("the web Ingress routes nothing to the Service " + service);
   }
 
+  /** IdempotentWrite → IDEMPOTENT_WRITE, transactionalId → TRANSACTIONAL_ID: Strimzi's names as Kafka's enums. */
+  private static String snake(String camel) {
+    return camel.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+  }
+
   /** The Secrets the Strimzi operators generate: one per KafkaUser, the cluster CA's certificate Secret. */
   private static List<ObjectNode> strimziSecrets(List<ObjectNode> all, SecuredKafka kafka) throws IOException {
     List<ObjectNode> out = new ArrayList<>();
@@ -361,9 +376,29 @@ class FullDeploymentRehearsalTest {
     return s;
   }
 
-  /** What the Topic Operator creates from the KafkaTopic resources (the cluster does not auto-create topics). */
-  private static void createTopics(List<ObjectNode> all, SecuredKafka kafka) throws Exception {
-    String user = name(ofKind(all, "KafkaUser").getFirst());
+  /**
+   * The Kafka resource's broker config, and its authorization: with {@code simple}, Kafka's own authorizer, the
+   * broker's internal listeners and {@link #OPERATOR} (the Topic and User Operators' identity) as super users.
+   */
+  private static Map<String, String> brokerSettings(List<ObjectNode> all) {
+    JsonNode spec = find(all, "Kafka", "weather-kafka").path("spec").path("kafka");
+    Map<String, String> settings = new LinkedHashMap<>();
+    spec.path("config").properties().forEach(e -> settings.put(e.getKey(), e.getValue().asText()));
+    String authorization = spec.path("authorization").path("type").asText();
+    if (!authorization.isEmpty()) {
+      assertThat(authorization).as("Kafka authorization type rehearsed").isEqualTo("simple");
+      settings.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+      settings.put("super.users", "User:ANONYMOUS;User:" + OPERATOR);
+    }
+    return settings;
+  }
+
+  /**
+   * What the Topic Operator creates from the KafkaTopic resources (the cluster does not auto-create topics) and the
+   * User Operator from the KafkaUsers' {@code simple} authorization: their ACLs, allowed from any host.
+   */
+  private static void createTopicsAndAcls(List<ObjectNode> all, SecuredKafka kafka) throws Exception {
+    String user = OPERATOR;
     Map<String, Object> client = new LinkedHashMap<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
         "security.protocol", "SASL_SSL", "sasl.mechanism", SecuredKafka.MECHANISM,
         "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
@@ -378,8 +413,44 @@ class FullDeploymentRehearsalTest {
       topics.add(new NewTopic(spec.path("topicName").asText(name(t)), spec.path("partitions").asInt(),
           (short) spec.path("replicas").asInt()).configs(config));
     }
+    List<AclBinding> acls = new ArrayList<>();
+    for (ObjectNode u : ofKind(all, "KafkaUser")) {
+      JsonNode authorization = u.path("spec").path("authorization");
+      if (authorization.isMissingNode()) {
+        continue;
+      }
+      assertThat(authorization.path("type").asText()).as(name(u) + " authorization").isEqualTo("simple");
+      for (JsonNode acl : authorization.path("acls")) {
+        JsonNode resource = acl.path("resource");
+        ResourceType type = ResourceType.fromString(snake(resource.path("type").asText()));
+        ResourcePattern pattern = new ResourcePattern(type, type == ResourceType.CLUSTER ? "kafka-cluster"
+            : resource.path("name").asText(), "prefix".equals(resource.path("patternType").asText())
+            ? PatternType.PREFIXED : PatternType.LITERAL);
+        List<String> operations = new ArrayList<>();
+        acl.path("operations").forEach(o -> operations.add(o.asText()));
+        if (acl.has("operation")) {
+          operations.add(acl.path("operation").asText());
+        }
+        for (String operation : operations) {
+          AclOperation op = AclOperation.fromString(snake(operation));
+          assertThat(op).as(name(u) + " operation " + operation).isNotEqualTo(AclOperation.UNKNOWN);
+          acls.add(new AclBinding(pattern, new AccessControlEntry("User:" + name(u), acl.path("host").asText("*"), op,
+              "deny".equalsIgnoreCase(acl.path("type").asText()) ? AclPermissionType.DENY : AclPermissionType.ALLOW)));
+        }
+      }
+    }
     try (Admin admin = Admin.create(client)) {
       admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+      admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
+    }
+    // The authorizer is in force: a KafkaUser may do only what its ACLs allow (no topic of its own making).
+    String someone = name(ofKind(all, "KafkaUser").getFirst());
+    client.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+        + someone + "\" password=\"" + kafka.password(someone) + "\";");
+    try (Admin admin = Admin.create(client)) {
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+          assertThat(admin.createTopics(List.of(new NewTopic("not-in-the-manifests", 1, (short) 1))).all())
+              .failsWithin(Duration.ofSeconds(20)).withThrowableThat().withMessageContaining("Authorization"));
     }
   }
 

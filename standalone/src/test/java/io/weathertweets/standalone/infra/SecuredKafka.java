@@ -43,6 +43,15 @@ public final class SecuredKafka implements AutoCloseable {
 
     /** Starts the broker under {@code dir} with one SCRAM user per name in {@code users}. */
     public static SecuredKafka start(Path dir, List<String> users) throws IOException {
+        return start(dir, users, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, List)}, with further broker settings (a cluster's own config: topic auto-creation, an
+     * authorizer and its super users; the broker's own listeners authenticate as {@code User:ANONYMOUS}).
+     */
+    public static SecuredKafka start(Path dir, List<String> users, Map<String, String> brokerSettings)
+            throws IOException {
         Path certs = Files.createDirectories(dir.resolve("certs"));
         String caPassword = secret();
         String brokerPassword = secret();
@@ -92,14 +101,15 @@ public final class SecuredKafka implements AutoCloseable {
             scram.add(MECHANISM + "=[name=" + user + ",password=" + password + "]");
         }
         String prefix = "listener.name.sasl_ssl.";
-        Map<String, String> settings = Map.of(
+        Map<String, String> settings = new LinkedHashMap<>(brokerSettings);
+        settings.putAll(Map.of(
                 prefix + "ssl.keystore.location", broker.toString(),
                 prefix + "ssl.keystore.type", "PKCS12",
                 prefix + "ssl.keystore.password", brokerPassword,
                 prefix + "ssl.key.password", brokerPassword,
                 prefix + "sasl.enabled.mechanisms", MECHANISM,
                 prefix + MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
-                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;"));
 
         int[] ports = io.weathertweets.embedded.FreePorts.distinct(3);
         EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), ports[0], ports[1],
