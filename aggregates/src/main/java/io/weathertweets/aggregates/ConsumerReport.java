@@ -66,7 +66,8 @@ public record ConsumerReport(String consumer, long reportedAtMs, long lag, long 
     } else {
       stall = null;
       if (lag < 0) {
-        summary = "lag unknown (its broker cannot be asked), last tweet processed " + idleSeconds + " s ago";
+        summary = "lag unknown (its broker cannot be asked)" + oldestWait() + ", last tweet processed " + idleSeconds
+            + " s ago";
       } else if (lag == 0) {
         summary = "caught up";
       } else {

@@ -10,7 +10,7 @@ class OldestWaitTest {
   @Test
   void shouldBeExactWhileABatchIsInHand() {
     OldestWait wait = new OldestWait();
-    wait.taken(T - 4_000, T);
+    wait.taken(T - 4_000, 200, T);
 
     // Retried for 50 s while the store is down: the batch's oldest tweet has waited 54 s, whatever the queue holds.
     assertThat(wait.ageMs(900, T + 50_000)).hasValue(54_000);
@@ -20,7 +20,7 @@ class OldestWaitTest {
   @Test
   void shouldBeZeroWithAnEmptyQueueAndNothingInHand() {
     OldestWait wait = new OldestWait();
-    wait.taken(T - 4_000, T);
+    wait.taken(T - 4_000, 200, T);
     wait.done(T - 1_000);
 
     assertThat(wait.ageMs(0, T + 10_000)).hasValue(0);
@@ -29,7 +29,7 @@ class OldestWaitTest {
   @Test
   void shouldBoundTheQueuesHeadByTheNewestConsumedTweetOrTheLastEmptyQueue() {
     OldestWait wait = new OldestWait();
-    wait.taken(T - 2_000, T - 1_500);
+    wait.taken(T - 2_000, 200, T - 1_500);
     wait.done(T - 1_000);
 
     // The head was accepted after the newest consumed tweet.
@@ -39,6 +39,33 @@ class OldestWaitTest {
     assertThat(wait.ageMs(40, T + 30_000)).hasValue(10_000);
     wait.observed(40, T + 25_000);
     assertThat(wait.ageMs(40, T + 30_000)).hasValue(10_000);
+  }
+
+  @Test
+  void shouldKeepTheOldestBatchOfSeveralListenerThreadsAndCountWhatTheyHold() throws Exception {
+    OldestWait wait = new OldestWait();
+    wait.taken(T - 9_000, 200, T);
+    Thread other = Thread.ofPlatform().start(() -> {
+      wait.taken(T - 1_000, 50, T);
+      wait.done(T - 500);
+      wait.taken(T - 400, 30, T);
+    });
+    other.join();
+
+    // The other thread finishing a batch does not end this thread's, still stuck on the store.
+    assertThat(wait.ageMs(0, T + 1_000)).hasValue(10_000);
+    assertThat(wait.inHand()).isEqualTo(230);
+    wait.done(T - 8_000);
+    assertThat(wait.ageMs(0, T + 1_000)).hasValue(1_400);
+    assertThat(wait.inHand()).isEqualTo(30);
+  }
+
+  @Test
+  void shouldCountABatchWithoutAcceptanceTimesFromWhenItWasTaken() {
+    OldestWait wait = new OldestWait();
+    wait.taken(0, 10, T);
+
+    assertThat(wait.ageMs(0, T + 7_000)).hasValue(7_000);
   }
 
   @Test

@@ -87,8 +87,11 @@ public final class Standalone implements AutoCloseable {
           "--spring.grpc.server.enabled=false"));
       if (!given(env, EmbeddedInfrastructure.VALKEY_ENV) && !given(env, "WEATHER_STORE_DURABILITY")) {
         // The embedded Valkey fsyncs once a second, like the embedded Redis of the Kafka path: a laptop run
-        // acknowledges a batch once Valkey holds it, and says so in one line instead of a warning.
-        bridgeArgs.add("--weather.store.durability=none");
+        // acknowledges a batch once Valkey holds it, and says so in one line instead of a warning. Set as the
+        // variable's default only, so weather.store.durability given any other way still wins.
+        bridgeArgs.add("--WEATHER_STORE_DURABILITY=none");
+        log.info("The embedded Valkey fsyncs once a second: the bridge acknowledges a batch once Valkey holds it "
+            + "(durability none; set WEATHER_STORE_DURABILITY, or VALKEY_URL for a Valkey of your own, to choose)");
       }
       // The bridge declares (or, on the embedded broker, finds) the queue the rabbit gateway publishes into,
       // so it goes first; the rest start in parallel, the ingress last (it answers 503 until gateways are up).

@@ -40,7 +40,8 @@ class CompareController {
   @GetMapping("/compare")
   ResponseEntity<Comparison> compare(@RequestParam(name = "window", required = false) Long window) {
     Comparison comparison = compare.compare(window);
-    HttpStatus status = comparison.verdict() == Comparison.Verdict.UNAVAILABLE ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK;
+    HttpStatus status = comparison.verdict() == Comparison.Verdict.UNAVAILABLE ? HttpStatus.SERVICE_UNAVAILABLE
+        : HttpStatus.OK;
     return ResponseEntity.status(status).body(comparison);
   }
 

@@ -91,7 +91,7 @@ class CompareApiTest {
   }
 
   @Test
-  void shouldAnswer503NamingTheStoreThatCannotBeRead() {
+  void shouldCallTheComparisonUnavailableNamingTheStoreThatCannotBeRead() {
     RedissonClient unreachable = StoreClients.create("redis://127.0.0.1:1", true);
     try {
       CompareService service = new CompareService(new StoreReaders(

@@ -100,7 +100,7 @@ class RabbitConfiguration {
       StallCheck consumerStall) {
     return new ConsumerReporter(valkeyClient, properties.store().layout(), () -> {
       long now = System.currentTimeMillis();
-      long lag = depth.depth();
+      long lag = depth.waiting();
       return new ConsumerReport(TweetPath.RABBIT.consumer(), now, lag, consumerStall.idleSeconds(now),
           consumerStall.stalled(lag, now).orElse(null), depth.oldestWaitSeconds(now));
     }, ConsumerReporter.DEFAULT_INTERVAL);
@@ -114,7 +114,7 @@ class RabbitConfiguration {
   HealthIndicator consumerHealth(QueueDepth depth, StallCheck consumerStall) {
     return () -> {
       long now = System.currentTimeMillis();
-      long lag = depth.depth();
+      long lag = depth.waiting();
       return consumerStall.stalled(lag, now)
           .map(reason -> Health.down().withDetail("reason", reason + "; see the rabbit-bridge log"))
           .orElseGet(Health::up)

@@ -102,13 +102,16 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
     if (tweets.isEmpty()) {
       return;
     }
-    long oldest = Long.MAX_VALUE;
+    long oldest = 0;
     long newest = 0;
     for (Tweet tweet : tweets) {
-      oldest = Math.min(oldest, tweet.getAcceptedAtMs());
-      newest = Math.max(newest, tweet.getAcceptedAtMs());
+      long acceptedAt = tweet.getAcceptedAtMs();
+      if (acceptedAt > 0) {
+        oldest = oldest == 0 ? acceptedAt : Math.min(oldest, acceptedAt);
+        newest = Math.max(newest, acceptedAt);
+      }
     }
-    oldestWait.taken(oldest, System.currentTimeMillis());
+    oldestWait.taken(oldest, tweets.size(), System.currentTimeMillis());
     try {
       applyAndAck(messages, channel, tweets, lastValidTag);
     } finally {

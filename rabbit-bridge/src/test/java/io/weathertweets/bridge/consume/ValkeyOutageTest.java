@@ -22,6 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 class ValkeyOutageTest extends BridgeIntegrationTest {
   private static final Names NAMES = Names.random();
+  private static final long ACCEPTED_BEFORE_MS = 60_000;
   private static OwnValkey valkey;
 
   @DynamicPropertySource
@@ -37,9 +38,12 @@ class ValkeyOutageTest extends BridgeIntegrationTest {
 
   @Test
   void shouldApplyEveryTweetExactlyOnceWhenValkeyStallsMidStream() throws Exception {
-    long createdFrom = System.currentTimeMillis();
-    List<Tweet> deliveries = TweetSequence.of(4_000, 11, "outage");
-    long createdUntil = System.currentTimeMillis();
+    // Accepted a minute before they are published, so that an age counted from the moment the bridge took the batch
+    // (and not from acceptance) is told apart.
+    long createdFrom = System.currentTimeMillis() - ACCEPTED_BEFORE_MS;
+    List<Tweet> deliveries = TweetSequence.of(4_000, 11, "outage").stream()
+        .map(t -> t.toBuilder().setAcceptedAtMs(t.getAcceptedAtMs() - ACCEPTED_BEFORE_MS).build()).toList();
+    long createdUntil = System.currentTimeMillis() - ACCEPTED_BEFORE_MS;
     GroundTruth truth = TweetSequence.truth(deliveries);
     List<Tweet> first = deliveries.subList(0, 1_000);
     List<Tweet> rest = deliveries.subList(1_000, deliveries.size());
@@ -52,7 +56,6 @@ class ValkeyOutageTest extends BridgeIntegrationTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> count("weather.store.write.failures") >= 2);
     assertThat(admin.getQueueInfo(properties.rabbit().queue()).getMessageCount()).isPositive();
     // The batch retried in hand holds the oldest waiting tweets: their age is reported exactly, and it grows.
-    await().atMost(Duration.ofSeconds(30)).until(() -> oldestWaitSeconds() >= 3);
     long now = System.currentTimeMillis();
     assertThat(oldestWaitSeconds()).isBetween((now - createdUntil) / 1000 - 1, (now - createdFrom) / 1000 + 1);
     valkey.thaw();
