@@ -277,7 +277,7 @@ class FullDeploymentRehearsalTest {
       System.out.printf("/api/compare equal after %d ms%n", millisSince(t0));
 
       // Every Redis panel query returns data as Grafana's data sources log in.
-      Map<String, String[]> logins = grafanaLogins(all);
+      Map<String, String[]> logins = grafanaLogins(all, dir.resolve("grafana-pod"));
       Map<String, Integer> storeOf = Map.of("weather-redis", localPorts.get("redis").get(6379),
           "weather-valkey", localPorts.get("valkey").get(6379));
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
@@ -483,7 +483,7 @@ class FullDeploymentRehearsalTest {
           String tweet = """
               {"id":"rehearsal-%d","municipality":"%s","temperature":%d,"humidity":%d,"weather":"%s","timestamp":%d}"""
               .formatted(n, Repo.MUNICIPALITIES.get(n % Repo.MUNICIPALITIES.size()), n % 35, n % 101,
-                  List.of("sunny", "cloudy", "rainy", "foggy").get(n % 4), System.currentTimeMillis());
+                  Repo.CONDITIONS.get(n % Repo.CONDITIONS.size()), System.currentTimeMillis());
           return HTTP.send(HttpRequest.newBuilder(ingress.resolve("/api/tweet")).timeout(Duration.ofSeconds(10))
               .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(tweet)).build(),
               HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -501,9 +501,9 @@ class FullDeploymentRehearsalTest {
   }
 
   /** Data source uid → user and password, as Grafana's provisioning logs in (passwords from its pod's env). */
-  private static Map<String, String[]> grafanaLogins(List<ObjectNode> all) throws IOException {
+  private static Map<String, String[]> grafanaLogins(List<ObjectNode> all, Path podDir) throws IOException {
     ObjectNode grafana = find(all, "Deployment", "grafana");
-    Map<String, String> env = new PodProcess(all, grafana, "containers", "grafana", Files.createTempDirectory("grafana"))
+    Map<String, String> env = new PodProcess(all, grafana, "containers", "grafana", Files.createDirectories(podDir))
         .env();
     String yaml = NetworkPolicyConnectionsTest.generated(all, "ConfigMap", "grafana-datasources").path("data")
         .path("datasources.yaml").asText();
