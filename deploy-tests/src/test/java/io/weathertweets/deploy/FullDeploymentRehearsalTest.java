@@ -99,14 +99,7 @@ class FullDeploymentRehearsalTest {
 
   @AfterEach
   void stop() throws InterruptedException {
-    for (Process p : started.reversed()) {
-      p.destroy();
-    }
-    for (Process p : started) {
-      if (!p.waitFor(20, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-    }
+    PodProcess.stopAll(started);
   }
 
   /** A workload run as a process: its pod, container, ports, the process and its log. */

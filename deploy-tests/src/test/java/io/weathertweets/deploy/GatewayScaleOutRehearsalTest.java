@@ -65,14 +65,7 @@ class GatewayScaleOutRehearsalTest {
 
   @AfterEach
   void stop() throws InterruptedException {
-    for (Process p : started.reversed()) {
-      p.destroy();
-    }
-    for (Process p : started) {
-      if (!p.waitFor(20, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-    }
+    PodProcess.stopAll(started);
   }
 
   @Test

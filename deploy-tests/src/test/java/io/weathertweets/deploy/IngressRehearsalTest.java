@@ -43,12 +43,7 @@ class IngressRehearsalTest {
 
   @AfterEach
   void stop() throws InterruptedException {
-    for (Process p : started) {
-      p.destroy();
-      if (!p.waitFor(20, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-    }
+    PodProcess.stopAll(started);
   }
 
   @Test
