@@ -75,15 +75,15 @@ public final class TweetRules {
    * What a consumer checks: the rules above, and the event time against the time the tweet was accepted
    * ({@code accepted_at_ms}, stamped by the gateway) — not against the consumer's clock, so a replay days later
    * decides exactly as the first run did. A tweet without {@code accepted_at_ms} (not from a gateway) gets the
-   * absolute bounds only. As {@code field: reason} texts, for the consumers' logs and exceptions.
+   * absolute bounds only.
    */
-  public static List<String> consumerViolations(Tweet tweet, EventTimeRule time) {
+  public static List<Violation> consumerViolations(Tweet tweet, EventTimeRule time) {
     List<Violation> problems = violations(tweet);
     long accepted = tweet.getAcceptedAtMs();
     if (problems.stream().noneMatch(p -> p.field().equals(EVENT_TIME))) {
       problems.addAll(time.violations(tweet.getEventTimeMs(), 0,
           accepted > 0 ? accepted : MAX_EVENT_TIME_MS - time.maxAhead().toMillis()));
     }
-    return problems.stream().map(Violation::toString).toList();
+    return problems;
   }
 }

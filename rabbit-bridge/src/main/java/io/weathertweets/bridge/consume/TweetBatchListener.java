@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.weathertweets.aggregates.OldestWait;
+import io.weathertweets.aggregates.RetryUntilStopped;
 import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.aggregates.TweetRules;
@@ -16,7 +17,6 @@ import io.weathertweets.bridge.store.ApplyResult;
 import io.weathertweets.bridge.store.BatchScript;
 import io.weathertweets.proto.v1.Tweet;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +34,10 @@ import org.springframework.context.event.ContextClosedEvent;
  *
  * <p>Delivery guarantee: a tweet is acknowledged only after Valkey applied it, so a crash at any point means
  * redelivery, never loss; the script's per-id guard turns the redelivery into duplicates that change nothing.
- * While Valkey is unavailable the batch is retried in place (exponential backoff, nothing acknowledged); the
- * listener gives up only when the application stops, and then requeues (an infrastructure error must not
- * push good tweets toward the DLQ; each requeue does count against a quorum queue's delivery limit).
+ * While Valkey is unavailable the batch is retried in place ({@link RetryUntilStopped}: exponential backoff,
+ * nothing acknowledged); the listener gives up only when the application stops, and then requeues (an
+ * infrastructure error must not push good tweets toward the DLQ; each requeue does count against a quorum queue's
+ * delivery limit).
  */
 class TweetBatchListener implements ChannelAwareBatchMessageListener,
     ApplicationListener<ContextClosedEvent> {
@@ -54,7 +55,7 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
   private final DistributionSummary batchSize;
   private final Timer writeLatency;
   private final Timer e2eLatency;
-  private volatile boolean stopping;
+  private final RetryUntilStopped retry;
 
   private final StallCheck stall;
   private final OldestWait oldestWait;
@@ -66,6 +67,7 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
     this.oldestWait = oldestWait;
     this.properties = properties;
     this.meters = meters;
+    this.retry = new RetryUntilStopped(properties.retry().initialBackoff(), properties.retry().maxBackoff());
     this.processed = counter("weather.tweets.processed", "Tweets counted in the store for the first time");
     this.dlq = counter("weather.tweets.dlq", "Messages rejected to the dead-letter queue");
     this.duplicates = counter("weather.tweets.duplicates", "Redelivered tweets skipped by the replay guard");
@@ -166,7 +168,7 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
     }
     // Judged against the time the tweet was accepted, as the Kafka path does: a tweet stamped far ahead would
     // move this municipality's stream time into the future and close its windows early.
-    List<String> violations = TweetRules.consumerViolations(tweet, properties.time().rule());
+    List<TweetRules.Violation> violations = TweetRules.consumerViolations(tweet, properties.time().rule());
     if (!violations.isEmpty()) {
       log.warn("Dead-lettering tweet {} (delivery {}): {}. Inspect it in {}.", tweet.getId(),
           message.getMessageProperties().getDeliveryTag(), violations, properties.rabbit().deadLetterQueue());
@@ -187,39 +189,30 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
 
   /** Null when the application is stopping before Valkey confirmed the batch. */
   private ApplyResult applyUntilDone(List<Tweet> tweets) {
-    Duration backoff = properties.retry().initialBackoff();
     // One token for every attempt: an attempt that timed out may have run, and the retry must know it was us.
     String token = BatchScript.newBatchToken();
-    for (int attempt = 1; ; attempt++) {
-      long started = System.nanoTime();
-      try {
-        ApplyResult result = script.apply(tweets, token, System.currentTimeMillis());
-        writeLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        if (attempt > 1) {
-          log.info("Valkey applied the batch of {} tweets after {} attempts", tweets.size(), attempt);
-        }
-        return result;
-      } catch (RuntimeException e) {
-        writeFailures.increment();
-        if (stopping) {
-          log.warn("Stopping while Valkey has not confirmed a batch of {} tweets; requeueing it ({})",
-              tweets.size(), e.toString());
-          return null;
-        }
-        log.warn("Valkey did not apply a batch of {} tweets (attempt {}: {}). Nothing is acknowledged; retrying "
-            + "in {} ms. Check that Valkey at VALKEY_URL is up, reachable and not out of memory; the tweets "
-            + "wait in queue {}.", tweets.size(), attempt, e.toString(), backoff.toMillis(),
-            properties.rabbit().queue());
+    try {
+      return retry.run(() -> {
+        long started = System.nanoTime();
         try {
-          Thread.sleep(backoff.toMillis());
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          return null;
+          ApplyResult result = script.apply(tweets, token, System.currentTimeMillis());
+          writeLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+          return result;
+        } catch (RuntimeException e) {
+          writeFailures.increment();
+          throw e;
         }
-        Duration doubled = backoff.multipliedBy(2);
-        Duration max = properties.retry().maxBackoff();
-        backoff = doubled.compareTo(max) > 0 ? max : doubled;
+      }, (attempt, failure, retryIn) -> log.warn("Valkey did not apply a batch of {} tweets (attempt {}: {}). "
+              + "Nothing is acknowledged; retrying in {} ms. Check that Valkey at VALKEY_URL is up, reachable and "
+              + "not out of memory; the tweets wait in queue {}.", tweets.size(), attempt, failure.toString(),
+              retryIn.toMillis(), properties.rabbit().queue()),
+          attempts -> log.info("Valkey applied the batch of {} tweets after {} attempts", tweets.size(), attempts));
+    } catch (RetryUntilStopped.Stopped e) {
+      if (!e.interrupted()) {
+        log.warn("Stopping while Valkey has not confirmed a batch of {} tweets; requeueing it ({})",
+            tweets.size(), e.getCause().toString());
       }
+      return null;
     }
   }
 
@@ -252,6 +245,6 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
 
   @Override
   public void onApplicationEvent(ContextClosedEvent event) {
-    stopping = true;
+    retry.stop();
   }
 }

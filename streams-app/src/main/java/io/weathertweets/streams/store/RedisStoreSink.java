@@ -3,6 +3,7 @@ package io.weathertweets.streams.store;
 import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.Overview;
+import io.weathertweets.aggregates.RetryUntilStopped;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.WindowSpec;
 import io.weathertweets.streams.topology.PipelineMetrics;
@@ -27,12 +28,14 @@ import org.slf4j.LoggerFactory;
  * from complete state, so a replay after a crash writes the same figures again. The series append is the
  * one non-overwrite; a Lua script turns a re-emitted window into a no-op.
  *
- * <p>When Redis is unreachable the call retries with backoff and logs every failure: the stream thread
- * waits rather than skipping an update. Once {@link #stop()} was called (shutdown), a failing write throws
- * instead, so that shutdown is not held up; exactly-once then replays the uncommitted work on restart.
+ * <p>When Redis is unreachable the call retries with backoff ({@link RetryUntilStopped}) and logs every failure:
+ * the stream thread waits rather than skipping an update. Once {@link #stop()} was called (shutdown), a failing
+ * write throws instead, so that shutdown is not held up; exactly-once then replays the uncommitted work on restart.
  */
 public final class RedisStoreSink implements StoreSink {
   private static final Logger log = LoggerFactory.getLogger(RedisStoreSink.class);
+  /** The first pause after a failed write; it doubles up to the configured longest pause. */
+  private static final Duration INITIAL_BACKOFF = Duration.ofMillis(100);
 
   /**
    * KEYS[1] = stream; ARGV[1] = MAXLEN, ARGV[2] = window start ms, ARGV[3..] = field, value, ...
@@ -83,9 +86,8 @@ public final class RedisStoreSink implements StoreSink {
   private final int seriesMaxLen;
   private final PipelineMetrics metrics;
   private final Clock clock;
-  private final Duration maxBackoff;
   private final String redisName;
-  private volatile boolean stopping;
+  private final RetryUntilStopped retry;
 
   public RedisStoreSink(RedissonClient client, StoreLayout layout, WindowSpec window, Duration windowTtl,
       int seriesMaxLen, PipelineMetrics metrics, Clock clock, Duration maxBackoff, String redisName) {
@@ -96,7 +98,7 @@ public final class RedisStoreSink implements StoreSink {
     this.seriesMaxLen = seriesMaxLen;
     this.metrics = metrics;
     this.clock = clock;
-    this.maxBackoff = maxBackoff;
+    this.retry = new RetryUntilStopped(INITIAL_BACKOFF, maxBackoff);
     this.redisName = redisName;
   }
 
@@ -177,39 +179,31 @@ public final class RedisStoreSink implements StoreSink {
 
   /** From now on a failing write throws instead of retrying, so that shutdown is not held up. */
   public void stop() {
-    stopping = true;
+    retry.stop();
   }
 
   private List<?> execute(String what, Consumer<RBatch> commands) {
     long started = System.nanoTime();
-    long backoffMs = 100;
-    for (int attempt = 1; ; attempt++) {
-      try {
+    List<?> responses;
+    try {
+      responses = retry.run(() -> {
         RBatch batch = client.createBatch(BatchOptions.defaults());
         commands.accept(batch);
-        List<?> responses = batch.execute().getResponses();
-        metrics.storeWrite().record(Duration.ofNanos(System.nanoTime() - started));
-        if (attempt > 1) {
-          log.info("Redis write of {} succeeded after {} attempts", what, attempt);
-        }
-        return responses;
-      } catch (RuntimeException e) {
-        if (stopping) {
-          throw new StoreUnavailableException("Redis write of " + what + " failed during shutdown; it is replayed "
-              + "from the last Kafka commit on restart", e);
-        }
-        log.warn("Redis write of {} failed (attempt {}): {}. Retrying in {} ms; processing of this partition waits "
-                + "meanwhile and nothing is skipped. Check that Redis at {} is up and reachable.",
-            what, attempt, e.toString(), backoffMs, redisName);
-        try {
-          Thread.sleep(backoffMs);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw new StoreUnavailableException("interrupted while waiting to retry the Redis write of " + what, e);
-        }
-        backoffMs = Math.min(backoffMs * 2, maxBackoff.toMillis());
+        return batch.execute().getResponses();
+      }, (attempt, failure, retryIn) -> log.warn("Redis write of {} failed (attempt {}): {}. Retrying in {} ms; "
+              + "processing of this partition waits meanwhile and nothing is skipped. Check that Redis at {} is up "
+              + "and reachable.", what, attempt, failure.toString(), retryIn.toMillis(), redisName),
+          attempts -> log.info("Redis write of {} succeeded after {} attempts", what, attempts));
+    } catch (RetryUntilStopped.Stopped e) {
+      if (e.interrupted()) {
+        throw new StoreUnavailableException("interrupted while waiting to retry the Redis write of " + what,
+            e.getCause());
       }
+      throw new StoreUnavailableException("Redis write of " + what + " failed during shutdown; it is replayed "
+          + "from the last Kafka commit on restart", e.getCause());
     }
+    metrics.storeWrite().record(Duration.ofNanos(System.nanoTime() - started));
+    return responses;
   }
 
   /** Thrown only when a write cannot be retried any more (shutdown); the task is aborted and replayed later. */

@@ -43,7 +43,7 @@ final class TweetSerde implements Serde<Tweet> {
       } catch (InvalidProtocolBufferException e) {
         throw new SerializationException("weather tweet: not a v1 Tweet protobuf: " + e.getMessage(), e);
       }
-      List<String> violations = TweetRules.consumerViolations(tweet, time);
+      List<TweetRules.Violation> violations = TweetRules.consumerViolations(tweet, time);
       if (!violations.isEmpty()) {
         throw new SerializationException("weather tweet " + tweet.getId() + " is invalid: " + violations);
       }
