@@ -223,6 +223,43 @@ class OperationalManifestsTest {
     }
   }
 
+  /**
+   * No workload's liveness follows a broker or a store: the probe is the liveness group, and that group holds only
+   * the liveness state, so an outage of Kafka, RabbitMQ, Redis or Valkey turns readiness and health DOWN (with the
+   * reason) but restarts nothing. The gateways were the exception this guards against.
+   */
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void noWorkloadsLivenessShouldFollowABrokerOrAStore(String overlay) {
+    List<ObjectNode> all = KubernetesManifestsTest.render(overlay);
+    Map<String, String> configOf = Map.of("ingress", "ingress/src/main/resources/ingress.yml",
+        "gateway-kafka", "grpc-gateway/src/main/resources/gateway.yml",
+        "gateway-rabbit", "grpc-gateway/src/main/resources/gateway.yml",
+        "streams-app", "streams-app/src/main/resources/streams.yml",
+        "rabbit-bridge", "rabbit-bridge/src/main/resources/bridge.yml");
+    configOf.forEach((workload, config) -> {
+      Map<?, ?> yml = (Map<?, ?>) readYaml(Repo.read(Repo.path(config)));
+      Object group = path(yml, "management", "endpoint", "health", "group", "liveness", "include");
+      JsonNode c = container(all, "Deployment", workload);
+      String include = env(all, c).getOrDefault("MANAGEMENT_ENDPOINT_HEALTH_GROUP_LIVENESS_INCLUDE",
+          group == null ? "livenessState" : String.valueOf(group));
+      assertThat(include).as(workload + " liveness group").isEqualTo("livenessState");
+      assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).as(workload + " liveness probe")
+          .isEqualTo("/actuator/health/liveness");
+    });
+  }
+
+  private static Object path(Map<?, ?> yml, String... keys) {
+    Object node = yml;
+    for (String key : keys) {
+      if (!(node instanceof Map<?, ?> map)) {
+        return null;
+      }
+      node = map.get(key);
+    }
+    return node;
+  }
+
   // --- 7. Autoscaling, traffic to every gateway replica -----------------------------------------------------
 
   @ParameterizedTest
