@@ -10,7 +10,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-/** The served OpenAPI document describes both endpoints with every answer they give. */
+/** The served OpenAPI document describes both tweet endpoints with every answer they give, and the read endpoints. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"spring.config.name=ingress", "weather.ingress.routing=kafka"})
 class OpenApiDocumentTest extends WithFakeGateways {
@@ -35,6 +35,10 @@ class OpenApiDocumentTest extends WithFakeGateways {
         .map(JsonNode::stringValue)).containsExactly("municipality", "temperature", "humidity", "weather");
     assertThat(response.json().at("/components/responses/GatewayUnavailable/headers").propertyNames())
         .containsExactly("Retry-After");
+    for (String path : List.of("/api/compare", "/api/stores", "/api/windows", "/api/catalogue")) {
+      assertThat(paths.get(path).get("get").get("responses").propertyNames()).as(path).contains("200");
+    }
+    assertThat(paths.at("/~1api~1compare/get/responses").propertyNames()).containsExactlyInAnyOrder("200", "503");
     assertThat(client.get("/v3/api-docs.yaml").body()).startsWith("openapi: 3.1.0");
   }
 }

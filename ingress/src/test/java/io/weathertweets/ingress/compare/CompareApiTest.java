@@ -70,6 +70,12 @@ class CompareApiTest {
     assertThat(equal.json().get("verdict").asString()).isEqualTo("equal");
     assertThat(equal.json().at("/kafka/tweetsTotal").asLong()).isEqualTo(3);
     assertThat(equal.json().at("/window/municipalities/mixco/redis/count").asString()).isEqualTo("2");
+    // The answer has exactly the fields the served OpenAPI document describes.
+    var schemas = client.get("/v3/api-docs").json().get("components").get("schemas");
+    assertThat(equal.json().propertyNames())
+        .containsExactlyInAnyOrderElementsOf(schemas.at("/Comparison/properties").propertyNames());
+    assertThat(equal.json().get("kafka").propertyNames())
+        .containsExactlyInAnyOrderElementsOf(schemas.at("/PathSummary/properties").propertyNames());
 
     // One tweet more in Valkey's mixco window and all-time hash: exactly those fields must be named.
     Aggregate mixcoPlus = mixco.plus(10, 50, Condition.SUNNY, 4);
