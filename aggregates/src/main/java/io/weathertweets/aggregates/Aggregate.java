@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Count, temperature sum/min/max, humidity sum and a count per condition of a set of tweets, plus the
- * latest event time among them. Immutable; {@link #plus} returns a new value. Averages are derived, never
- * stored, so that two paths holding the same sums always print the same averages.
+ * Count, temperature sum/min/max, humidity sum and a count per condition of a set of tweets, plus
+ * the latest event time among them. Immutable; {@link #plus} returns a new value. Averages are
+ * derived, never stored, so that two paths holding the same sums always print the same averages.
  *
  * @param temperatureMin meaningful only when {@code count > 0}
  * @param temperatureMax meaningful only when {@code count > 0}
@@ -28,11 +28,22 @@ public record Aggregate(
 
   public static final Aggregate EMPTY = new Aggregate(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-  /** The numeric fields of the store layout, in the order they are written: the figures, then one per condition. */
-  public static final String[] NUMERIC_FIELDS = Stream.concat(
-      Stream.of("count", "temperature_sum", "temperature_min", "temperature_max", "temperature_avg",
-          "humidity_sum", "humidity_avg"),
-      Condition.ids().stream()).toArray(String[]::new);
+  /**
+   * The numeric fields of the store layout, in the order they are written: the figures, then one
+   * per condition.
+   */
+  public static final String[] NUMERIC_FIELDS =
+      Stream.concat(
+              Stream.of(
+                  "count",
+                  "temperature_sum",
+                  "temperature_min",
+                  "temperature_max",
+                  "temperature_avg",
+                  "humidity_sum",
+                  "humidity_avg"),
+              Condition.ids().stream())
+          .toArray(String[]::new);
 
   public Aggregate plus(int temperature, int humidity, Condition condition, long eventMs) {
     return new Aggregate(
@@ -49,7 +60,10 @@ public record Aggregate(
   }
 
   public Aggregate plus(io.weathertweets.proto.v1.Tweet tweet) {
-    return plus(tweet.getTemperature(), tweet.getHumidity(), Condition.fromProto(tweet.getCondition()),
+    return plus(
+        tweet.getTemperature(),
+        tweet.getHumidity(),
+        Condition.fromProto(tweet.getCondition()),
         tweet.getEventTimeMs());
   }
 
@@ -71,15 +85,17 @@ public record Aggregate(
   }
 
   /**
-   * {@code sum / count} as a decimal string with two places, rounded half-even on the exact binary value of
-   * the double quotient. That is what C's {@code printf("%.2f")} does, so the Lua script of the RabbitMQ
-   * path ({@code string.format}) prints exactly the same text for the same sums.
+   * {@code sum / count} as a decimal string with two places, rounded half-even on the exact binary
+   * value of the double quotient. That is what C's {@code printf("%.2f")} does, so the Lua script
+   * of the RabbitMQ path ({@code string.format}) prints exactly the same text for the same sums.
    */
   public static String average(long sum, long count) {
     if (count == 0) {
       return "0.00";
     }
-    return new BigDecimal((double) sum / (double) count).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
+    return new BigDecimal((double) sum / (double) count)
+        .setScale(2, RoundingMode.HALF_EVEN)
+        .toPlainString();
   }
 
   /** The hash fields of the store layout (without {@code updated_at}); insertion-ordered. */
@@ -98,7 +114,9 @@ public record Aggregate(
     return fields;
   }
 
-  /** Reads back what {@link #toFields()} wrote (extra fields are ignored); EMPTY for an empty hash. */
+  /**
+   * Reads back what {@link #toFields()} wrote (extra fields are ignored); EMPTY for an empty hash.
+   */
   public static Aggregate fromFields(Map<String, String> fields) {
     if (fields == null || fields.isEmpty() || !fields.containsKey("count")) {
       return EMPTY;
@@ -118,8 +136,17 @@ public record Aggregate(
 
   /** The same figures without the event-time bookkeeping, for comparisons across paths. */
   public Aggregate figures() {
-    return new Aggregate(count, temperatureSum, temperatureMin, temperatureMax, humiditySum, sunny, cloudy,
-        rainy, foggy, 0);
+    return new Aggregate(
+        count,
+        temperatureSum,
+        temperatureMin,
+        temperatureMax,
+        humiditySum,
+        sunny,
+        cloudy,
+        rainy,
+        foggy,
+        0);
   }
 
   private static long parseLong(Map<String, String> fields, String name) {

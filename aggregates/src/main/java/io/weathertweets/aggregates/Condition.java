@@ -6,11 +6,14 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The sky conditions the system knows; {@link #id()} is the JSON value and the aggregate's field name. Part of
- * the catalogue, like {@link Municipality}.
+ * The sky conditions the system knows; {@link #id()} is the JSON value and the aggregate's field
+ * name. Part of the catalogue, like {@link Municipality}.
  */
 public enum Condition {
-  SUNNY, CLOUDY, RAINY, FOGGY;
+  SUNNY,
+  CLOUDY,
+  RAINY,
+  FOGGY;
 
   private static final List<String> IDS = Arrays.stream(values()).map(Condition::id).toList();
 
@@ -43,7 +46,8 @@ public enum Condition {
       case CLOUDY -> CLOUDY;
       case RAINY -> RAINY;
       case FOGGY -> FOGGY;
-      case CONDITION_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException("condition: unknown value " + proto);
+      case CONDITION_UNSPECIFIED, UNRECOGNIZED ->
+          throw new IllegalArgumentException("condition: unknown value " + proto);
     };
   }
 

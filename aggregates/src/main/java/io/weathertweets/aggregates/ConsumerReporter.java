@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a consumer's {@link ConsumerReport} into its store every {@code every}, on a thread of its own: a
- * stream thread or listener that is stuck does not stop the report, so the report tells that it is stuck. A store
- * that cannot be written leaves the last report to age, and its readers say so.
+ * Writes a consumer's {@link ConsumerReport} into its store every {@code every}, on a thread of its
+ * own: a stream thread or listener that is stuck does not stop the report, so the report tells that
+ * it is stuck. A store that cannot be written leaves the last report to age, and its readers say
+ * so.
  */
 public final class ConsumerReporter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConsumerReporter.class);
@@ -24,25 +25,29 @@ public final class ConsumerReporter implements AutoCloseable {
   private final Supplier<ConsumerReport> report;
   private final ScheduledExecutorService timer;
 
-  public ConsumerReporter(RedissonClient client, StoreLayout layout, Supplier<ConsumerReport> report,
-      Duration every) {
+  public ConsumerReporter(
+      RedissonClient client, StoreLayout layout, Supplier<ConsumerReport> report, Duration every) {
     this.client = client;
     this.key = layout.consumer();
     this.report = report;
-    this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("consumer-report")
-        .factory());
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("consumer-report").factory());
     timer.scheduleWithFixedDelay(this::write, 0, every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Writes the report now (the timer does so on its own). */
   public void write() {
     try {
-      client.<String, String>getMap(key, StringCodec.INSTANCE).putAllAsync(report.get().toFields())
-          .whenComplete((ok, e) -> {
-            if (e != null) {
-              log.debug("Consumer report not written to {}: {}", key, e.toString());
-            }
-          });
+      client
+          .<String, String>getMap(key, StringCodec.INSTANCE)
+          .putAllAsync(report.get().toFields())
+          .whenComplete(
+              (ok, e) -> {
+                if (e != null) {
+                  log.debug("Consumer report not written to {}: {}", key, e.toString());
+                }
+              });
     } catch (RuntimeException e) {
       log.debug("Consumer report not written to {}: {}", key, e.toString());
     }

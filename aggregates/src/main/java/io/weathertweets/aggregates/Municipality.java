@@ -6,15 +6,19 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The municipalities the system knows, in the order used for tie-breaks (e.g. two municipalities sharing
- * the highest temperature: the first in this order is named in {@code weather:extremes}).
+ * The municipalities the system knows, in the order used for tie-breaks (e.g. two municipalities
+ * sharing the highest temperature: the first in this order is named in {@code weather:extremes}).
  *
  * <p>The catalogue: Java code derives its lists from this enum, the live page reads them from
- * {@code GET /api/catalogue}, and {@code CatalogueTest} checks every other file that spells them out (the
- * .proto enums, the OpenAPI document, the Lua script, the load tools, the Grafana dashboards).
+ * {@code GET /api/catalogue}, and {@code CatalogueTest} checks every other file that spells them
+ * out (the .proto enums, the OpenAPI document, the Lua script, the load tools, the Grafana
+ * dashboards).
  */
 public enum Municipality {
-  MIXCO, GUATEMALA, AMATITLAN, CHINAUTLA;
+  MIXCO,
+  GUATEMALA,
+  AMATITLAN,
+  CHINAUTLA;
 
   private static final List<String> IDS = Arrays.stream(values()).map(Municipality::id).toList();
 
@@ -48,7 +52,8 @@ public enum Municipality {
       case GUATEMALA -> GUATEMALA;
       case AMATITLAN -> AMATITLAN;
       case CHINAUTLA -> CHINAUTLA;
-      case MUNICIPALITY_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException("municipality: unknown value " + proto);
+      case MUNICIPALITY_UNSPECIFIED, UNRECOGNIZED ->
+          throw new IllegalArgumentException("municipality: unknown value " + proto);
     };
   }
 

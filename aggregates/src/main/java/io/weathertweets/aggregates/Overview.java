@@ -5,19 +5,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The all-time aggregates of every municipality seen so far, and the panel-ready hashes derived from them.
- * Deriving every cross-municipality figure from this complete state (instead of incrementing counters) is
- * what lets the Kafka path overwrite Redis on every commit and stay exact across replays.
+ * The all-time aggregates of every municipality seen so far, and the panel-ready hashes derived
+ * from them. Deriving every cross-municipality figure from this complete state (instead of
+ * incrementing counters) is what lets the Kafka path overwrite Redis on every commit and stay exact
+ * across replays.
  */
 public record Overview(Map<Municipality, Aggregate> byMunicipality) {
 
   public Overview {
     EnumMap<Municipality, Aggregate> copy = new EnumMap<>(Municipality.class);
-    byMunicipality.forEach((m, a) -> {
-      if (a.count() > 0) {
-        copy.put(m, a);
-      }
-    });
+    byMunicipality.forEach(
+        (m, a) -> {
+          if (a.count() > 0) {
+            copy.put(m, a);
+          }
+        });
     byMunicipality = copy;
   }
 
@@ -48,8 +50,9 @@ public record Overview(Map<Municipality, Aggregate> byMunicipality) {
   }
 
   /**
-   * Every panel hash of the layout (bar-chart hashes, conditions, extremes) as key → fields. Municipalities
-   * without tweets have no field; the conditions hash always has all four conditions.
+   * Every panel hash of the layout (bar-chart hashes, conditions, extremes) as key → fields.
+   * Municipalities without tweets have no field; the conditions hash always has all four
+   * conditions.
    */
   public Map<String, Map<String, String>> panelHashes(StoreLayout layout) {
     Map<String, String> avg = new LinkedHashMap<>();
@@ -59,8 +62,10 @@ public record Overview(Map<Municipality, Aggregate> byMunicipality) {
     Map<String, String> reports = new LinkedHashMap<>();
     Map<String, String> conditions = new LinkedHashMap<>();
     for (Condition c : Condition.values()) {
-      conditions.put(c.id(), Long.toString(
-          byMunicipality.values().stream().mapToLong(a -> a.conditionCount(c)).sum()));
+      conditions.put(
+          c.id(),
+          Long.toString(
+              byMunicipality.values().stream().mapToLong(a -> a.conditionCount(c)).sum()));
     }
     Municipality hottest = null;
     Municipality coldest = null;
@@ -82,9 +87,11 @@ public record Overview(Map<Municipality, Aggregate> byMunicipality) {
     }
     Map<String, String> extremes = new LinkedHashMap<>();
     if (hottest != null) {
-      extremes.put("temperature_max", Integer.toString(byMunicipality.get(hottest).temperatureMax()));
+      extremes.put(
+          "temperature_max", Integer.toString(byMunicipality.get(hottest).temperatureMax()));
       extremes.put("temperature_max_municipality", hottest.id());
-      extremes.put("temperature_min", Integer.toString(byMunicipality.get(coldest).temperatureMin()));
+      extremes.put(
+          "temperature_min", Integer.toString(byMunicipality.get(coldest).temperatureMin()));
       extremes.put("temperature_min_municipality", coldest.id());
     }
     Map<String, Map<String, String>> hashes = new LinkedHashMap<>();

@@ -10,15 +10,17 @@ import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * How both consumers write to their store: an attempt that fails is retried, without limit, with exponential
- * backoff (doubling from the initial pause up to the longest one), until it succeeds or the application stops.
- * Once {@link #stop()} was called, the next failing attempt ends the retries at once with {@link Stopped}, so
- * that shutdown is not held up; an attempt already running or a pause already begun is not cut short.
+ * How both consumers write to their store: an attempt that fails is retried, without limit, with
+ * exponential backoff (doubling from the initial pause up to the longest one), until it succeeds or
+ * the application stops. Once {@link #stop()} was called, the next failing attempt ends the retries
+ * at once with {@link Stopped}, so that shutdown is not held up; an attempt already running or a
+ * pause already begun is not cut short.
  *
- * <p>The loop, the pauses and the interruption handling are Spring's {@link RetryTemplate}; this class adds the
- * stop, and tells the caller about each failure (with the pause that follows it, before the pause) and about a
- * success that needed more than one attempt. Errors ({@link Error}) are not retried and are rethrown as they are.
- * Safe for concurrent use: every call has its own attempt count and backoff.
+ * <p>The loop, the pauses and the interruption handling are Spring's {@link RetryTemplate}; this
+ * class adds the stop, and tells the caller about each failure (with the pause that follows it,
+ * before the pause) and about a success that needed more than one attempt. Errors ({@link Error})
+ * are not retried and are rethrown as they are. Safe for concurrent use: every call has its own
+ * attempt count and backoff.
  */
 public final class RetryUntilStopped {
   /** Told about an attempt that failed and is retried after {@code retryIn}; never once stopped. */
@@ -36,7 +38,9 @@ public final class RetryUntilStopped {
     this.maxBackoff = maxBackoff;
   }
 
-  /** From now on a failing attempt ends the retries with {@link Stopped} instead of being retried. */
+  /**
+   * From now on a failing attempt ends the retries with {@link Stopped} instead of being retried.
+   */
   public void stop() {
     stopped = true;
   }
@@ -46,28 +50,32 @@ public final class RetryUntilStopped {
   }
 
   /**
-   * Runs {@code attempt} until it returns. {@code failure} hears of every failed attempt that will be retried;
-   * {@code recovered} gets the number of attempts when more than one was needed.
+   * Runs {@code attempt} until it returns. {@code failure} hears of every failed attempt that will
+   * be retried; {@code recovered} gets the number of attempts when more than one was needed.
    *
-   * @throws Stopped when an attempt failed after {@link #stop()}, or the thread was interrupted while pausing
+   * @throws Stopped when an attempt failed after {@link #stop()}, or the thread was interrupted
+   *     while pausing
    */
-  public <R> R run(Supplier<? extends R> attempt, Failure failure, IntConsumer recovered) throws Stopped {
+  public <R> R run(Supplier<? extends R> attempt, Failure failure, IntConsumer recovered)
+      throws Stopped {
     Call<R> call = new Call<>(attempt);
     ExponentialBackOff backOff = new ExponentialBackOff(initialBackoff.toMillis(), 2);
     backOff.setMaxInterval(maxBackoff.toMillis());
-    RetryPolicy policy = RetryPolicy.builder()
-        .predicate(e -> e instanceof RuntimeException && !stopped)
-        .backOff(() -> {
-          BackOffExecution pauses = backOff.start();
-          return () -> {
-            long pauseMs = pauses.nextBackOff();
-            if (pauseMs != BackOffExecution.STOP) {
-              failure.retrying(call.attempts, call.lastFailure, Duration.ofMillis(pauseMs));
-            }
-            return pauseMs;
-          };
-        })
-        .build();
+    RetryPolicy policy =
+        RetryPolicy.builder()
+            .predicate(e -> e instanceof RuntimeException && !stopped)
+            .backOff(
+                () -> {
+                  BackOffExecution pauses = backOff.start();
+                  return () -> {
+                    long pauseMs = pauses.nextBackOff();
+                    if (pauseMs != BackOffExecution.STOP) {
+                      failure.retrying(call.attempts, call.lastFailure, Duration.ofMillis(pauseMs));
+                    }
+                    return pauseMs;
+                  };
+                })
+            .build();
     R result;
     try {
       result = new RetryTemplate(policy).execute(call::attempt);
@@ -105,15 +113,17 @@ public final class RetryUntilStopped {
   }
 
   /**
-   * The retries ended without success: an attempt failed after {@link #stop()} ({@link #interrupted()} false),
-   * or the thread was interrupted while pausing (true; its interrupt flag is set again). The cause is the last
-   * failure.
+   * The retries ended without success: an attempt failed after {@link #stop()} ({@link
+   * #interrupted()} false), or the thread was interrupted while pausing (true; its interrupt flag
+   * is set again). The cause is the last failure.
    */
   public static final class Stopped extends Exception {
     private final boolean interrupted;
 
     Stopped(RuntimeException lastFailure, boolean interrupted) {
-      super(interrupted ? "interrupted while waiting to retry" : "stopped while retrying", lastFailure);
+      super(
+          interrupted ? "interrupted while waiting to retry" : "stopped while retrying",
+          lastFailure);
       this.interrupted = interrupted;
     }
 

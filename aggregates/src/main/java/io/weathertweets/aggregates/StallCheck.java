@@ -5,9 +5,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Tells a consumer that is merely idle from one that has stopped: it is stalled when work is waiting (lag above
- * zero) and nothing has been consumed for longer than {@link #limit()} (default 60 s). Both consumers feed it and
- * turn its verdict into health DOWN, with a sentence an operator can act on.
+ * Tells a consumer that is merely idle from one that has stopped: it is stalled when work is
+ * waiting (lag above zero) and nothing has been consumed for longer than {@link #limit()} (default
+ * 60 s). Both consumers feed it and turn its verdict into health DOWN, with a sentence an operator
+ * can act on.
  */
 public final class StallCheck {
   public static final Duration DEFAULT_LIMIT = Duration.ofSeconds(60);
@@ -16,7 +17,9 @@ public final class StallCheck {
   private final Duration limit;
   private final AtomicLong lastProgressMs;
 
-  /** @param path what the sentence names, e.g. "Kafka path (streams-app)" */
+  /**
+   * @param path what the sentence names, e.g. "Kafka path (streams-app)"
+   */
   public StallCheck(String path, Duration limit, long nowMs) {
     this.path = path;
     this.limit = limit;
@@ -45,8 +48,10 @@ public final class StallCheck {
   public Optional<String> stalled(long lag, long nowMs) {
     long idle = idleSeconds(nowMs);
     if (lag > 0 && idle * 1000 >= limit.toMillis()) {
-      return Optional.of(String.format("%s has stopped consuming: %,d tweets behind, nothing consumed for %d s",
-          path, lag, idle));
+      return Optional.of(
+          String.format(
+              "%s has stopped consuming: %,d tweets behind, nothing consumed for %d s",
+              path, lag, idle));
     }
     return Optional.empty();
   }

@@ -12,25 +12,29 @@ import org.redisson.config.SingleServerConfig;
 
 /**
  * Creates Redisson clients for Redis and Valkey from the URLs operators set ({@code REDIS_URL},
- * {@code VALKEY_URL}): {@code redis[s]://[[user]:password@]host[:port][/db]}. Credentials live only in
- * the URL. Every client uses {@link StringCodec}, so what it writes is readable by redis-cli and Grafana.
+ * {@code VALKEY_URL}): {@code redis[s]://[[user]:password@]host[:port][/db]}. Credentials live only
+ * in the URL. Every client uses {@link StringCodec}, so what it writes is readable by redis-cli and
+ * Grafana.
  */
 public final class StoreClients {
   private StoreClients() {}
 
   /**
-   * @param lazy when true the client connects on first use, so an application can start (and report the
-   *     store as down in its health) while the store is unreachable
+   * @param lazy when true the client connects on first use, so an application can start (and report
+   *     the store as down in its health) while the store is unreachable
    */
   public static RedissonClient create(String url, boolean lazy) {
     return create(url, lazy, Duration.ofSeconds(3));
   }
 
-  /** @param timeout connect and command timeout; callers that retry on their own keep it short */
+  /**
+   * @param timeout connect and command timeout; callers that retry on their own keep it short
+   */
   public static RedissonClient create(String url, boolean lazy, Duration timeout) {
     URI uri = URI.create(url);
     if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("store URL must start with redis:// or rediss://, was: " + redact(url));
+      throw new IllegalArgumentException(
+          "store URL must start with redis:// or rediss://, was: " + redact(url));
     }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException("store URL has no host: " + redact(url));
@@ -38,14 +42,21 @@ public final class StoreClients {
     Config config = new Config();
     config.setCodec(StringCodec.INSTANCE);
     config.setLazyInitialization(lazy);
-    SingleServerConfig server = config.useSingleServer()
-        .setAddress(uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 6379))
-        .setConnectTimeout((int) timeout.toMillis())
-        .setTimeout((int) timeout.toMillis())
-        // Callers retry with their own backoff and logging; one quick retry here is enough.
-        .setRetryAttempts(1)
-        .setConnectionMinimumIdleSize(1)
-        .setConnectionPoolSize(8);
+    SingleServerConfig server =
+        config
+            .useSingleServer()
+            .setAddress(
+                uri.getScheme()
+                    + "://"
+                    + uri.getHost()
+                    + ":"
+                    + (uri.getPort() > 0 ? uri.getPort() : 6379))
+            .setConnectTimeout((int) timeout.toMillis())
+            .setTimeout((int) timeout.toMillis())
+            // Callers retry with their own backoff and logging; one quick retry here is enough.
+            .setRetryAttempts(1)
+            .setConnectionMinimumIdleSize(1)
+            .setConnectionPoolSize(8);
     String userInfo = uri.getRawUserInfo();
     if (userInfo != null && !userInfo.isEmpty()) {
       int colon = userInfo.indexOf(':');

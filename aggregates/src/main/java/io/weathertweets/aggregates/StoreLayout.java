@@ -1,8 +1,8 @@
 package io.weathertweets.aggregates;
 
 /**
- * The key names of the store layout, identical in Redis (Kafka Streams path) and Valkey (RabbitMQ path).
- * Everything is a plain string so redis-cli and Grafana read it as is.
+ * The key names of the store layout, identical in Redis (Kafka Streams path) and Valkey (RabbitMQ
+ * path). Everything is a plain string so redis-cli and Grafana read it as is.
  *
  * <pre>
  * {p}:municipality:{m}        hash   all-time aggregate of m (+ updated_at)

@@ -40,7 +40,8 @@ public final class StoreReader {
   /** The closed windows of {@code m} from its series stream: window start → aggregate. */
   public Map<Long, Aggregate> series(Municipality m) {
     Map<StreamMessageId, Map<String, String>> entries =
-        client.<String, String>getStream(layout.series(m), StringCodec.INSTANCE)
+        client
+            .<String, String>getStream(layout.series(m), StringCodec.INSTANCE)
             .range(StreamMessageId.MIN, StreamMessageId.MAX);
     Map<Long, Aggregate> result = new LinkedHashMap<>();
     entries.forEach((id, fields) -> result.put(id.getId0(), Aggregate.fromFields(fields)));
@@ -48,11 +49,13 @@ public final class StoreReader {
   }
 
   /**
-   * The newest {@code limit} entries of {@code m}'s series, oldest first: window start → the fields as stored.
+   * The newest {@code limit} entries of {@code m}'s series, oldest first: window start → the fields
+   * as stored.
    */
   public Map<Long, Map<String, String>> lastWindows(Municipality m, int limit) {
     Map<StreamMessageId, Map<String, String>> newestFirst =
-        client.<String, String>getStream(layout.series(m), StringCodec.INSTANCE)
+        client
+            .<String, String>getStream(layout.series(m), StringCodec.INSTANCE)
             .rangeReversed(limit, StreamMessageId.MAX, StreamMessageId.MIN);
     java.util.TreeMap<Long, Map<String, String>> result = new java.util.TreeMap<>();
     newestFirst.forEach((id, fields) -> result.put(id.getId0(), fields));

@@ -3,9 +3,10 @@ package io.weathertweets.aggregates;
 import java.util.Locale;
 
 /**
- * The two independent paths a tweet takes, each named once: its broker, its consumer and its store. The {@link #id()}
- * is what responses ({@code "paths": ["kafka", "rabbit"]}), meter tags ({@code path="kafka"}) and the gateway's sink
- * setting use; {@link #store()} names the store in {@code /api/compare} and {@code /api/stores}.
+ * The two independent paths a tweet takes, each named once: its broker, its consumer and its store.
+ * The {@link #id()} is what responses ({@code "paths": ["kafka", "rabbit"]}), meter tags ({@code
+ * path="kafka"}) and the gateway's sink setting use; {@link #store()} names the store in {@code
+ * /api/compare} and {@code /api/stores}.
  */
 public enum TweetPath {
   KAFKA("Kafka path", "streams-app", "redis"),

@@ -11,12 +11,18 @@ class AggregateTest {
 
   @Test
   void shouldKeepTheRightMaxWhenEveryTemperatureIsNegative() {
-    Aggregate a = Aggregate.EMPTY.plus(-12, 50, Condition.FOGGY, 1).plus(-3, 60, Condition.FOGGY, 2)
-        .plus(-40, 70, Condition.RAINY, 3);
+    Aggregate a =
+        Aggregate.EMPTY
+            .plus(-12, 50, Condition.FOGGY, 1)
+            .plus(-3, 60, Condition.FOGGY, 2)
+            .plus(-40, 70, Condition.RAINY, 3);
     assertThat(a.temperatureMax()).isEqualTo(-3);
     assertThat(a.temperatureMin()).isEqualTo(-40);
-    assertThat(a.toFields()).containsEntry("temperature_avg", "-18.33").containsEntry("foggy", "2")
-        .containsEntry("rainy", "1").containsEntry("humidity_avg", "60.00");
+    assertThat(a.toFields())
+        .containsEntry("temperature_avg", "-18.33")
+        .containsEntry("foggy", "2")
+        .containsEntry("rainy", "1")
+        .containsEntry("humidity_avg", "60.00");
   }
 
   @Test
@@ -32,7 +38,8 @@ class AggregateTest {
 
   @Test
   void shouldReadBackWhatItWrites() {
-    Aggregate a = Aggregate.EMPTY.plus(25, 70, Condition.SUNNY, 10).plus(18, 90, Condition.CLOUDY, 11);
+    Aggregate a =
+        Aggregate.EMPTY.plus(25, 70, Condition.SUNNY, 10).plus(18, 90, Condition.CLOUDY, 11);
     assertThat(Aggregate.fromFields(a.toFields())).isEqualTo(a.figures());
   }
 
@@ -49,16 +56,27 @@ class AggregateTest {
 
   @Test
   void shouldDerivePanelHashesAndBreakTiesByMunicipalityOrder() {
-    Overview overview = Overview.empty()
-        .with(Municipality.GUATEMALA, Aggregate.EMPTY.plus(30, 40, Condition.SUNNY, 1))
-        .with(Municipality.MIXCO, Aggregate.EMPTY.plus(30, 50, Condition.RAINY, 2).plus(-5, 50, Condition.RAINY, 3));
+    Overview overview =
+        Overview.empty()
+            .with(Municipality.GUATEMALA, Aggregate.EMPTY.plus(30, 40, Condition.SUNNY, 1))
+            .with(
+                Municipality.MIXCO,
+                Aggregate.EMPTY.plus(30, 50, Condition.RAINY, 2).plus(-5, 50, Condition.RAINY, 3));
     Map<String, Map<String, String>> hashes = overview.panelHashes(StoreLayout.DEFAULT);
-    assertThat(hashes.get("weather:extremes")).containsEntry("temperature_max", "30")
+    assertThat(hashes.get("weather:extremes"))
+        .containsEntry("temperature_max", "30")
         .containsEntry("temperature_max_municipality", "mixco")
-        .containsEntry("temperature_min", "-5").containsEntry("temperature_min_municipality", "mixco");
-    assertThat(hashes.get("weather:conditions")).containsExactly(
-        Map.entry("sunny", "1"), Map.entry("cloudy", "0"), Map.entry("rainy", "2"), Map.entry("foggy", "0"));
-    assertThat(hashes.get("weather:reports")).containsEntry("mixco", "2").containsEntry("guatemala", "1")
+        .containsEntry("temperature_min", "-5")
+        .containsEntry("temperature_min_municipality", "mixco");
+    assertThat(hashes.get("weather:conditions"))
+        .containsExactly(
+            Map.entry("sunny", "1"),
+            Map.entry("cloudy", "0"),
+            Map.entry("rainy", "2"),
+            Map.entry("foggy", "0"));
+    assertThat(hashes.get("weather:reports"))
+        .containsEntry("mixco", "2")
+        .containsEntry("guatemala", "1")
         .doesNotContainKey("amatitlan");
     assertThat(overview.tweetsTotal()).isEqualTo(3);
     assertThat(overview.lastEventMs()).isEqualTo(3);

@@ -22,62 +22,101 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The catalogue is {@link Municipality} and {@link Condition}. Java code derives its lists from them (or stops
- * compiling: the {@code fromProto} switches, {@link Aggregate#conditionCount}); this test checks every other
- * place that spells them out: both .proto files, and every list of names in the repository's other text files
- * (OpenAPI document, Lua script, load tools, Grafana dashboards, docs). A failure names the file and what to
- * change in it.
+ * The catalogue is {@link Municipality} and {@link Condition}. Java code derives its lists from
+ * them (or stops compiling: the {@code fromProto} switches, {@link Aggregate#conditionCount}); this
+ * test checks every other place that spells them out: both .proto files, and every list of names in
+ * the repository's other text files (OpenAPI document, Lua script, load tools, Grafana dashboards,
+ * docs). A failure names the file and what to change in it.
  */
 class CatalogueTest {
 
   /**
-   * The files known to spell out the catalogue, and where. Each must still hold at least one list of each kind
-   * named here, so a reformatted file cannot slip out of the check unnoticed.
+   * The files known to spell out the catalogue, and where. Each must still hold at least one list
+   * of each kind named here, so a reformatted file cannot slip out of the check unnoticed.
    */
-  private static final Map<String, String> KNOWN_LISTS = Map.of(
-      "ingress/src/main/resources/openapi/ingress.yaml",
-      "the enum of Tweet.municipality and Tweet.weather, and the message of the 400 example",
-      "rabbit-bridge/src/main/resources/io/weathertweets/bridge/store/apply-batch.lua",
-      "MUNICIPALITIES and CONDITIONS at the top; the rest of the script loops over them",
-      "bench/wrk/tweet.lua", "the municipalities and conditions tables at the top",
-      "locust/locustfile.py", "MUNICIPALITIES and CONDITIONS at the top",
-      "locust/README.md", "the description of a random tweet",
-      "grafana/dashboards/weather.json",
-      "the municipality variable's query and options, each convertFieldType and filterFieldsByName",
-      "grafana/dashboards/comparison.json",
-      "the municipality variable's query and options, each convertFieldType and filterFieldsByName");
+  private static final Map<String, String> KNOWN_LISTS =
+      Map.of(
+          "ingress/src/main/resources/openapi/ingress.yaml",
+          "the enum of Tweet.municipality and Tweet.weather, and the message of the 400 example",
+          "rabbit-bridge/src/main/resources/io/weathertweets/bridge/store/apply-batch.lua",
+          "MUNICIPALITIES and CONDITIONS at the top; the rest of the script loops over them",
+          "bench/wrk/tweet.lua",
+          "the municipalities and conditions tables at the top",
+          "locust/locustfile.py",
+          "MUNICIPALITIES and CONDITIONS at the top",
+          "locust/README.md",
+          "the description of a random tweet",
+          "grafana/dashboards/weather.json",
+          "the municipality variable's query and options, each convertFieldType and filterFieldsByName",
+          "grafana/dashboards/comparison.json",
+          "the municipality variable's query and options, each convertFieldType and filterFieldsByName");
 
-  /** Lists of names are looked for in files with these endings; Java derives from the enums instead. */
-  private static final Set<String> TEXT_FILES = Set.of(".lua", ".py", ".yaml", ".yml", ".json", ".jsonl", ".js",
-      ".html", ".md", ".proto", ".sh", ".properties", ".xml", ".toml", ".conf", ".txt", ".csv");
+  /**
+   * Lists of names are looked for in files with these endings; Java derives from the enums instead.
+   */
+  private static final Set<String> TEXT_FILES =
+      Set.of(
+          ".lua",
+          ".py",
+          ".yaml",
+          ".yml",
+          ".json",
+          ".jsonl",
+          ".js",
+          ".html",
+          ".md",
+          ".proto",
+          ".sh",
+          ".properties",
+          ".xml",
+          ".toml",
+          ".conf",
+          ".txt",
+          ".csv");
+
   private static final Set<String> SKIPPED_DIRS = Set.of("target", "node_modules");
 
-  // --- the proto enums ---------------------------------------------------------------------------------------
+  // --- the proto enums
+  // ---------------------------------------------------------------------------------------
 
   @Test
   void shouldHaveTheV1ProtoEnumsEqualToTheCatalogueInOrder() {
-    assertThat(protoValues(io.weathertweets.proto.v1.Municipality.getDescriptor(), "MUNICIPALITY_UNSPECIFIED"))
-        .as("enum Municipality of proto/src/main/proto/weathertweets/v1/tweets.proto: its values after "
-            + "MUNICIPALITY_UNSPECIFIED must be the constants of io.weathertweets.aggregates.Municipality, "
-            + "numbered 1, 2, ... in the same order")
-        .containsExactlyElementsOf(numbered(Stream.of(Municipality.values()).map(Enum::name).toList()));
-    assertThat(protoValues(io.weathertweets.proto.v1.Condition.getDescriptor(), "CONDITION_UNSPECIFIED"))
-        .as("enum Condition of proto/src/main/proto/weathertweets/v1/tweets.proto: its values after "
-            + "CONDITION_UNSPECIFIED must be the constants of io.weathertweets.aggregates.Condition, "
-            + "numbered 1, 2, ... in the same order")
-        .containsExactlyElementsOf(numbered(Stream.of(Condition.values()).map(Enum::name).toList()));
+    assertThat(
+            protoValues(
+                io.weathertweets.proto.v1.Municipality.getDescriptor(), "MUNICIPALITY_UNSPECIFIED"))
+        .as(
+            "enum Municipality of proto/src/main/proto/weathertweets/v1/tweets.proto: its values after "
+                + "MUNICIPALITY_UNSPECIFIED must be the constants of io.weathertweets.aggregates.Municipality, "
+                + "numbered 1, 2, ... in the same order")
+        .containsExactlyElementsOf(
+            numbered(Stream.of(Municipality.values()).map(Enum::name).toList()));
+    assertThat(
+            protoValues(
+                io.weathertweets.proto.v1.Condition.getDescriptor(), "CONDITION_UNSPECIFIED"))
+        .as(
+            "enum Condition of proto/src/main/proto/weathertweets/v1/tweets.proto: its values after "
+                + "CONDITION_UNSPECIFIED must be the constants of io.weathertweets.aggregates.Condition, "
+                + "numbered 1, 2, ... in the same order")
+        .containsExactlyElementsOf(
+            numbered(Stream.of(Condition.values()).map(Enum::name).toList()));
   }
 
   @Test
   void shouldHaveTheCourseProtoEnumsEqualToTheCatalogueInOrder() {
     // The gateway maps course values to v1 values by number (CourseTweetService).
-    assertThat(protoValues(io.weathertweets.proto.course.Municipalities.getDescriptor(), "municipalities_unknown"))
-        .as("enum Municipalities of proto/src/main/proto/weathertweet/weathertweet.proto: its values after "
-            + "municipalities_unknown must be Municipality.ids(), numbered 1, 2, ... in the same order")
+    assertThat(
+            protoValues(
+                io.weathertweets.proto.course.Municipalities.getDescriptor(),
+                "municipalities_unknown"))
+        .as(
+            "enum Municipalities of proto/src/main/proto/weathertweet/weathertweet.proto: its values after "
+                + "municipalities_unknown must be Municipality.ids(), numbered 1, 2, ... in the same order")
         .containsExactlyElementsOf(numbered(Municipality.ids()));
-    assertThat(protoValues(io.weathertweets.proto.course.Weathers.getDescriptor(), "weathers_unknown"))
-        .as("enum Weathers of proto/src/main/proto/weathertweet/weathertweet.proto: its values after "
-            + "weathers_unknown must be Condition.ids(), numbered 1, 2, ... in the same order")
+    assertThat(
+            protoValues(io.weathertweets.proto.course.Weathers.getDescriptor(), "weathers_unknown"))
+        .as(
+            "enum Weathers of proto/src/main/proto/weathertweet/weathertweet.proto: its values after "
+                + "weathers_unknown must be Condition.ids(), numbered 1, 2, ... in the same order")
         .containsExactlyElementsOf(numbered(Condition.ids()));
   }
 
@@ -95,19 +134,31 @@ class CatalogueTest {
 
   @Test
   void shouldCountEveryConditionInItsOwnField() {
-    assertThat(List.of(Aggregate.NUMERIC_FIELDS).subList(Aggregate.NUMERIC_FIELDS.length - Condition.ids().size(),
-        Aggregate.NUMERIC_FIELDS.length)).containsExactlyElementsOf(Condition.ids());
+    assertThat(
+            List.of(Aggregate.NUMERIC_FIELDS)
+                .subList(
+                    Aggregate.NUMERIC_FIELDS.length - Condition.ids().size(),
+                    Aggregate.NUMERIC_FIELDS.length))
+        .containsExactlyElementsOf(Condition.ids());
     for (Condition c : Condition.values()) {
       Aggregate one = Aggregate.EMPTY.plus(20, 50, c, 1);
-      assertThat(Condition.values()).allSatisfy(other -> assertThat(one.conditionCount(other))
-          .as("Aggregate.plus with %s counts it under %s", c, other).isEqualTo(other == c ? 1 : 0));
-      assertThat(one.toFields()).as("Aggregate.toFields after one %s tweet", c).containsEntry(c.id(), "1");
+      assertThat(Condition.values())
+          .allSatisfy(
+              other ->
+                  assertThat(one.conditionCount(other))
+                      .as("Aggregate.plus with %s counts it under %s", c, other)
+                      .isEqualTo(other == c ? 1 : 0));
+      assertThat(one.toFields())
+          .as("Aggregate.toFields after one %s tweet", c)
+          .containsEntry(c.id(), "1");
       assertThat(Aggregate.fromFields(one.toFields()).conditionCount(c))
-          .as("Aggregate.fromFields reads the field %s", c.id()).isEqualTo(1);
+          .as("Aggregate.fromFields reads the field %s", c.id())
+          .isEqualTo(1);
     }
   }
 
-  // --- every other file ---------------------------------------------------------------------------------------
+  // --- every other file
+  // ---------------------------------------------------------------------------------------
 
   @Test
   void shouldFindOnlyWholeListsInTheRepositorysTextFiles() {
@@ -132,19 +183,24 @@ class CatalogueTest {
   void shouldFindOnlyWholeListsInTheGrafanaDashboards() {
     List<String> problems = new ArrayList<>();
     Path dir = root().resolve("grafana/dashboards");
-    List<Path> dashboards = files(dir).stream().filter(p -> p.toString().endsWith(".json")).toList();
+    List<Path> dashboards =
+        files(dir).stream().filter(p -> p.toString().endsWith(".json")).toList();
     assertThat(dashboards).as("dashboards under %s", dir).isNotEmpty();
     for (Path file : dashboards) {
       Object json = JsonPath.parse(read(file)).read("$");
-      walk(json, "", (where, names) -> {
-        for (Kind kind : Kind.values()) {
-          List<String> found = names.stream().filter(kind.ids()::contains).toList();
-          if (found.size() >= 2 && new LinkedHashSet<>(found).size() == found.size()
-              && !found.equals(kind.ids())) {
-            problems.add(problem(file, where, kind, found));
-          }
-        }
-      });
+      walk(
+          json,
+          "",
+          (where, names) -> {
+            for (Kind kind : Kind.values()) {
+              List<String> found = names.stream().filter(kind.ids()::contains).toList();
+              if (found.size() >= 2
+                  && new LinkedHashSet<>(found).size() == found.size()
+                  && !found.equals(kind.ids())) {
+                problems.add(problem(file, where, kind, found));
+              }
+            }
+          });
     }
     assertThat(problems).as(summary()).isEmpty();
   }
@@ -152,24 +208,32 @@ class CatalogueTest {
   @Test
   void shouldStillSeeTheListsOfTheFilesKnownToHoldThem() {
     List<String> problems = new ArrayList<>();
-    KNOWN_LISTS.forEach((relative, where) -> {
-      Path file = root().resolve(relative);
-      if (!Files.isRegularFile(file)) {
-        problems.add(relative + " is gone: remove it from CatalogueTest.KNOWN_LISTS");
-        return;
-      }
-      for (Kind kind : Kind.values()) {
-        if (lists(read(file), kind).isEmpty()) {
-          problems.add(relative + " (" + where + "): no list of " + kind.plural + " found any more; if the file "
-              + "no longer spells them out, remove it from CatalogueTest.KNOWN_LISTS, otherwise write the list as "
-              + "the names separated by commas, blanks or quotes");
-        }
-      }
-    });
+    KNOWN_LISTS.forEach(
+        (relative, where) -> {
+          Path file = root().resolve(relative);
+          if (!Files.isRegularFile(file)) {
+            problems.add(relative + " is gone: remove it from CatalogueTest.KNOWN_LISTS");
+            return;
+          }
+          for (Kind kind : Kind.values()) {
+            if (lists(read(file), kind).isEmpty()) {
+              problems.add(
+                  relative
+                      + " ("
+                      + where
+                      + "): no list of "
+                      + kind.plural
+                      + " found any more; if the file "
+                      + "no longer spells them out, remove it from CatalogueTest.KNOWN_LISTS, otherwise write the list as "
+                      + "the names separated by commas, blanks or quotes");
+            }
+          }
+        });
     assertThat(problems).isEmpty();
   }
 
-  // --- how lists are found ------------------------------------------------------------------------------------
+  // --- how lists are found
+  // ------------------------------------------------------------------------------------
 
   enum Kind {
     MUNICIPALITY("municipalities", "io.weathertweets.aggregates.Municipality"),
@@ -188,22 +252,27 @@ class CatalogueTest {
     }
 
     /**
-     * Two or more names separated only by blanks, commas, quotes, brackets or {@code |}: a list, in any of the
-     * file formats here ({@code [a, b]}, {@code {'a', 'b'}}, {@code "a,b"}, {@code a|b}, prose {@code a, b}).
-     * Names of the catalogue before and after a change both count, so a list missing a new name is found.
+     * Two or more names separated only by blanks, commas, quotes, brackets or {@code |}: a list, in
+     * any of the file formats here ({@code [a, b]}, {@code {'a', 'b'}}, {@code "a,b"}, {@code a|b},
+     * prose {@code a, b}). Names of the catalogue before and after a change both count, so a list
+     * missing a new name is found.
      */
     Pattern pattern() {
       String name = "\\b(?:" + String.join("|", ids()) + ")\\b";
-      return Pattern.compile(name + "(?:[\\s,'\"`|\\[\\]{}()]+" + name + ")+", Pattern.CASE_INSENSITIVE);
+      return Pattern.compile(
+          name + "(?:[\\s,'\"`|\\[\\]{}()]+" + name + ")+", Pattern.CASE_INSENSITIVE);
     }
   }
 
   record Found(int line, List<String> names) {}
 
-  /** Every list of names of {@code kind} in {@code text}; a run that names one twice is not a list. */
+  /**
+   * Every list of names of {@code kind} in {@code text}; a run that names one twice is not a list.
+   */
   static List<Found> lists(String text, Kind kind) {
     List<Found> found = new ArrayList<>();
-    Pattern one = Pattern.compile("\\b(?:" + String.join("|", kind.ids()) + ")\\b", Pattern.CASE_INSENSITIVE);
+    Pattern one =
+        Pattern.compile("\\b(?:" + String.join("|", kind.ids()) + ")\\b", Pattern.CASE_INSENSITIVE);
     Matcher run = kind.pattern().matcher(text);
     while (run.find()) {
       List<String> names = new ArrayList<>();
@@ -224,22 +293,29 @@ class CatalogueTest {
 
   /**
    * Visits every JSON array with the names its elements carry (a string element itself, an object's
-   * {@code targetField}, {@code value} or {@code text}), and every comma-separated string (a custom variable's
-   * query) as a list.
+   * {@code targetField}, {@code value} or {@code text}), and every comma-separated string (a custom
+   * variable's query) as a list.
    */
   private static void walk(Object node, String where, ArrayVisitor visitor) {
     if (node instanceof Map<?, ?> object) {
-      String here = object.get("title") instanceof String title && !where.isEmpty()
-          ? where + " \"" + title + "\"" : where;
-      object.forEach((key, value) -> walk(value, here.isEmpty() ? key.toString() : here + "." + key, visitor));
+      String here =
+          object.get("title") instanceof String title && !where.isEmpty()
+              ? where + " \"" + title + "\""
+              : where;
+      object.forEach(
+          (key, value) -> walk(value, here.isEmpty() ? key.toString() : here + "." + key, visitor));
     } else if (node instanceof List<?> array) {
       List<String> names = new ArrayList<>();
       for (Object element : array) {
         if (element instanceof String s) {
           names.add(s);
         } else if (element instanceof Map<?, ?> object) {
-          Stream.of("targetField", "value", "text").map(object::get).filter(String.class::isInstance)
-              .map(String.class::cast).findFirst().ifPresent(names::add);
+          Stream.of("targetField", "value", "text")
+              .map(object::get)
+              .filter(String.class::isInstance)
+              .map(String.class::cast)
+              .findFirst()
+              .ifPresent(names::add);
         }
       }
       visitor.visit(where, names);
@@ -256,8 +332,19 @@ class CatalogueTest {
     List<String> extra = names.stream().filter(n -> !kind.ids().contains(n)).toList();
     String relative = root().relativize(file).toString().replace('\\', '/');
     String hint = KNOWN_LISTS.containsKey(relative) ? " (" + KNOWN_LISTS.get(relative) + ")" : "";
-    return relative + hint + ", " + where + ": lists the " + kind.plural + " " + names + " but " + kind.source
-        + " has " + kind.ids() + (missing.isEmpty() ? "" : "; add " + missing)
+    return relative
+        + hint
+        + ", "
+        + where
+        + ": lists the "
+        + kind.plural
+        + " "
+        + names
+        + " but "
+        + kind.source
+        + " has "
+        + kind.ids()
+        + (missing.isEmpty() ? "" : "; add " + missing)
         + (extra.isEmpty() ? "" : "; remove " + extra)
         + (missing.isEmpty() && extra.isEmpty() ? "; put them in this order" : "");
   }
@@ -277,50 +364,60 @@ class CatalogueTest {
 
   private static List<String> protoValues(EnumDescriptor descriptor, String unspecified) {
     List<EnumValueDescriptor> values = descriptor.getValues();
-    assertThat(values.getFirst().getName()).as(descriptor.getFullName() + " starts with " + unspecified + " = 0")
+    assertThat(values.getFirst().getName())
+        .as(descriptor.getFullName() + " starts with " + unspecified + " = 0")
         .isEqualTo(unspecified);
     assertThat(values.getFirst().getNumber()).isZero();
     return values.stream().skip(1).map(v -> v.getName() + "=" + v.getNumber()).toList();
   }
 
-  // --- the repository -----------------------------------------------------------------------------------------
+  // --- the repository
+  // -----------------------------------------------------------------------------------------
 
-  /** The repository root: {@code -Drepo.root}, else the nearest directory above the working one holding aggregates. */
+  /**
+   * The repository root: {@code -Drepo.root}, else the nearest directory above the working one
+   * holding aggregates.
+   */
   static Path root() {
     String configured = System.getProperty("repo.root");
     if (configured != null) {
       return Path.of(configured).toAbsolutePath().normalize();
     }
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isRegularFile(dir.resolve("aggregates/pom.xml")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+      if (Files.isRegularFile(dir.resolve("aggregates/pom.xml"))
+          && Files.isRegularFile(dir.resolve("pom.xml"))) {
         return dir;
       }
     }
-    throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath()
-        + " (set -Drepo.root)");
+    throw new IllegalStateException(
+        "no repository root above " + Path.of("").toAbsolutePath() + " (set -Drepo.root)");
   }
 
   private static List<Path> textFiles() {
-    return files(root()).stream().filter(p -> {
-      String name = p.getFileName().toString();
-      int dot = name.lastIndexOf('.');
-      return dot >= 0 && TEXT_FILES.contains(name.substring(dot).toLowerCase(Locale.ROOT));
-    }).toList();
+    return files(root()).stream()
+        .filter(
+            p -> {
+              String name = p.getFileName().toString();
+              int dot = name.lastIndexOf('.');
+              return dot >= 0 && TEXT_FILES.contains(name.substring(dot).toLowerCase(Locale.ROOT));
+            })
+        .toList();
   }
 
   private static List<Path> files(Path dir) {
     List<Path> out = new ArrayList<>();
     try (Stream<Path> s = Files.walk(dir)) {
       s.filter(p -> root().relativize(p).getNameCount() > 0)
-          .filter(p -> {
-            for (Path part : root().relativize(p)) {
-              String n = part.toString();
-              if (SKIPPED_DIRS.contains(n) || n.startsWith(".")) {
-                return false;
-              }
-            }
-            return true;
-          })
+          .filter(
+              p -> {
+                for (Path part : root().relativize(p)) {
+                  String n = part.toString();
+                  if (SKIPPED_DIRS.contains(n) || n.startsWith(".")) {
+                    return false;
+                  }
+                }
+                return true;
+              })
           .filter(Files::isRegularFile)
           .sorted()
           .forEach(out::add);

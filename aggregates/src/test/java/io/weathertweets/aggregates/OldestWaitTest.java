@@ -12,7 +12,8 @@ class OldestWaitTest {
     OldestWait wait = new OldestWait();
     wait.taken(T - 4_000, 200, T);
 
-    // Retried for 50 s while the store is down: the batch's oldest tweet has waited 54 s, whatever the queue holds.
+    // Retried for 50 s while the store is down: the batch's oldest tweet has waited 54 s, whatever
+    // the queue holds.
     assertThat(wait.ageMs(900, T + 50_000)).hasValue(54_000);
     assertThat(wait.ageMs(0, T + 50_000)).hasValue(54_000);
   }
@@ -45,11 +46,14 @@ class OldestWaitTest {
   void shouldKeepTheOldestBatchOfSeveralListenerThreadsAndCountWhatTheyHold() throws Exception {
     OldestWait wait = new OldestWait();
     wait.taken(T - 9_000, 200, T);
-    Thread other = Thread.ofPlatform().start(() -> {
-      wait.taken(T - 1_000, 50, T);
-      wait.done(T - 500);
-      wait.taken(T - 400, 30, T);
-    });
+    Thread other =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  wait.taken(T - 1_000, 50, T);
+                  wait.done(T - 500);
+                  wait.taken(T - 400, 30, T);
+                });
     other.join();
 
     // The other thread finishing a batch does not end this thread's, still stuck on the store.

@@ -12,7 +12,8 @@ class StallCheckTest {
   void shouldCallAPathWithWorkWaitingAndNoProgressForAMinuteStalled() {
     assertThat(check.stalled(1_204, 52_000)).isEmpty();
     assertThat(check.stalled(1_204, 61_000))
-        .contains("Kafka path has stopped consuming: 1,204 tweets behind, nothing consumed for 61 s");
+        .contains(
+            "Kafka path has stopped consuming: 1,204 tweets behind, nothing consumed for 61 s");
   }
 
   @Test

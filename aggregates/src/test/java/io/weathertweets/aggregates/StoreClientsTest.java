@@ -9,7 +9,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 
-/** Talks to the test Redis ({@link LocalServers}: the real one on 127.0.0.1:6379, else an embedded one). */
+/**
+ * Talks to the test Redis ({@link LocalServers}: the real one on 127.0.0.1:6379, else an embedded
+ * one).
+ */
 class StoreClientsTest {
 
   @Test
@@ -20,9 +23,15 @@ class StoreClientsTest {
       client.getMap(layout.meta()).putAll(Map.of("tweets_total", "3"));
       assertThat(new StoreReader(client, layout).meta()).containsEntry("tweets_total", "3");
       // A plain-string value: the raw bytes are exactly "3", no codec header.
-      assertThat(client.getScript().<String>eval(org.redisson.api.RScript.Mode.READ_ONLY,
-          "return redis.call('HGET', KEYS[1], 'tweets_total')", org.redisson.api.RScript.ReturnType.STRING,
-          java.util.List.of(layout.meta()))).isEqualTo("3");
+      assertThat(
+              client
+                  .getScript()
+                  .<String>eval(
+                      org.redisson.api.RScript.Mode.READ_ONLY,
+                      "return redis.call('HGET', KEYS[1], 'tweets_total')",
+                      org.redisson.api.RScript.ReturnType.STRING,
+                      java.util.List.of(layout.meta())))
+          .isEqualTo("3");
       client.getKeys().delete(layout.meta());
     } finally {
       client.shutdown();
@@ -33,7 +42,8 @@ class StoreClientsTest {
   void shouldRejectUrlsThatAreNotRedisUrlsWithoutLeakingThePassword() {
     assertThatThrownBy(() -> StoreClients.create("http://user:s3cret@host:1", true))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("redis://").hasMessageNotContaining("s3cret");
+        .hasMessageContaining("redis://")
+        .hasMessageNotContaining("s3cret");
     assertThat(StoreClients.redact("redis://:pw@host:6379")).isEqualTo("redis://:***@host:6379");
   }
 }

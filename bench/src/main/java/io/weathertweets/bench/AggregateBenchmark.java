@@ -17,8 +17,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The aggregate update both paths share: {@link Aggregate#plus(Tweet)} per tweet (the Streams aggregator), the
- * hash fields written for one municipality, and the panel hashes rebuilt once per Redis flush.
+ * The aggregate update both paths share: {@link Aggregate#plus(Tweet)} per tweet (the Streams
+ * aggregator), the hash fields written for one municipality, and the panel hashes rebuilt once per
+ * Redis flush.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -21,17 +21,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * S5, the baseline of the course projects' design: one consumer takes each message off RabbitMQ and updates
- * Redis with one command per figure, each a round trip (count, temperature sum, humidity sum, the condition's
- * count, the global total), then acks that one message. Fed the same tweets as the bridge (its queue is bound to
- * the run's exchange), it shows what per-message commands cost next to our paths' batched/coalesced writes.
+ * S5, the baseline of the course projects' design: one consumer takes each message off RabbitMQ and
+ * updates Redis with one command per figure, each a round trip (count, temperature sum, humidity
+ * sum, the condition's count, the global total), then acks that one message. Fed the same tweets as
+ * the bridge (its queue is bound to the run's exchange), it shows what per-message commands cost
+ * next to our paths' batched/coalesced writes.
  *
- * <p>Usage: {@code CourseConsumer <amqp-uri> <queue> <redis-host> <redis-port> <key-prefix> <seconds>}: consumes
- * for at most that long (or until the queue stays empty for 2 s) and prints {@code consumed=} and {@code rate=}.
+ * <p>Usage: {@code CourseConsumer <amqp-uri> <queue> <redis-host> <redis-port> <key-prefix>
+ * <seconds>}: consumes for at most that long (or until the queue stays empty for 2 s) and prints
+ * {@code consumed=} and {@code rate=}.
  */
 public final class CourseConsumer {
-  private CourseConsumer() {
-  }
+  private CourseConsumer() {}
 
   public static void main(String[] args) throws Exception {
     String uri = args[0];
@@ -50,29 +51,35 @@ public final class CourseConsumer {
       Resp redis = new Resp(socket);
       Channel channel = connection.createChannel();
       channel.basicQos(100);
-      channel.basicConsume(queue, false, new DefaultConsumer(channel) {
-        @Override
-        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body)
-            throws IOException {
-          Tweet tweet = Tweet.parseFrom(body);
-          String hash = prefix + ":municipality:" + Municipality.fromProto(tweet.getMunicipality()).id();
-          String condition = Condition.fromProto(tweet.getCondition()).id();
-          try {
-            redis.call("HINCRBY", hash, "count", "1");
-            redis.call("HINCRBY", hash, "temperature_sum", Integer.toString(tweet.getTemperature()));
-            redis.call("HINCRBY", hash, "humidity_sum", Integer.toString(tweet.getHumidity()));
-            redis.call("HINCRBY", hash, condition, "1");
-            redis.call("INCR", prefix + ":tweets_total");
-          } catch (IOException e) {
-            System.err.println("Redis command failed, stopping the baseline consumer: " + e);
-            failed.countDown();
-            throw e;
-          }
-          getChannel().basicAck(envelope.getDeliveryTag(), false);
-          consumed.incrementAndGet();
-          lastDelivery.set(System.nanoTime());
-        }
-      });
+      channel.basicConsume(
+          queue,
+          false,
+          new DefaultConsumer(channel) {
+            @Override
+            public void handleDelivery(
+                String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body)
+                throws IOException {
+              Tweet tweet = Tweet.parseFrom(body);
+              String hash =
+                  prefix + ":municipality:" + Municipality.fromProto(tweet.getMunicipality()).id();
+              String condition = Condition.fromProto(tweet.getCondition()).id();
+              try {
+                redis.call("HINCRBY", hash, "count", "1");
+                redis.call(
+                    "HINCRBY", hash, "temperature_sum", Integer.toString(tweet.getTemperature()));
+                redis.call("HINCRBY", hash, "humidity_sum", Integer.toString(tweet.getHumidity()));
+                redis.call("HINCRBY", hash, condition, "1");
+                redis.call("INCR", prefix + ":tweets_total");
+              } catch (IOException e) {
+                System.err.println("Redis command failed, stopping the baseline consumer: " + e);
+                failed.countDown();
+                throw e;
+              }
+              getChannel().basicAck(envelope.getDeliveryTag(), false);
+              consumed.incrementAndGet();
+              lastDelivery.set(System.nanoTime());
+            }
+          });
       long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
       while (System.nanoTime() < deadline && failed.getCount() > 0) {
         if (consumed.get() > 0 && System.nanoTime() - lastDelivery.get() > 2_000_000_000L) {
@@ -90,7 +97,9 @@ public final class CourseConsumer {
     }
   }
 
-  /** The smallest RESP client: one command, one reply, one round trip — the point of this baseline. */
+  /**
+   * The smallest RESP client: one command, one reply, one round trip — the point of this baseline.
+   */
   private static final class Resp {
     private final OutputStream out;
     private final InputStream in;

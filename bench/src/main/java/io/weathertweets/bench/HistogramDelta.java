@@ -7,17 +7,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Percentiles of what a Prometheus histogram recorded between two scrapes: the difference of the cumulative
- * bucket counts, so a scenario's latency is not mixed with the scenarios before it (Micrometer's own
- * client-side percentiles decay over minutes and cannot be split by scenario). Reported value = upper bound of
- * the bucket holding the percentile, linearly interpolated inside it as Prometheus' histogram_quantile does.
+ * Percentiles of what a Prometheus histogram recorded between two scrapes: the difference of the
+ * cumulative bucket counts, so a scenario's latency is not mixed with the scenarios before it
+ * (Micrometer's own client-side percentiles decay over minutes and cannot be split by scenario).
+ * Reported value = upper bound of the bucket holding the percentile, linearly interpolated inside
+ * it as Prometheus' histogram_quantile does.
  *
- * <p>Usage: {@code HistogramDelta <before.txt> <after.txt> <metric> <label-substring>}, e.g.
- * {@code weather_e2e_latency_seconds path="kafka"}; prints {@code count=<n> p50_ms=<x> p99_ms=<y>}.
+ * <p>Usage: {@code HistogramDelta <before.txt> <after.txt> <metric> <label-substring>}, e.g. {@code
+ * weather_e2e_latency_seconds path="kafka"}; prints {@code count=<n> p50_ms=<x> p99_ms=<y>}.
  */
 public final class HistogramDelta {
-  private HistogramDelta() {
-  }
+  private HistogramDelta() {}
 
   public static void main(String[] args) throws IOException {
     Map<Double, Double> before = buckets(Path.of(args[0]), args[2], args[3]);
@@ -25,8 +25,9 @@ public final class HistogramDelta {
     TreeMap<Double, Double> delta = new TreeMap<>();
     after.forEach((le, count) -> delta.put(le, count - before.getOrDefault(le, 0.0)));
     double total = delta.isEmpty() ? 0 : delta.lastEntry().getValue();
-    System.out.printf("count=%.0f p50_ms=%s p99_ms=%s%n", total, quantile(delta, total, 0.5),
-        quantile(delta, total, 0.99));
+    System.out.printf(
+        "count=%.0f p50_ms=%s p99_ms=%s%n",
+        total, quantile(delta, total, 0.5), quantile(delta, total, 0.99));
   }
 
   private static String quantile(TreeMap<Double, Double> buckets, double total, double q) {
@@ -43,7 +44,8 @@ public final class HistogramDelta {
         }
         double inBucket = bucket.getValue() - lowerCount;
         double fraction = inBucket <= 0 ? 1 : (rank - lowerCount) / inBucket;
-        return String.format("%.1f", (lowerBound + (bucket.getKey() - lowerBound) * fraction) * 1000);
+        return String.format(
+            "%.1f", (lowerBound + (bucket.getKey() - lowerBound) * fraction) * 1000);
       }
       lowerBound = bucket.getKey();
       lowerCount = bucket.getValue();
@@ -51,7 +53,8 @@ public final class HistogramDelta {
     return "NA";
   }
 
-  private static Map<Double, Double> buckets(Path file, String metric, String label) throws IOException {
+  private static Map<Double, Double> buckets(Path file, String metric, String label)
+      throws IOException {
     Map<Double, Double> result = new TreeMap<>();
     if (!Files.exists(file)) {
       return result;
@@ -63,7 +66,9 @@ public final class HistogramDelta {
       int le = line.indexOf("le=\"") + 4;
       String bound = line.substring(le, line.indexOf('"', le));
       double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      result.merge(bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound), value,
+      result.merge(
+          bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound),
+          value,
           Double::sum);
     }
     return result;

@@ -7,14 +7,14 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * Declares the S5 queue on the run's exchange and removes everything a run created on the shared RabbitMQ.
+ * Declares the S5 queue on the run's exchange and removes everything a run created on the shared
+ * RabbitMQ.
  *
- * <p>Usage: {@code RabbitAdmin <amqp-uri> bind <queue> <exchange>} | {@code RabbitAdmin <amqp-uri> delete
- * [queue:<name>|exchange:<name>]...}. Deleting what does not exist is not an error.
+ * <p>Usage: {@code RabbitAdmin <amqp-uri> bind <queue> <exchange>} | {@code RabbitAdmin <amqp-uri>
+ * delete [queue:<name>|exchange:<name>]...}. Deleting what does not exist is not an error.
  */
 public final class RabbitAdmin {
-  private RabbitAdmin() {
-  }
+  private RabbitAdmin() {}
 
   public static void main(String[] args) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();

@@ -12,21 +12,21 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * RabbitMQ's limit for the way our pipeline uses it: persistent 70-byte messages, publisher confirms, a
- * consumer with manual acks, on a quorum queue like the bridge's — the measurement RabbitMQ PerfTest makes with
- * {@code -f persistent -c 1000 -q 500 -s 70 -a off --queue-args x-queue-type=quorum}. PerfTest itself cannot
- * start from Maven Central here (its 2.22.1 needs micrometer-registry-datadog, which is not served), so this is
- * the same loop on the same amqp-client.
+ * RabbitMQ's limit for the way our pipeline uses it: persistent 70-byte messages, publisher
+ * confirms, a consumer with manual acks, on a quorum queue like the bridge's — the measurement
+ * RabbitMQ PerfTest makes with {@code -f persistent -c 1000 -q 500 -s 70 -a off --queue-args
+ * x-queue-type=quorum}. PerfTest itself cannot start from Maven Central here (its 2.22.1 needs
+ * micrometer-registry-datadog, which is not served), so this is the same loop on the same
+ * amqp-client.
  *
- * <p>Usage: {@code RabbitLimit <amqp-uri> <queue> <seconds>}; prints {@code rate=<consumed msg/s>}. The queue is
- * declared, used and deleted.
+ * <p>Usage: {@code RabbitLimit <amqp-uri> <queue> <seconds>}; prints {@code rate=<consumed msg/s>}.
+ * The queue is declared, used and deleted.
  */
 public final class RabbitLimit {
   private static final int CONFIRM_WINDOW = 1000;
   private static final int PREFETCH = 500;
 
-  private RabbitLimit() {
-  }
+  private RabbitLimit() {}
 
   public static void main(String[] args) throws Exception {
     String uri = args[0];
@@ -41,24 +41,29 @@ public final class RabbitLimit {
       producer.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "quorum"));
       producer.confirmSelect();
       Semaphore window = new Semaphore(CONFIRM_WINDOW);
-      producer.addConfirmListener((tag, multiple) -> release(window, tag, multiple),
+      producer.addConfirmListener(
+          (tag, multiple) -> release(window, tag, multiple),
           (tag, multiple) -> release(window, tag, multiple));
 
       Channel consumer = consumerConnection.createChannel();
       consumer.basicQos(PREFETCH);
       AtomicLong consumed = new AtomicLong();
       AtomicLong measuring = new AtomicLong(-1);
-      consumer.basicConsume(queue, false, new DefaultConsumer(consumer) {
-        @Override
-        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] b)
-            throws java.io.IOException {
-          consumed.incrementAndGet();
-          // Ack every 50th delivery with multiple=true, as PerfTest's --multi-ack-every would.
-          if (envelope.getDeliveryTag() % 50 == 0) {
-            getChannel().basicAck(envelope.getDeliveryTag(), true);
-          }
-        }
-      });
+      consumer.basicConsume(
+          queue,
+          false,
+          new DefaultConsumer(consumer) {
+            @Override
+            public void handleDelivery(
+                String tag, Envelope envelope, AMQP.BasicProperties props, byte[] b)
+                throws java.io.IOException {
+              consumed.incrementAndGet();
+              // Ack every 50th delivery with multiple=true, as PerfTest's --multi-ack-every would.
+              if (envelope.getDeliveryTag() % 50 == 0) {
+                getChannel().basicAck(envelope.getDeliveryTag(), true);
+              }
+            }
+          });
       long warmupEnd = System.nanoTime() + 2_000_000_000L;
       long end = warmupEnd + seconds * 1_000_000_000L;
       long startCount = 0;

@@ -32,39 +32,44 @@ import org.redisson.api.RedissonClient;
 import org.slf4j.LoggerFactory;
 
 /**
- * How fast streams-app alone works off a backlog: an in-process single-node KRaft broker (the standalone
- * launcher's) is filled with {@code tweets} valid, unique tweets on {@code weather-tweets} (6 partitions, key =
- * municipality, every municipality and condition, event times advancing 100 tweets per millisecond like S3's
- * accepted rate), then
- * the streams-app jar is started as its own JVM against that broker and Redis, and the meta hash's
- * {@code tweets_total} is polled until it reaches {@code tweets}. No HTTP, gRPC or load generator shares the
- * CPU, so the figure is the streams path's own ceiling on this machine.
+ * How fast streams-app alone works off a backlog: an in-process single-node KRaft broker (the
+ * standalone launcher's) is filled with {@code tweets} valid, unique tweets on {@code
+ * weather-tweets} (6 partitions, key = municipality, every municipality and condition, event times
+ * advancing 100 tweets per millisecond like S3's accepted rate), then the streams-app jar is
+ * started as its own JVM against that broker and Redis, and the meta hash's {@code tweets_total} is
+ * polled until it reaches {@code tweets}. No HTTP, gRPC or load generator shares the CPU, so the
+ * figure is the streams path's own ceiling on this machine.
  *
- * <p>Usage: {@code StreamsCatchUp <streams-app-exec.jar> <tweets> <stream-threads> <redis-url> [jvm-option...]};
- * prints {@code key=value} lines. {@code rate} counts from the first committed figure to the last, so the
- * JVM's and Kafka Streams' start-up is left out; {@code tweets_per_cpu_second} divides by the CPU time the
- * streams JVM used over the same interval (all its threads, JIT and GC included), the figure that stays
- * comparable when other work shares the cores. Both are read at commit boundaries (1 s), hence ±1 s over
- * the interval: use enough tweets for the interval to last well over 10 s. The run's keys (unique prefix)
- * are deleted afterwards; the streams JVM's log is kept under the printed {@code work_dir}.
+ * <p>Usage: {@code StreamsCatchUp <streams-app-exec.jar> <tweets> <stream-threads> <redis-url>
+ * [jvm-option...]}; prints {@code key=value} lines. {@code rate} counts from the first committed
+ * figure to the last, so the JVM's and Kafka Streams' start-up is left out; {@code
+ * tweets_per_cpu_second} divides by the CPU time the streams JVM used over the same interval (all
+ * its threads, JIT and GC included), the figure that stays comparable when other work shares the
+ * cores. Both are read at commit boundaries (1 s), hence ±1 s over the interval: use enough tweets
+ * for the interval to last well over 10 s. The run's keys (unique prefix) are deleted afterwards;
+ * the streams JVM's log is kept under the printed {@code work_dir}.
  */
 public final class StreamsCatchUp {
   private static final int PARTITIONS = 6;
   private static final int TWEETS_PER_EVENT_MS = 100;
   private static final Duration POLL = Duration.ofMillis(20);
   private static final Duration STALL_TIMEOUT = Duration.ofSeconds(120);
-  private static final Municipality[] MUNICIPALITIES = Arrays.stream(io.weathertweets.aggregates.Municipality.values())
-      .map(io.weathertweets.aggregates.Municipality::toProto).toArray(Municipality[]::new);
-  private static final Condition[] CONDITIONS = Arrays.stream(io.weathertweets.aggregates.Condition.values())
-      .map(io.weathertweets.aggregates.Condition::toProto).toArray(Condition[]::new);
+  private static final Municipality[] MUNICIPALITIES =
+      Arrays.stream(io.weathertweets.aggregates.Municipality.values())
+          .map(io.weathertweets.aggregates.Municipality::toProto)
+          .toArray(Municipality[]::new);
+  private static final Condition[] CONDITIONS =
+      Arrays.stream(io.weathertweets.aggregates.Condition.values())
+          .map(io.weathertweets.aggregates.Condition::toProto)
+          .toArray(Condition[]::new);
 
-  private StreamsCatchUp() {
-  }
+  private StreamsCatchUp() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length < 4) {
-      System.err.println("usage: StreamsCatchUp <streams-app-exec.jar> <tweets> <stream-threads> <redis-url> "
-          + "[jvm-option...]");
+      System.err.println(
+          "usage: StreamsCatchUp <streams-app-exec.jar> <tweets> <stream-threads> <redis-url> "
+              + "[jvm-option...]");
       System.exit(2);
     }
     Path jar = Path.of(args[0]);
@@ -73,10 +78,13 @@ public final class StreamsCatchUp {
     String redisUrl = args[3];
     List<String> jvmOptions = List.of(args).subList(4, args.length);
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalArgumentException(jar + " does not exist: build it with ./mvnw -pl streams-app package");
+      throw new IllegalArgumentException(
+          jar + " does not exist: build it with ./mvnw -pl streams-app package");
     }
-    // The broker logs through whatever SLF4J finds (Logback here); at its default DEBUG it would cost CPU, and its warnings about a fresh cluster are expected.
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.ERROR);
+    // The broker logs through whatever SLF4J finds (Logback here); at its default DEBUG it would
+    // cost CPU, and its warnings about a fresh cluster are expected.
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(Level.ERROR);
 
     String runId = UUID.randomUUID().toString().substring(0, 8);
     String prefix = "bench-catchup-" + runId;
@@ -94,17 +102,28 @@ public final class StreamsCatchUp {
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(jvmOptions);
       command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(work.resolve("streams.log").toFile());
-      builder.environment().putAll(Map.of(
-          "SERVER_PORT", "0",
-          "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-          "REDIS_URL", redisUrl,
-          "WEATHER_STORE_PREFIX", prefix,
-          "STREAMS_APPLICATION_ID", prefix,
-          "STREAMS_STATE_DIR", work.resolve("streams-state").toString(),
-          "STREAMS_THREADS", Integer.toString(threads)));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(work.resolve("streams.log").toFile());
+      builder
+          .environment()
+          .putAll(
+              Map.of(
+                  "SERVER_PORT",
+                  "0",
+                  "KAFKA_BOOTSTRAP_SERVERS",
+                  broker.bootstrapServers(),
+                  "REDIS_URL",
+                  redisUrl,
+                  "WEATHER_STORE_PREFIX",
+                  prefix,
+                  "STREAMS_APPLICATION_ID",
+                  prefix,
+                  "STREAMS_STATE_DIR",
+                  work.resolve("streams-state").toString(),
+                  "STREAMS_THREADS",
+                  Integer.toString(threads)));
       long launched = System.nanoTime();
       Process streams = builder.start();
       try {
@@ -153,18 +172,34 @@ public final class StreamsCatchUp {
         System.out.printf("cpu_seconds=%.2f%n", cpuSeconds);
         System.out.printf("tweets_per_cpu_second=%.0f%n", (count - firstCount) / cpuSeconds);
         if (count != tweets) {
-          throw new IllegalStateException("Redis counts " + count + " tweets, " + tweets
-              + " were written: the Kafka path is not exact");
+          throw new IllegalStateException(
+              "Redis counts "
+                  + count
+                  + " tweets, "
+                  + tweets
+                  + " were written: the Kafka path is not exact");
         }
         return;
       }
       if (!streams.isAlive()) {
-        throw new IllegalStateException("streams-app exited with " + streams.exitValue() + " after counting "
-            + count + " of " + tweets + " tweets; see its log in the work directory");
+        throw new IllegalStateException(
+            "streams-app exited with "
+                + streams.exitValue()
+                + " after counting "
+                + count
+                + " of "
+                + tweets
+                + " tweets; see its log in the work directory");
       }
       if (now - lastChange > STALL_TIMEOUT.toNanos()) {
-        throw new IllegalStateException("no progress for " + STALL_TIMEOUT.toSeconds() + " s at " + count + " of "
-            + tweets + " tweets; see streams.log in the work directory");
+        throw new IllegalStateException(
+            "no progress for "
+                + STALL_TIMEOUT.toSeconds()
+                + " s at "
+                + count
+                + " of "
+                + tweets
+                + " tweets; see streams.log in the work directory");
       }
       Thread.sleep(POLL);
     }
@@ -180,13 +215,21 @@ public final class StreamsCatchUp {
   }
 
   private static void fill(String bootstrap, int count) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      admin.createTopics(List.of(new NewTopic("weather-tweets", PARTITIONS, (short) 1))).all().get();
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin
+          .createTopics(List.of(new NewTopic("weather-tweets", PARTITIONS, (short) 1)))
+          .all()
+          .get();
     }
-    Map<String, Object> config = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 5);
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5);
     SplittableRandom random = new SplittableRandom(20261201L);
     long start = System.currentTimeMillis() - count / TWEETS_PER_EVENT_MS - 60_000;
     try (KafkaProducer<String, byte[]> producer =
@@ -194,17 +237,21 @@ public final class StreamsCatchUp {
       for (int i = 0; i < count; i++) {
         Municipality m = MUNICIPALITIES[random.nextInt(MUNICIPALITIES.length)];
         long eventMs = start + i / TWEETS_PER_EVENT_MS;
-        Tweet tweet = Tweet.newBuilder()
-            .setId(new UUID(0x0199a1b2c3d47e5fL, 0x8a9b000000000000L | i).toString())
-            .setMunicipality(m)
-            .setTemperature(random.nextInt(-50, 61))
-            .setHumidity(random.nextInt(0, 101))
-            .setCondition(CONDITIONS[random.nextInt(CONDITIONS.length)])
-            .setEventTimeMs(eventMs)
-            .setAcceptedAtMs(eventMs + 3)
-            .build();
-        producer.send(new ProducerRecord<>("weather-tweets", io.weathertweets.aggregates.Municipality.fromProto(m).id(),
-            tweet.toByteArray()));
+        Tweet tweet =
+            Tweet.newBuilder()
+                .setId(new UUID(0x0199a1b2c3d47e5fL, 0x8a9b000000000000L | i).toString())
+                .setMunicipality(m)
+                .setTemperature(random.nextInt(-50, 61))
+                .setHumidity(random.nextInt(0, 101))
+                .setCondition(CONDITIONS[random.nextInt(CONDITIONS.length)])
+                .setEventTimeMs(eventMs)
+                .setAcceptedAtMs(eventMs + 3)
+                .build();
+        producer.send(
+            new ProducerRecord<>(
+                "weather-tweets",
+                io.weathertweets.aggregates.Municipality.fromProto(m).id(),
+                tweet.toByteArray()));
       }
       producer.flush();
     }

@@ -14,43 +14,109 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The provisioned dashboards, alert rules and data sources, what a Redis-data-source query refers to and which
- * Prometheus series a PromQL expression names.
+ * The provisioned dashboards, alert rules and data sources, what a Redis-data-source query refers
+ * to and which Prometheus series a PromQL expression names.
  */
 final class Dashboards {
-  /** Commands the Grafana Redis data source executes (the redis-datasource plugin's command list); anything else shows an error panel. */
-  static final List<String> SUPPORTED = List.of("get", "hget", "hgetall", "hmget", "hkeys", "hlen", "smembers",
-      "scard", "zrange", "xrange", "xrevrange", "xlen", "type", "ttl", "info");
+  /**
+   * Commands the Grafana Redis data source executes (the redis-datasource plugin's command list);
+   * anything else shows an error panel.
+   */
+  static final List<String> SUPPORTED =
+      List.of(
+          "get",
+          "hget",
+          "hgetall",
+          "hmget",
+          "hkeys",
+          "hlen",
+          "smembers",
+          "scard",
+          "zrange",
+          "xrange",
+          "xrevrange",
+          "xlen",
+          "type",
+          "ttl",
+          "info");
+
   /** A municipality of the catalogue (Municipality), or the dashboards' $municipality variable. */
-  private static final String MUNICIPALITY = Stream.concat(Stream.of("$municipality"), Repo.MUNICIPALITIES.stream())
-      .map(Pattern::quote).collect(Collectors.joining("|", "(", ")"));
-  /** Keys of the store layout (README, "Reading the figures"; StoreLayout), with {m} as {@link #MUNICIPALITY}. */
-  static final Pattern HASH_KEY = Pattern.compile(
-      "weather:(temperature_avg|temperature_max|temperature_min|humidity_avg|reports|conditions|extremes|meta|consumer"
-          + "|municipality:" + MUNICIPALITY + ")");
+  private static final String MUNICIPALITY =
+      Stream.concat(Stream.of("$municipality"), Repo.MUNICIPALITIES.stream())
+          .map(Pattern::quote)
+          .collect(Collectors.joining("|", "(", ")"));
+
+  /**
+   * Keys of the store layout (README, "Reading the figures"; StoreLayout), with {m} as {@link
+   * #MUNICIPALITY}.
+   */
+  static final Pattern HASH_KEY =
+      Pattern.compile(
+          "weather:(temperature_avg|temperature_max|temperature_min|humidity_avg|reports|conditions|extremes|meta|consumer"
+              + "|municipality:"
+              + MUNICIPALITY
+              + ")");
+
   static final Pattern STREAM_KEY = Pattern.compile("weather:series:" + MUNICIPALITY);
 
   /**
-   * Prometheus series the services and brokers export (Micrometer names in Prometheus form: a gauge or timer gets
-   * its base unit appended, a counter {@code _total}); {@code DashboardQueriesOnRealStoresTest} finds the
-   * services' ones in real scrapes.
+   * Prometheus series the services and brokers export (Micrometer names in Prometheus form: a gauge
+   * or timer gets its base unit appended, a counter {@code _total}); {@code
+   * DashboardQueriesOnRealStoresTest} finds the services' ones in real scrapes.
    */
-  static final Pattern KNOWN_SERIES = Pattern.compile(
-      "(weather_tweets_(accepted|rejected|published|processed|dlq|late|duplicates)_total"
-          + "|weather_(publish_latency|store_write_latency|e2e_latency)_seconds(_bucket|_sum|_count|_max)?"
-          + "|weather_consumer_lag_messages|weather_consumer_idle_seconds|weather_consumer_oldest_wait_seconds"
-          + "|kafka_consumer_fetch_manager_records_lag(_max)?|kafka_streams_\\w+|rabbitmq_queue_messages(_ready|_unacked)?"
-          + "|jvm_memory_used_bytes|jvm_gc_pause_seconds(_sum|_count)|process_cpu_usage|up)");
-  /** PromQL's own words (functions, aggregations, operators, modifiers) and the label names the queries use. */
-  static final Set<String> PROMQL_WORDS = Set.of("sum", "by", "rate", "increase", "histogram_quantile", "max", "min",
-      "count", "le", "path", "sink", "reason", "queue", "client_id", "app", "area", "heap", "without", "avg", "on",
-      "and", "or", "unless");
+  static final Pattern KNOWN_SERIES =
+      Pattern.compile(
+          "(weather_tweets_(accepted|rejected|published|processed|dlq|late|duplicates)_total"
+              + "|weather_(publish_latency|store_write_latency|e2e_latency)_seconds(_bucket|_sum|_count|_max)?"
+              + "|weather_consumer_lag_messages|weather_consumer_idle_seconds|weather_consumer_oldest_wait_seconds"
+              + "|kafka_consumer_fetch_manager_records_lag(_max)?|kafka_streams_\\w+|rabbitmq_queue_messages(_ready|_unacked)?"
+              + "|jvm_memory_used_bytes|jvm_gc_pause_seconds(_sum|_count)|process_cpu_usage|up)");
+
+  /**
+   * PromQL's own words (functions, aggregations, operators, modifiers) and the label names the
+   * queries use.
+   */
+  static final Set<String> PROMQL_WORDS =
+      Set.of(
+          "sum",
+          "by",
+          "rate",
+          "increase",
+          "histogram_quantile",
+          "max",
+          "min",
+          "count",
+          "le",
+          "path",
+          "sink",
+          "reason",
+          "queue",
+          "client_id",
+          "app",
+          "area",
+          "heap",
+          "without",
+          "avg",
+          "on",
+          "and",
+          "or",
+          "unless");
+
   /** Where Grafana reads alerting resources (rules, contact points, policies) at start. */
   static final String ALERTING_DIR = "/etc/grafana/provisioning/alerting";
 
-  record Query(String dashboard, JsonNode panel, JsonNode target, String datasourceUid, String datasourceType) {
+  record Query(
+      String dashboard,
+      JsonNode panel,
+      JsonNode target,
+      String datasourceUid,
+      String datasourceType) {
     String id() {
-      return dashboard + " / " + panel.path("title").asText() + " / " + target.path("refId").asText();
+      return dashboard
+          + " / "
+          + panel.path("title").asText()
+          + " / "
+          + target.path("refId").asText();
     }
   }
 
@@ -61,7 +127,10 @@ final class Dashboards {
     }
   }
 
-  /** One query or expression of a provisioned alert rule ({@code data[]}): data source by uid, model as Grafana runs it. */
+  /**
+   * One query or expression of a provisioned alert rule ({@code data[]}): data source by uid, model
+   * as Grafana runs it.
+   */
   record AlertQuery(AlertRule rule, JsonNode query) {
     String id() {
       return rule.id() + " / " + query.path("refId").asText();
@@ -89,7 +158,9 @@ final class Dashboards {
     for (Path file : alertingFiles()) {
       for (JsonNode doc : Repo.readDocuments(file)) {
         for (JsonNode group : doc.path("groups")) {
-          group.path("rules").forEach(rule -> out.add(new AlertRule(file.getFileName().toString(), group, rule)));
+          group
+              .path("rules")
+              .forEach(rule -> out.add(new AlertRule(file.getFileName().toString(), group, rule)));
         }
       }
     }
@@ -106,8 +177,8 @@ final class Dashboards {
   }
 
   /**
-   * The names in a PromQL expression that are neither PromQL's own words nor label names: the series it reads.
-   * Label values (strings) and range selectors are left out first.
+   * The names in a PromQL expression that are neither PromQL's own words nor label names: the
+   * series it reads. Label values (strings) and range selectors are left out first.
    */
   static Set<String> seriesIn(String expr) {
     String withoutStrings = expr.replaceAll("\"[^\"]*\"", "\"\"").replaceAll("\\[[^]]*]", "");
@@ -123,14 +194,19 @@ final class Dashboards {
 
   /** One error per name in {@code expr} that is not a series the services or brokers export. */
   static List<String> unknownSeries(String id, String expr) {
-    return seriesIn(expr).stream().filter(name -> !KNOWN_SERIES.matcher(name).matches())
-        .map(name -> id + ": unknown series or function '" + name + "' in " + expr).toList();
+    return seriesIn(expr).stream()
+        .filter(name -> !KNOWN_SERIES.matcher(name).matches())
+        .map(name -> id + ": unknown series or function '" + name + "' in " + expr)
+        .toList();
   }
 
   /** Provisioned data sources: uid → type. */
   static Map<String, String> datasources() {
     Map<String, String> out = new HashMap<>();
-    for (JsonNode ds : Repo.readDocuments(Repo.path("grafana/provisioning/datasources/datasources.yaml")).getFirst().path("datasources")) {
+    for (JsonNode ds :
+        Repo.readDocuments(Repo.path("grafana/provisioning/datasources/datasources.yaml"))
+            .getFirst()
+            .path("datasources")) {
       out.put(ds.path("uid").asText(), ds.path("type").asText());
     }
     return out;
@@ -161,8 +237,10 @@ final class Dashboards {
           var m = Pattern.compile("^\\$\\{(\\w+)}$").matcher(uid);
           if (m.matches()) {
             JsonNode v = variables.get(m.group(1));
-            uid = v == null || !"datasource".equals(v.path("type").asText()) ? "?undefined variable " + uid
-                : v.path("current").path("value").asText();
+            uid =
+                v == null || !"datasource".equals(v.path("type").asText())
+                    ? "?undefined variable " + uid
+                    : v.path("current").path("value").asText();
           }
           out.add(new Query(d.path("uid").asText(), panel, t, uid, ds.path("type").asText()));
         }

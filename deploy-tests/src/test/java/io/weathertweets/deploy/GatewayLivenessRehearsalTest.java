@@ -28,18 +28,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * gateway-rabbit as the dev overlay deploys it: the gateway's executable jar (what its image runs) with the pod
- * spec's environment (Secrets from the committed examples), its ports mapped to free local ones, against a real
- * local RabbitMQ node loaded with the rendered definitions. The kubelet's probes are replayed from the pod spec:
- * the pod starts and becomes ready; through a 60 s broker outage its liveness probe never fails (so it is not
- * restarted) while readiness reports the outage; after it, the pod is ready again.
+ * gateway-rabbit as the dev overlay deploys it: the gateway's executable jar (what its image runs)
+ * with the pod spec's environment (Secrets from the committed examples), its ports mapped to free
+ * local ones, against a real local RabbitMQ node loaded with the rendered definitions. The
+ * kubelet's probes are replayed from the pod spec: the pod starts and becomes ready; through a 60 s
+ * broker outage its liveness probe never fails (so it is not restarted) while readiness reports the
+ * outage; after it, the pod is ready again.
  */
 class GatewayLivenessRehearsalTest {
   private static final Duration OUTAGE = Duration.ofSeconds(60);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void livenessShouldStayGreenThroughABrokerOutage() throws Exception {
@@ -48,36 +49,55 @@ class GatewayLivenessRehearsalTest {
     assertThat(jar).as("the gateway's executable jar (service.jar.gateway)").isRegularFile();
     List<ObjectNode> all = KubernetesManifestsTest.render("dev");
     ObjectNode deployment = find(all, "Deployment", "gateway-rabbit");
-    PodProcess pod = new PodProcess(all, deployment, "containers", "gateway-rabbit", dir.resolve("pod"));
-    JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
+    PodProcess pod =
+        new PodProcess(all, deployment, "containers", "gateway-rabbit", dir.resolve("pod"));
+    JsonNode container =
+        deployment.path("spec").path("template").path("spec").path("containers").get(0);
 
     // The broker loads the rendered definitions (the Secret the rabbitmq pods mount).
     ObjectNode broker = find(all, "StatefulSet", "rabbitmq");
-    Path definitions = new PodProcess(all, broker, "containers", "rabbitmq", dir.resolve("broker-pod"))
-        .volume("server-secret").resolve("definitions.json");
+    Path definitions =
+        new PodProcess(all, broker, "containers", "rabbitmq", dir.resolve("broker-pod"))
+            .volume("server-secret")
+            .resolve("definitions.json");
     try (LocalRabbit rabbit = new LocalRabbit(dir.resolve("rabbit"), definitions)) {
-      // Container ports → free local ports; env values naming a container port follow (GRPC_PORT, SERVER_PORT).
+      // Container ports → free local ports; env values naming a container port follow (GRPC_PORT,
+      // SERVER_PORT).
       PodProcess.LocalPorts local =
           PodProcess.LocalPorts.of(container, FreePorts.distinct(container.path("ports").size()));
       Map<Integer, Integer> ports = local.ports();
       Map<String, Integer> named = local.named();
       Map<String, String> env = local.env(pod.env());
       // The Service's host:port, as the pod's DNS would resolve it.
-      env.put("RABBITMQ_URI", PodProcessesTest.local(env.get("RABBITMQ_URI"), rabbit.amqpPort).toString());
-      Process gateway = pod.startJar(jar, env, List.of(), dir.resolve("root"), dir.resolve("gateway.log"));
+      env.put(
+          "RABBITMQ_URI",
+          PodProcessesTest.local(env.get("RABBITMQ_URI"), rabbit.amqpPort).toString());
+      Process gateway =
+          pod.startJar(jar, env, List.of(), dir.resolve("root"), dir.resolve("gateway.log"));
       try {
         Probe liveness = probe(container.path("livenessProbe"), ports, named);
         Probe readiness = probe(container.path("readinessProbe"), ports, named);
         Probe startup = probe(container.path("startupProbe"), ports, named);
         JsonNode sp = container.path("startupProbe");
         long started = System.nanoTime();
-        await().atMost(Duration.ofSeconds((long) sp.path("periodSeconds").asInt() * sp.path("failureThreshold").asInt()))
-            .pollInterval(Duration.ofMillis(500)).until(() -> {
-              assertThat(gateway.isAlive()).as(Files.readString(dir.resolve("gateway.log"))).isTrue();
-              return startup.passes();
-            });
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(readiness::passes);
-        System.out.printf("gateway-rabbit started and ready in %d ms%n",
+        await()
+            .atMost(
+                Duration.ofSeconds(
+                    (long) sp.path("periodSeconds").asInt() * sp.path("failureThreshold").asInt()))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  assertThat(gateway.isAlive())
+                      .as(Files.readString(dir.resolve("gateway.log")))
+                      .isTrue();
+                  return startup.passes();
+                });
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(readiness::passes);
+        System.out.printf(
+            "gateway-rabbit started and ready in %d ms%n",
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 
         rabbit.ctl("stop_app");
@@ -92,12 +112,18 @@ class GatewayLivenessRehearsalTest {
           Thread.sleep(1_000);
         }
         rabbit.ctl("start_app");
-        assertThat(livenessFailures).as("liveness probe failures during the broker outage").isEmpty();
+        assertThat(livenessFailures)
+            .as("liveness probe failures during the broker outage")
+            .isEmpty();
         assertThat(sawUnready).as("readiness reports the broker outage").isTrue();
         assertThat(gateway.isAlive()).isTrue();
         long back = System.nanoTime();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(readiness::passes);
-        System.out.printf("gateway-rabbit ready again %d ms after the broker returned%n",
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(readiness::passes);
+        System.out.printf(
+            "gateway-rabbit ready again %d ms after the broker returned%n",
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
       } finally {
         gateway.destroy();
@@ -117,17 +143,31 @@ class GatewayLivenessRehearsalTest {
     return probe(spec, "127.0.0.1", ports, named);
   }
 
-  /** The same probe against a pod bound to its own local address ({@code host}), as the kubelet probes the pod IP. */
-  static Probe probe(JsonNode spec, String host, Map<Integer, Integer> ports, Map<String, Integer> named) {
+  /**
+   * The same probe against a pod bound to its own local address ({@code host}), as the kubelet
+   * probes the pod IP.
+   */
+  static Probe probe(
+      JsonNode spec, String host, Map<Integer, Integer> ports, Map<String, Integer> named) {
     if (spec.has("httpGet")) {
       JsonNode http = spec.path("httpGet");
-      int port = ports.get(http.path("port").isInt() ? http.path("port").asInt() : named.get(http.path("port").asText()));
+      int port =
+          ports.get(
+              http.path("port").isInt()
+                  ? http.path("port").asInt()
+                  : named.get(http.path("port").asText()));
       URI uri = URI.create("http://" + host + ":" + port + http.path("path").asText());
       return () -> {
         try {
           // The kubelet counts 200-399 as success.
-          int status = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(spec.path("timeoutSeconds").asInt(1)))
-              .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+          int status =
+              HTTP.send(
+                      HttpRequest.newBuilder(uri)
+                          .timeout(Duration.ofSeconds(spec.path("timeoutSeconds").asInt(1)))
+                          .GET()
+                          .build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode();
           return status >= 200 && status < 400;
         } catch (Exception e) {
           return false;
@@ -138,10 +178,14 @@ class GatewayLivenessRehearsalTest {
       int port = ports.get(spec.path("grpc").path("port").asInt());
       String service = spec.path("grpc").path("service").asText("");
       return () -> {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+        ManagedChannel channel =
+            ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
         try {
-          return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(spec.path("timeoutSeconds").asInt(1), TimeUnit.SECONDS)
-              .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus() == ServingStatus.SERVING;
+          return HealthGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(spec.path("timeoutSeconds").asInt(1), TimeUnit.SECONDS)
+                  .check(HealthCheckRequest.newBuilder().setService(service).build())
+                  .getStatus()
+              == ServingStatus.SERVING;
         } catch (Exception e) {
           return false;
         } finally {

@@ -19,29 +19,53 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The alert rules Grafana provisions from {@code grafana/provisioning/alerting}: in Grafana's file-provisioning
- * schema (apiVersion 1, groups of rules; the fields Grafana's {@code AlertRuleV1}/{@code QueryV1} read), on the
- * provisioned data sources, reading only series the services export, and mounted where Grafana reads them.
+ * The alert rules Grafana provisions from {@code grafana/provisioning/alerting}: in Grafana's
+ * file-provisioning schema (apiVersion 1, groups of rules; the fields Grafana's {@code
+ * AlertRuleV1}/{@code QueryV1} read), on the provisioned data sources, reading only series the
+ * services export, and mounted where Grafana reads them.
  *
- * <p>Grafana ignores keys it does not know, so a misspelt {@code noDataStat} would silently fall back to the
- * default: the keys are checked against the schema's. It refuses the whole start on a rule it cannot parse (no
- * uid, title, condition or data; a query without a time range), and expands environment variables in titles and
- * labels ({@code $name}) and in annotations ({@code ${name}}), which would eat a template's {@code $labels}.
+ * <p>Grafana ignores keys it does not know, so a misspelt {@code noDataStat} would silently fall
+ * back to the default: the keys are checked against the schema's. It refuses the whole start on a
+ * rule it cannot parse (no uid, title, condition or data; a query without a time range), and
+ * expands environment variables in titles and labels ({@code $name}) and in annotations ({@code
+ * ${name}}), which would eat a template's {@code $labels}.
  */
 class GrafanaAlertRulesTest {
   private static final Set<String> FILE_KEYS = Set.of("apiVersion", "groups", "deleteRules");
-  private static final Set<String> GROUP_KEYS = Set.of("orgId", "name", "folder", "interval", "rules");
-  private static final Set<String> RULE_KEYS = Set.of("uid", "title", "condition", "data", "dashboardUid", "panelId",
-      "noDataState", "execErrState", "for", "keepFiringFor", "missing_series_evals_to_resolve", "annotations",
-      "labels", "isPaused", "notification_settings", "record");
-  private static final Set<String> QUERY_KEYS = Set.of("refId", "queryType", "relativeTimeRange", "datasourceUid",
-      "model");
+  private static final Set<String> GROUP_KEYS =
+      Set.of("orgId", "name", "folder", "interval", "rules");
+  private static final Set<String> RULE_KEYS =
+      Set.of(
+          "uid",
+          "title",
+          "condition",
+          "data",
+          "dashboardUid",
+          "panelId",
+          "noDataState",
+          "execErrState",
+          "for",
+          "keepFiringFor",
+          "missing_series_evals_to_resolve",
+          "annotations",
+          "labels",
+          "isPaused",
+          "notification_settings",
+          "record");
+  private static final Set<String> QUERY_KEYS =
+      Set.of("refId", "queryType", "relativeTimeRange", "datasourceUid", "model");
   private static final Set<String> NO_DATA_STATES = Set.of("NoData", "Alerting", "OK", "KeepLast");
   private static final Set<String> EXEC_ERR_STATES = Set.of("Error", "Alerting", "OK", "KeepLast");
+
   /** Grafana's data source uid for server-side expressions (math, reduce, threshold). */
   private static final String EXPRESSION = "__expr__";
-  /** Grafana evaluates rules on a 10 s tick (unified_alerting.min_interval): a group's interval is a multiple. */
+
+  /**
+   * Grafana evaluates rules on a 10 s tick (unified_alerting.min_interval): a group's interval is a
+   * multiple.
+   */
   private static final Duration BASE_INTERVAL = Duration.ofSeconds(10);
+
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
   private static final Pattern UID = Pattern.compile("[a-zA-Z0-9_-]{1,40}");
 
@@ -70,8 +94,15 @@ class GrafanaAlertRulesTest {
             }
           }
           Duration interval = duration(group.path("interval").asText());
-          if (interval == null || interval.isZero() || interval.toMillis() % BASE_INTERVAL.toMillis() != 0) {
-            errors.add(g + ": interval '" + group.path("interval").asText() + "' is not a multiple of " + BASE_INTERVAL);
+          if (interval == null
+              || interval.isZero()
+              || interval.toMillis() % BASE_INTERVAL.toMillis() != 0) {
+            errors.add(
+                g
+                    + ": interval '"
+                    + group.path("interval").asText()
+                    + "' is not a multiple of "
+                    + BASE_INTERVAL);
           }
           if (group.path("rules").isEmpty()) {
             errors.add(g + ": no rules");
@@ -94,7 +125,8 @@ class GrafanaAlertRulesTest {
     rule.set("noDataStat", rule.remove("noDataState"));
     rule.remove("condition");
     ((ObjectNode) rule.path("data").get(0)).remove("relativeTimeRange");
-    assertThat(ruleErrors("g", rule)).anySatisfy(e -> assertThat(e).contains("unknown key 'noDataStat'"))
+    assertThat(ruleErrors("g", rule))
+        .anySatisfy(e -> assertThat(e).contains("unknown key 'noDataStat'"))
         .anySatisfy(e -> assertThat(e).contains("condition"))
         .anySatisfy(e -> assertThat(e).contains("relative time range"));
   }
@@ -110,10 +142,15 @@ class GrafanaAlertRulesTest {
         continue;
       }
       if (!provisioned.containsKey(uid)) {
-        errors.add(q.id() + ": data source " + uid + " is not provisioned (alert rules name it by uid, not by variable)");
+        errors.add(
+            q.id()
+                + ": data source "
+                + uid
+                + " is not provisioned (alert rules name it by uid, not by variable)");
       } else if ("prometheus".equals(provisioned.get(uid))) {
         promql++;
-        errors.addAll(Dashboards.unknownSeries(q.id(), q.query().path("model").path("expr").asText()));
+        errors.addAll(
+            Dashboards.unknownSeries(q.id(), q.query().path("model").path("expr").asText()));
       }
     }
     assertThat(errors).isEmpty();
@@ -122,13 +159,16 @@ class GrafanaAlertRulesTest {
 
   @Test
   void aStoppedPathShouldFireOnePerPathAndSayWhereToLook() {
-    Dashboards.AlertRule stalled = Dashboards.alertRules().stream()
-        .filter(r -> "A path has stopped consuming".equals(r.rule().path("title").asText())).findFirst()
-        .orElseThrow(() -> new AssertionError("no alert rule 'A path has stopped consuming'"));
+    Dashboards.AlertRule stalled =
+        Dashboards.alertRules().stream()
+            .filter(r -> "A path has stopped consuming".equals(r.rule().path("title").asText()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no alert rule 'A path has stopped consuming'"));
     JsonNode rule = stalled.rule();
     Map<String, JsonNode> byRef = new java.util.HashMap<>();
     rule.path("data").forEach(q -> byRef.put(q.path("refId").asText(), q));
-    // Tweets behind and seconds idle, each as one series per path; then lag > 0 and idle >= the stall limit.
+    // Tweets behind and seconds idle, each as one series per path; then lag > 0 and idle >= the
+    // stall limit.
     JsonNode condition = byRef.get(rule.path("condition").asText());
     String expression = condition.path("model").path("expression").asText();
     Matcher refs = Pattern.compile("\\$(\\w+)").matcher(expression);
@@ -136,10 +176,22 @@ class GrafanaAlertRulesTest {
     while (refs.find()) {
       exprOf.put(refs.group(1), byRef.get(refs.group(1)).path("model").path("expr").asText());
     }
-    assertThat(exprOf.values()).containsExactlyInAnyOrder("max by (path) (weather_consumer_lag_messages)",
-        "min by (path) (weather_consumer_idle_seconds)");
-    String lag = exprOf.entrySet().stream().filter(e -> e.getValue().contains("lag")).findFirst().orElseThrow().getKey();
-    String idle = exprOf.entrySet().stream().filter(e -> e.getValue().contains("idle")).findFirst().orElseThrow().getKey();
+    assertThat(exprOf.values())
+        .containsExactlyInAnyOrder(
+            "max by (path) (weather_consumer_lag_messages)",
+            "min by (path) (weather_consumer_idle_seconds)");
+    String lag =
+        exprOf.entrySet().stream()
+            .filter(e -> e.getValue().contains("lag"))
+            .findFirst()
+            .orElseThrow()
+            .getKey();
+    String idle =
+        exprOf.entrySet().stream()
+            .filter(e -> e.getValue().contains("idle"))
+            .findFirst()
+            .orElseThrow()
+            .getKey();
     // The limit at which the consumers' health turns DOWN (weather.health.stall-after, 60 s).
     assertThat(expression.replace(" ", "")).contains("$" + lag + ">0", "$" + idle + ">=60", "&&");
     assertThat(condition.path("model").path("type").asText()).isEqualTo("math");
@@ -149,8 +201,14 @@ class GrafanaAlertRulesTest {
     String description = rule.path("annotations").path("description").asText();
     assertThat(summary).contains("{{ $labels.path }}");
     // What to look at, for each path: the consumer's health endpoint and its log.
-    assertThat(description).contains("streams-app", "rabbit-bridge", "/actuator/health", "logs deploy/streams-app",
-        "logs deploy/rabbit-bridge", "$labels.path");
+    assertThat(description)
+        .contains(
+            "streams-app",
+            "rabbit-bridge",
+            "/actuator/health",
+            "logs deploy/streams-app",
+            "logs deploy/rabbit-bridge",
+            "$labels.path");
   }
 
   @ParameterizedTest
@@ -171,16 +229,20 @@ class GrafanaAlertRulesTest {
     String mounted = volume;
     assertThat(pod.path("containers").get(0).path("volumeMounts"))
         .as("mounted at " + Dashboards.ALERTING_DIR)
-        .anyMatch(m -> m.path("name").asText().equals(mounted)
-            && m.path("mountPath").asText().equals(Dashboards.ALERTING_DIR));
-    // Every file of grafana/provisioning/alerting, as it is in git: a file left out of the generator is never read.
+        .anyMatch(
+            m ->
+                m.path("name").asText().equals(mounted)
+                    && m.path("mountPath").asText().equals(Dashboards.ALERTING_DIR));
+    // Every file of grafana/provisioning/alerting, as it is in git: a file left out of the
+    // generator is never read.
     JsonNode data = StrimziResourcesTest.find(all, "ConfigMap", configMapName).path("data");
     Set<String> keys = new TreeSet<>();
     data.fieldNames().forEachRemaining(keys::add);
     Set<String> files = new TreeSet<>();
     for (Path file : Dashboards.alertingFiles()) {
       files.add(file.getFileName().toString());
-      assertThat(data.path(file.getFileName().toString()).asText()).as(file.getFileName().toString())
+      assertThat(data.path(file.getFileName().toString()).asText())
+          .as(file.getFileName().toString())
           .isEqualTo(Repo.read(file));
     }
     assertThat(keys).isEqualTo(files);
@@ -192,7 +254,8 @@ class GrafanaAlertRulesTest {
     String r = group + " / rule " + rule.path("title").asText(rule.path("uid").asText());
     unknownKeys(r, rule, RULE_KEYS, errors);
     if (!UID.matcher(rule.path("uid").asText()).matches()) {
-      errors.add(r + ": uid '" + rule.path("uid").asText() + "' is not 1-40 letters, digits, '-' or '_'");
+      errors.add(
+          r + ": uid '" + rule.path("uid").asText() + "' is not 1-40 letters, digits, '-' or '_'");
     }
     if (rule.path("title").asText().isBlank()) {
       errors.add(r + ": no title");
@@ -218,9 +281,12 @@ class GrafanaAlertRulesTest {
       }
       JsonNode range = q.path("relativeTimeRange");
       boolean expression = EXPRESSION.equals(uid);
-      if (!range.has("from") || !range.has("to")
+      if (!range.has("from")
+          || !range.has("to")
           || (!expression && range.path("from").asLong() <= range.path("to").asLong())) {
-        errors.add(id + ": relative time range must be {from, to} with from > to (seconds before now) for a query");
+        errors.add(
+            id
+                + ": relative time range must be {from, to} with from > to (seconds before now) for a query");
       }
       if (!expression && q.path("model").path("expr").asText().isBlank()) {
         errors.add(id + ": a Prometheus query without expr");
@@ -228,10 +294,12 @@ class GrafanaAlertRulesTest {
     }
     String condition = rule.path("condition").asText();
     if (!refIds.contains(condition)) {
-      errors.add(r + ": condition '" + condition + "' is not the refId of one of its data " + refIds);
+      errors.add(
+          r + ": condition '" + condition + "' is not the refId of one of its data " + refIds);
     }
     for (JsonNode q : rule.path("data")) {
-      Matcher m = Pattern.compile("\\$\\{?(\\w+)").matcher(q.path("model").path("expression").asText());
+      Matcher m =
+          Pattern.compile("\\$\\{?(\\w+)").matcher(q.path("model").path("expression").asText());
       while (m.find()) {
         if (!refIds.contains(m.group(1))) {
           errors.add(r + ": expression refers to $" + m.group(1) + ", not a refId of the rule");
@@ -239,10 +307,20 @@ class GrafanaAlertRulesTest {
       }
     }
     if (!NO_DATA_STATES.contains(rule.path("noDataState").asText())) {
-      errors.add(r + ": noDataState '" + rule.path("noDataState").asText() + "' is not one of " + NO_DATA_STATES);
+      errors.add(
+          r
+              + ": noDataState '"
+              + rule.path("noDataState").asText()
+              + "' is not one of "
+              + NO_DATA_STATES);
     }
     if (!EXEC_ERR_STATES.contains(rule.path("execErrState").asText())) {
-      errors.add(r + ": execErrState '" + rule.path("execErrState").asText() + "' is not one of " + EXEC_ERR_STATES);
+      errors.add(
+          r
+              + ": execErrState '"
+              + rule.path("execErrState").asText()
+              + "' is not one of "
+              + EXEC_ERR_STATES);
     }
     if (duration(rule.path("for").asText()) == null) {
       errors.add(r + ": for '" + rule.path("for").asText() + "' is not a duration");
@@ -250,11 +328,15 @@ class GrafanaAlertRulesTest {
     if (rule.path("title").asText().contains("$")) {
       errors.add(r + ": '$' in the title is expanded as an environment variable");
     }
-    rule.path("labels").properties().forEach(e -> {
-      if (e.getValue().asText().contains("$")) {
-        errors.add(r + ": label " + e.getKey() + ": '$' is expanded as an environment variable");
-      }
-    });
+    rule.path("labels")
+        .properties()
+        .forEach(
+            e -> {
+              if (e.getValue().asText().contains("$")) {
+                errors.add(
+                    r + ": label " + e.getKey() + ": '$' is expanded as an environment variable");
+              }
+            });
     for (String annotation : List.of("summary", "description")) {
       String text = rule.path("annotations").path(annotation).asText();
       if (text.isBlank()) {
@@ -267,12 +349,15 @@ class GrafanaAlertRulesTest {
     return errors;
   }
 
-  private static void unknownKeys(String id, JsonNode node, Set<String> known, List<String> errors) {
-    node.fieldNames().forEachRemaining(k -> {
-      if (!known.contains(k)) {
-        errors.add(id + ": unknown key '" + k + "' (Grafana ignores it)");
-      }
-    });
+  private static void unknownKeys(
+      String id, JsonNode node, Set<String> known, List<String> errors) {
+    node.fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (!known.contains(k)) {
+                errors.add(id + ": unknown key '" + k + "' (Grafana ignores it)");
+              }
+            });
   }
 
   /** A Prometheus-style duration ({@code 1m}, {@code 90s}, {@code 1h30m}), or null. */
@@ -288,13 +373,15 @@ class GrafanaAlertRulesTest {
         return null;
       }
       long n = Long.parseLong(m.group(1));
-      total = total.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      });
+      total =
+          total.plus(
+              switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+              });
       end = m.end();
     }
     return end == text.length() ? total : null;

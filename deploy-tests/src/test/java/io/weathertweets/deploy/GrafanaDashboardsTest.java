@@ -14,21 +14,34 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The dashboards as files: valid, stable, wired to the provisioned data sources and the store layout. */
+/**
+ * The dashboards as files: valid, stable, wired to the provisioned data sources and the store
+ * layout.
+ */
 class GrafanaDashboardsTest {
   @Test
   void dashboardsShouldHaveStableUniqueUidsAndTheExpectedSet() {
-    Map<String, String> expected = Map.of("weather.json", "weather-tweets-weather", "pipeline.json", "weather-tweets-pipeline",
-        "comparison.json", "weather-tweets-comparison");
+    Map<String, String> expected =
+        Map.of(
+            "weather.json",
+            "weather-tweets-weather",
+            "pipeline.json",
+            "weather-tweets-pipeline",
+            "comparison.json",
+            "weather-tweets-comparison");
     Set<String> uids = new HashSet<>();
     for (Path file : Dashboards.files()) {
       JsonNode d = Repo.readJson(file);
-      assertThat(d.path("uid").asText()).as(file.getFileName().toString()).isEqualTo(expected.get(file.getFileName().toString()));
+      assertThat(d.path("uid").asText())
+          .as(file.getFileName().toString())
+          .isEqualTo(expected.get(file.getFileName().toString()));
       assertThat(uids.add(d.path("uid").asText())).isTrue();
       assertThat(d.has("id")).as("no instance-specific id").isFalse();
       Set<Integer> panelIds = new HashSet<>();
       for (JsonNode p : Dashboards.panels(d)) {
-        assertThat(panelIds.add(p.path("id").asInt())).as(file + " panel id " + p.path("id")).isTrue();
+        assertThat(panelIds.add(p.path("id").asInt()))
+            .as(file + " panel id " + p.path("id"))
+            .isTrue();
         assertThat(p.path("gridPos").path("w").asInt()).isBetween(1, 24);
         assertThat(p.path("title").asText()).isNotBlank();
       }
@@ -39,12 +52,20 @@ class GrafanaDashboardsTest {
   @Test
   void everyQueryShouldUseAProvisionedDataSourceOfItsType() {
     Map<String, String> provisioned = Dashboards.datasources();
-    assertThat(provisioned).containsEntry("weather-redis", "redis-datasource").containsEntry("weather-valkey", "redis-datasource")
+    assertThat(provisioned)
+        .containsEntry("weather-redis", "redis-datasource")
+        .containsEntry("weather-valkey", "redis-datasource")
         .containsEntry("weather-prometheus", "prometheus");
     List<String> errors = new ArrayList<>();
     for (Dashboards.Query q : Dashboards.queries()) {
       if (!q.datasourceType().equals(provisioned.get(q.datasourceUid()))) {
-        errors.add(q.id() + ": data source " + q.datasourceUid() + " (" + q.datasourceType() + ") is not provisioned");
+        errors.add(
+            q.id()
+                + ": data source "
+                + q.datasourceUid()
+                + " ("
+                + q.datasourceType()
+                + ") is not provisioned");
       }
       if (!q.panel().path("datasource").path("uid").asText().startsWith("${")) {
         errors.add(q.id() + ": data source should be a dashboard variable");
@@ -67,12 +88,24 @@ class GrafanaDashboardsTest {
       String command = t.path("command").asText();
       String key = t.path("keyName").asText();
       if (!"command".equals(t.path("type").asText()) || !Dashboards.SUPPORTED.contains(command)) {
-        errors.add(q.id() + ": '" + t.path("type").asText() + "/" + command + "' is not a supported command query");
+        errors.add(
+            q.id()
+                + ": '"
+                + t.path("type").asText()
+                + "/"
+                + command
+                + "' is not a supported command query");
       }
       boolean streamCommand = command.startsWith("x");
       Pattern layout = streamCommand ? Dashboards.STREAM_KEY : Dashboards.HASH_KEY;
       if (!layout.matcher(key).matches()) {
-        errors.add(q.id() + ": key '" + key + "' is not a " + (streamCommand ? "stream" : "hash") + " of the store layout");
+        errors.add(
+            q.id()
+                + ": key '"
+                + key
+                + "' is not a "
+                + (streamCommand ? "stream" : "hash")
+                + " of the store layout");
       }
       if (key.contains("*") || key.contains("?")) {
         errors.add(q.id() + ": the data source cannot expand wildcards");
@@ -90,7 +123,8 @@ class GrafanaDashboardsTest {
       for (JsonNode v : d.path("templating").path("list")) {
         defined.add(v.path("name").asText());
         if ("municipality".equals(v.path("name").asText())) {
-          assertThat(v.path("query").asText().split(",")).containsExactlyInAnyOrderElementsOf(Repo.MUNICIPALITIES);
+          assertThat(v.path("query").asText().split(","))
+              .containsExactlyInAnyOrderElementsOf(Repo.MUNICIPALITIES);
         }
       }
       Matcher m = Pattern.compile("\\$\\{?(\\w+)").matcher(Repo.read(file));
@@ -106,13 +140,26 @@ class GrafanaDashboardsTest {
   @Test
   void weatherDashboardShouldHaveTheCoursePanelsAndComparisonBothStores() {
     JsonNode weather = Repo.readJson(Repo.path("grafana/dashboards/weather.json"));
-    assertThat(Dashboards.panels(weather)).extracting(p -> p.path("title").asText()).contains(
-        "Highest temperature", "Lowest temperature", "Average humidity per municipality",
-        "Average temperature per municipality", "Total reports per condition");
-    assertThat(Dashboards.panels(weather)).anyMatch(p -> "timeseries".equals(p.path("type").asText())
-        && p.path("targets").get(0).path("keyName").asText().equals("weather:series:$municipality"));
+    assertThat(Dashboards.panels(weather))
+        .extracting(p -> p.path("title").asText())
+        .contains(
+            "Highest temperature",
+            "Lowest temperature",
+            "Average humidity per municipality",
+            "Average temperature per municipality",
+            "Total reports per condition");
+    assertThat(Dashboards.panels(weather))
+        .anyMatch(
+            p ->
+                "timeseries".equals(p.path("type").asText())
+                    && p.path("targets")
+                        .get(0)
+                        .path("keyName")
+                        .asText()
+                        .equals("weather:series:$municipality"));
     Set<String> comparisonStores = new TreeSet<>();
-    Dashboards.queries().stream().filter(q -> q.dashboard().equals("weather-tweets-comparison"))
+    Dashboards.queries().stream()
+        .filter(q -> q.dashboard().equals("weather-tweets-comparison"))
         .forEach(q -> comparisonStores.add(q.datasourceUid()));
     assertThat(comparisonStores).contains("weather-redis", "weather-valkey");
   }
@@ -130,17 +177,30 @@ class GrafanaDashboardsTest {
       errors.addAll(Dashboards.unknownSeries(q.id(), expr));
     }
     assertThat(errors).isEmpty();
-    assertThat(String.join("\n", exprs)).contains("histogram_quantile(0.5", "histogram_quantile(0.99",
-        "kafka_consumer_fetch_manager_records_lag_max", "weather_tweets_dlq_total", "rabbitmq_queue_messages_ready",
-        "jvm_memory_used_bytes", "weather_consumer_lag_messages", "weather_consumer_idle_seconds");
+    assertThat(String.join("\n", exprs))
+        .contains(
+            "histogram_quantile(0.5",
+            "histogram_quantile(0.99",
+            "kafka_consumer_fetch_manager_records_lag_max",
+            "weather_tweets_dlq_total",
+            "rabbitmq_queue_messages_ready",
+            "jvm_memory_used_bytes",
+            "weather_consumer_lag_messages",
+            "weather_consumer_idle_seconds");
   }
 
   @Test
   void seriesCheckShouldRejectANameTheServicesDoNotExport() {
-    // Micrometer's gauge weather.consumer.lag (base unit "messages") is exported with its unit appended.
-    assertThat(Dashboards.unknownSeries("q", "max by (path) (weather_consumer_lag)")).singleElement().asString()
+    // Micrometer's gauge weather.consumer.lag (base unit "messages") is exported with its unit
+    // appended.
+    assertThat(Dashboards.unknownSeries("q", "max by (path) (weather_consumer_lag)"))
+        .singleElement()
+        .asString()
         .contains("'weather_consumer_lag'");
-    assertThat(Dashboards.unknownSeries("q", "max by (path) (weather_consumer_lag_messages{path=\"kafka\"})")).isEmpty();
+    assertThat(
+            Dashboards.unknownSeries(
+                "q", "max by (path) (weather_consumer_lag_messages{path=\"kafka\"})"))
+        .isEmpty();
   }
 
   @Test
@@ -166,41 +226,58 @@ class GrafanaDashboardsTest {
         p.path("targets").forEach(t -> byExpr.put(t.path("expr").asText(), p));
       }
     }
-    // Per path (the label both consumers set), not per client or instance: one line for kafka, one for rabbit.
-    assertThat(byExpr).containsKeys("max by (path) (weather_consumer_lag_messages)",
-        "min by (path) (weather_consumer_idle_seconds)", "max by (client_id) (kafka_consumer_fetch_manager_records_lag_max)");
+    // Per path (the label both consumers set), not per client or instance: one line for kafka, one
+    // for rabbit.
+    assertThat(byExpr)
+        .containsKeys(
+            "max by (path) (weather_consumer_lag_messages)",
+            "min by (path) (weather_consumer_idle_seconds)",
+            "max by (client_id) (kafka_consumer_fetch_manager_records_lag_max)");
     JsonNode idle = byExpr.get("min by (path) (weather_consumer_idle_seconds)");
     assertThat(idle.path("fieldConfig").path("defaults").path("unit").asText()).isEqualTo("s");
     assertThat(idle.path("fieldConfig").path("defaults").path("thresholds").path("steps"))
         .as("the stall limit (weather.health.stall-after) drawn on the idle panel")
         .anyMatch(step -> step.path("value").asInt() == 60);
-    assertThat(byExpr.get("max by (client_id) (kafka_consumer_fetch_manager_records_lag_max)").path("description").asText())
-        .as("why the client metric is not enough").contains("stuck", "fetched");
+    assertThat(
+            byExpr
+                .get("max by (client_id) (kafka_consumer_fetch_manager_records_lag_max)")
+                .path("description")
+                .asText())
+        .as("why the client metric is not enough")
+        .contains("stuck", "fetched");
   }
 
   @Test
   void storeDashboardsShouldShowEachConsumersOwnReport() {
-    // The Redis-only view tells how far behind a path is: each store's weather:consumer hash, on both store
+    // The Redis-only view tells how far behind a path is: each store's weather:consumer hash, on
+    // both store
     // dashboards, for every store the dashboard shows.
     Map<String, Set<String>> storesWithReport = new java.util.TreeMap<>();
     for (Dashboards.Query q : Dashboards.queries()) {
       if ("weather:consumer".equals(q.target().path("keyName").asText())) {
         assertThat(q.target().path("command").asText()).as(q.id()).isEqualTo("hgetall");
-        storesWithReport.computeIfAbsent(q.dashboard(), k -> new TreeSet<>()).add(q.datasourceUid());
+        storesWithReport
+            .computeIfAbsent(q.dashboard(), k -> new TreeSet<>())
+            .add(q.datasourceUid());
       }
     }
-    assertThat(storesWithReport).containsEntry("weather-tweets-weather", Set.of("weather-redis"))
+    assertThat(storesWithReport)
+        .containsEntry("weather-tweets-weather", Set.of("weather-redis"))
         .containsEntry("weather-tweets-comparison", Set.of("weather-redis", "weather-valkey"));
   }
 
   @Test
   void dashboardsShouldRefreshInRealTime() {
-    // 5 s is Grafana's default min_refresh_interval (a shorter refresh is raised to it). The store dashboards
-    // refresh at that; the Prometheus one at the scrape interval (10 s), as a faster refresh shows nothing new.
-    Map<String, String> expected = Map.of("weather.json", "5s", "comparison.json", "5s", "pipeline.json", "10s");
+    // 5 s is Grafana's default min_refresh_interval (a shorter refresh is raised to it). The store
+    // dashboards
+    // refresh at that; the Prometheus one at the scrape interval (10 s), as a faster refresh shows
+    // nothing new.
+    Map<String, String> expected =
+        Map.of("weather.json", "5s", "comparison.json", "5s", "pipeline.json", "10s");
     for (Path file : Dashboards.files()) {
       JsonNode d = Repo.readJson(file);
-      assertThat(d.path("refresh").asText()).as(file.getFileName() + " refresh")
+      assertThat(d.path("refresh").asText())
+          .as(file.getFileName() + " refresh")
           .isEqualTo(expected.get(file.getFileName().toString()));
     }
     assertThat(Repo.read(Repo.path("k8s/base/prometheus.yaml"))).contains("scrape_interval: 10s");
@@ -208,11 +285,15 @@ class GrafanaDashboardsTest {
 
   @Test
   void provisioningShouldLoadEveryDashboardFromWhereGrafanaMountsIt() {
-    JsonNode provider = Repo.readDocuments(Repo.path("grafana/provisioning/dashboards/providers.yaml")).getFirst()
-        .path("providers").get(0);
+    JsonNode provider =
+        Repo.readDocuments(Repo.path("grafana/provisioning/dashboards/providers.yaml"))
+            .getFirst()
+            .path("providers")
+            .get(0);
     var all = Kustomize.build("k8s/overlays/dev");
     JsonNode grafana = StrimziResourcesTest.find(all, "Deployment", "grafana");
-    JsonNode container = grafana.path("spec").path("template").path("spec").path("containers").get(0);
+    JsonNode container =
+        grafana.path("spec").path("template").path("spec").path("containers").get(0);
     String dashboardsVolume = null;
     String dashboardsConfigMap = null;
     for (JsonNode v : grafana.path("spec").path("template").path("spec").path("volumes")) {
@@ -221,14 +302,24 @@ class GrafanaDashboardsTest {
         dashboardsConfigMap = v.path("configMap").path("name").asText();
       }
     }
-    assertThat(dashboardsConfigMap).as("a volume from the grafana-dashboards ConfigMap").isNotNull();
+    assertThat(dashboardsConfigMap)
+        .as("a volume from the grafana-dashboards ConfigMap")
+        .isNotNull();
     String volume = dashboardsVolume;
-    assertThat(container.path("volumeMounts")).anyMatch(m -> m.path("name").asText().equals(volume)
-        && m.path("mountPath").asText().equals(provider.path("options").path("path").asText()));
+    assertThat(container.path("volumeMounts"))
+        .anyMatch(
+            m ->
+                m.path("name").asText().equals(volume)
+                    && m.path("mountPath")
+                        .asText()
+                        .equals(provider.path("options").path("path").asText()));
     JsonNode configMap = StrimziResourcesTest.find(all, "ConfigMap", dashboardsConfigMap);
     for (Path file : Dashboards.files()) {
-      assertThat(configMap.path("data").has(file.getFileName().toString())).as(file.getFileName().toString()).isTrue();
+      assertThat(configMap.path("data").has(file.getFileName().toString()))
+          .as(file.getFileName().toString())
+          .isTrue();
     }
-    assertThat(container.path("env")).anyMatch(e -> e.path("value").asText().contains("redis-datasource"));
+    assertThat(container.path("env"))
+        .anyMatch(e -> e.path("value").asText().contains("redis-datasource"));
   }
 }

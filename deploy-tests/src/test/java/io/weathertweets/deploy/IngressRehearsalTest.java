@@ -28,18 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
- * The ingress as the dev overlay deploys it: its executable jar with the pod spec's environment (Secrets from the
- * committed examples), ports mapped to free local ones, the Service names it uses (redis:6379, valkey:6379) mapped
- * to the store pods' start scripts run locally ({@link PodProcessesTest#startStore}). It must start by its own
- * probes, read both stores as the read-only user (GET /api/compare answers, not 503), and serve actuator only on
- * its management port.
+ * The ingress as the dev overlay deploys it: its executable jar with the pod spec's environment
+ * (Secrets from the committed examples), ports mapped to free local ones, the Service names it uses
+ * (redis:6379, valkey:6379) mapped to the store pods' start scripts run locally ({@link
+ * PodProcessesTest#startStore}). It must start by its own probes, read both stores as the read-only
+ * user (GET /api/compare answers, not 503), and serve actuator only on its management port.
  */
 class IngressRehearsalTest {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final List<Process> started = new ArrayList<>();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @AfterEach
   void stop() throws InterruptedException {
@@ -49,7 +49,8 @@ class IngressRehearsalTest {
   @Test
   void ingressShouldReadBothStoresAndKeepActuatorOffItsPublicPort() throws Exception {
     for (String store : List.of("redis", "valkey")) {
-      Assumptions.assumeTrue(new File("/usr/bin/" + store + "-server").canExecute(), store + "-server not installed");
+      Assumptions.assumeTrue(
+          new File("/usr/bin/" + store + "-server").canExecute(), store + "-server not installed");
     }
     Path jar = Path.of(System.getProperty("service.jar.ingress", "missing"));
     assertThat(jar).as("the ingress's executable jar (service.jar.ingress)").isRegularFile();
@@ -59,8 +60,16 @@ class IngressRehearsalTest {
     for (String store : List.of("redis", "valkey")) {
       int[] ports = FreePorts.distinct(2);
       storePorts.put(store, ports[0]);
-      PodProcess primary = PodProcessesTest.startStore(all, find(all, "StatefulSet", store), store, 0, ports,
-          dir.resolve(store), started, p -> { });
+      PodProcess primary =
+          PodProcessesTest.startStore(
+              all,
+              find(all, "StatefulSet", store),
+              store,
+              0,
+              ports,
+              dir.resolve(store),
+              started,
+              p -> {});
       // Something to compare: the writer's figures for one municipality (the same on both paths).
       URI writer = URI.create(secret(all, store.toUpperCase() + "_WRITER_URL"));
       assertThat(primary.env()).containsKey("WRITER_PASSWORD");
@@ -70,7 +79,8 @@ class IngressRehearsalTest {
     }
 
     ObjectNode deployment = find(all, "Deployment", "ingress");
-    JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
+    JsonNode container =
+        deployment.path("spec").path("template").path("spec").path("containers").get(0);
     PodProcess pod = new PodProcess(all, deployment, "containers", "ingress", dir.resolve("pod"));
     int[] free = FreePorts.distinct(container.path("ports").size() + 2);
     PodProcess.LocalPorts local = PodProcess.LocalPorts.of(container, free);
@@ -78,50 +88,86 @@ class IngressRehearsalTest {
     Map<String, Integer> named = local.named();
     Map<String, String> env = local.env(pod.env());
     int i = ports.size();
-    // The Services' names and ports, as the pod's DNS and kube-proxy would resolve them; no gateway is running.
+    // The Services' names and ports, as the pod's DNS and kube-proxy would resolve them; no gateway
+    // is running.
     int noKafkaGateway = free[i];
     int noRabbitGateway = free[i + 1];
-    env.replaceAll((k, v) -> v.replace("@redis:6379", "@127.0.0.1:" + storePorts.get("redis"))
-        .replace("@valkey:6379", "@127.0.0.1:" + storePorts.get("valkey"))
-        .replace("dns:///gateway-kafka-headless:9090", "dns:///127.0.0.1:" + noKafkaGateway)
-        .replace("dns:///gateway-rabbit-headless:9090", "dns:///127.0.0.1:" + noRabbitGateway));
+    env.replaceAll(
+        (k, v) ->
+            v.replace("@redis:6379", "@127.0.0.1:" + storePorts.get("redis"))
+                .replace("@valkey:6379", "@127.0.0.1:" + storePorts.get("valkey"))
+                .replace("dns:///gateway-kafka-headless:9090", "dns:///127.0.0.1:" + noKafkaGateway)
+                .replace(
+                    "dns:///gateway-rabbit-headless:9090", "dns:///127.0.0.1:" + noRabbitGateway));
     assertThat(env.get("REDIS_URL")).contains("127.0.0.1");
     assertThat(env.get("VALKEY_URL")).contains("127.0.0.1");
-    Process ingress = pod.startJar(jar, env, List.of(), dir.resolve("root"), dir.resolve("ingress.log"));
+    Process ingress =
+        pod.startJar(jar, env, List.of(), dir.resolve("root"), dir.resolve("ingress.log"));
     started.add(ingress);
 
     JsonNode sp = container.path("startupProbe");
-    GatewayLivenessRehearsalTest.Probe startup = GatewayLivenessRehearsalTest.probe(sp, ports, named);
+    GatewayLivenessRehearsalTest.Probe startup =
+        GatewayLivenessRehearsalTest.probe(sp, ports, named);
     long t0 = System.nanoTime();
-    await().atMost(Duration.ofSeconds((long) sp.path("periodSeconds").asInt() * sp.path("failureThreshold").asInt()))
-        .pollInterval(Duration.ofMillis(500)).until(() -> {
-          assertThat(ingress.isAlive()).as(Files.readString(dir.resolve("ingress.log"))).isTrue();
-          return startup.passes();
-        });
-    System.out.printf("ingress started (startup probe) in %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    await()
+        .atMost(
+            Duration.ofSeconds(
+                (long) sp.path("periodSeconds").asInt() * sp.path("failureThreshold").asInt()))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              assertThat(ingress.isAlive())
+                  .as(Files.readString(dir.resolve("ingress.log")))
+                  .isTrue();
+              return startup.passes();
+            });
+    System.out.printf(
+        "ingress started (startup probe) in %d ms%n",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
 
     int api = ports.get(named.get("http"));
     int management = ports.get(named.get("management"));
     HttpResponse<String> compare = get(api, "/api/compare");
-    assertThat(compare.statusCode()).as("GET /api/compare reads both stores as weather-reader: " + compare.body())
+    assertThat(compare.statusCode())
+        .as("GET /api/compare reads both stores as weather-reader: " + compare.body())
         .isEqualTo(200);
     assertThat(Repo.JSON.readTree(compare.body()).path("verdict").asText()).isEqualTo("equal");
-    assertThat(get(api, "/actuator/health").statusCode()).as("actuator on the public port").isEqualTo(404);
-    assertThat(get(api, "/actuator/prometheus").statusCode()).as("actuator on the public port").isEqualTo(404);
+    assertThat(get(api, "/actuator/health").statusCode())
+        .as("actuator on the public port")
+        .isEqualTo(404);
+    assertThat(get(api, "/actuator/prometheus").statusCode())
+        .as("actuator on the public port")
+        .isEqualTo(404);
     assertThat(get(management, "/actuator/prometheus").statusCode()).isEqualTo(200);
-    assertThat(get(management, deployment.path("spec").path("template").path("metadata").path("annotations")
-        .path("prometheus.io/path").asText()).statusCode()).as("the scrape annotation's path").isEqualTo(200);
+    assertThat(
+            get(
+                    management,
+                    deployment
+                        .path("spec")
+                        .path("template")
+                        .path("metadata")
+                        .path("annotations")
+                        .path("prometheus.io/path")
+                        .asText())
+                .statusCode())
+        .as("the scrape annotation's path")
+        .isEqualTo(200);
   }
 
   private static HttpResponse<String> get(int port, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static String secret(List<ObjectNode> all, String key) {
     for (ObjectNode s : StrimziResourcesTest.ofKind(all, "Secret")) {
       if (s.path("data").has(key)) {
-        return new String(java.util.Base64.getMimeDecoder().decode(s.path("data").path(key).asText()),
+        return new String(
+            java.util.Base64.getMimeDecoder().decode(s.path("data").path(key).asText()),
             java.nio.charset.StandardCharsets.UTF_8);
       }
     }

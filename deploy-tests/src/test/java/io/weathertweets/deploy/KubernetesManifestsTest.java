@@ -26,46 +26,116 @@ class KubernetesManifestsTest {
   static final String NAMESPACE = "weather-tweets";
 
   /**
-   * The Kafka client settings for SCRAM over TLS, exactly as docs/security.md lists them and standalone's
-   * SecuredKafkaEndToEndTest proves them against a SASL_SSL broker: the protocol and trust store bind to Boot's
-   * {@code spring.kafka.security.*}/{@code spring.kafka.ssl.*}, the SASL settings to {@code spring.kafka.properties.*}.
+   * The Kafka client settings for SCRAM over TLS, exactly as docs/security.md lists them and
+   * standalone's SecuredKafkaEndToEndTest proves them against a SASL_SSL broker: the protocol and
+   * trust store bind to Boot's {@code spring.kafka.security.*}/{@code spring.kafka.ssl.*}, the SASL
+   * settings to {@code spring.kafka.properties.*}.
    */
-  static final Set<String> KAFKA_SECURITY_ENV = Set.of("SPRING_KAFKA_SECURITY_PROTOCOL",
-      "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG",
-      "SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD",
-      "SPRING_KAFKA_SSL_TRUST_STORE_TYPE");
+  static final Set<String> KAFKA_SECURITY_ENV =
+      Set.of(
+          "SPRING_KAFKA_SECURITY_PROTOCOL",
+          "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
+          "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG",
+          "SPRING_KAFKA_SSL_TRUST_STORE_LOCATION",
+          "SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD",
+          "SPRING_KAFKA_SSL_TRUST_STORE_TYPE");
+
   /**
-   * Spring Boot properties the manifests set through relaxed binding, each checked against the service's own
-   * configuration by OperationalManifestsTest: the actuator port, the Streams state directory, the gRPC server's
-   * connection age.
+   * Spring Boot properties the manifests set through relaxed binding, each checked against the
+   * service's own configuration by OperationalManifestsTest: the actuator port, the Streams state
+   * directory, the gRPC server's connection age.
    */
-  static final Set<String> SPRING_ENV = Set.of("MANAGEMENT_SERVER_PORT", "SPRING_KAFKA_STREAMS_STATE_DIR",
-      "SPRING_GRPC_SERVER_KEEPALIVE_CONNECTION_MAXAGE");
-  /** The exact variable names of the README's Configuration table, plus the Kafka client settings for SCRAM/TLS. */
-  static final Set<String> ALLOWED_ENV = union(union(Set.of("KAFKA_BOOTSTRAP_SERVERS", "RABBITMQ_URI", "REDIS_URL",
-      "VALKEY_URL", "INGRESS_PORT", "INGRESS_ROUTING", "KAFKA_GATEWAY_TARGET", "RABBIT_GATEWAY_TARGET", "GATEWAY_SINK",
-      "GRPC_PORT", "SERVER_PORT", "WEATHER_STORE_DURABILITY"), KAFKA_SECURITY_ENV), SPRING_ENV);
+  static final Set<String> SPRING_ENV =
+      Set.of(
+          "MANAGEMENT_SERVER_PORT",
+          "SPRING_KAFKA_STREAMS_STATE_DIR",
+          "SPRING_GRPC_SERVER_KEEPALIVE_CONNECTION_MAXAGE");
+
+  /**
+   * The exact variable names of the README's Configuration table, plus the Kafka client settings
+   * for SCRAM/TLS.
+   */
+  static final Set<String> ALLOWED_ENV =
+      union(
+          union(
+              Set.of(
+                  "KAFKA_BOOTSTRAP_SERVERS",
+                  "RABBITMQ_URI",
+                  "REDIS_URL",
+                  "VALKEY_URL",
+                  "INGRESS_PORT",
+                  "INGRESS_ROUTING",
+                  "KAFKA_GATEWAY_TARGET",
+                  "RABBIT_GATEWAY_TARGET",
+                  "GATEWAY_SINK",
+                  "GRPC_PORT",
+                  "SERVER_PORT",
+                  "WEATHER_STORE_DURABILITY"),
+              KAFKA_SECURITY_ENV),
+          SPRING_ENV);
+
   /** What each service reads and therefore must be given. */
-  static final Map<String, Set<String>> REQUIRED_ENV = Map.of(
-      // The ingress reads both stores for GET /api/compare and the live page (weather.stores.* in ingress.yml).
-      "ingress", Set.of("INGRESS_PORT", "INGRESS_ROUTING", "KAFKA_GATEWAY_TARGET", "RABBIT_GATEWAY_TARGET", "REDIS_URL",
-          "VALKEY_URL", "MANAGEMENT_SERVER_PORT"),
-      "gateway-kafka", union(Set.of("GATEWAY_SINK", "GRPC_PORT", "SERVER_PORT", "KAFKA_BOOTSTRAP_SERVERS"),
-          KAFKA_SECURITY_ENV),
-      "gateway-rabbit", Set.of("GATEWAY_SINK", "GRPC_PORT", "SERVER_PORT", "RABBITMQ_URI"),
-      "streams-app", union(Set.of("KAFKA_BOOTSTRAP_SERVERS", "REDIS_URL", "SPRING_KAFKA_STREAMS_STATE_DIR"),
-          KAFKA_SECURITY_ENV),
-      "rabbit-bridge", Set.of("RABBITMQ_URI", "VALKEY_URL", "WEATHER_STORE_DURABILITY"));
+  static final Map<String, Set<String>> REQUIRED_ENV =
+      Map.of(
+          // The ingress reads both stores for GET /api/compare and the live page (weather.stores.*
+          // in ingress.yml).
+          "ingress",
+              Set.of(
+                  "INGRESS_PORT",
+                  "INGRESS_ROUTING",
+                  "KAFKA_GATEWAY_TARGET",
+                  "RABBIT_GATEWAY_TARGET",
+                  "REDIS_URL",
+                  "VALKEY_URL",
+                  "MANAGEMENT_SERVER_PORT"),
+          "gateway-kafka",
+              union(
+                  Set.of("GATEWAY_SINK", "GRPC_PORT", "SERVER_PORT", "KAFKA_BOOTSTRAP_SERVERS"),
+                  KAFKA_SECURITY_ENV),
+          "gateway-rabbit", Set.of("GATEWAY_SINK", "GRPC_PORT", "SERVER_PORT", "RABBITMQ_URI"),
+          "streams-app",
+              union(
+                  Set.of("KAFKA_BOOTSTRAP_SERVERS", "REDIS_URL", "SPRING_KAFKA_STREAMS_STATE_DIR"),
+                  KAFKA_SECURITY_ENV),
+          "rabbit-bridge", Set.of("RABBITMQ_URI", "VALKEY_URL", "WEATHER_STORE_DURABILITY"));
+
   /** Variables that carry a credential: only ever from a Secret. */
-  static final Set<String> SECRET_ENV = Set.of("RABBITMQ_URI", "REDIS_URL", "VALKEY_URL",
-      "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD");
-  /** Keys of the {@code <kafka>-cluster-ca-cert} Secret the Strimzi Cluster Operator generates (not in the render). */
+  static final Set<String> SECRET_ENV =
+      Set.of(
+          "RABBITMQ_URI",
+          "REDIS_URL",
+          "VALKEY_URL",
+          "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG",
+          "SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD");
+
+  /**
+   * Keys of the {@code <kafka>-cluster-ca-cert} Secret the Strimzi Cluster Operator generates (not
+   * in the render).
+   */
   static final Set<String> CLUSTER_CA_KEYS = Set.of("ca.crt", "ca.p12", "ca.password");
-  /** Where each service serves actuator (probes, Prometheus): never a port the web Ingress routes. */
-  static final Map<String, Integer> HTTP_PORTS = Map.of("ingress", 8081, "gateway-kafka", 8081, "gateway-rabbit", 8081,
-      "streams-app", 8083, "rabbit-bridge", 8084);
-  static final Set<String> IMAGES = Set.of("weather-tweets/ingress", "weather-tweets/grpc-gateway",
-      "weather-tweets/streams-app", "weather-tweets/rabbit-bridge");
+
+  /**
+   * Where each service serves actuator (probes, Prometheus): never a port the web Ingress routes.
+   */
+  static final Map<String, Integer> HTTP_PORTS =
+      Map.of(
+          "ingress",
+          8081,
+          "gateway-kafka",
+          8081,
+          "gateway-rabbit",
+          8081,
+          "streams-app",
+          8083,
+          "rabbit-bridge",
+          8084);
+
+  static final Set<String> IMAGES =
+      Set.of(
+          "weather-tweets/ingress",
+          "weather-tweets/grpc-gateway",
+          "weather-tweets/streams-app",
+          "weather-tweets/rabbit-bridge");
 
   static List<ObjectNode> render(String overlay) {
     return Kustomize.build("k8s/overlays/" + overlay);
@@ -76,11 +146,15 @@ class KubernetesManifestsTest {
   }
 
   private static List<ObjectNode> kubernetes(List<ObjectNode> all) {
-    return all.stream().filter(r -> !r.path("apiVersion").asText().startsWith("kafka.strimzi.io/")).toList();
+    return all.stream()
+        .filter(r -> !r.path("apiVersion").asText().startsWith("kafka.strimzi.io/"))
+        .toList();
   }
 
   private static List<ObjectNode> workloads(List<ObjectNode> all) {
-    return all.stream().filter(r -> Set.of("Deployment", "StatefulSet").contains(r.path("kind").asText())).toList();
+    return all.stream()
+        .filter(r -> Set.of("Deployment", "StatefulSet").contains(r.path("kind").asText()))
+        .toList();
   }
 
   @ParameterizedTest
@@ -89,7 +163,9 @@ class KubernetesManifestsTest {
     List<ObjectNode> all = render(overlay);
     List<String> errors = new ArrayList<>();
     for (ObjectNode r : kubernetes(all)) {
-      errors.addAll(KubernetesModel.unknownFields(KubernetesModel.toTyped(r), r.path("kind").asText() + "/" + name(r)));
+      errors.addAll(
+          KubernetesModel.unknownFields(
+              KubernetesModel.toTyped(r), r.path("kind").asText() + "/" + name(r)));
     }
     for (ObjectNode r : ofStrimzi(all)) {
       errors.addAll(StrimziResourcesTest.validate(r));
@@ -102,7 +178,9 @@ class KubernetesManifestsTest {
   void unknownFieldCheckShouldCatchAMisspeltField() {
     ObjectNode deployment = find(render("dev"), "Deployment", "ingress").deepCopy();
     ((ObjectNode) deployment.path("spec").path("template").path("spec").path("containers").get(0))
-        .putObject("resource").putObject("limits").put("cpu", "1");
+        .putObject("resource")
+        .putObject("limits")
+        .put("cpu", "1");
     assertThat(KubernetesModel.unknownFields(KubernetesModel.toTyped(deployment), "d"))
         .anySatisfy(e -> assertThat(e).contains("unknown field(s) [resource]"));
   }
@@ -148,7 +226,9 @@ class KubernetesManifestsTest {
           }
           Set<String> volumes = new HashSet<>();
           pod.path("volumes").forEach(v -> volumes.add(v.path("name").asText()));
-          w.path("spec").path("volumeClaimTemplates").forEach(v -> volumes.add(v.path("metadata").path("name").asText()));
+          w.path("spec")
+              .path("volumeClaimTemplates")
+              .forEach(v -> volumes.add(v.path("metadata").path("name").asText()));
           for (JsonNode m : c.path("volumeMounts")) {
             if (!volumes.contains(m.path("name").asText())) {
               errors.add(id + ": mounts unknown volume " + m.path("name").asText());
@@ -169,22 +249,41 @@ class KubernetesManifestsTest {
   void servicesShouldUseActuatorProbesAndGatewaysGrpcReadiness(String overlay) {
     List<ObjectNode> all = render(overlay);
     for (String service : Repo.SERVICES) {
-      JsonNode c = find(all, "Deployment", service).path("spec").path("template").path("spec").path("containers").get(0);
+      JsonNode c =
+          find(all, "Deployment", service)
+              .path("spec")
+              .path("template")
+              .path("spec")
+              .path("containers")
+              .get(0);
       if (service.startsWith("gateway-")) {
         // Liveness on actuator's liveness group: the gRPC health status includes the broker.
-        assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/actuator/health/liveness");
-        assertThat(port(c, c.path("livenessProbe").path("httpGet").path("port"))).as(service)
+        assertThat(c.path("livenessProbe").path("httpGet").path("path").asText())
+            .isEqualTo("/actuator/health/liveness");
+        assertThat(port(c, c.path("livenessProbe").path("httpGet").path("port")))
+            .as(service)
             .isEqualTo(HTTP_PORTS.get(service));
-        assertThat(c.path("readinessProbe").path("grpc").path("port").asInt()).as(service).isEqualTo(9090);
+        assertThat(c.path("readinessProbe").path("grpc").path("port").asInt())
+            .as(service)
+            .isEqualTo(9090);
       } else {
-        assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/actuator/health/liveness");
-        assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/actuator/health/readiness");
-        assertThat(port(c, c.path("readinessProbe").path("httpGet").path("port"))).as(service)
+        assertThat(c.path("livenessProbe").path("httpGet").path("path").asText())
+            .isEqualTo("/actuator/health/liveness");
+        assertThat(c.path("readinessProbe").path("httpGet").path("path").asText())
+            .isEqualTo("/actuator/health/readiness");
+        assertThat(port(c, c.path("readinessProbe").path("httpGet").path("port")))
+            .as(service)
             .isEqualTo(HTTP_PORTS.get(service));
       }
-      JsonNode annotations = find(all, "Deployment", service).path("spec").path("template").path("metadata").path("annotations");
+      JsonNode annotations =
+          find(all, "Deployment", service)
+              .path("spec")
+              .path("template")
+              .path("metadata")
+              .path("annotations");
       assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo("/actuator/prometheus");
-      assertThat(annotations.path("prometheus.io/port").asText()).isEqualTo(String.valueOf(HTTP_PORTS.get(service)));
+      assertThat(annotations.path("prometheus.io/port").asText())
+          .isEqualTo(String.valueOf(HTTP_PORTS.get(service)));
       Set<String> mounts = new TreeSet<>();
       c.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
       assertThat(mounts).as(service + " writable dirs").contains("/tmp");
@@ -192,7 +291,8 @@ class KubernetesManifestsTest {
         assertThat(mounts).contains("/var/lib/weather-streams");
       }
       String image = c.path("image").asText();
-      assertThat(IMAGES).as(service + " image " + image + " is set by the overlay's images:")
+      assertThat(IMAGES)
+          .as(service + " image " + image + " is set by the overlay's images:")
           .anyMatch(i -> image.contains("/" + i + ":") && !image.startsWith(i));
     }
   }
@@ -218,7 +318,13 @@ class KubernetesManifestsTest {
     String clusterCa = name(find(all, "Kafka", "weather-kafka")) + "-cluster-ca-cert";
     List<String> errors = new ArrayList<>();
     for (String service : Repo.SERVICES) {
-      JsonNode c = find(all, "Deployment", service).path("spec").path("template").path("spec").path("containers").get(0);
+      JsonNode c =
+          find(all, "Deployment", service)
+              .path("spec")
+              .path("template")
+              .path("spec")
+              .path("containers")
+              .get(0);
       Set<String> names = new TreeSet<>();
       for (JsonNode e : c.path("env")) {
         String n = e.path("name").asText();
@@ -264,8 +370,8 @@ class KubernetesManifestsTest {
   }
 
   /**
-   * The trust store variables must name a file the pod really has: the cluster CA's PKCS12 archive, mounted from the
-   * Secret the Cluster Operator keeps current, opened with that Secret's password.
+   * The trust store variables must name a file the pod really has: the cluster CA's PKCS12 archive,
+   * mounted from the Secret the Cluster Operator keeps current, opened with that Secret's password.
    */
   @ParameterizedTest
   @MethodSource("overlays")
@@ -278,12 +384,17 @@ class KubernetesManifestsTest {
       Map<String, JsonNode> env = new HashMap<>();
       c.path("env").forEach(e -> env.put(e.path("name").asText(), e));
       assertThat(env).as(service).containsKeys(KAFKA_SECURITY_ENV.toArray(String[]::new));
-      assertThat(env.get("SPRING_KAFKA_SSL_TRUST_STORE_TYPE").path("value").asText()).as(service).isEqualTo("PKCS12");
-      JsonNode password = env.get("SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD").path("valueFrom").path("secretKeyRef");
-      assertThat(password.path("name").asText() + "/" + password.path("key").asText()).as(service)
+      assertThat(env.get("SPRING_KAFKA_SSL_TRUST_STORE_TYPE").path("value").asText())
+          .as(service)
+          .isEqualTo("PKCS12");
+      JsonNode password =
+          env.get("SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD").path("valueFrom").path("secretKeyRef");
+      assertThat(password.path("name").asText() + "/" + password.path("key").asText())
+          .as(service)
           .isEqualTo(clusterCa + "/ca.password");
       String location = env.get("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION").path("value").asText();
-      assertThat(location).as(service + ": a Spring resource; without file: a path is looked up on the classpath")
+      assertThat(location)
+          .as(service + ": a Spring resource; without file: a path is looked up on the classpath")
           .startsWith("file:/");
       String file = location.substring("file:".length());
       List<String> sources = new ArrayList<>();
@@ -308,7 +419,8 @@ class KubernetesManifestsTest {
           }
         }
       }
-      assertThat(sources).as(service + ": " + file + " mounted from the cluster CA's PKCS12 archive")
+      assertThat(sources)
+          .as(service + ": " + file + " mounted from the cluster CA's PKCS12 archive")
           .containsExactly(clusterCa + "/ca.p12");
     }
   }
@@ -325,13 +437,24 @@ class KubernetesManifestsTest {
     for (String target : List.of("KAFKA_GATEWAY_TARGET", "RABBIT_GATEWAY_TARGET")) {
       String[] hostPort = config.path(target).asText().replaceFirst("^dns:///", "").split(":");
       ObjectNode svc = find(all, "Service", hostPort[0]);
-      assertThat(svc.path("spec").path("ports")).as(target)
+      assertThat(svc.path("spec").path("ports"))
+          .as(target)
           .anyMatch(p -> p.path("port").asInt() == Integer.parseInt(hostPort[1]));
     }
     for (String service : List.of("gateway-kafka", "gateway-rabbit")) {
-      JsonNode env = find(all, "Deployment", service).path("spec").path("template").path("spec").path("containers").get(0).path("env");
-      assertThat(env).anyMatch(e -> "GATEWAY_SINK".equals(e.path("name").asText())
-          && service.endsWith(e.path("value").asText()));
+      JsonNode env =
+          find(all, "Deployment", service)
+              .path("spec")
+              .path("template")
+              .path("spec")
+              .path("containers")
+              .get(0)
+              .path("env");
+      assertThat(env)
+          .anyMatch(
+              e ->
+                  "GATEWAY_SINK".equals(e.path("name").asText())
+                      && service.endsWith(e.path("value").asText()));
     }
   }
 
@@ -342,32 +465,51 @@ class KubernetesManifestsTest {
     List<String> errors = new ArrayList<>();
     for (ObjectNode svc : ofKind(all, "Service")) {
       JsonNode selector = svc.path("spec").path("selector");
-      List<ObjectNode> selected = workloads(all).stream()
-          .filter(w -> matches(selector, w.path("spec").path("template").path("metadata").path("labels"))).toList();
+      List<ObjectNode> selected =
+          workloads(all).stream()
+              .filter(
+                  w ->
+                      matches(
+                          selector,
+                          w.path("spec").path("template").path("metadata").path("labels")))
+              .toList();
       if (selected.isEmpty()) {
         errors.add("Service " + name(svc) + " selects no Deployment/StatefulSet");
         continue;
       }
       for (JsonNode p : svc.path("spec").path("ports")) {
         JsonNode target = p.path("targetPort");
-        boolean found = selected.stream().anyMatch(w -> {
-          for (JsonNode c : w.path("spec").path("template").path("spec").path("containers")) {
-            for (JsonNode cp : c.path("ports")) {
-              if (target.isTextual() ? cp.path("name").asText().equals(target.asText())
-                  : cp.path("containerPort").asInt() == target.asInt(p.path("port").asInt())) {
-                return true;
-              }
-            }
-          }
-          return false;
-        });
+        boolean found =
+            selected.stream()
+                .anyMatch(
+                    w -> {
+                      for (JsonNode c :
+                          w.path("spec").path("template").path("spec").path("containers")) {
+                        for (JsonNode cp : c.path("ports")) {
+                          if (target.isTextual()
+                              ? cp.path("name").asText().equals(target.asText())
+                              : cp.path("containerPort").asInt()
+                                  == target.asInt(p.path("port").asInt())) {
+                            return true;
+                          }
+                        }
+                      }
+                      return false;
+                    });
         if (!found) {
-          errors.add("Service " + name(svc) + " port " + p.path("name").asText() + " has no container port");
+          errors.add(
+              "Service "
+                  + name(svc)
+                  + " port "
+                  + p.path("name").asText()
+                  + " has no container port");
         }
       }
     }
     for (ObjectNode w : workloads(all)) {
-      if (!matches(w.path("spec").path("selector").path("matchLabels"), w.path("spec").path("template").path("metadata").path("labels"))) {
+      if (!matches(
+          w.path("spec").path("selector").path("matchLabels"),
+          w.path("spec").path("template").path("metadata").path("labels"))) {
         errors.add(name(w) + ": selector does not match its own pod template");
       }
     }
@@ -379,7 +521,8 @@ class KubernetesManifestsTest {
   void everyResourceShouldBeLabelledAndNamespaced(String overlay) {
     for (ObjectNode r : render(overlay)) {
       assertThat(r.path("metadata").path("labels").path("app.kubernetes.io/part-of").asText())
-          .as(r.path("kind").asText() + "/" + name(r)).isEqualTo("weather-tweets");
+          .as(r.path("kind").asText() + "/" + name(r))
+          .isEqualTo("weather-tweets");
       if (!"Namespace".equals(r.path("kind").asText())) {
         assertThat(r.path("metadata").path("namespace").asText()).as(name(r)).isEqualTo(NAMESPACE);
       }
@@ -393,36 +536,58 @@ class KubernetesManifestsTest {
     ObjectNode ingress = find(all, "HorizontalPodAutoscaler", "ingress");
     assertThat(ingress.path("spec").path("minReplicas").asInt()).isEqualTo(1);
     assertThat(ingress.path("spec").path("maxReplicas").asInt()).isEqualTo(3);
-    assertThat(ingress.path("spec").path("metrics").get(0).path("resource").path("target").path("averageUtilization").asInt())
+    assertThat(
+            ingress
+                .path("spec")
+                .path("metrics")
+                .get(0)
+                .path("resource")
+                .path("target")
+                .path("averageUtilization")
+                .asInt())
         .isEqualTo(30);
     for (ObjectNode hpa : ofKind(all, "HorizontalPodAutoscaler")) {
-      find(all, hpa.path("spec").path("scaleTargetRef").path("kind").asText(),
+      find(
+          all,
+          hpa.path("spec").path("scaleTargetRef").path("kind").asText(),
           hpa.path("spec").path("scaleTargetRef").path("name").asText());
     }
-    assertThat(ofKind(all, "HorizontalPodAutoscaler")).extracting(StrimziResourcesTest::name)
+    assertThat(ofKind(all, "HorizontalPodAutoscaler"))
+        .extracting(StrimziResourcesTest::name)
         .contains("ingress", "gateway-kafka", "gateway-rabbit", "streams-app", "rabbit-bridge");
   }
 
   @ParameterizedTest
   @MethodSource("overlays")
-  void everyWorkloadThatCanRunTwoPodsShouldHaveADisruptionBudgetAndEveryOneANetworkPolicy(String overlay) {
+  void everyWorkloadThatCanRunTwoPodsShouldHaveADisruptionBudgetAndEveryOneANetworkPolicy(
+      String overlay) {
     List<ObjectNode> all = render(overlay);
     List<ObjectNode> policies = ofKind(all, "NetworkPolicy");
     ObjectNode deny = find(all, "NetworkPolicy", "default-deny");
     assertThat(deny.path("spec").path("podSelector").size()).as("selects every pod").isZero();
-    assertThat(deny.path("spec").path("policyTypes")).extracting(JsonNode::asText).containsExactlyInAnyOrder("Ingress", "Egress");
+    assertThat(deny.path("spec").path("policyTypes"))
+        .extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder("Ingress", "Egress");
     assertThat(deny.path("spec").has("ingress") || deny.path("spec").has("egress")).isFalse();
     List<String> errors = new ArrayList<>();
     Set<String> scaled = new HashSet<>();
-    ofKind(all, "HorizontalPodAutoscaler").forEach(h -> scaled.add(h.path("spec").path("scaleTargetRef").path("name").asText()));
+    ofKind(all, "HorizontalPodAutoscaler")
+        .forEach(h -> scaled.add(h.path("spec").path("scaleTargetRef").path("name").asText()));
     for (ObjectNode w : workloads(all)) {
       JsonNode labels = w.path("spec").path("template").path("metadata").path("labels");
-      boolean severalPods = w.path("spec").path("replicas").asInt(1) > 1 || scaled.contains(name(w));
-      if (severalPods && ofKind(all, "PodDisruptionBudget").stream().noneMatch(p -> matches(p.path("spec").path("selector").path("matchLabels"), labels))) {
+      boolean severalPods =
+          w.path("spec").path("replicas").asInt(1) > 1 || scaled.contains(name(w));
+      if (severalPods
+          && ofKind(all, "PodDisruptionBudget").stream()
+              .noneMatch(
+                  p -> matches(p.path("spec").path("selector").path("matchLabels"), labels))) {
         errors.add(name(w) + ": no PodDisruptionBudget");
       }
-      if (policies.stream().noneMatch(p -> p.path("spec").path("podSelector").path("matchLabels").size() > 0
-          && matches(p.path("spec").path("podSelector").path("matchLabels"), labels))) {
+      if (policies.stream()
+          .noneMatch(
+              p ->
+                  p.path("spec").path("podSelector").path("matchLabels").size() > 0
+                      && matches(p.path("spec").path("podSelector").path("matchLabels"), labels))) {
         errors.add(name(w) + ": no NetworkPolicy of its own (only the default deny applies)");
       }
     }
@@ -441,7 +606,9 @@ class KubernetesManifestsTest {
         paths.add(p.path("path").asText());
         JsonNode backend = p.path("backend").path("service");
         ObjectNode svc = find(all, "Service", backend.path("name").asText());
-        assertThat(svc.path("spec").path("ports")).anyMatch(sp -> sp.path("name").asText().equals(backend.path("port").path("name").asText()));
+        assertThat(svc.path("spec").path("ports"))
+            .anyMatch(
+                sp -> sp.path("name").asText().equals(backend.path("port").path("name").asText()));
       }
     }
     assertThat(paths).contains("/api", "/");
@@ -453,27 +620,58 @@ class KubernetesManifestsTest {
     List<ObjectNode> all = render("gke");
     ObjectNode sts = find(all, "StatefulSet", store);
     assertThat(sts.path("spec").path("replicas").asInt()).isGreaterThanOrEqualTo(2);
-    String script = sts.path("spec").path("template").path("spec").path("containers").get(0).path("args").get(0).asText();
+    String script =
+        sts.path("spec")
+            .path("template")
+            .path("spec")
+            .path("containers")
+            .get(0)
+            .path("args")
+            .get(0)
+            .asText();
     assertThat(script).contains("--replicaof " + store + "-0." + store + "-headless 6379");
-    String conf = find(all, "ConfigMap", store + "-config").path("data").path(store + ".conf").asText();
-    assertThat(conf).contains("appendonly yes").contains("include /run/" + store + "/auth.conf").doesNotContainPattern("(?m)^\\s*(requirepass|masterauth)");
-    assertThat(find(all, "Service", store).path("spec").path("selector").path("statefulset.kubernetes.io/pod-name").asText())
-        .as("writers reach only the primary").isEqualTo(store + "-0");
-    assertThat(sts.path("spec").path("volumeClaimTemplates").get(0).path("spec").path("storageClassName").asText())
+    String conf =
+        find(all, "ConfigMap", store + "-config").path("data").path(store + ".conf").asText();
+    assertThat(conf)
+        .contains("appendonly yes")
+        .contains("include /run/" + store + "/auth.conf")
+        .doesNotContainPattern("(?m)^\\s*(requirepass|masterauth)");
+    assertThat(
+            find(all, "Service", store)
+                .path("spec")
+                .path("selector")
+                .path("statefulset.kubernetes.io/pod-name")
+                .asText())
+        .as("writers reach only the primary")
+        .isEqualTo(store + "-0");
+    assertThat(
+            sts.path("spec")
+                .path("volumeClaimTemplates")
+                .get(0)
+                .path("spec")
+                .path("storageClassName")
+                .asText())
         .isEqualTo("premium-rwo");
   }
 
   @Test
   void overlaysShouldPickTheMatchingKafkaVariant() {
-    assertThat(ofKind(render("dev"), "KafkaNodePool")).extracting(StrimziResourcesTest::name).containsExactly("dual-role");
-    assertThat(ofKind(render("gke"), "KafkaNodePool")).extracting(StrimziResourcesTest::name)
+    assertThat(ofKind(render("dev"), "KafkaNodePool"))
+        .extracting(StrimziResourcesTest::name)
+        .containsExactly("dual-role");
+    assertThat(ofKind(render("gke"), "KafkaNodePool"))
+        .extracting(StrimziResourcesTest::name)
         .containsExactlyInAnyOrder("controllers", "brokers");
-    assertThat(find(render("dev"), "StatefulSet", "rabbitmq").path("spec").path("replicas").asInt()).isEqualTo(1);
-    assertThat(find(render("gke"), "StatefulSet", "rabbitmq").path("spec").path("replicas").asInt()).isEqualTo(3);
+    assertThat(find(render("dev"), "StatefulSet", "rabbitmq").path("spec").path("replicas").asInt())
+        .isEqualTo(1);
+    assertThat(find(render("gke"), "StatefulSet", "rabbitmq").path("spec").path("replicas").asInt())
+        .isEqualTo(3);
   }
 
   private static List<ObjectNode> ofStrimzi(List<ObjectNode> all) {
-    return all.stream().filter(r -> r.path("apiVersion").asText().startsWith("kafka.strimzi.io/")).toList();
+    return all.stream()
+        .filter(r -> r.path("apiVersion").asText().startsWith("kafka.strimzi.io/"))
+        .toList();
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {

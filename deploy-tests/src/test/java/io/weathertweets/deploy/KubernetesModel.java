@@ -22,26 +22,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Binds manifests to the fabric8 Kubernetes model. fabric8 keeps unknown fields in an
- * {@code additionalProperties} map instead of failing, so {@link #unknownFields} walks the bound object
- * and reports every non-empty one: a misspelt field is an error here, not silently pruned by the server.
+ * Binds manifests to the fabric8 Kubernetes model. fabric8 keeps unknown fields in an {@code
+ * additionalProperties} map instead of failing, so {@link #unknownFields} walks the bound object
+ * and reports every non-empty one: a misspelt field is an error here, not silently pruned by the
+ * server.
  */
 final class KubernetesModel {
   /** apiVersion + kind this project uses → model class. */
-  static final Map<String, Class<?>> TYPES = Map.ofEntries(
-      Map.entry("v1/Namespace", Namespace.class),
-      Map.entry("v1/ConfigMap", ConfigMap.class),
-      Map.entry("v1/Secret", Secret.class),
-      Map.entry("v1/Service", Service.class),
-      Map.entry("v1/ServiceAccount", ServiceAccount.class),
-      Map.entry("apps/v1/Deployment", Deployment.class),
-      Map.entry("apps/v1/StatefulSet", StatefulSet.class),
-      Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
-      Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
-      Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
-      Map.entry("networking.k8s.io/v1/Ingress", Ingress.class),
-      Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
-      Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class));
+  static final Map<String, Class<?>> TYPES =
+      Map.ofEntries(
+          Map.entry("v1/Namespace", Namespace.class),
+          Map.entry("v1/ConfigMap", ConfigMap.class),
+          Map.entry("v1/Secret", Secret.class),
+          Map.entry("v1/Service", Service.class),
+          Map.entry("v1/ServiceAccount", ServiceAccount.class),
+          Map.entry("apps/v1/Deployment", Deployment.class),
+          Map.entry("apps/v1/StatefulSet", StatefulSet.class),
+          Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
+          Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
+          Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
+          Map.entry("networking.k8s.io/v1/Ingress", Ingress.class),
+          Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
+          Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class));
 
   private KubernetesModel() {}
 
@@ -49,7 +51,8 @@ final class KubernetesModel {
     try {
       return Repo.JSON.treeToValue(node, type);
     } catch (Exception e) {
-      throw new AssertionError("does not bind to " + type.getSimpleName() + ": " + e.getMessage(), e);
+      throw new AssertionError(
+          "does not bind to " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -57,8 +60,11 @@ final class KubernetesModel {
     String key = resource.path("apiVersion").asText() + "/" + resource.path("kind").asText();
     Class<?> type = TYPES.get(key);
     if (type == null) {
-      throw new AssertionError(key + " " + resource.path("metadata").path("name").asText()
-          + " is not a kind this project expects (typo in apiVersion/kind?)");
+      throw new AssertionError(
+          key
+              + " "
+              + resource.path("metadata").path("name").asText()
+              + " is not a kind this project expects (typo in apiVersion/kind?)");
     }
     return toTyped(resource, type);
   }
@@ -69,7 +75,8 @@ final class KubernetesModel {
     return out;
   }
 
-  private static void walk(Object o, String path, List<String> out, IdentityHashMap<Object, Boolean> seen) {
+  private static void walk(
+      Object o, String path, List<String> out, IdentityHashMap<Object, Boolean> seen) {
     if (o == null || seen.put(o, true) != null) {
       return;
     }
@@ -88,7 +95,8 @@ final class KubernetesModel {
       return;
     }
     for (Method getter : o.getClass().getMethods()) {
-      if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get")
+      if (getter.getParameterCount() != 0
+          || !getter.getName().startsWith("get")
           || getter.getDeclaringClass() == Object.class) {
         continue;
       }
@@ -99,7 +107,8 @@ final class KubernetesModel {
             out.add(path + ": unknown field(s) " + extra.keySet());
           }
         } else {
-          String name = Character.toLowerCase(getter.getName().charAt(3)) + getter.getName().substring(4);
+          String name =
+              Character.toLowerCase(getter.getName().charAt(3)) + getter.getName().substring(4);
           walk(value, path + "." + name, out, seen);
         }
       } catch (ReflectiveOperationException e) {

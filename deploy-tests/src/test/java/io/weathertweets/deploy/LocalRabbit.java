@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A RabbitMQ node of the local installation (/usr/lib/rabbitmq), started with its own name, ports and data under
- * a temp dir, loading a definitions file at boot as the cluster's nodes do. Stopped with {@link #close}.
+ * A RabbitMQ node of the local installation (/usr/lib/rabbitmq), started with its own name, ports
+ * and data under a temp dir, loading a definitions file at boot as the cluster's nodes do. Stopped
+ * with {@link #close}.
  */
 final class LocalRabbit implements AutoCloseable {
   static final Path SERVER = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
@@ -29,11 +30,14 @@ final class LocalRabbit implements AutoCloseable {
     this.amqpPort = ports[0];
     this.base = Files.createDirectories(base);
     this.nodeName = "weather-test-" + ports[0] + "@localhost";
-    Files.writeString(base.resolve("rabbitmq.conf"), "listeners.tcp.default = " + ports[0] + "\nload_definitions = "
-        + definitions + "\n");
+    Files.writeString(
+        base.resolve("rabbitmq.conf"),
+        "listeners.tcp.default = " + ports[0] + "\nload_definitions = " + definitions + "\n");
     Files.writeString(base.resolve("enabled_plugins"), "[].\n");
-    ProcessBuilder pb = new ProcessBuilder(SERVER.toString()).redirectErrorStream(true)
-        .redirectOutput(base.resolve("rabbitmq.log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(SERVER.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(base.resolve("rabbitmq.log").toFile());
     Map<String, String> env = pb.environment();
     env.put("HOME", base.toString());
     env.put("RABBITMQ_NODENAME", nodeName);
@@ -51,21 +55,30 @@ final class LocalRabbit implements AutoCloseable {
     return Files.readString(base.resolve("rabbitmq.log"));
   }
 
-  /** rabbitmqctl against this node (stop_app: the broker goes away, the Erlang VM stays; start_app: back). */
+  /**
+   * rabbitmqctl against this node (stop_app: the broker goes away, the Erlang VM stays; start_app:
+   * back).
+   */
   void ctl(String... args) throws IOException, InterruptedException {
     String[] command = new String[args.length + 3];
     command[0] = CTL.toString();
     command[1] = "-n";
     command[2] = nodeName;
     System.arraycopy(args, 0, command, 3, args.length);
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("rabbitmqctl.log").toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(base.resolve("rabbitmqctl.log").toFile()));
     pb.environment().put("HOME", base.toString());
     Process p = pb.start();
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       p.destroyForcibly();
-      throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " failed: "
-          + Files.readString(base.resolve("rabbitmqctl.log")));
+      throw new IllegalStateException(
+          "rabbitmqctl "
+              + String.join(" ", args)
+              + " failed: "
+              + Files.readString(base.resolve("rabbitmqctl.log")));
     }
   }
 

@@ -9,16 +9,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Evaluates rendered NetworkPolicies the way a policy-enforcing CNI does: a connection is allowed when the
- * source's egress and the destination's ingress both allow it. A pod no policy of its direction selects is
- * unrestricted in that direction; a selected pod is allowed only what a rule of a selecting policy allows
- * (peers by podSelector within the policy's namespace, namespaceSelector, both, or ipBlock; ports by number
- * and protocol; an absent peer or port list means any).
+ * Evaluates rendered NetworkPolicies the way a policy-enforcing CNI does: a connection is allowed
+ * when the source's egress and the destination's ingress both allow it. A pod no policy of its
+ * direction selects is unrestricted in that direction; a selected pod is allowed only what a rule
+ * of a selecting policy allows (peers by podSelector within the policy's namespace,
+ * namespaceSelector, both, or ipBlock; ports by number and protocol; an absent peer or port list
+ * means any).
  *
- * <p>Pods outside the rendered namespace (the NGINX controller, kube-dns) and addresses outside the cluster
- * (the internet, the API server, NodeLocal DNS) are {@link Peer}s too; only the rendered policies apply, so
- * their own namespaces are assumed unrestricted. Strimzi writes the ingress policies of the Kafka pods
- * itself (from the listeners), so ingress into a Strimzi pod is not judged here, only the egress to it.
+ * <p>Pods outside the rendered namespace (the NGINX controller, kube-dns) and addresses outside the
+ * cluster (the internet, the API server, NodeLocal DNS) are {@link Peer}s too; only the rendered
+ * policies apply, so their own namespaces are assumed unrestricted. Strimzi writes the ingress
+ * policies of the Kafka pods itself (from the listeners), so ingress into a Strimzi pod is not
+ * judged here, only the egress to it.
  */
 final class NetworkPolicies {
   /** A pod (namespace + labels) or an address outside the cluster (ip). */
@@ -41,7 +43,8 @@ final class NetworkPolicies {
 
   NetworkPolicies(String namespace, List<ObjectNode> rendered) {
     this.namespace = namespace;
-    this.policies = rendered.stream().filter(r -> "NetworkPolicy".equals(r.path("kind").asText())).toList();
+    this.policies =
+        rendered.stream().filter(r -> "NetworkPolicy".equals(r.path("kind").asText())).toList();
   }
 
   boolean allowed(Peer from, Peer to, int port, String protocol) {
@@ -59,7 +62,13 @@ final class NetworkPolicies {
     return allowedBy(to, from, port, protocol, "Ingress", "ingress", "from");
   }
 
-  private boolean allowedBy(Peer subject, Peer other, int port, String protocol, String type, String rulesField,
+  private boolean allowedBy(
+      Peer subject,
+      Peer other,
+      int port,
+      String protocol,
+      String type,
+      String rulesField,
       String peersField) {
     if (!subject.isPod() || !namespace.equals(subject.namespace())) {
       return true;
@@ -72,7 +81,8 @@ final class NetworkPolicies {
       }
       selected = true;
       for (JsonNode rule : spec.path(rulesField)) {
-        if (peerMatches(rule.path(peersField), other) && portMatches(rule.path("ports"), port, protocol)) {
+        if (peerMatches(rule.path(peersField), other)
+            && portMatches(rule.path("ports"), port, protocol)) {
           return true;
         }
       }
@@ -108,9 +118,12 @@ final class NetworkPolicies {
       if (!other.isPod()) {
         continue;
       }
-      boolean namespaceOk = peer.has("namespaceSelector")
-          ? selects(peer.path("namespaceSelector"), Map.of("kubernetes.io/metadata.name", other.namespace()))
-          : namespace.equals(other.namespace());
+      boolean namespaceOk =
+          peer.has("namespaceSelector")
+              ? selects(
+                  peer.path("namespaceSelector"),
+                  Map.of("kubernetes.io/metadata.name", other.namespace()))
+              : namespace.equals(other.namespace());
       boolean podOk = !peer.has("podSelector") || selects(peer.path("podSelector"), other.labels());
       if (namespaceOk && podOk) {
         return true;
@@ -132,7 +145,8 @@ final class NetworkPolicies {
         return true;
       }
       if (!p.path("port").isInt()) {
-        throw new IllegalStateException("named port " + p.path("port") + ": use numbers in policies");
+        throw new IllegalStateException(
+            "named port " + p.path("port") + ": use numbers in policies");
       }
       int from = p.path("port").asInt();
       int to = p.path("endPort").asInt(from);
@@ -143,7 +157,10 @@ final class NetworkPolicies {
     return false;
   }
 
-  /** matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist); an empty selector selects all. */
+  /**
+   * matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist); an empty selector selects
+   * all.
+   */
   static boolean selects(JsonNode selector, Map<String, String> labels) {
     if (selector.isMissingNode() || selector.isNull()) {
       return false;
@@ -156,15 +173,18 @@ final class NetworkPolicies {
     }
     for (JsonNode expr : selector.path("matchExpressions")) {
       String key = expr.path("key").asText();
-      List<String> values = Repo.JSON.convertValue(expr.path("values"), Repo.JSON.getTypeFactory()
-          .constructCollectionType(List.class, String.class));
-      boolean ok = switch (expr.path("operator").asText()) {
-        case "In" -> labels.containsKey(key) && values.contains(labels.get(key));
-        case "NotIn" -> !labels.containsKey(key) || !values.contains(labels.get(key));
-        case "Exists" -> labels.containsKey(key);
-        case "DoesNotExist" -> !labels.containsKey(key);
-        default -> throw new IllegalStateException("operator " + expr.path("operator"));
-      };
+      List<String> values =
+          Repo.JSON.convertValue(
+              expr.path("values"),
+              Repo.JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+      boolean ok =
+          switch (expr.path("operator").asText()) {
+            case "In" -> labels.containsKey(key) && values.contains(labels.get(key));
+            case "NotIn" -> !labels.containsKey(key) || !values.contains(labels.get(key));
+            case "Exists" -> labels.containsKey(key);
+            case "DoesNotExist" -> !labels.containsKey(key);
+            default -> throw new IllegalStateException("operator " + expr.path("operator"));
+          };
       if (!ok) {
         return false;
       }

@@ -10,16 +10,40 @@ import java.util.regex.Pattern;
 
 /**
  * Validates a value against a CRD's structural OpenAPI v3 schema the way the API server prunes and
- * validates it, except that an unknown field is an error here (the API server would drop it silently,
- * which is how a misspelt Strimzi field goes unnoticed). A schema keyword this class does not know
- * fails loudly instead of being skipped. CEL rules ({@code x-kubernetes-validations}) are not evaluated.
+ * validates it, except that an unknown field is an error here (the API server would drop it
+ * silently, which is how a misspelt Strimzi field goes unnoticed). A schema keyword this class does
+ * not know fails loudly instead of being skipped. CEL rules ({@code x-kubernetes-validations}) are
+ * not evaluated.
  */
 final class OpenApiValidator {
-  private static final Set<String> KEYWORDS = Set.of("type", "description", "properties", "required", "items",
-      "enum", "minimum", "maximum", "pattern", "oneOf", "anyOf", "additionalProperties", "minItems", "maxItems",
-      "minLength", "maxLength", "example", "format", "default", "nullable", "x-kubernetes-int-or-string",
-      "x-kubernetes-preserve-unknown-fields", "x-kubernetes-validations", "x-kubernetes-list-type",
-      "x-kubernetes-list-map-keys", "x-kubernetes-map-type");
+  private static final Set<String> KEYWORDS =
+      Set.of(
+          "type",
+          "description",
+          "properties",
+          "required",
+          "items",
+          "enum",
+          "minimum",
+          "maximum",
+          "pattern",
+          "oneOf",
+          "anyOf",
+          "additionalProperties",
+          "minItems",
+          "maxItems",
+          "minLength",
+          "maxLength",
+          "example",
+          "format",
+          "default",
+          "nullable",
+          "x-kubernetes-int-or-string",
+          "x-kubernetes-preserve-unknown-fields",
+          "x-kubernetes-validations",
+          "x-kubernetes-list-type",
+          "x-kubernetes-list-map-keys",
+          "x-kubernetes-map-type");
 
   private OpenApiValidator() {}
 
@@ -29,11 +53,13 @@ final class OpenApiValidator {
     return errors;
   }
 
-  private static void check(JsonNode schema, JsonNode value, String path, List<String> errors, boolean branch) {
+  private static void check(
+      JsonNode schema, JsonNode value, String path, List<String> errors, boolean branch) {
     for (Iterator<String> it = schema.fieldNames(); it.hasNext(); ) {
       String keyword = it.next();
       if (!KEYWORDS.contains(keyword)) {
-        throw new IllegalStateException("schema keyword '" + keyword + "' at " + path + " is not implemented");
+        throw new IllegalStateException(
+            "schema keyword '" + keyword + "' at " + path + " is not implemented");
       }
     }
     if (value.isNull() && schema.path("nullable").asBoolean(false)) {
@@ -73,8 +99,10 @@ final class OpenApiValidator {
           errors.add(path + ": must be a string, was " + value.getNodeType() + " (quote it)");
           return;
         }
-        if (schema.has("pattern") && !Pattern.compile(schema.get("pattern").asText()).matcher(value.asText()).find()) {
-          errors.add(path + ": '" + value.asText() + "' does not match " + schema.get("pattern").asText());
+        if (schema.has("pattern")
+            && !Pattern.compile(schema.get("pattern").asText()).matcher(value.asText()).find()) {
+          errors.add(
+              path + ": '" + value.asText() + "' does not match " + schema.get("pattern").asText());
         }
       }
       case "integer" -> {
@@ -101,7 +129,9 @@ final class OpenApiValidator {
           checkObject(schema, value, path, errors, branch);
         }
       }
-      default -> throw new IllegalStateException("schema type '" + type + "' at " + path + " is not implemented");
+      default ->
+          throw new IllegalStateException(
+              "schema type '" + type + "' at " + path + " is not implemented");
     }
     if (schema.has("enum")) {
       boolean found = false;
@@ -120,7 +150,8 @@ final class OpenApiValidator {
         matching += e.isEmpty() ? 1 : 0;
       }
       if (matching != 1) {
-        errors.add(path + ": must match exactly one of " + schema.get("oneOf") + ", matches " + matching);
+        errors.add(
+            path + ": must match exactly one of " + schema.get("oneOf") + ", matches " + matching);
       }
     }
     if (schema.has("anyOf")) {
@@ -136,7 +167,8 @@ final class OpenApiValidator {
     }
   }
 
-  private static void checkObject(JsonNode schema, JsonNode value, String path, List<String> errors, boolean branch) {
+  private static void checkObject(
+      JsonNode schema, JsonNode value, String path, List<String> errors, boolean branch) {
     if (!value.isObject()) {
       errors.add(path + ": must be an object");
       return;

@@ -23,14 +23,16 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What a cluster needs of the rendered overlays beyond their being well-formed: each check reads what
- * {@code kubectl apply -k} would apply (and, where a service's behaviour depends on its own configuration, the
- * service's yml under src/main/resources) and fails on a manifest that would not work or would be unsafe.
+ * What a cluster needs of the rendered overlays beyond their being well-formed: each check reads
+ * what {@code kubectl apply -k} would apply (and, where a service's behaviour depends on its own
+ * configuration, the service's yml under src/main/resources) and fails on a manifest that would not
+ * work or would be unsafe.
  */
 class OperationalManifestsTest {
   /** Deployments the HPA scales: the course's 1–3 replicas at 30 % CPU. */
-  static final List<String> SCALED = List.of("ingress", "gateway-kafka", "gateway-rabbit", "streams-app",
-      "rabbit-bridge");
+  static final List<String> SCALED =
+      List.of("ingress", "gateway-kafka", "gateway-rabbit", "streams-app", "rabbit-bridge");
+
   static final String READER = "weather-reader";
   static final String WRITER = "weather-writer";
 
@@ -48,11 +50,15 @@ class OperationalManifestsTest {
 
   static Map<String, String> env(List<ObjectNode> all, JsonNode container) {
     Map<String, String> env = new LinkedHashMap<>();
-    container.path("env").forEach(e -> env.put(e.path("name").asText(), NetworkPolicyConnectionsTest.envValue(all, e)));
+    container
+        .path("env")
+        .forEach(
+            e -> env.put(e.path("name").asText(), NetworkPolicyConnectionsTest.envValue(all, e)));
     return env;
   }
 
-  // --- 1. Grafana -------------------------------------------------------------------------------------------
+  // --- 1. Grafana
+  // -------------------------------------------------------------------------------------------
 
   @ParameterizedTest
   @MethodSource("overlays")
@@ -60,19 +66,32 @@ class OperationalManifestsTest {
     List<ObjectNode> all = KubernetesManifestsTest.render(overlay);
     Map<String, String> env = env(all, container(all, "Deployment", "grafana"));
     List<String> plugins = new ArrayList<>();
-    for (String variable : List.of("GF_INSTALL_PLUGINS", "GF_PLUGINS_PREINSTALL", "GF_PLUGINS_PREINSTALL_SYNC")) {
+    for (String variable :
+        List.of("GF_INSTALL_PLUGINS", "GF_PLUGINS_PREINSTALL", "GF_PLUGINS_PREINSTALL_SYNC")) {
       if (env.containsKey(variable)) {
         plugins.addAll(List.of(env.get(variable).split(",")));
       }
     }
-    assertThat(plugins).as("plugins Grafana installs at start").isNotEmpty()
-        .allSatisfy(p -> assertThat(p.strip()).as("pinned as id@version").matches("[a-z0-9-]+@\\d+\\.\\d+\\.\\d+(@.*)?"))
+    assertThat(plugins)
+        .as("plugins Grafana installs at start")
+        .isNotEmpty()
+        .allSatisfy(
+            p ->
+                assertThat(p.strip())
+                    .as("pinned as id@version")
+                    .matches("[a-z0-9-]+@\\d+\\.\\d+\\.\\d+(@.*)?"))
         .anySatisfy(p -> assertThat(p).startsWith("redis-datasource@"));
     String readme = Repo.read(Repo.path("k8s/README.md"));
-    String pinned = plugins.stream().filter(p -> p.startsWith("redis-datasource@")).findFirst().orElseThrow()
-        .split("@")[1];
-    assertThat(readme).as("k8s/README.md explains the offline install of the pinned plugin")
-        .contains("redis-datasource@" + pinned).contains("GF_PLUGINS_PREINSTALL_DISABLED")
+    String pinned =
+        plugins.stream()
+            .filter(p -> p.startsWith("redis-datasource@"))
+            .findFirst()
+            .orElseThrow()
+            .split("@")[1];
+    assertThat(readme)
+        .as("k8s/README.md explains the offline install of the pinned plugin")
+        .contains("redis-datasource@" + pinned)
+        .contains("GF_PLUGINS_PREINSTALL_DISABLED")
         .containsIgnoringCase("offline");
   }
 
@@ -80,8 +99,13 @@ class OperationalManifestsTest {
   @MethodSource("overlays")
   void grafanaDataSourcesShouldLogInAsTheReadOnlyUsers(String overlay) {
     List<ObjectNode> all = KubernetesManifestsTest.render(overlay);
-    JsonNode datasources = Repo.YAML.valueToTree(readYaml(
-        NetworkPolicyConnectionsTest.generated(all, "ConfigMap", "grafana-datasources").path("data").path("datasources.yaml").asText()));
+    JsonNode datasources =
+        Repo.YAML.valueToTree(
+            readYaml(
+                NetworkPolicyConnectionsTest.generated(all, "ConfigMap", "grafana-datasources")
+                    .path("data")
+                    .path("datasources.yaml")
+                    .asText()));
     Map<String, String> env = env(all, container(all, "Deployment", "grafana"));
     int redisSources = 0;
     for (JsonNode ds : datasources.path("datasources")) {
@@ -90,20 +114,28 @@ class OperationalManifestsTest {
       }
       redisSources++;
       String id = ds.path("name").asText();
-      assertThat(ds.path("jsonData").path("acl").asBoolean(false)).as(id + " uses an ACL user").isTrue();
+      assertThat(ds.path("jsonData").path("acl").asBoolean(false))
+          .as(id + " uses an ACL user")
+          .isTrue();
       assertThat(ds.path("jsonData").path("user").asText()).as(id).isEqualTo(READER);
       String password = ds.path("secureJsonData").path("password").asText();
       assertThat(password).as(id + ": password from the environment").matches("\\$\\{?[A-Z_]+}?");
       String variable = password.replaceAll("[${}]", "");
       String store = ds.path("url").asText().contains("valkey") ? "VALKEY" : "REDIS";
-      JsonNode ref = findEnv(container(all, "Deployment", "grafana"), variable).path("valueFrom").path("secretKeyRef");
-      assertThat(ref.path("key").asText()).as(id + " password").isEqualTo(store + "_READER_PASSWORD");
+      JsonNode ref =
+          findEnv(container(all, "Deployment", "grafana"), variable)
+              .path("valueFrom")
+              .path("secretKeyRef");
+      assertThat(ref.path("key").asText())
+          .as(id + " password")
+          .isEqualTo(store + "_READER_PASSWORD");
       assertThat(env).containsKey(variable);
     }
     assertThat(redisSources).isEqualTo(2);
   }
 
-  // --- 2. The ingress reads both stores ---------------------------------------------------------------------
+  // --- 2. The ingress reads both stores
+  // ---------------------------------------------------------------------
 
   @ParameterizedTest
   @MethodSource("overlays")
@@ -126,8 +158,9 @@ class OperationalManifestsTest {
   }
 
   /**
-   * The bridge acknowledges a batch only once Valkey has fsynced it: local-aof, set explicitly so that a Valkey
-   * without {@code appendfsync always} stops the start instead of {@code auto} falling back to {@code none}.
+   * The bridge acknowledges a batch only once Valkey has fsynced it: local-aof, set explicitly so
+   * that a Valkey without {@code appendfsync always} stops the start instead of {@code auto}
+   * falling back to {@code none}.
    */
   @ParameterizedTest
   @MethodSource("overlays")
@@ -138,10 +171,13 @@ class OperationalManifestsTest {
     assertThat(env(all, container(all, "Deployment", "rabbit-bridge")))
         .containsEntry("WEATHER_STORE_DURABILITY", "local-aof");
     String conf = find(all, "ConfigMap", "valkey-config").path("data").path("valkey.conf").asText();
-    assertThat(conf).containsPattern("(?m)^appendonly yes$").containsPattern("(?m)^appendfsync always$");
+    assertThat(conf)
+        .containsPattern("(?m)^appendonly yes$")
+        .containsPattern("(?m)^appendfsync always$");
   }
 
-  // --- 3. Kafka Streams state on its volume -----------------------------------------------------------------
+  // --- 3. Kafka Streams state on its volume
+  // -----------------------------------------------------------------
 
   @ParameterizedTest
   @MethodSource("overlays")
@@ -153,10 +189,16 @@ class OperationalManifestsTest {
     if (env.containsKey("SPRING_KAFKA_STREAMS_STATE_DIR")) {
       stateDir = env.get("SPRING_KAFKA_STREAMS_STATE_DIR");
     } else {
-      Map<?, ?> yml = (Map<?, ?>) readYaml(Repo.read(Repo.path("streams-app/src/main/resources/streams.yml")));
-      String configured = (String) ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) yml.get("spring")).get("kafka"))
-          .get("streams")).get("state-dir");
-      Matcher tmp = Pattern.compile("-Djava\\.io\\.tmpdir=(\\S+)").matcher(env.getOrDefault("JAVA_TOOL_OPTIONS", ""));
+      Map<?, ?> yml =
+          (Map<?, ?>) readYaml(Repo.read(Repo.path("streams-app/src/main/resources/streams.yml")));
+      String configured =
+          (String)
+              ((Map<?, ?>)
+                      ((Map<?, ?>) ((Map<?, ?>) yml.get("spring")).get("kafka")).get("streams"))
+                  .get("state-dir");
+      Matcher tmp =
+          Pattern.compile("-Djava\\.io\\.tmpdir=(\\S+)")
+              .matcher(env.getOrDefault("JAVA_TOOL_OPTIONS", ""));
       Map<String, String> values = new LinkedHashMap<>(env);
       values.put("java.io.tmpdir", tmp.find() ? tmp.group(1) : "/tmp");
       stateDir = resolve(configured, values);
@@ -165,12 +207,15 @@ class OperationalManifestsTest {
     String longest = "";
     for (JsonNode m : c.path("volumeMounts")) {
       String path = m.path("mountPath").asText();
-      if ((stateDir.equals(path) || stateDir.startsWith(path + "/")) && path.length() > longest.length()) {
+      if ((stateDir.equals(path) || stateDir.startsWith(path + "/"))
+          && path.length() > longest.length()) {
         longest = path;
         volume = m.path("name").asText();
       }
     }
-    assertThat(volume).as("state dir " + stateDir + " is on the volume streams-state").isEqualTo("streams-state");
+    assertThat(volume)
+        .as("state dir " + stateDir + " is on the volume streams-state")
+        .isEqualTo("streams-state");
   }
 
   /** ${NAME:default} placeholders, nested defaults included. */
@@ -193,60 +238,85 @@ class OperationalManifestsTest {
     String inner = value.substring(start + 2, end);
     int colon = inner.indexOf(':');
     String key = colon < 0 ? inner : inner.substring(0, colon);
-    String replacement = values.containsKey(key) ? values.get(key)
-        : colon < 0 ? "" : resolve(inner.substring(colon + 1), values);
+    String replacement =
+        values.containsKey(key)
+            ? values.get(key)
+            : colon < 0 ? "" : resolve(inner.substring(colon + 1), values);
     return resolve(value.substring(0, start) + replacement + value.substring(end + 1), values);
   }
 
-  // --- 5. Gateway liveness independent of the broker --------------------------------------------------------
+  // --- 5. Gateway liveness independent of the broker
+  // --------------------------------------------------------
 
   @ParameterizedTest
   @MethodSource("overlays")
   void gatewayLivenessShouldNotFollowTheBroker(String overlay) {
     List<ObjectNode> all = KubernetesManifestsTest.render(overlay);
-    Map<?, ?> yml = (Map<?, ?>) readYaml(Repo.read(Repo.path("grpc-gateway/src/main/resources/gateway.yml")));
-    Object groups = ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) yml.get("management")).get("endpoint")).get("health"))
-        .get("group");
+    Map<?, ?> yml =
+        (Map<?, ?>) readYaml(Repo.read(Repo.path("grpc-gateway/src/main/resources/gateway.yml")));
+    Object groups =
+        ((Map<?, ?>)
+                ((Map<?, ?>) ((Map<?, ?>) yml.get("management")).get("endpoint")).get("health"))
+            .get("group");
     Object livenessGroup = groups instanceof Map<?, ?> g ? g.get("liveness") : null;
     for (String gateway : List.of("gateway-kafka", "gateway-rabbit")) {
       JsonNode c = container(all, "Deployment", gateway);
       Map<String, String> env = env(all, c);
-      String livenessInclude = env.getOrDefault("MANAGEMENT_ENDPOINT_HEALTH_GROUP_LIVENESS_INCLUDE",
-          livenessGroup == null ? "livenessState" : String.valueOf(livenessGroup));
+      String livenessInclude =
+          env.getOrDefault(
+              "MANAGEMENT_ENDPOINT_HEALTH_GROUP_LIVENESS_INCLUDE",
+              livenessGroup == null ? "livenessState" : String.valueOf(livenessGroup));
       assertThat(livenessInclude).as(gateway + " liveness group").doesNotContain("broker");
       for (String probe : List.of("startupProbe", "livenessProbe")) {
         JsonNode p = c.path(probe);
-        assertThat(p.has("grpc")).as(gateway + " " + probe + ": the gRPC health status includes the broker").isFalse();
-        assertThat(p.path("httpGet").path("path").asText()).as(gateway + " " + probe)
+        assertThat(p.has("grpc"))
+            .as(gateway + " " + probe + ": the gRPC health status includes the broker")
+            .isFalse();
+        assertThat(p.path("httpGet").path("path").asText())
+            .as(gateway + " " + probe)
             .isEqualTo("/actuator/health/liveness");
       }
     }
   }
 
   /**
-   * No workload's liveness follows a broker or a store: the probe is the liveness group, and that group holds only
-   * the liveness state, so an outage of Kafka, RabbitMQ, Redis or Valkey turns readiness and health DOWN (with the
-   * reason) but restarts nothing. The gateways were the exception this guards against.
+   * No workload's liveness follows a broker or a store: the probe is the liveness group, and that
+   * group holds only the liveness state, so an outage of Kafka, RabbitMQ, Redis or Valkey turns
+   * readiness and health DOWN (with the reason) but restarts nothing. The gateways were the
+   * exception this guards against.
    */
   @ParameterizedTest
   @MethodSource("overlays")
   void noWorkloadsLivenessShouldFollowABrokerOrAStore(String overlay) {
     List<ObjectNode> all = KubernetesManifestsTest.render(overlay);
-    Map<String, String> configOf = Map.of("ingress", "ingress/src/main/resources/ingress.yml",
-        "gateway-kafka", "grpc-gateway/src/main/resources/gateway.yml",
-        "gateway-rabbit", "grpc-gateway/src/main/resources/gateway.yml",
-        "streams-app", "streams-app/src/main/resources/streams.yml",
-        "rabbit-bridge", "rabbit-bridge/src/main/resources/bridge.yml");
-    configOf.forEach((workload, config) -> {
-      Map<?, ?> yml = (Map<?, ?>) readYaml(Repo.read(Repo.path(config)));
-      Object group = path(yml, "management", "endpoint", "health", "group", "liveness", "include");
-      JsonNode c = container(all, "Deployment", workload);
-      String include = env(all, c).getOrDefault("MANAGEMENT_ENDPOINT_HEALTH_GROUP_LIVENESS_INCLUDE",
-          group == null ? "livenessState" : String.valueOf(group));
-      assertThat(include).as(workload + " liveness group").isEqualTo("livenessState");
-      assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).as(workload + " liveness probe")
-          .isEqualTo("/actuator/health/liveness");
-    });
+    Map<String, String> configOf =
+        Map.of(
+            "ingress",
+            "ingress/src/main/resources/ingress.yml",
+            "gateway-kafka",
+            "grpc-gateway/src/main/resources/gateway.yml",
+            "gateway-rabbit",
+            "grpc-gateway/src/main/resources/gateway.yml",
+            "streams-app",
+            "streams-app/src/main/resources/streams.yml",
+            "rabbit-bridge",
+            "rabbit-bridge/src/main/resources/bridge.yml");
+    configOf.forEach(
+        (workload, config) -> {
+          Map<?, ?> yml = (Map<?, ?>) readYaml(Repo.read(Repo.path(config)));
+          Object group =
+              path(yml, "management", "endpoint", "health", "group", "liveness", "include");
+          JsonNode c = container(all, "Deployment", workload);
+          String include =
+              env(all, c)
+                  .getOrDefault(
+                      "MANAGEMENT_ENDPOINT_HEALTH_GROUP_LIVENESS_INCLUDE",
+                      group == null ? "livenessState" : String.valueOf(group));
+          assertThat(include).as(workload + " liveness group").isEqualTo("livenessState");
+          assertThat(c.path("livenessProbe").path("httpGet").path("path").asText())
+              .as(workload + " liveness probe")
+              .isEqualTo("/actuator/health/liveness");
+        });
   }
 
   private static Object path(Map<?, ?> yml, String... keys) {
@@ -260,7 +330,8 @@ class OperationalManifestsTest {
     return node;
   }
 
-  // --- 7. Autoscaling, traffic to every gateway replica -----------------------------------------------------
+  // --- 7. Autoscaling, traffic to every gateway replica
+  // -----------------------------------------------------
 
   @ParameterizedTest
   @MethodSource("overlays")
@@ -273,13 +344,19 @@ class OperationalManifestsTest {
       targets.add(target);
       assertThat(spec.path("minReplicas").asInt()).as(target).isEqualTo(1);
       assertThat(spec.path("maxReplicas").asInt()).as(target).isEqualTo(3);
-      assertThat(spec.path("metrics")).as(target).singleElement().satisfies(m -> {
-        assertThat(m.path("resource").path("name").asText()).isEqualTo("cpu");
-        assertThat(m.path("resource").path("target").path("averageUtilization").asInt()).isEqualTo(30);
-      });
+      assertThat(spec.path("metrics"))
+          .as(target)
+          .singleElement()
+          .satisfies(
+              m -> {
+                assertThat(m.path("resource").path("name").asText()).isEqualTo("cpu");
+                assertThat(m.path("resource").path("target").path("averageUtilization").asInt())
+                    .isEqualTo(30);
+              });
     }
     assertThat(targets).containsExactlyInAnyOrderElementsOf(SCALED);
-    assertThat(Repo.read(Repo.path("k8s/README.md"))).as("README: streams-app is bounded by the partitions")
+    assertThat(Repo.read(Repo.path("k8s/README.md")))
+        .as("README: streams-app is bounded by the partitions")
         .containsPattern("(?is)streams-app.{0,300}partitions");
   }
 
@@ -291,21 +368,38 @@ class OperationalManifestsTest {
     String yml = Repo.read(Repo.path("ingress/src/main/resources/ingress.yml"));
     // Spring gRPC's default policy is round_robin; the ingress must not set another one.
     assertThat(yml).doesNotContain("load-balancing-policy");
-    for (String[] g : new String[][] {{"KAFKA_GATEWAY_TARGET", "gateway-kafka"}, {"RABBIT_GATEWAY_TARGET", "gateway-rabbit"}}) {
+    for (String[] g :
+        new String[][] {
+          {"KAFKA_GATEWAY_TARGET", "gateway-kafka"}, {"RABBIT_GATEWAY_TARGET", "gateway-rabbit"}
+        }) {
       String target = env.get(g[0]);
-      assertThat(target).as(g[0] + ": DNS resolver, so the channel sees every pod address").startsWith("dns:///");
+      assertThat(target)
+          .as(g[0] + ": DNS resolver, so the channel sees every pod address")
+          .startsWith("dns:///");
       String host = target.substring("dns:///".length()).split(":")[0];
       ObjectNode svc = find(all, "Service", host);
-      assertThat(svc.path("spec").path("clusterIP").asText()).as(host + " is headless").isEqualTo("None");
-      assertThat(KubernetesManifestsTest.matches(svc.path("spec").path("selector"),
-          find(all, "Deployment", g[1]).path("spec").path("template").path("metadata").path("labels"))).isTrue();
-      // Clients re-resolve only when a connection ends: a bounded connection age brings new replicas in.
-      assertThat(env(all, container(all, "Deployment", g[1]))).as(g[1])
+      assertThat(svc.path("spec").path("clusterIP").asText())
+          .as(host + " is headless")
+          .isEqualTo("None");
+      assertThat(
+              KubernetesManifestsTest.matches(
+                  svc.path("spec").path("selector"),
+                  find(all, "Deployment", g[1])
+                      .path("spec")
+                      .path("template")
+                      .path("metadata")
+                      .path("labels")))
+          .isTrue();
+      // Clients re-resolve only when a connection ends: a bounded connection age brings new
+      // replicas in.
+      assertThat(env(all, container(all, "Deployment", g[1])))
+          .as(g[1])
           .containsKey("SPRING_GRPC_SERVER_KEEPALIVE_CONNECTION_MAXAGE");
     }
   }
 
-  // --- 8. CPU for the HPA -----------------------------------------------------------------------------------
+  // --- 8. CPU for the HPA
+  // -----------------------------------------------------------------------------------
 
   @ParameterizedTest
   @MethodSource("overlays")
@@ -315,17 +409,23 @@ class OperationalManifestsTest {
       JsonNode resources = container(all, "Deployment", d).path("resources");
       double request = cpu(resources.path("requests").path("cpu").asText());
       double limit = cpu(resources.path("limits").path("cpu").asText());
-      assertThat(request).as(d + " cpu request: 30 % of it must be more than JIT and GC at idle").isGreaterThanOrEqualTo(0.5);
-      assertThat(limit).as(d + " cpu limit: the JVM sizes its GC and pools from it").isGreaterThanOrEqualTo(2);
+      assertThat(request)
+          .as(d + " cpu request: 30 % of it must be more than JIT and GC at idle")
+          .isGreaterThanOrEqualTo(0.5);
+      assertThat(limit)
+          .as(d + " cpu limit: the JVM sizes its GC and pools from it")
+          .isGreaterThanOrEqualTo(2);
     }
   }
 
   static double cpu(String quantity) {
-    return quantity.endsWith("m") ? Double.parseDouble(quantity.substring(0, quantity.length() - 1)) / 1000
+    return quantity.endsWith("m")
+        ? Double.parseDouble(quantity.substring(0, quantity.length() - 1)) / 1000
         : Double.parseDouble(quantity);
   }
 
-  // --- 9. Actuator on its own port, not routed --------------------------------------------------------------
+  // --- 9. Actuator on its own port, not routed
+  // --------------------------------------------------------------
 
   @ParameterizedTest
   @MethodSource("overlays")
@@ -359,13 +459,21 @@ class OperationalManifestsTest {
           assertThat(port(c, http.path("port"))).as(service + " " + probe).isEqualTo(management);
         }
       }
-      assertThat(d.path("spec").path("template").path("metadata").path("annotations").path("prometheus.io/port").asText())
-          .as(service + " scrape port").isEqualTo(String.valueOf(management));
+      assertThat(
+              d.path("spec")
+                  .path("template")
+                  .path("metadata")
+                  .path("annotations")
+                  .path("prometheus.io/port")
+                  .asText())
+          .as(service + " scrape port")
+          .isEqualTo(String.valueOf(management));
       if ("ingress".equals(service)) {
         assertThat(env(all, c).get("MANAGEMENT_SERVER_PORT")).isEqualTo(String.valueOf(management));
         assertThat(routed).as("ingress management port is routed").doesNotContain(management);
         ObjectNode svc = find(all, "Service", "ingress");
-        assertThat(svc.path("spec").path("ports")).as("the Service the web Ingress uses exposes no actuator")
+        assertThat(svc.path("spec").path("ports"))
+            .as("the Service the web Ingress uses exposes no actuator")
             .noneMatch(sp -> port(c, sp.path("targetPort")) == management);
       }
     }
@@ -383,7 +491,8 @@ class OperationalManifestsTest {
     return -1;
   }
 
-  // --- 11. TLS, Pod Security ------------------------------------------------------------------------------
+  // --- 11. TLS, Pod Security
+  // ------------------------------------------------------------------------------
 
   @ParameterizedTest
   @MethodSource("overlays")
@@ -398,45 +507,71 @@ class OperationalManifestsTest {
       tls.path("hosts").forEach(h -> tlsHosts.add(h.asText()));
     }
     assertThat(tlsHosts).as("hosts served with TLS").containsAll(hosts);
-    assertThat(ingress.path("metadata").path("annotations").path("nginx.ingress.kubernetes.io/force-ssl-redirect").asText())
+    assertThat(
+            ingress
+                .path("metadata")
+                .path("annotations")
+                .path("nginx.ingress.kubernetes.io/force-ssl-redirect")
+                .asText())
         .isEqualTo("true");
   }
 
   @ParameterizedTest
   @MethodSource("overlays")
   void namespaceShouldEnforcePodSecurityStandards(String overlay) {
-    JsonNode labels = find(KubernetesManifestsTest.render(overlay), "Namespace", KubernetesManifestsTest.NAMESPACE)
-        .path("metadata").path("labels");
-    assertThat(labels.path("pod-security.kubernetes.io/enforce").asText()).isIn("baseline", "restricted");
+    JsonNode labels =
+        find(
+                KubernetesManifestsTest.render(overlay),
+                "Namespace",
+                KubernetesManifestsTest.NAMESPACE)
+            .path("metadata")
+            .path("labels");
+    assertThat(labels.path("pod-security.kubernetes.io/enforce").asText())
+        .isIn("baseline", "restricted");
     assertThat(labels.path("pod-security.kubernetes.io/warn").asText()).isEqualTo("restricted");
     assertThat(labels.path("pod-security.kubernetes.io/audit").asText()).isEqualTo("restricted");
   }
 
-  // --- 6. Strimzi operator version ----------------------------------------------------------------------------
+  // --- 6. Strimzi operator version
+  // ----------------------------------------------------------------------------
 
   @Test
   void readmeShouldPinTheStrimziOperatorTheResourcesAreValidatedAgainst() {
     String readme = Repo.read(Repo.path("k8s/README.md"));
-    Matcher version = Pattern.compile("<strimzi\\.version>([^<]+)</strimzi\\.version>")
-        .matcher(Repo.read(Repo.path("deploy-tests/pom.xml")));
+    Matcher version =
+        Pattern.compile("<strimzi\\.version>([^<]+)</strimzi\\.version>")
+            .matcher(Repo.read(Repo.path("deploy-tests/pom.xml")));
     assertThat(version.find()).isTrue();
-    assertThat(readme).doesNotContain("install/latest").contains("0.49")
-        .contains("https://github.com/strimzi/strimzi-kafka-operator/releases/download/" + version.group(1)
-            + "/strimzi-cluster-operator-" + version.group(1) + ".yaml");
+    assertThat(readme)
+        .doesNotContain("install/latest")
+        .contains("0.49")
+        .contains(
+            "https://github.com/strimzi/strimzi-kafka-operator/releases/download/"
+                + version.group(1)
+                + "/strimzi-cluster-operator-"
+                + version.group(1)
+                + ".yaml");
   }
 
-  // --- Smaller ------------------------------------------------------------------------------------------------
+  // --- Smaller
+  // ------------------------------------------------------------------------------------------------
 
   @ParameterizedTest
   @MethodSource("overlays")
   void storesShouldRefuseWritesBeforeTheContainerLimit(String overlay) {
     List<ObjectNode> all = KubernetesManifestsTest.render(overlay);
     for (String store : List.of("redis", "valkey")) {
-      String conf = find(all, "ConfigMap", store + "-config").path("data").path(store + ".conf").asText();
+      String conf =
+          find(all, "ConfigMap", store + "-config").path("data").path(store + ".conf").asText();
       Matcher max = Pattern.compile("(?m)^maxmemory (\\d+)mb$").matcher(conf);
       assertThat(max.find()).as(store + " maxmemory").isTrue();
       assertThat(conf).containsPattern("(?m)^maxmemory-policy noeviction$");
-      String limit = container(all, "StatefulSet", store).path("resources").path("limits").path("memory").asText();
+      String limit =
+          container(all, "StatefulSet", store)
+              .path("resources")
+              .path("limits")
+              .path("memory")
+              .asText();
       assertThat(limit).endsWith("Mi");
       int limitMi = Integer.parseInt(limit.replace("Mi", ""));
       // Room for the AOF rewrite's copy-on-write and the replication buffers.
@@ -454,21 +589,47 @@ class OperationalManifestsTest {
         maxReplicas.put(name(w), w.path("spec").path("replicas").asInt(1));
       }
     }
-    ofKind(all, "HorizontalPodAutoscaler").forEach(h -> maxReplicas.merge(
-        h.path("spec").path("scaleTargetRef").path("name").asText(), h.path("spec").path("maxReplicas").asInt(), Math::max));
+    ofKind(all, "HorizontalPodAutoscaler")
+        .forEach(
+            h ->
+                maxReplicas.merge(
+                    h.path("spec").path("scaleTargetRef").path("name").asText(),
+                    h.path("spec").path("maxReplicas").asInt(),
+                    Math::max));
     for (ObjectNode pdb : ofKind(all, "PodDisruptionBudget")) {
-      List<String> covered = maxReplicas.keySet().stream().filter(w -> KubernetesManifestsTest.matches(
-          pdb.path("spec").path("selector").path("matchLabels"),
-          find(all, findKind(all, w), w).path("spec").path("template").path("metadata").path("labels"))).toList();
-      assertThat(covered).as("PDB " + name(pdb)).isNotEmpty()
-          .allSatisfy(w -> assertThat(maxReplicas.get(w)).as("PDB " + name(pdb) + " on a single-pod " + w)
-              .isGreaterThan(1));
+      List<String> covered =
+          maxReplicas.keySet().stream()
+              .filter(
+                  w ->
+                      KubernetesManifestsTest.matches(
+                          pdb.path("spec").path("selector").path("matchLabels"),
+                          find(all, findKind(all, w), w)
+                              .path("spec")
+                              .path("template")
+                              .path("metadata")
+                              .path("labels")))
+              .toList();
+      assertThat(covered)
+          .as("PDB " + name(pdb))
+          .isNotEmpty()
+          .allSatisfy(
+              w ->
+                  assertThat(maxReplicas.get(w))
+                      .as("PDB " + name(pdb) + " on a single-pod " + w)
+                      .isGreaterThan(1));
     }
   }
 
   private static String findKind(List<ObjectNode> all, String workload) {
-    return all.stream().filter(r -> Set.of("Deployment", "StatefulSet").contains(r.path("kind").asText())
-        && workload.equals(name(r))).findFirst().orElseThrow().path("kind").asText();
+    return all.stream()
+        .filter(
+            r ->
+                Set.of("Deployment", "StatefulSet").contains(r.path("kind").asText())
+                    && workload.equals(name(r)))
+        .findFirst()
+        .orElseThrow()
+        .path("kind")
+        .asText();
   }
 
   @ParameterizedTest
@@ -481,9 +642,13 @@ class OperationalManifestsTest {
       String image = c.path("image").asText();
       boolean mutable = image.endsWith("-SNAPSHOT") || image.endsWith(":latest");
       if (mutable) {
-        assertThat(c.path("imagePullPolicy").asText()).as(service + ": " + image + " is a moving tag").isEqualTo("Always");
+        assertThat(c.path("imagePullPolicy").asText())
+            .as(service + ": " + image + " is a moving tag")
+            .isEqualTo("Always");
       } else {
-        assertThat(image).as(service + ": release tag or digest").matches(".*(:[\\w.-]+|@sha256:[0-9a-f]{64})");
+        assertThat(image)
+            .as(service + ": release tag or digest")
+            .matches(".*(:[\\w.-]+|@sha256:[0-9a-f]{64})");
       }
       ObjectNode sa = find(all, "ServiceAccount", pod.path("serviceAccountName").asText());
       assertThat(sa.path("imagePullSecrets")).as(service + " service account").isNotEmpty();
@@ -497,8 +662,11 @@ class OperationalManifestsTest {
     NetworkPolicies policies = new NetworkPolicies(KubernetesManifestsTest.NAMESPACE, all);
     for (var pod : NetworkPolicyConnectionsTest.pods(all).entrySet()) {
       if (pod.getValue().namespace().equals(KubernetesManifestsTest.NAMESPACE)) {
-        assertThat(policies.egressAllowed(pod.getValue(), NetworkPolicyConnectionsTest.NODE_LOCAL_DNS, 53, "UDP"))
-            .as(pod.getKey()).isTrue();
+        assertThat(
+                policies.egressAllowed(
+                    pod.getValue(), NetworkPolicyConnectionsTest.NODE_LOCAL_DNS, 53, "UDP"))
+            .as(pod.getKey())
+            .isTrue();
       }
     }
   }

@@ -23,7 +23,9 @@ final class Repo {
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** The project names, used by every check that knows the system's contract. */
-  static final List<String> SERVICES = List.of("ingress", "gateway-kafka", "gateway-rabbit", "streams-app", "rabbit-bridge");
+  static final List<String> SERVICES =
+      List.of("ingress", "gateway-kafka", "gateway-rabbit", "streams-app", "rabbit-bridge");
+
   static final List<String> MUNICIPALITIES = Municipality.ids();
   static final List<String> CONDITIONS = Condition.ids();
 
@@ -48,7 +50,8 @@ final class Repo {
           continue;
         }
         if (!doc.isObject()) {
-          throw new IllegalArgumentException(file + ": a document is not a mapping but " + doc.getNodeType());
+          throw new IllegalArgumentException(
+              file + ": a document is not a mapping but " + doc.getNodeType());
         }
         docs.add((ObjectNode) doc);
       }
@@ -69,14 +72,15 @@ final class Repo {
   static List<Path> files(String relativeDir, String... suffixes) {
     try (Stream<Path> s = Files.walk(path(relativeDir))) {
       return s.filter(Files::isRegularFile)
-          .filter(p -> {
-            for (String suffix : suffixes) {
-              if (p.getFileName().toString().endsWith(suffix)) {
-                return true;
-              }
-            }
-            return false;
-          })
+          .filter(
+              p -> {
+                for (String suffix : suffixes) {
+                  if (p.getFileName().toString().endsWith(suffix)) {
+                    return true;
+                  }
+                }
+                return false;
+              })
           .sorted()
           .toList();
     } catch (IOException e) {
@@ -84,20 +88,38 @@ final class Repo {
     }
   }
 
-  /** Tracked plus untracked-but-not-ignored files under {@code dirs}: what `git add` would take, what CI clones. */
+  /**
+   * Tracked plus untracked-but-not-ignored files under {@code dirs}: what `git add` would take,
+   * what CI clones.
+   */
   static List<String> committable(List<String> dirs) {
-    List<String> command = new ArrayList<>(List.of("git", "-C", root().toString(), "ls-files", "--cached",
-        "--others", "--exclude-standard", "--"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "git",
+                "-C",
+                root().toString(),
+                "ls-files",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--"));
     command.addAll(dirs);
     try {
-      Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.waitFor() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed: the deployment files are read from"
-            + " a git working tree");
+        throw new IllegalStateException(
+            String.join(" ", command)
+                + " failed: the deployment files are read from"
+                + " a git working tree");
       }
       // A deleted but still tracked file is listed too; it is not there to read.
-      return out.lines().filter(l -> !l.isBlank()).filter(l -> Files.isRegularFile(path(l))).toList();
+      return out.lines()
+          .filter(l -> !l.isBlank())
+          .filter(l -> Files.isRegularFile(path(l)))
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

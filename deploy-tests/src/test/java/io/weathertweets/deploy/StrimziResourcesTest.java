@@ -19,11 +19,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Strimzi resources, full and dev variants, against the v1 CRD schemas generated from
- * {@code io.strimzi:api} (by the build, see the pom), plus the replication arithmetic a schema cannot see.
+ * The Strimzi resources, full and dev variants, against the v1 CRD schemas generated from {@code
+ * io.strimzi:api} (by the build, see the pom), plus the replication arithmetic a schema cannot see.
  */
 class StrimziResourcesTest {
-  private static final Set<String> KINDS = Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser");
+  private static final Set<String> KINDS =
+      Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser");
   private static final Map<String, JsonNode> SCHEMAS = new HashMap<>();
 
   @BeforeAll
@@ -55,26 +56,37 @@ class StrimziResourcesTest {
     return Kustomize.build("strimzi/" + variant);
   }
 
-  /** Errors of one resource against its CRD; empty when valid. Also used for the Strimzi part of overlays. */
+  /**
+   * Errors of one resource against its CRD; empty when valid. Also used for the Strimzi part of
+   * overlays.
+   */
   static List<String> validate(ObjectNode resource) {
     List<String> errors = new ArrayList<>();
     String kind = resource.path("kind").asText();
     String id = kind + "/" + resource.path("metadata").path("name").asText();
     if (!"kafka.strimzi.io/v1".equals(resource.path("apiVersion").asText())) {
-      errors.add(id + ": apiVersion must be kafka.strimzi.io/v1, was " + resource.path("apiVersion").asText());
+      errors.add(
+          id
+              + ": apiVersion must be kafka.strimzi.io/v1, was "
+              + resource.path("apiVersion").asText());
     }
     JsonNode schema = schemas().get(kind);
     if (schema == null) {
       errors.add(id + ": not a Strimzi kind this project uses");
       return errors;
     }
-    resource.fieldNames().forEachRemaining(f -> {
-      if (!Set.of("apiVersion", "kind", "metadata", "spec").contains(f)) {
-        errors.add(id + ": unknown top-level field " + f);
-      }
-    });
-    errors.addAll(KubernetesModel.unknownFields(
-        KubernetesModel.toTyped(resource.path("metadata"), ObjectMeta.class), id + ".metadata"));
+    resource
+        .fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!Set.of("apiVersion", "kind", "metadata", "spec").contains(f)) {
+                errors.add(id + ": unknown top-level field " + f);
+              }
+            });
+    errors.addAll(
+        KubernetesModel.unknownFields(
+            KubernetesModel.toTyped(resource.path("metadata"), ObjectMeta.class),
+            id + ".metadata"));
     ObjectNode withoutMeta = resource.deepCopy();
     withoutMeta.remove("metadata");
     ObjectNode schemaWithoutMeta = schema.deepCopy();
@@ -117,7 +129,8 @@ class StrimziResourcesTest {
       int replicas = pool.path("spec").path("replicas").asInt();
       brokers += roles.contains("broker") ? replicas : 0;
       controllers += roles.contains("controller") ? replicas : 0;
-      assertThat(pool.path("spec").path("storage").path("type").asText()).isEqualTo("persistent-claim");
+      assertThat(pool.path("spec").path("storage").path("type").asText())
+          .isEqualTo("persistent-claim");
     }
     assertThat(controllers).as("KRaft quorum size").isOdd();
     JsonNode config = kafka.path("spec").path("kafka").path("config");
@@ -125,17 +138,23 @@ class StrimziResourcesTest {
     int minIsr = config.path("min.insync.replicas").asInt();
     assertThat(rf).isLessThanOrEqualTo(brokers);
     assertThat(minIsr).isLessThanOrEqualTo(rf);
-    assertThat(config.path("offsets.topic.replication.factor").asInt()).isLessThanOrEqualTo(brokers);
-    assertThat(config.path("transaction.state.log.replication.factor").asInt()).isLessThanOrEqualTo(brokers);
+    assertThat(config.path("offsets.topic.replication.factor").asInt())
+        .isLessThanOrEqualTo(brokers);
+    assertThat(config.path("transaction.state.log.replication.factor").asInt())
+        .isLessThanOrEqualTo(brokers);
     assertThat(config.path("transaction.state.log.min.isr").asInt())
         .isLessThanOrEqualTo(config.path("transaction.state.log.replication.factor").asInt());
     for (ObjectNode topic : ofKind(resources, "KafkaTopic")) {
       int replicas = topic.path("spec").path("replicas").asInt();
       int topicMinIsr = topic.path("spec").path("config").path("min.insync.replicas").asInt(minIsr);
       assertThat(replicas).as(name(topic) + " replicas").isBetween(1, brokers);
-      assertThat(topicMinIsr).as(name(topic) + " min.insync.replicas").isLessThanOrEqualTo(replicas);
+      assertThat(topicMinIsr)
+          .as(name(topic) + " min.insync.replicas")
+          .isLessThanOrEqualTo(replicas);
       if (brokers > 1) {
-        assertThat(topicMinIsr).as(name(topic) + " must survive one broker down").isLessThan(replicas);
+        assertThat(topicMinIsr)
+            .as(name(topic) + " must survive one broker down")
+            .isLessThan(replicas);
       }
     }
     if ("dev".equals(variant)) {
@@ -150,15 +169,24 @@ class StrimziResourcesTest {
   @Test
   void topicsShouldMatchTheArchitecture() {
     List<ObjectNode> resources = render("base");
-    assertThat(ofKind(resources, "KafkaTopic")).extracting(StrimziResourcesTest::name)
+    assertThat(ofKind(resources, "KafkaTopic"))
+        .extracting(StrimziResourcesTest::name)
         .containsExactlyInAnyOrder("weather-tweets", "weather-aggregates", "weather-tweets-dlq");
-    assertThat(find(resources, "KafkaTopic", "weather-tweets").path("spec").path("partitions").asInt()).isEqualTo(6);
-    assertThat(find(resources, "KafkaTopic", "weather-aggregates").path("spec").path("config")
-        .path("cleanup.policy").asText()).isEqualTo("compact");
+    assertThat(
+            find(resources, "KafkaTopic", "weather-tweets").path("spec").path("partitions").asInt())
+        .isEqualTo(6);
+    assertThat(
+            find(resources, "KafkaTopic", "weather-aggregates")
+                .path("spec")
+                .path("config")
+                .path("cleanup.policy")
+                .asText())
+        .isEqualTo("compact");
     for (ObjectNode r : resources) {
       if (!"Kafka".equals(r.path("kind").asText())) {
         assertThat(r.path("metadata").path("labels").path("strimzi.io/cluster").asText())
-            .as(name(r)).isEqualTo("weather-kafka");
+            .as(name(r))
+            .isEqualTo("weather-kafka");
       }
     }
   }
@@ -167,24 +195,38 @@ class StrimziResourcesTest {
   void clientsShouldAuthenticateWithScramOverTlsAndBeAuthorized() {
     ObjectNode kafka = find(render("base"), "Kafka", "weather-kafka");
     JsonNode listeners = kafka.path("spec").path("kafka").path("listeners");
-    assertThat(listeners).allSatisfy(l -> {
-      assertThat(l.path("tls").asBoolean()).isTrue();
-      assertThat(l.path("authentication").path("type").asText()).isEqualTo("scram-sha-512");
-    });
-    assertThat(kafka.path("spec").path("kafka").path("authorization").path("type").asText()).isEqualTo("simple");
-    assertThat(kafka.path("spec").path("kafka").path("metricsConfig").isObject()).as("metrics enabled").isTrue();
+    assertThat(listeners)
+        .allSatisfy(
+            l -> {
+              assertThat(l.path("tls").asBoolean()).isTrue();
+              assertThat(l.path("authentication").path("type").asText()).isEqualTo("scram-sha-512");
+            });
+    assertThat(kafka.path("spec").path("kafka").path("authorization").path("type").asText())
+        .isEqualTo("simple");
+    assertThat(kafka.path("spec").path("kafka").path("metricsConfig").isObject())
+        .as("metrics enabled")
+        .isTrue();
   }
 
   @Test
   void usersShouldHaveOnlyTheOperationsTheirServiceNeeds() {
     List<ObjectNode> resources = render("base");
-    assertThat(acls(find(resources, "KafkaUser", "weather-gateway"))).containsExactlyInAnyOrder(
-        "topic:literal:weather-tweets:Describe", "topic:literal:weather-tweets:Write", "cluster:literal::IdempotentWrite");
+    assertThat(acls(find(resources, "KafkaUser", "weather-gateway")))
+        .containsExactlyInAnyOrder(
+            "topic:literal:weather-tweets:Describe",
+            "topic:literal:weather-tweets:Write",
+            "cluster:literal::IdempotentWrite");
     Set<String> streams = acls(find(resources, "KafkaUser", "weather-streams"));
-    assertThat(streams).contains("topic:literal:weather-tweets:Read", "topic:literal:weather-aggregates:Write",
-        "topic:literal:weather-tweets-dlq:Write", "topic:prefix:weather-streams-:Create",
-        "group:literal:weather-streams:Read", "transactionalId:prefix:weather-streams-:Write");
-    assertThat(streams).noneMatch(a -> a.endsWith(":All"))
+    assertThat(streams)
+        .contains(
+            "topic:literal:weather-tweets:Read",
+            "topic:literal:weather-aggregates:Write",
+            "topic:literal:weather-tweets-dlq:Write",
+            "topic:prefix:weather-streams-:Create",
+            "group:literal:weather-streams:Read",
+            "transactionalId:prefix:weather-streams-:Write");
+    assertThat(streams)
+        .noneMatch(a -> a.endsWith(":All"))
         .noneMatch(a -> a.startsWith("topic:literal:weather-tweets:Write"))
         .noneMatch(a -> a.contains(":prefix:weather:") || a.contains(":prefix::"));
   }
@@ -194,8 +236,14 @@ class StrimziResourcesTest {
     for (JsonNode acl : user.path("spec").path("authorization").path("acls")) {
       JsonNode res = acl.path("resource");
       for (JsonNode op : acl.path("operations")) {
-        out.add(res.path("type").asText() + ":" + res.path("patternType").asText("literal") + ":"
-            + res.path("name").asText() + ":" + op.asText());
+        out.add(
+            res.path("type").asText()
+                + ":"
+                + res.path("patternType").asText("literal")
+                + ":"
+                + res.path("name").asText()
+                + ":"
+                + op.asText());
       }
     }
     return out;
@@ -206,7 +254,9 @@ class StrimziResourcesTest {
   }
 
   static ObjectNode find(List<ObjectNode> resources, String kind, String name) {
-    return ofKind(resources, kind).stream().filter(r -> name.equals(name(r))).findFirst()
+    return ofKind(resources, kind).stream()
+        .filter(r -> name.equals(name(r)))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no " + kind + "/" + name));
   }
 

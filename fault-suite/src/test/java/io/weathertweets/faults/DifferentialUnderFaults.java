@@ -30,53 +30,85 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.redisson.api.RedissonClient;
 
 /**
- * The differential model test ({@link HostileSequences}) on the process system, with faults: each seeded sequence
- * of hostile tweets is cut into chunks, and between them a fault starts, a chunk is sent while it lasts, and it
- * ends — a clean restart, a kill -9 and a kill -9 with its state directory deleted for the streams app, a clean
- * restart and a kill -9 for the bridge, a kill -9 and restart on its AOF for Redis and for Valkey. After each
- * sequence every figure of both stores must equal the reference model, and stay so.
+ * The differential model test ({@link HostileSequences}) on the process system, with faults: each
+ * seeded sequence of hostile tweets is cut into chunks, and between them a fault starts, a chunk is
+ * sent while it lasts, and it ends — a clean restart, a kill -9 and a kill -9 with its state
+ * directory deleted for the streams app, a clean restart and a kill -9 for the bridge, a kill -9
+ * and restart on its AOF for Redis and for Valkey. After each sequence every figure of both stores
+ * must equal the reference model, and stay so.
  *
- * <p>The first three sequences take the seven faults between them (3 + 2 + 2, in an order drawn from the first
- * seed); any further sequence takes 2–3 faults drawn from its own seed. So {@code -Dweather.model.seeds=} with the
- * seeds of a run up to a failing sequence replays the same tweets and the same faults in the same places (the
- * timing of a fault against the consumers' work is the one thing it cannot replay).
- * {@code -Dweather.model.sequences=<n>} runs n random sequences (default 3), for a long run;
- * {@code -Dweather.model.faults=streams-kill-wipe,valkey-flap} gives every sequence exactly those faults.
+ * <p>The first three sequences take the seven faults between them (3 + 2 + 2, in an order drawn
+ * from the first seed); any further sequence takes 2–3 faults drawn from its own seed. So {@code
+ * -Dweather.model.seeds=} with the seeds of a run up to a failing sequence replays the same tweets
+ * and the same faults in the same places (the timing of a fault against the consumers' work is the
+ * one thing it cannot replay). {@code -Dweather.model.sequences=<n>} runs n random sequences
+ * (default 3), for a long run; {@code -Dweather.model.faults=streams-kill-wipe,valkey-flap} gives
+ * every sequence exactly those faults.
  */
 final class DifferentialUnderFaults {
   static final String FAULTS_PROPERTY = "weather.model.faults";
   static final int DEFAULT_SEQUENCES = 3;
-  /** A kill -9 of the streams app costs the dead member's session timeout (45 s) before its tasks move on. */
+
+  /**
+   * A kill -9 of the streams app costs the dead member's session timeout (45 s) before its tasks
+   * move on.
+   */
   static final Duration CONVERGENCE = Duration.ofSeconds(150);
+
   /** Once equal the stores must stay so: a late replay would show up here as a double count. */
   static final Duration STABLE_FOR = Duration.ofSeconds(3);
+
   private static final int[] FIRST_DEAL = {3, 2, 2};
 
   /** A fault between two chunks of a sequence: started, a chunk sent while it lasts, then ended. */
   enum Fault {
-    STREAMS_RESTART("streams-restart", "streams-app clean restart", s -> s.stop(Service.STREAMS),
+    STREAMS_RESTART(
+        "streams-restart",
+        "streams-app clean restart",
+        s -> s.stop(Service.STREAMS),
         s -> s.restart(Service.STREAMS)),
-    STREAMS_KILL("streams-kill", "streams-app kill -9", s -> s.kill9(Service.STREAMS),
+    STREAMS_KILL(
+        "streams-kill",
+        "streams-app kill -9",
+        s -> s.kill9(Service.STREAMS),
         s -> s.restart(Service.STREAMS)),
-    STREAMS_KILL_WIPE("streams-kill-wipe", "streams-app kill -9 + state dir wiped", s -> {
-      s.kill9(Service.STREAMS);
-      s.wipeStreamsState();
-    }, s -> s.restart(Service.STREAMS)),
-    BRIDGE_RESTART("bridge-restart", "rabbit-bridge clean restart", s -> s.stop(Service.BRIDGE),
+    STREAMS_KILL_WIPE(
+        "streams-kill-wipe",
+        "streams-app kill -9 + state dir wiped",
+        s -> {
+          s.kill9(Service.STREAMS);
+          s.wipeStreamsState();
+        },
+        s -> s.restart(Service.STREAMS)),
+    BRIDGE_RESTART(
+        "bridge-restart",
+        "rabbit-bridge clean restart",
+        s -> s.stop(Service.BRIDGE),
         s -> s.restart(Service.BRIDGE)),
-    BRIDGE_KILL("bridge-kill", "rabbit-bridge kill -9", s -> s.kill9(Service.BRIDGE),
+    BRIDGE_KILL(
+        "bridge-kill",
+        "rabbit-bridge kill -9",
+        s -> s.kill9(Service.BRIDGE),
         s -> s.restart(Service.BRIDGE)),
-    REDIS_FLAP("redis-flap", "Redis kill -9 + restart", FaultSystem::killRedis, FaultSystem::startRedis),
-    VALKEY_FLAP("valkey-flap", "Valkey kill -9 + restart", FaultSystem::killValkey, FaultSystem::startValkey);
+    REDIS_FLAP(
+        "redis-flap", "Redis kill -9 + restart", FaultSystem::killRedis, FaultSystem::startRedis),
+    VALKEY_FLAP(
+        "valkey-flap",
+        "Valkey kill -9 + restart",
+        FaultSystem::killValkey,
+        FaultSystem::startValkey);
 
     /**
-     * How long the fault lasts at least: a store stays down 2–11 s (drawn from the sequence's seed), from a blip
-     * the client's own retry hides to longer than a command timeout plus its retry and than the streams app's
-     * transaction timeout (10 s), so that the consumers' own retries and a replay after an aborted transaction are
-     * exercised too. A service is down for as long as the chunk and its restart take.
+     * How long the fault lasts at least: a store stays down 2–11 s (drawn from the sequence's
+     * seed), from a blip the client's own retry hides to longer than a command timeout plus its
+     * retry and than the streams app's transaction timeout (10 s), so that the consumers' own
+     * retries and a replay after an aborted transaction are exercised too. A service is down for as
+     * long as the chunk and its restart take.
      */
     Duration outage(Random random) {
-      return this == REDIS_FLAP || this == VALKEY_FLAP ? Duration.ofSeconds(2 + random.nextInt(10)) : Duration.ZERO;
+      return this == REDIS_FLAP || this == VALKEY_FLAP
+          ? Duration.ofSeconds(2 + random.nextInt(10))
+          : Duration.ZERO;
     }
 
     String describe(Duration outage) {
@@ -88,7 +120,10 @@ final class DifferentialUnderFaults {
     private final java.util.function.Consumer<FaultSystem> start;
     private final java.util.function.Consumer<FaultSystem> end;
 
-    Fault(String id, String text, java.util.function.Consumer<FaultSystem> start,
+    Fault(
+        String id,
+        String text,
+        java.util.function.Consumer<FaultSystem> start,
         java.util.function.Consumer<FaultSystem> end) {
       this.id = id;
       this.text = text;
@@ -97,9 +132,20 @@ final class DifferentialUnderFaults {
     }
 
     static Fault parse(String id) {
-      return Arrays.stream(values()).filter(f -> f.id.equals(id.trim())).findFirst().orElseThrow(() ->
-          new IllegalArgumentException("-D" + FAULTS_PROPERTY + ": unknown fault " + id + "; known: "
-              + Arrays.stream(values()).map(f -> f.id).collect(Collectors.joining(", "))));
+      return Arrays.stream(values())
+          .filter(f -> f.id.equals(id.trim()))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "-D"
+                          + FAULTS_PROPERTY
+                          + ": unknown fault "
+                          + id
+                          + "; known: "
+                          + Arrays.stream(values())
+                              .map(f -> f.id)
+                              .collect(Collectors.joining(", "))));
     }
 
     @Override
@@ -108,16 +154,32 @@ final class DifferentialUnderFaults {
     }
   }
 
-  /** What one sequence did: its faults in order, and how long the stores took to equal the model afterwards. */
-  record Sequence(long seed, List<String> faults, int operations, long countedAfter, Duration convergence,
-      Duration wallTime, String problem) {}
+  /**
+   * What one sequence did: its faults in order, and how long the stores took to equal the model
+   * afterwards.
+   */
+  record Sequence(
+      long seed,
+      List<String> faults,
+      int operations,
+      long countedAfter,
+      Duration convergence,
+      Duration wallTime,
+      String problem) {}
 
-  /** Every sequence run (up to the first that failed), what was sent, and the problems (empty: passed). */
+  /**
+   * Every sequence run (up to the first that failed), what was sent, and the problems (empty:
+   * passed).
+   */
   record Result(List<Sequence> sequences, HostileSequences sent, List<String> problems) {
     /** Each kind of fault that ran, once. */
     String kinds() {
-      return sequences.stream().flatMap(q -> q.faults().stream()).map(f -> f.replaceFirst(" after \\d+ s$", ""))
-          .distinct().sorted().collect(Collectors.joining(", "));
+      return sequences.stream()
+          .flatMap(q -> q.faults().stream())
+          .map(f -> f.replaceFirst(" after \\d+ s$", ""))
+          .distinct()
+          .sorted()
+          .collect(Collectors.joining(", "));
     }
 
     long faults() {
@@ -126,8 +188,11 @@ final class DifferentialUnderFaults {
   }
 
   private final FaultSystem system;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-      .version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(2))
+          .version(HttpClient.Version.HTTP_1_1)
+          .build();
 
   DifferentialUnderFaults(FaultSystem system) {
     this.system = system;
@@ -165,14 +230,23 @@ final class DifferentialUnderFaults {
     HostileSequences sequences = new HostileSequences(WindowSpec.DEFAULT, edge(), seeds.size());
     List<Sequence> done = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    System.out.println("Fault suite: differential model, seeds " + seeds + " (-D" + HostileSequences.SEEDS_PROPERTY
-        + "=" + seeds.stream().map(String::valueOf).collect(Collectors.joining(",")) + "), faults " + plan);
+    System.out.println(
+        "Fault suite: differential model, seeds "
+            + seeds
+            + " (-D"
+            + HostileSequences.SEEDS_PROPERTY
+            + "="
+            + seeds.stream().map(String::valueOf).collect(Collectors.joining(","))
+            + "), faults "
+            + plan);
     StoreLayout layout = new StoreLayout(system.prefix());
     RedissonClient redis = StoreClients.create(system.redisUrl(), true);
     RedissonClient valkey = StoreClients.create(system.valkeyUrl(), true);
     try {
-      List<HostileSequences.Store> stores = List.of(new HostileSequences.Store("Redis (Kafka path)", redis, layout),
-          new HostileSequences.Store("Valkey (RabbitMQ path)", valkey, layout));
+      List<HostileSequences.Store> stores =
+          List.of(
+              new HostileSequences.Store("Redis (Kafka path)", redis, layout),
+              new HostileSequences.Store("Valkey (RabbitMQ path)", valkey, layout));
       for (int i = 0; i < seeds.size(); i++) {
         long started = System.nanoTime();
         Random random = new Random(seeds.get(i));
@@ -204,26 +278,62 @@ final class DifferentialUnderFaults {
           }
           where = "comparing the stores with the model after every fault";
           Duration convergence = sequences.awaitStoresEqualModel(CONVERGENCE, STABLE_FOR, stores);
-          done.add(new Sequence(seeds.get(i), faults, operations, sequences.model().tweetsTotal(), convergence,
-              Duration.ofNanos(System.nanoTime() - started), null));
-          System.out.printf("Fault suite: differential seed %d, faults %s: %d operations, both stores equal the model"
-                  + " (%d tweets counted) %d ms after the last one%n", seeds.get(i), faults, operations,
-              sequences.model().tweetsTotal(), convergence.toMillis());
+          done.add(
+              new Sequence(
+                  seeds.get(i),
+                  faults,
+                  operations,
+                  sequences.model().tweetsTotal(),
+                  convergence,
+                  Duration.ofNanos(System.nanoTime() - started),
+                  null));
+          System.out.printf(
+              "Fault suite: differential seed %d, faults %s: %d operations, both stores equal the model"
+                  + " (%d tweets counted) %d ms after the last one%n",
+              seeds.get(i),
+              faults,
+              operations,
+              sequences.model().tweetsTotal(),
+              convergence.toMillis());
         } catch (AssertionError | RuntimeException | InterruptedException e) {
           if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
           }
-          String earlier = done.stream().map(q -> "seed " + q.seed() + " " + q.faults())
-              .collect(Collectors.joining("; "));
-          String problem = HostileSequences.failure(seeds, i, "faults " + faults
-              + (faults.size() < plan.get(i).size() ? " of the planned " + plan.get(i) : "")
-              + (earlier.isEmpty() ? "" : " (earlier sequences passed: " + earlier + ")") + ", " + where + ": "
-              + e.getMessage(), e).getMessage();
-          done.add(new Sequence(seeds.get(i), faults, operations, sequences.model().tweetsTotal(), null,
-              Duration.ofNanos(System.nanoTime() - started), problem));
+          String earlier =
+              done.stream()
+                  .map(q -> "seed " + q.seed() + " " + q.faults())
+                  .collect(Collectors.joining("; "));
+          String problem =
+              HostileSequences.failure(
+                      seeds,
+                      i,
+                      "faults "
+                          + faults
+                          + (faults.size() < plan.get(i).size()
+                              ? " of the planned " + plan.get(i)
+                              : "")
+                          + (earlier.isEmpty()
+                              ? ""
+                              : " (earlier sequences passed: " + earlier + ")")
+                          + ", "
+                          + where
+                          + ": "
+                          + e.getMessage(),
+                      e)
+                  .getMessage();
+          done.add(
+              new Sequence(
+                  seeds.get(i),
+                  faults,
+                  operations,
+                  sequences.model().tweetsTotal(),
+                  null,
+                  Duration.ofNanos(System.nanoTime() - started),
+                  problem));
           problems.add(problem);
           System.out.println("Fault suite: differential FAIL: " + problem);
-          // Later sequences would start from stores that already differ: nothing more to learn from them.
+          // Later sequences would start from stores that already differ: nothing more to learn from
+          // them.
           break;
         }
       }
@@ -244,15 +354,23 @@ final class DifferentialUnderFaults {
     return sizes;
   }
 
-  /** The ingress of the process system, and its Kafka broker and RabbitMQ node for records past the edge. */
+  /**
+   * The ingress of the process system, and its Kafka broker and RabbitMQ node for records past the
+   * edge.
+   */
   private HostileSequences.Edge edge() {
     return new HostileSequences.Edge() {
       @Override
       public HostileSequences.Answer post(String path, String json) {
         try {
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(system.ingress().resolve(path))
-              .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+          HttpResponse<String> r =
+              http.send(
+                  HttpRequest.newBuilder(system.ingress().resolve(path))
+                      .timeout(Duration.ofSeconds(30))
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString(json))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
           return new HostileSequences.Answer(r.statusCode(), r.body());
         } catch (IOException e) {
           throw new IllegalStateException("POST " + path + " failed: " + e, e);
@@ -264,18 +382,22 @@ final class DifferentialUnderFaults {
 
       @Override
       public void publishPastTheEdge(Municipality m, byte[] tweet) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafkaBootstrap()), new StringSerializer(),
-            new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafkaBootstrap()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
           producer.send(new ProducerRecord<>("weather-tweets", m.id(), tweet)).get();
           ConnectionFactory factory = new ConnectionFactory();
           factory.setUri(system.rabbitUri());
-          // amqp-client reads the URI's "/" path as the empty vhost name; the system's services use "/".
+          // amqp-client reads the URI's "/" path as the empty vhost name; the system's services use
+          // "/".
           factory.setVirtualHost("/");
           try (Connection connection = factory.newConnection("differential-past-the-edge");
-               Channel channel = connection.createChannel()) {
+              Channel channel = connection.createChannel()) {
             channel.confirmSelect();
-            channel.basicPublish("weather.tweets", m.id(), true, MessageProperties.PERSISTENT_BASIC, tweet);
+            channel.basicPublish(
+                "weather.tweets", m.id(), true, MessageProperties.PERSISTENT_BASIC, tweet);
             channel.waitForConfirmsOrDie(10_000);
           }
         } catch (InterruptedException e) {

@@ -28,15 +28,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The whole system as separate processes on private infrastructure: a Kafka broker (the standalone launcher's
- * {@code --infra-only} JVM), a RabbitMQ node, a redis-server and a valkey-server (both with AOF, so a crash
- * keeps what they acknowledged), and the five services. Every process is on a free port and logs to
- * {@code target/fault-logs/}; nothing is shared with the machine's own servers.
+ * The whole system as separate processes on private infrastructure: a Kafka broker (the standalone
+ * launcher's {@code --infra-only} JVM), a RabbitMQ node, a redis-server and a valkey-server (both
+ * with AOF, so a crash keeps what they acknowledged), and the five services. Every process is on a
+ * free port and logs to {@code target/fault-logs/}; nothing is shared with the machine's own
+ * servers.
  */
 final class FaultSystem implements AutoCloseable {
   enum Service {
-    INGRESS("ingress"), KAFKA_GATEWAY("kafka-gateway"), RABBIT_GATEWAY("rabbit-gateway"),
-    STREAMS("streams-app"), BRIDGE("rabbit-bridge");
+    INGRESS("ingress"),
+    KAFKA_GATEWAY("kafka-gateway"),
+    RABBIT_GATEWAY("rabbit-gateway"),
+    STREAMS("streams-app"),
+    BRIDGE("rabbit-bridge");
 
     final String id;
 
@@ -49,18 +53,34 @@ final class FaultSystem implements AutoCloseable {
 
   static {
     // Whatever happens to the test JVM (timeout, Ctrl-C), none of its children may outlive it.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> EVERY_PROCESS.forEach(p -> {
-      try {
-        p.kill9();
-      } catch (RuntimeException e) {
-        System.err.println("Could not kill " + p + ": " + e.getMessage() + "; kill it by hand");
-      }
-    }), "fault-suite-cleanup"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () ->
+                    EVERY_PROCESS.forEach(
+                        p -> {
+                          try {
+                            p.kill9();
+                          } catch (RuntimeException e) {
+                            System.err.println(
+                                "Could not kill "
+                                    + p
+                                    + ": "
+                                    + e.getMessage()
+                                    + "; kill it by hand");
+                          }
+                        }),
+                "fault-suite-cleanup"));
   }
 
   static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-  private static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-      "-Xss512k", "-XX:+ExitOnOutOfMemoryError", "-Djava.net.preferIPv4Stack=true");
+  private static final List<String> JVM_OPTIONS =
+      List.of(
+          "-XX:TieredStopAtLevel=1",
+          "-XX:+UseSerialGC",
+          "-Xss512k",
+          "-XX:+ExitOnOutOfMemoryError",
+          "-Djava.net.preferIPv4Stack=true");
 
   private final ServiceJars jars;
   private final Path data;
@@ -81,7 +101,8 @@ final class FaultSystem implements AutoCloseable {
   private final ManagedProcess redis;
   private final ManagedProcess valkey;
   private final ManagedProcess rabbit;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   FaultSystem(ServiceJars jars, Path work, String runId) {
     this.jars = jars;
@@ -104,20 +125,51 @@ final class FaultSystem implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    redis = register(new ManagedProcess("redis", storeCommand("redis-server", redisPort, data.resolve("redis")),
-        Map.of(), logs));
-    valkey = register(new ManagedProcess("valkey", storeCommand("valkey-server", valkeyPort,
-        data.resolve("valkey")), Map.of(), logs));
-    rabbit = register(new ManagedProcess("rabbitmq", List.of("/usr/lib/rabbitmq/bin/rabbitmq-server"),
-        rabbitEnvironment(), logs));
+    redis =
+        register(
+            new ManagedProcess(
+                "redis",
+                storeCommand("redis-server", redisPort, data.resolve("redis")),
+                Map.of(),
+                logs));
+    valkey =
+        register(
+            new ManagedProcess(
+                "valkey",
+                storeCommand("valkey-server", valkeyPort, data.resolve("valkey")),
+                Map.of(),
+                logs));
+    rabbit =
+        register(
+            new ManagedProcess(
+                "rabbitmq",
+                List.of("/usr/lib/rabbitmq/bin/rabbitmq-server"),
+                rabbitEnvironment(),
+                logs));
     List<String> kafkaCommand = new ArrayList<>(List.of(java(), "-Xmx384m"));
     kafkaCommand.addAll(JVM_OPTIONS);
-    kafkaCommand.addAll(List.of("-Dweather.standalone.kafka-port=" + kafkaPort,
-        "-Dweather.standalone.kafka-controller-port=" + kafkaControllerPort,
-        "-jar", jars.standalone().toString(), "--infra-only", data.resolve("infra").toString()));
+    kafkaCommand.addAll(
+        List.of(
+            "-Dweather.standalone.kafka-port=" + kafkaPort,
+            "-Dweather.standalone.kafka-controller-port=" + kafkaControllerPort,
+            "-jar",
+            jars.standalone().toString(),
+            "--infra-only",
+            data.resolve("infra").toString()));
     // Given URLs keep the launcher from embedding those servers: only Kafka runs in it.
-    kafka = register(new ManagedProcess("kafka", kafkaCommand,
-        Map.of("RABBITMQ_URI", rabbitUri(), "REDIS_URL", redisUrl(), "VALKEY_URL", valkeyUrl()), logs));
+    kafka =
+        register(
+            new ManagedProcess(
+                "kafka",
+                kafkaCommand,
+                Map.of(
+                    "RABBITMQ_URI",
+                    rabbitUri(),
+                    "REDIS_URL",
+                    redisUrl(),
+                    "VALKEY_URL",
+                    valkeyUrl()),
+                logs));
     for (Service s : Service.values()) {
       services.put(s, register(serviceProcess(s)));
     }
@@ -163,20 +215,23 @@ final class FaultSystem implements AutoCloseable {
   // ---- whole system ----
 
   void start() {
-    CompletableFuture<Void> infra = CompletableFuture.allOf(
-        CompletableFuture.runAsync(this::startRedis),
-        CompletableFuture.runAsync(this::startValkey),
-        CompletableFuture.runAsync(this::startRabbit),
-        CompletableFuture.runAsync(this::startKafka));
+    CompletableFuture<Void> infra =
+        CompletableFuture.allOf(
+            CompletableFuture.runAsync(this::startRedis),
+            CompletableFuture.runAsync(this::startValkey),
+            CompletableFuture.runAsync(this::startRabbit),
+            CompletableFuture.runAsync(this::startKafka));
     join(infra);
     // The bridge binds its queue to the exchange the rabbit gateway declares: gateways first.
-    join(CompletableFuture.allOf(
-        CompletableFuture.runAsync(() -> restart(Service.KAFKA_GATEWAY)),
-        CompletableFuture.runAsync(() -> restart(Service.RABBIT_GATEWAY)),
-        CompletableFuture.runAsync(() -> restart(Service.STREAMS))));
-    join(CompletableFuture.allOf(
-        CompletableFuture.runAsync(() -> restart(Service.BRIDGE)),
-        CompletableFuture.runAsync(() -> restart(Service.INGRESS))));
+    join(
+        CompletableFuture.allOf(
+            CompletableFuture.runAsync(() -> restart(Service.KAFKA_GATEWAY)),
+            CompletableFuture.runAsync(() -> restart(Service.RABBIT_GATEWAY)),
+            CompletableFuture.runAsync(() -> restart(Service.STREAMS))));
+    join(
+        CompletableFuture.allOf(
+            CompletableFuture.runAsync(() -> restart(Service.BRIDGE)),
+            CompletableFuture.runAsync(() -> restart(Service.INGRESS))));
   }
 
   private static void join(CompletableFuture<Void> all) {
@@ -187,17 +242,22 @@ final class FaultSystem implements AutoCloseable {
     }
   }
 
-  /** True when every process of the system is running (a scenario leaves it so, or the next one cannot run). */
+  /**
+   * True when every process of the system is running (a scenario leaves it so, or the next one
+   * cannot run).
+   */
   List<String> notRunning() {
     List<String> down = new ArrayList<>();
     Stream.concat(Stream.of(kafka, redis, valkey, rabbit), services.values().stream())
-        .filter(p -> !p.isAlive()).forEach(p -> down.add(p.name()));
+        .filter(p -> !p.isAlive())
+        .forEach(p -> down.add(p.name()));
     return down;
   }
 
   @Override
   public void close() {
-    // Services first, so none of them logs a storm of reconnects while the infrastructure goes away.
+    // Services first, so none of them logs a storm of reconnects while the infrastructure goes
+    // away.
     List<ManagedProcess> order = new ArrayList<>(services.values());
     order.addAll(List.of(kafka, redis, valkey));
     for (ManagedProcess p : order) {
@@ -237,13 +297,16 @@ final class FaultSystem implements AutoCloseable {
       return;
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(f -> {
-        try {
-          Files.delete(f);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      files
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              f -> {
+                try {
+                  Files.delete(f);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -251,22 +314,41 @@ final class FaultSystem implements AutoCloseable {
 
   private void awaitReady(Service s, ManagedProcess p) {
     URI readiness = actuator(s).resolve("health/readiness");
-    await(s.id + " ready").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-        .failFast(s.id + " exited while starting; log " + p.logFile() + ":\n" + p.tail(30), () -> !p.isAlive())
-        .until(() -> {
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(3))
-              .GET().build(), HttpResponse.BodyHandlers.ofString());
-          return r.statusCode() == 200 && r.body().contains("\"UP\"");
-        });
+    await(s.id + " ready")
+        .atMost(START_TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .failFast(
+            s.id + " exited while starting; log " + p.logFile() + ":\n" + p.tail(30),
+            () -> !p.isAlive())
+        .until(
+            () -> {
+              HttpResponse<String> r =
+                  http.send(
+                      HttpRequest.newBuilder(readiness)
+                          .timeout(Duration.ofSeconds(3))
+                          .GET()
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString());
+              return r.statusCode() == 200 && r.body().contains("\"UP\"");
+            });
   }
 
   /** The service's Prometheus counter (summed over tags), or 0 when it cannot be read. */
   double counter(Service s, String prometheusName) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(actuator(s).resolve("prometheus"))
-          .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-      return r.body().lines().filter(l -> l.startsWith(prometheusName + "{") || l.startsWith(prometheusName + " "))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(actuator(s).resolve("prometheus"))
+                  .timeout(Duration.ofSeconds(5))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.body()
+          .lines()
+          .filter(l -> l.startsWith(prometheusName + "{") || l.startsWith(prometheusName + " "))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+          .sum();
     } catch (IOException | RuntimeException e) {
       return 0;
     } catch (InterruptedException e) {
@@ -285,8 +367,10 @@ final class FaultSystem implements AutoCloseable {
         jar = jars.ingress();
         env.put("INGRESS_PORT", String.valueOf(http));
         env.put("INGRESS_ROUTING", "fanout");
-        // The per-client rate limit off: every load here comes from one client, and the overload scenario measures
-        // the system's own protection (the in-flight bound and the gateway deadlines), not a 429 in front of it.
+        // The per-client rate limit off: every load here comes from one client, and the overload
+        // scenario measures
+        // the system's own protection (the in-flight bound and the gateway deadlines), not a 429 in
+        // front of it.
         env.put("INGRESS_RATE_LIMIT", "0");
         env.put("KAFKA_GATEWAY_TARGET", "127.0.0.1:" + grpcPorts.get(Service.KAFKA_GATEWAY));
         env.put("RABBIT_GATEWAY_TARGET", "127.0.0.1:" + grpcPorts.get(Service.RABBIT_GATEWAY));
@@ -328,7 +412,10 @@ final class FaultSystem implements AutoCloseable {
     return new ManagedProcess(s.id, command, env, logs);
   }
 
-  /** The service JVM's -Xmx in MiB: the streams app holds record caches and RocksDB handles, so a little more. */
+  /**
+   * The service JVM's -Xmx in MiB: the streams app holds record caches and RocksDB handles, so a
+   * little more.
+   */
   static int heapLimitMiB(Service s) {
     return s == Service.STREAMS ? 320 : 256;
   }
@@ -341,11 +428,19 @@ final class FaultSystem implements AutoCloseable {
 
   void startKafka() {
     kafka.start();
-    await("Kafka broker ready").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(300))
-        .failFast("Kafka (standalone --infra-only) exited; log " + kafka.logFile() + ":\n" + kafka.tail(30),
+    await("Kafka broker ready")
+        .atMost(START_TIMEOUT)
+        .pollInterval(Duration.ofMillis(300))
+        .failFast(
+            "Kafka (standalone --infra-only) exited; log "
+                + kafka.logFile()
+                + ":\n"
+                + kafka.tail(30),
             () -> !kafka.isAlive())
-        .until(() -> Files.exists(kafka.logFile())
-            && Files.readString(kafka.logFile()).contains("infrastructure is ready"));
+        .until(
+            () ->
+                Files.exists(kafka.logFile())
+                    && Files.readString(kafka.logFile()).contains("infrastructure is ready"));
   }
 
   void killKafka() {
@@ -355,9 +450,24 @@ final class FaultSystem implements AutoCloseable {
   // ---- Redis and Valkey ----
 
   private static List<String> storeCommand(String binary, int port, Path dir) {
-    return List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--protected-mode", "no",
-        "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--dir", dir.toString(),
-        "--daemonize", "no");
+    return List.of(
+        binary,
+        "--port",
+        String.valueOf(port),
+        "--bind",
+        "127.0.0.1",
+        "--protected-mode",
+        "no",
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "everysec",
+        "--save",
+        "",
+        "--dir",
+        dir.toString(),
+        "--daemonize",
+        "no");
   }
 
   void startRedis() {
@@ -379,23 +489,27 @@ final class FaultSystem implements AutoCloseable {
   }
 
   private static void awaitPong(ManagedProcess p, int port) {
-    await(p.name() + " answers PING").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+    await(p.name() + " answers PING")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
         .failFast(p.name() + " exited; log:\n" + p.tail(20), () -> !p.isAlive())
         .ignoreExceptions()
-        .until(() -> {
-          try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            socket.setSoTimeout(1000);
-            OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] reply = new byte[7];
-            int n = in.read(reply);
-            // "-LOADING" while the AOF is replayed: not ready yet.
-            return n >= 5 && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
-          }
-        });
+        .until(
+            () -> {
+              try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                socket.setSoTimeout(1000);
+                OutputStream out = socket.getOutputStream();
+                out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = socket.getInputStream();
+                byte[] reply = new byte[7];
+                int n = in.read(reply);
+                // "-LOADING" while the AOF is replayed: not ready yet.
+                return n >= 5
+                    && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+              }
+            });
   }
 
   // ---- RabbitMQ node ----
@@ -419,18 +533,28 @@ final class FaultSystem implements AutoCloseable {
 
   void startRabbit() {
     rabbit.start();
-    await("RabbitMQ node accepts AMQP connections").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(300))
-        .failFast("RabbitMQ node exited; log " + rabbit.logFile() + ":\n" + rabbit.tail(30), () -> !rabbit.isAlive())
+    await("RabbitMQ node accepts AMQP connections")
+        .atMost(START_TIMEOUT)
+        .pollInterval(Duration.ofMillis(300))
+        .failFast(
+            "RabbitMQ node exited; log " + rabbit.logFile() + ":\n" + rabbit.tail(30),
+            () -> !rabbit.isAlive())
         .until(() -> portOpen(amqpPort));
   }
 
-  /** A clean stop of the node ({@code rabbitmqctl stop}), as an operator (or Kubernetes) stops a broker. */
+  /**
+   * A clean stop of the node ({@code rabbitmqctl stop}), as an operator (or Kubernetes) stops a
+   * broker.
+   */
   void stopRabbit() {
     if (!rabbit.isAlive()) {
       return;
     }
-    ProcessBuilder ctl = new ProcessBuilder("/usr/lib/rabbitmq/bin/rabbitmqctl", "-n", rabbitNode, "stop")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("rabbitmqctl.log").toFile()));
+    ProcessBuilder ctl =
+        new ProcessBuilder("/usr/lib/rabbitmq/bin/rabbitmqctl", "-n", rabbitNode, "stop")
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(logs.resolve("rabbitmqctl.log").toFile()));
     ctl.environment().put("HOME", rabbitHome.toString());
     try {
       Process p = ctl.start();

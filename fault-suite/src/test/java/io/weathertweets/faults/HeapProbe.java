@@ -10,10 +10,11 @@ import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
 /**
- * The heap of one service JVM, read over JMX from the outside: the suite attaches to the process (the JDK's
- * attach mechanism, same user), starts its local management agent and reads the platform memory bean. Unlike
- * an actuator metric this can also force a full collection, which is what makes "used after GC" — the heap the
- * service really retains — measurable at a chosen moment rather than whenever the collector happened to run.
+ * The heap of one service JVM, read over JMX from the outside: the suite attaches to the process
+ * (the JDK's attach mechanism, same user), starts its local management agent and reads the platform
+ * memory bean. Unlike an actuator metric this can also force a full collection, which is what makes
+ * "used after GC" — the heap the service really retains — measurable at a chosen moment rather than
+ * whenever the collector happened to run.
  */
 final class HeapProbe implements AutoCloseable {
   private final long pid;
@@ -37,12 +38,20 @@ final class HeapProbe implements AutoCloseable {
       }
       JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address));
       MBeanServerConnection server = connector.getMBeanServerConnection();
-      MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.MEMORY_MXBEAN_NAME,
-          MemoryMXBean.class);
+      MemoryMXBean memory =
+          ManagementFactory.newPlatformMXBeanProxy(
+              server, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
       return new HeapProbe(pid, connector, memory);
     } catch (Exception e) {
-      throw new IllegalStateException("Cannot read the heap of " + name + " (pid " + pid + ") over JMX: " + e
-          + ". The suite must run on a JDK (jdk.attach) as the same user as the services.", e);
+      throw new IllegalStateException(
+          "Cannot read the heap of "
+              + name
+              + " (pid "
+              + pid
+              + ") over JMX: "
+              + e
+              + ". The suite must run on a JDK (jdk.attach) as the same user as the services.",
+          e);
     }
   }
 

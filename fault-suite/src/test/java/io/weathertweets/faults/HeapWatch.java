@@ -17,15 +17,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Watches every service while a load runs: once a second its used heap (kept as the peak of the current
- * phase) and its liveness probe; on request a forced full collection, whose result — the live heap — is the
- * figure that shows whether anything keeps growing. A liveness probe counts as failed when it does not answer
- * UP within 2 s; three failures in a row are what makes Kubernetes restart a pod, so they mark a service
- * unhealthy.
+ * Watches every service while a load runs: once a second its used heap (kept as the peak of the
+ * current phase) and its liveness probe; on request a forced full collection, whose result — the
+ * live heap — is the figure that shows whether anything keeps growing. A liveness probe counts as
+ * failed when it does not answer UP within 2 s; three failures in a row are what makes Kubernetes
+ * restart a pod, so they mark a service unhealthy.
  */
 final class HeapWatch implements AutoCloseable {
   enum Phase {
-    BASELINE, OVERLOAD, DRAIN, AFTER
+    BASELINE,
+    OVERLOAD,
+    DRAIN,
+    AFTER
   }
 
   /** One forced full collection: the live heap of a service at a moment of a phase. */
@@ -43,7 +46,8 @@ final class HeapWatch implements AutoCloseable {
   private final Map<Service, AtomicBoolean> probing = new EnumMap<>(Service.class);
   private final Map<Phase, Long> peakIngressInFlight = new ConcurrentHashMap<>();
   private final List<String> samplingErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
   private final long startNanos = System.nanoTime();
   private volatile Phase phase = Phase.BASELINE;
@@ -78,26 +82,35 @@ final class HeapWatch implements AutoCloseable {
       probeLiveness(s);
     }
     // The ingress's own bound on the requests it holds: explains most of its heap under overload.
-    peakIngressInFlight.merge(now, (long) system.counter(Service.INGRESS, "weather_ingress_in_flight"), Math::max);
+    peakIngressInFlight.merge(
+        now, (long) system.counter(Service.INGRESS, "weather_ingress_in_flight"), Math::max);
   }
 
   private void probeLiveness(Service s) {
-    // One probe at a time per service: a slow answer is a failure, not a reason to pile up more probes.
+    // One probe at a time per service: a slow answer is a failure, not a reason to pile up more
+    // probes.
     if (!probing.get(s).compareAndSet(false, true)) {
       return;
     }
-    HttpRequest request = HttpRequest.newBuilder(system.actuator(s).resolve("health/liveness"))
-        .timeout(Duration.ofSeconds(2)).GET().build();
-    http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-      boolean up = e == null && r.statusCode() == 200 && r.body().contains("\"UP\"");
-      if (up) {
-        failedInARow.get(s).set(0);
-      } else {
-        probesFailed.get(s).incrementAndGet();
-        mostFailedInARow.get(s).accumulateAndGet(failedInARow.get(s).incrementAndGet(), Math::max);
-      }
-      probing.get(s).set(false);
-    });
+    HttpRequest request =
+        HttpRequest.newBuilder(system.actuator(s).resolve("health/liveness"))
+            .timeout(Duration.ofSeconds(2))
+            .GET()
+            .build();
+    http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .whenComplete(
+            (r, e) -> {
+              boolean up = e == null && r.statusCode() == 200 && r.body().contains("\"UP\"");
+              if (up) {
+                failedInARow.get(s).set(0);
+              } else {
+                probesFailed.get(s).incrementAndGet();
+                mostFailedInARow
+                    .get(s)
+                    .accumulateAndGet(failedInARow.get(s).incrementAndGet(), Math::max);
+              }
+              probing.get(s).set(false);
+            });
   }
 
   /** A forced full collection in every service, recorded as the live heap of the current phase. */

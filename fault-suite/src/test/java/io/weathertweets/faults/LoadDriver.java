@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -31,34 +31,59 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A client that behaves as the API asks clients to: batches of tweets with their own ids posted to
- * {@code POST /api/tweets} at a fixed rate, and every batch that is not answered 202 (503, 429, a refused or
- * broken connection, a timeout) resent unchanged — same ids, same event times — until it is, within a bound.
- * The ids answered 202 are the ground truth the stores are checked against.
+ * {@code POST /api/tweets} at a fixed rate, and every batch that is not answered 202 (503, 429, a
+ * refused or broken connection, a timeout) resent unchanged — same ids, same event times — until it
+ * is, within a bound. The ids answered 202 are the ground truth the stores are checked against.
  */
 final class LoadDriver implements AutoCloseable {
-  /** How long one batch is retried before the driver gives up on it (reported, and a failed scenario). */
+  /**
+   * How long one batch is retried before the driver gives up on it (reported, and a failed
+   * scenario).
+   */
   static final Duration GIVE_UP_AFTER = Duration.ofSeconds(150);
 
-  record SentTweet(String id, Municipality municipality, int temperature, int humidity, Condition condition,
+  record SentTweet(
+      String id,
+      Municipality municipality,
+      int temperature,
+      int humidity,
+      Condition condition,
       long eventMs) {
     String json() {
-      return "{\"id\":\"" + id + "\",\"municipality\":\"" + municipality.id() + "\",\"temperature\":" + temperature
-          + ",\"humidity\":" + humidity + ",\"weather\":\"" + condition.id() + "\",\"timestamp\":" + eventMs + "}";
+      return "{\"id\":\""
+          + id
+          + "\",\"municipality\":\""
+          + municipality.id()
+          + "\",\"temperature\":"
+          + temperature
+          + ",\"humidity\":"
+          + humidity
+          + ",\"weather\":\""
+          + condition.id()
+          + "\",\"timestamp\":"
+          + eventMs
+          + "}";
     }
   }
 
   private final URI tweets;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-      .version(HttpClient.Version.HTTP_1_1).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(2))
+          .version(HttpClient.Version.HTTP_1_1)
+          .executor(Executors.newVirtualThreadPerTaskExecutor())
+          .build();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+
   /**
-   * Resends after the load ({@link Backoff#AFTER_THE_LOAD}) share this many connections, as a client's connection
-   * pool would: tens of thousands of refused batches resent at once would be a second, larger overload of their own
-   * (connect timeouts at a full accept queue) and the backlog would not drain; 64 at a time it drains at the rate the
-   * system sustains.
+   * Resends after the load ({@link Backoff#AFTER_THE_LOAD}) share this many connections, as a
+   * client's connection pool would: tens of thousands of refused batches resent at once would be a
+   * second, larger overload of their own (connect timeouts at a full accept queue) and the backlog
+   * would not drain; 64 at a time it drains at the rate the system sustains.
    */
   static final int DRAIN_CONNECTIONS = 64;
+
   private final Semaphore drainSlots = new Semaphore(DRAIN_CONNECTIONS);
   private final Random random;
 
@@ -68,14 +93,16 @@ final class LoadDriver implements AutoCloseable {
   }
 
   /**
-   * How a refused batch waits before it is resent. {@link #RETRY_AFTER}: what the answer's {@code Retry-After}
-   * says (capped at 2 s), else 200 ms times the attempt. {@link #AFTER_THE_LOAD}: not before the run's schedule
-   * of new batches has ended, then never sooner than {@code Retry-After} and with a delay doubling from 1 s up to
-   * 8 s with full jitter. The load offered while the schedule runs is then exactly the scheduled rate, not a rate
-   * that grows with the backlog of refused batches, yet every batch is still resent until accepted.
+   * How a refused batch waits before it is resent. {@link #RETRY_AFTER}: what the answer's {@code
+   * Retry-After} says (capped at 2 s), else 200 ms times the attempt. {@link #AFTER_THE_LOAD}: not
+   * before the run's schedule of new batches has ended, then never sooner than {@code Retry-After}
+   * and with a delay doubling from 1 s up to 8 s with full jitter. The load offered while the
+   * schedule runs is then exactly the scheduled rate, not a rate that grows with the backlog of
+   * refused batches, yet every batch is still resent until accepted.
    */
   enum Backoff {
-    RETRY_AFTER, AFTER_THE_LOAD
+    RETRY_AFTER,
+    AFTER_THE_LOAD
   }
 
   /** Starts sending {@code rate} tweets/s in batches of {@code batchSize} for {@code duration}. */
@@ -83,7 +110,10 @@ final class LoadDriver implements AutoCloseable {
     return start(scenario, rate, batchSize, duration, Backoff.RETRY_AFTER);
   }
 
-  /** Open loop: a new batch every {@code batchSize / rate} seconds, however slowly the ingress answers. */
+  /**
+   * Open loop: a new batch every {@code batchSize / rate} seconds, however slowly the ingress
+   * answers.
+   */
   Run start(String scenario, int rate, int batchSize, Duration duration, Backoff backoff) {
     long intervalMicros = Math.max(1, 1_000_000L * batchSize / rate);
     int batches = (int) Math.max(1, duration.toNanos() / 1000 / intervalMicros);
@@ -92,33 +122,43 @@ final class LoadDriver implements AutoCloseable {
     CompletableFuture<Void> allScheduled = new CompletableFuture<>();
     run.scheduled = allScheduled;
     ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
-    task[0] = ticker.scheduleAtFixedRate(() -> {
-      int n = next.getAndIncrement();
-      if (n >= batches) {
-        allScheduled.complete(null);
-        task[0].cancel(false);
-        return;
-      }
-      List<SentTweet> batch = newBatch(run, n, batchSize);
-      run.pending.add(CompletableFuture.runAsync(() -> sendUntilAccepted(run, batch), senders));
-    }, 0, intervalMicros, TimeUnit.MICROSECONDS);
+    task[0] =
+        ticker.scheduleAtFixedRate(
+            () -> {
+              int n = next.getAndIncrement();
+              if (n >= batches) {
+                allScheduled.complete(null);
+                task[0].cancel(false);
+                return;
+              }
+              List<SentTweet> batch = newBatch(run, n, batchSize);
+              run.pending.add(
+                  CompletableFuture.runAsync(() -> sendUntilAccepted(run, batch), senders));
+            },
+            0,
+            intervalMicros,
+            TimeUnit.MICROSECONDS);
     return run;
   }
 
   /**
-   * Closed loop: {@code clients} clients, each sending its next batch as soon as the previous one was accepted,
-   * for {@code duration}. The rate is whatever the system sustains at that concurrency.
+   * Closed loop: {@code clients} clients, each sending its next batch as soon as the previous one
+   * was accepted, for {@code duration}. The rate is whatever the system sustains at that
+   * concurrency.
    */
   Run closedLoop(String scenario, int clients, int batchSize, Duration duration) {
     Run run = new Run(scenario, 0, batchSize, duration, Backoff.RETRY_AFTER);
     AtomicInteger next = new AtomicInteger();
     long endAt = System.nanoTime() + duration.toNanos();
     for (int c = 0; c < clients; c++) {
-      run.pending.add(CompletableFuture.runAsync(() -> {
-        while (System.nanoTime() - endAt < 0 && !Thread.currentThread().isInterrupted()) {
-          sendUntilAccepted(run, newBatch(run, next.getAndIncrement(), batchSize));
-        }
-      }, senders));
+      run.pending.add(
+          CompletableFuture.runAsync(
+              () -> {
+                while (System.nanoTime() - endAt < 0 && !Thread.currentThread().isInterrupted()) {
+                  sendUntilAccepted(run, newBatch(run, next.getAndIncrement(), batchSize));
+                }
+              },
+              senders));
     }
     run.scheduled = CompletableFuture.completedFuture(null);
     return run;
@@ -137,8 +177,13 @@ final class LoadDriver implements AutoCloseable {
   private synchronized SentTweet nextTweet(String id, long now) {
     Municipality[] ms = Municipality.values();
     Condition[] cs = Condition.values();
-    return new SentTweet(id, ms[random.nextInt(ms.length)], random.nextInt(111) - 50, random.nextInt(101),
-        cs[random.nextInt(cs.length)], now);
+    return new SentTweet(
+        id,
+        ms[random.nextInt(ms.length)],
+        random.nextInt(111) - 50,
+        random.nextInt(101),
+        cs[random.nextInt(cs.length)],
+        now);
   }
 
   private void sendUntilAccepted(Run run, List<SentTweet> batch) {
@@ -153,9 +198,10 @@ final class LoadDriver implements AutoCloseable {
       if (attempt > 1) {
         run.retries.incrementAndGet();
       }
-      long backoffMs = run.backoff == Backoff.AFTER_THE_LOAD
-          ? ThreadLocalRandom.current().nextLong(1, 1000L << Math.min(attempt - 1, 3))
-          : Math.min(2000, 200L * attempt);
+      long backoffMs =
+          run.backoff == Backoff.AFTER_THE_LOAD
+              ? ThreadLocalRandom.current().nextLong(1, 1000L << Math.min(attempt - 1, 3))
+              : Math.min(2000, 200L * attempt);
       boolean drainSlot = false;
       long sentAt = System.nanoTime();
       try {
@@ -164,9 +210,14 @@ final class LoadDriver implements AutoCloseable {
           drainSlot = true;
           sentAt = System.nanoTime();
         }
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(tweets).timeout(Duration.ofSeconds(20))
-            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(tweets)
+                    .timeout(Duration.ofSeconds(20))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         int status = response.statusCode();
         run.latency(System.nanoTime() - sentAt);
         run.outcome(String.valueOf(status), attempt);
@@ -182,12 +233,20 @@ final class LoadDriver implements AutoCloseable {
             return;
           }
         }
-        long retryAfterMs = response.headers().firstValue("Retry-After").map(LoadDriver::seconds)
-            .map(s -> s * 1000).orElse(-1L);
-        backoffMs = run.backoff == Backoff.AFTER_THE_LOAD ? Math.max(retryAfterMs, backoffMs)
-            : retryAfterMs >= 0 ? Math.min(2000, retryAfterMs) : backoffMs;
+        long retryAfterMs =
+            response
+                .headers()
+                .firstValue("Retry-After")
+                .map(LoadDriver::seconds)
+                .map(s -> s * 1000)
+                .orElse(-1L);
+        backoffMs =
+            run.backoff == Backoff.AFTER_THE_LOAD
+                ? Math.max(retryAfterMs, backoffMs)
+                : retryAfterMs >= 0 ? Math.min(2000, retryAfterMs) : backoffMs;
       } catch (IOException e) {
-        // The ingress is down or died mid-request: the batch may or may not have gone through; resend it.
+        // The ingress is down or died mid-request: the batch may or may not have gone through;
+        // resend it.
         run.outcome("io:" + e.getClass().getSimpleName(), attempt);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -242,8 +301,13 @@ final class LoadDriver implements AutoCloseable {
     final int batchSize;
     final Duration duration;
     final Backoff backoff;
-    /** Requests answered (any HTTP status) per millisecond of latency, the last slot holding everything slower. */
+
+    /**
+     * Requests answered (any HTTP status) per millisecond of latency, the last slot holding
+     * everything slower.
+     */
     private final AtomicLongArray latencyMs = new AtomicLongArray(30_001);
+
     final Map<String, SentTweet> sent = new ConcurrentHashMap<>();
     final Set<String> accepted = ConcurrentHashMap.newKeySet();
     final Set<String> gaveUp = ConcurrentHashMap.newKeySet();
@@ -267,7 +331,10 @@ final class LoadDriver implements AutoCloseable {
       latencyMs.incrementAndGet((int) Math.min(latencyMs.length() - 1, nanos / 1_000_000));
     }
 
-    /** The latency (ms) that {@code quantile} of the answered requests did not exceed; 0 when none was answered. */
+    /**
+     * The latency (ms) that {@code quantile} of the answered requests did not exceed; 0 when none
+     * was answered.
+     */
     long latencyQuantileMs(double quantile) {
       long total = 0;
       for (int i = 0; i < latencyMs.length(); i++) {
@@ -305,7 +372,8 @@ final class LoadDriver implements AutoCloseable {
     void awaitSettled(Duration max) throws TimeoutException {
       try {
         scheduled.get(max.toMillis(), TimeUnit.MILLISECONDS);
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(max.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+            .get(max.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new TimeoutException("interrupted");

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One child process of the suite (a service JVM, a store, a broker), restartable with the same command line.
- * Output goes to a log file per start, so a restart's log does not hide the crash that came before it.
+ * One child process of the suite (a service JVM, a store, a broker), restartable with the same
+ * command line. Output goes to a log file per start, so a restart's log does not hide the crash
+ * that came before it.
  */
 final class ManagedProcess {
   private final String name;
@@ -38,8 +39,8 @@ final class ManagedProcess {
       throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
     }
     starts++;
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(logFile().toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile().toFile());
     builder.environment().putAll(environment);
     try {
       Files.createDirectories(logDir);
@@ -63,7 +64,10 @@ final class ManagedProcess {
     return process == null ? -1 : process.pid();
   }
 
-  /** {@code kill -9} of the process and everything it started: no shutdown hook, no flush, no goodbye. */
+  /**
+   * {@code kill -9} of the process and everything it started: no shutdown hook, no flush, no
+   * goodbye.
+   */
   void kill9() {
     Process p;
     synchronized (this) {
@@ -104,7 +108,8 @@ final class ManagedProcess {
   private void awaitExit(Process p, List<ProcessHandle> tree, Duration max) {
     try {
       if (!p.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException(name + " (pid " + p.pid() + ") is still alive after being killed");
+        throw new IllegalStateException(
+            name + " (pid " + p.pid() + ") is still alive after being killed");
       }
       for (ProcessHandle child : tree) {
         child.onExit().get(max.toMillis(), TimeUnit.MILLISECONDS);

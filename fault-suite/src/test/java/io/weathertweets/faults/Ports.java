@@ -6,7 +6,10 @@ import java.net.ServerSocket;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Free TCP ports, never the same one twice in a run (a stopped server's port stays reserved for its restart). */
+/**
+ * Free TCP ports, never the same one twice in a run (a stopped server's port stays reserved for its
+ * restart).
+ */
 final class Ports {
   private static final Set<Integer> handedOut = new HashSet<>();
 
@@ -17,7 +20,8 @@ final class Ports {
       try (ServerSocket socket = new ServerSocket(0)) {
         socket.setReuseAddress(true);
         int port = socket.getLocalPort();
-        // RabbitMQ derives its distribution port as AMQP + 20000 unless told otherwise; stay below that range.
+        // RabbitMQ derives its distribution port as AMQP + 20000 unless told otherwise; stay below
+        // that range.
         if (port < 45000 && handedOut.add(port)) {
           return port;
         }

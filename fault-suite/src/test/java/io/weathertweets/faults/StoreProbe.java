@@ -8,7 +8,10 @@ import io.weathertweets.aggregates.StoreReader;
 import java.util.Map;
 import org.redisson.api.RedissonClient;
 
-/** Reads one path's store (Redis for the Kafka path, Valkey for the RabbitMQ path) as the dashboards would. */
+/**
+ * Reads one path's store (Redis for the Kafka path, Valkey for the RabbitMQ path) as the dashboards
+ * would.
+ */
 final class StoreProbe implements AutoCloseable {
   private final String name;
   private final RedissonClient client;

@@ -41,6 +41,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,18 +53,19 @@ import org.springframework.grpc.client.GrpcChannelFactory;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.kafka.test.utils.KafkaTestUtils;
-import org.awaitility.Awaitility;
 
 /**
- * Both gRPC services over the in-process transport, publishing to a real (embedded KRaft) Kafka broker.
- * The RabbitMQ address points at a closed port: a Kafka gateway must not care.
+ * Both gRPC services over the in-process transport, publishing to a real (embedded KRaft) Kafka
+ * broker. The RabbitMQ address points at a closed port: a Kafka gateway must not care.
  */
-@SpringBootTest(properties = {
-    "spring.config.name=gateway",
-    "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-    "spring.rabbitmq.addresses=amqp://guest:guest@127.0.0.1:1/",
-    "spring.grpc.server.health.schedule.delay=100ms",
-    "spring.grpc.server.health.schedule.period=500ms"})
+@SpringBootTest(
+    properties = {
+      "spring.config.name=gateway",
+      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+      "spring.rabbitmq.addresses=amqp://guest:guest@127.0.0.1:1/",
+      "spring.grpc.server.health.schedule.delay=100ms",
+      "spring.grpc.server.health.schedule.period=500ms"
+    })
 @AutoConfigureTestGrpcTransport
 @EmbeddedKafka
 class KafkaGatewayTests {
@@ -80,12 +82,18 @@ class KafkaGatewayTests {
   @BeforeEach
   void connect() {
     channel = channels.createChannel("gateway");
-    Map<String, Object> props = new HashMap<>(KafkaTestUtils.consumerProps(broker, "gateway-test-" + UUID.randomUUID(), false));
+    Map<String, Object> props =
+        new HashMap<>(
+            KafkaTestUtils.consumerProps(broker, "gateway-test-" + UUID.randomUUID(), false));
     consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     // The gateway creates the topic at startup; read only what this test publishes.
-    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> consumer.partitionsFor(TOPIC).size() == 6);
-    List<TopicPartition> partitions = consumer.partitionsFor(TOPIC).stream()
-        .map(p -> new TopicPartition(TOPIC, p.partition())).toList();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> consumer.partitionsFor(TOPIC).size() == 6);
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(TOPIC).stream()
+            .map(p -> new TopicPartition(TOPIC, p.partition()))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position);
@@ -100,8 +108,15 @@ class KafkaGatewayTests {
   @Test
   void shouldAnswerAcceptedWithNewIdAndPublishCourseTweetToKafka() throws Exception {
     long before = System.currentTimeMillis();
-    WeatherTweetResponse response = course().sendTweet(WeatherTweetRequest.newBuilder()
-        .setMunicipality(Municipalities.mixco).setTemperature(-7).setHumidity(70).setWeather(Weathers.rainy).build());
+    WeatherTweetResponse response =
+        course()
+            .sendTweet(
+                WeatherTweetRequest.newBuilder()
+                    .setMunicipality(Municipalities.mixco)
+                    .setTemperature(-7)
+                    .setHumidity(70)
+                    .setWeather(Weathers.rainy)
+                    .build());
     long after = System.currentTimeMillis();
 
     assertThat(response.getStatus()).startsWith("accepted ");
@@ -115,30 +130,47 @@ class KafkaGatewayTests {
     assertThat(published.getTemperature()).isEqualTo(-7);
     assertThat(published.getHumidity()).isEqualTo(70);
     assertThat(published.getCondition()).isEqualTo(Condition.RAINY);
-    assertThat(published.getEventTimeMs()).isBetween(before, after).isEqualTo(published.getAcceptedAtMs());
+    assertThat(published.getEventTimeMs())
+        .isBetween(before, after)
+        .isEqualTo(published.getAcceptedAtMs());
   }
 
   @Test
   void shouldRejectCourseTweetWithUnknownMunicipalityNamingTheField() {
     long endBefore = endOffsets();
-    assertThatThrownBy(() -> course().sendTweet(WeatherTweetRequest.newBuilder()
-            .setMunicipality(Municipalities.municipalities_unknown).setTemperature(20).setHumidity(50)
-            .setWeather(Weathers.sunny).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getStatus().getDescription()).startsWith("municipality:");
-        });
+    assertThatThrownBy(
+            () ->
+                course()
+                    .sendTweet(
+                        WeatherTweetRequest.newBuilder()
+                            .setMunicipality(Municipalities.municipalities_unknown)
+                            .setTemperature(20)
+                            .setHumidity(50)
+                            .setWeather(Weathers.sunny)
+                            .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).startsWith("municipality:");
+            });
     assertThat(endOffsets()).isEqualTo(endBefore);
-    assertThat(meters.counter("weather.tweets.rejected", "reason", "municipality").count()).isGreaterThanOrEqualTo(1);
+    assertThat(meters.counter("weather.tweets.rejected", "reason", "municipality").count())
+        .isGreaterThanOrEqualTo(1);
   }
 
   @Test
   void shouldPublishBatchWithMunicipalityKeysAndExactPayloads() {
-    List<Tweet> tweets = List.of(tweet("mixco").build(), tweet("guatemala").temperature(60).build(),
-        tweet("amatitlan").humidity(0).condition(Condition.FOGGY).build(), tweet("chinautla").temperature(-50).build());
+    List<Tweet> tweets =
+        List.of(
+            tweet("mixco").build(),
+            tweet("guatemala").temperature(60).build(),
+            tweet("amatitlan").humidity(0).condition(Condition.FOGGY).build(),
+            tweet("chinautla").temperature(-50).build());
     double publishedBefore = meters.counter("weather.tweets.published", "sink", "kafka").count();
 
-    PublishResponse response = ingest().publish(PublishRequest.newBuilder().addAllTweets(tweets).build());
+    PublishResponse response =
+        ingest().publish(PublishRequest.newBuilder().addAllTweets(tweets).build());
 
     List<String> ids = tweets.stream().map(Tweet::getId).toList();
     assertThat(response.getIdsList()).containsExactlyElementsOf(ids);
@@ -149,8 +181,10 @@ class KafkaGatewayTests {
       assertThat(record.key()).isEqualTo(sent.getMunicipality().name().toLowerCase());
       assertThat(parse(record.value())).isEqualTo(sent);
     }
-    assertThat(meters.counter("weather.tweets.published", "sink", "kafka").count()).isEqualTo(publishedBefore + 4);
-    assertThat(meters.timer("weather.publish.latency", "sink", "kafka").count()).isGreaterThanOrEqualTo(4);
+    assertThat(meters.counter("weather.tweets.published", "sink", "kafka").count())
+        .isEqualTo(publishedBefore + 4);
+    assertThat(meters.timer("weather.publish.latency", "sink", "kafka").count())
+        .isGreaterThanOrEqualTo(4);
   }
 
   @Test
@@ -160,7 +194,8 @@ class KafkaGatewayTests {
 
     ingest().publish(PublishRequest.newBuilder().addTweets(withoutAcceptance).build());
 
-    Tweet published = parse(readBack(List.of(withoutAcceptance.getId())).get(withoutAcceptance.getId()).value());
+    Tweet published =
+        parse(readBack(List.of(withoutAcceptance.getId())).get(withoutAcceptance.getId()).value());
     assertThat(published.getAcceptedAtMs()).isBetween(before, System.currentTimeMillis());
     assertThat(published.toBuilder().clearAcceptedAtMs().build()).isEqualTo(withoutAcceptance);
   }
@@ -168,41 +203,50 @@ class KafkaGatewayTests {
   @Test
   void shouldRejectWholeBatchNamingIndexAndFieldWhenOneTweetIsInvalid() {
     long endBefore = endOffsets();
-    PublishRequest request = PublishRequest.newBuilder()
-        .addTweets(tweet("mixco").build())
-        .addTweets(tweet("guatemala").build())
-        .addTweets(tweet("chinautla").humidity(101).build())
-        .build();
+    PublishRequest request =
+        PublishRequest.newBuilder()
+            .addTweets(tweet("mixco").build())
+            .addTweets(tweet("guatemala").build())
+            .addTweets(tweet("chinautla").humidity(101).build())
+            .build();
 
     assertThatThrownBy(() -> ingest().publish(request))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getStatus().getDescription()).startsWith("tweets[2]: humidity:");
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).startsWith("tweets[2]: humidity:");
+            });
     assertThat(endOffsets()).as("nothing of the batch published").isEqualTo(endBefore);
   }
 
   @Test
   void shouldRejectBatchOfMoreThanAThousandTweets() {
-    PublishRequest request = PublishRequest.newBuilder()
-        .addAllTweets(IntStream.range(0, 1001).mapToObj(i -> tweet("mixco").build()).toList())
-        .build();
+    PublishRequest request =
+        PublishRequest.newBuilder()
+            .addAllTweets(IntStream.range(0, 1001).mapToObj(i -> tweet("mixco").build()).toList())
+            .build();
 
     assertThatThrownBy(() -> ingest().publish(request))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getStatus().getDescription()).contains("1..1000", "1001");
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).contains("1..1000", "1001");
+            });
   }
 
   @Test
   void shouldPublishEveryBatchOfStreamAndAnswerAfterHalfClose() throws Exception {
     List<Tweet> first = List.of(tweet("mixco").build(), tweet("guatemala").build());
-    List<Tweet> second = List.of(tweet("amatitlan").build(), tweet("chinautla").build(), tweet("mixco").build());
+    List<Tweet> second =
+        List.of(tweet("amatitlan").build(), tweet("chinautla").build(), tweet("mixco").build());
     CompletableFuture<PublishResponse> answer = new CompletableFuture<>();
 
-    StreamObserver<PublishRequest> stream = TweetIngestServiceGrpc.newStub(channel)
-        .withDeadlineAfter(20, TimeUnit.SECONDS).publishStream(into(answer));
+    StreamObserver<PublishRequest> stream =
+        TweetIngestServiceGrpc.newStub(channel)
+            .withDeadlineAfter(20, TimeUnit.SECONDS)
+            .publishStream(into(answer));
     stream.onNext(PublishRequest.newBuilder().addAllTweets(first).build());
     stream.onNext(PublishRequest.newBuilder().addAllTweets(second).build());
     assertThat(answer).as("no answer before half-close").isNotDone();
@@ -220,42 +264,65 @@ class KafkaGatewayTests {
   @Test
   void shouldEndStreamWithInvalidArgumentNamingBatchIndexAndField() {
     CompletableFuture<PublishResponse> answer = new CompletableFuture<>();
-    StreamObserver<PublishRequest> stream = TweetIngestServiceGrpc.newStub(channel)
-        .withDeadlineAfter(20, TimeUnit.SECONDS).publishStream(into(answer));
+    StreamObserver<PublishRequest> stream =
+        TweetIngestServiceGrpc.newStub(channel)
+            .withDeadlineAfter(20, TimeUnit.SECONDS)
+            .publishStream(into(answer));
     stream.onNext(PublishRequest.newBuilder().addTweets(tweet("mixco").build()).build());
-    stream.onNext(PublishRequest.newBuilder()
-        .addTweets(tweet("mixco").condition(Condition.CONDITION_UNSPECIFIED).build()).build());
+    stream.onNext(
+        PublishRequest.newBuilder()
+            .addTweets(tweet("mixco").condition(Condition.CONDITION_UNSPECIFIED).build())
+            .build());
 
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(answer::isDone);
-    assertThat(answer).failsWithin(Duration.ZERO).withThrowableThat()
-        .havingCause().isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getStatus().getDescription()).startsWith("batch 1: tweets[0]: weather:");
-        });
+    assertThat(answer)
+        .failsWithin(Duration.ZERO)
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).startsWith("batch 1: tweets[0]: weather:");
+            });
     stream.onCompleted();
   }
 
   @Test
   void shouldBeReadyAndServingWhileKafkaIsUpEvenWithRabbitUnreachable() {
-    assertThat(health.healthForPath("readiness").getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP);
-    assertThat(health.health().getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP);
-    HealthGrpc.HealthBlockingStub grpcHealth = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
-    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(grpcHealth.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING));
+    assertThat(health.healthForPath("readiness").getStatus())
+        .isEqualTo(org.springframework.boot.health.contributor.Status.UP);
+    assertThat(health.health().getStatus())
+        .isEqualTo(org.springframework.boot.health.contributor.Status.UP);
+    HealthGrpc.HealthBlockingStub grpcHealth =
+        HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(grpcHealth.check(HealthCheckRequest.getDefaultInstance()).getStatus())
+                    .isEqualTo(ServingStatus.SERVING));
   }
 
   @Test
   void shouldListBothServicesAndHealthThroughReflection() throws Exception {
     CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> reflection = ServerReflectionGrpc.newStub(channel)
-        .withDeadlineAfter(10, TimeUnit.SECONDS).serverReflectionInfo(into(answer));
+    StreamObserver<ServerReflectionRequest> reflection =
+        ServerReflectionGrpc.newStub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .serverReflectionInfo(into(answer));
     reflection.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
 
-    List<String> services = answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
-        .map(ServiceResponse::getName).toList();
+    List<String> services =
+        answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
+            .map(ServiceResponse::getName)
+            .toList();
     reflection.onCompleted();
-    assertThat(services).contains("weathertweet.WeatherTweetService", "weathertweets.v1.TweetIngestService",
-        "grpc.health.v1.Health");
+    assertThat(services)
+        .contains(
+            "weathertweet.WeatherTweetService",
+            "weathertweets.v1.TweetIngestService",
+            "grpc.health.v1.Health");
   }
 
   private WeatherTweetServiceGrpc.WeatherTweetServiceBlockingStub course() {
@@ -269,17 +336,23 @@ class KafkaGatewayTests {
   /** Polls the topic until every id was seen; returns the records by tweet id. */
   private Map<String, ConsumerRecord<String, byte[]>> readBack(List<String> ids) {
     Map<String, ConsumerRecord<String, byte[]>> seen = new HashMap<>();
-    Awaitility.await().atMost(Duration.ofSeconds(20)).pollInSameThread().until(() -> {
-      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-        seen.put(parse(record.value()).getId(), record);
-      }
-      return seen.keySet().containsAll(ids);
-    });
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInSameThread()
+        .until(
+            () -> {
+              for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                seen.put(parse(record.value()).getId(), record);
+              }
+              return seen.keySet().containsAll(ids);
+            });
     return seen;
   }
 
   private long endOffsets() {
-    return consumer.endOffsets(consumer.assignment()).values().stream().mapToLong(Long::longValue).sum();
+    return consumer.endOffsets(consumer.assignment()).values().stream()
+        .mapToLong(Long::longValue)
+        .sum();
   }
 
   private static Tweet parse(byte[] bytes) {

@@ -4,11 +4,11 @@ import static io.weathertweets.gateway.TestTweets.tweet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.weathertweets.embedded.LocalServers;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.proto.course.Municipalities;
 import io.weathertweets.proto.course.WeatherTweetRequest;
 import io.weathertweets.proto.course.WeatherTweetServiceGrpc;
@@ -50,15 +50,17 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The RabbitMQ sink against the test broker ({@link LocalServers}: the real RabbitMQ on 127.0.0.1:5672, else an
- * embedded AMQP broker). Each run publishes to its own exchange and
- * binds its own auto-delete queue to it, so it never feeds (or is fed by) anyone else's rabbit-bridge.
+ * The RabbitMQ sink against the test broker ({@link LocalServers}: the real RabbitMQ on
+ * 127.0.0.1:5672, else an embedded AMQP broker). Each run publishes to its own exchange and binds
+ * its own auto-delete queue to it, so it never feeds (or is fed by) anyone else's rabbit-bridge.
  * Kafka is left at its default address, where nothing listens: a Rabbit gateway must not care.
  */
-@SpringBootTest(properties = {
-    "spring.config.name=gateway",
-    "weather.gateway.sink=rabbit",
-    "spring.kafka.bootstrap-servers=127.0.0.1:1"})
+@SpringBootTest(
+    properties = {
+      "spring.config.name=gateway",
+      "weather.gateway.sink=rabbit",
+      "spring.kafka.bootstrap-servers=127.0.0.1:1"
+    })
 @AutoConfigureTestGrpcTransport
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RabbitGatewayTests {
@@ -83,8 +85,10 @@ class RabbitGatewayTests {
   @BeforeEach
   void bindTestQueue() {
     channel = channels.createChannel("gateway");
-    // Only mixco and guatemala are routable: chinautla has no queue, as when rabbit-bridge is not running.
-    // Auto-delete and an expiry: gone even when a run dies before @AfterAll. Reads use basic.get (no
+    // Only mixco and guatemala are routable: chinautla has no queue, as when rabbit-bridge is not
+    // running.
+    // Auto-delete and an expiry: gone even when a run dies before @AfterAll. Reads use basic.get
+    // (no
     // consumer), so auto-delete never removes it between tests.
     Queue queue = new Queue(QUEUE, false, false, true, Map.of("x-expires", 600_000));
     admin.declareQueue(queue);
@@ -117,7 +121,8 @@ class RabbitGatewayTests {
     Tweet mixco = tweet("mixco").temperature(31).build();
     Tweet guatemala = tweet("guatemala").humidity(12).build();
 
-    PublishResponse response = ingest().publish(PublishRequest.newBuilder().addTweets(mixco).addTweets(guatemala).build());
+    PublishResponse response =
+        ingest().publish(PublishRequest.newBuilder().addTweets(mixco).addTweets(guatemala).build());
 
     assertThat(response.getIdsList()).containsExactly(mixco.getId(), guatemala.getId());
     assertThat(response.getSink()).isEqualTo("rabbit");
@@ -127,10 +132,17 @@ class RabbitGatewayTests {
 
   @Test
   void shouldPublishCourseTweetWithAssignedId() throws Exception {
-    String status = WeatherTweetServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-        .sendTweet(WeatherTweetRequest.newBuilder().setMunicipality(Municipalities.guatemala).setTemperature(18)
-            .setHumidity(90).setWeather(Weathers.cloudy).build())
-        .getStatus();
+    String status =
+        WeatherTweetServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .sendTweet(
+                WeatherTweetRequest.newBuilder()
+                    .setMunicipality(Municipalities.guatemala)
+                    .setTemperature(18)
+                    .setHumidity(90)
+                    .setWeather(Weathers.cloudy)
+                    .build())
+            .getStatus();
 
     assertThat(status).startsWith("accepted ");
     Message message = receive();
@@ -144,7 +156,8 @@ class RabbitGatewayTests {
   @Test
   void shouldSendABatchOnOneChannelAndAnswerOnceEveryTweetIsConfirmed() {
     AtomicInteger channelsOpened = new AtomicInteger();
-    connectionFactory.addChannelListener((created, transactional) -> channelsOpened.incrementAndGet());
+    connectionFactory.addChannelListener(
+        (created, transactional) -> channelsOpened.incrementAndGet());
     PublishRequest.Builder batch = PublishRequest.newBuilder();
     for (int i = 0; i < 300; i++) {
       batch.addTweets(tweet(i % 2 == 0 ? "mixco" : "guatemala").build());
@@ -153,28 +166,37 @@ class RabbitGatewayTests {
     PublishResponse response = ingest().publish(batch.build());
 
     assertThat(response.getIdsCount()).isEqualTo(300);
-    Awaitility.await("300 messages on " + QUEUE).atMost(Duration.ofSeconds(10))
+    Awaitility.await("300 messages on " + QUEUE)
+        .atMost(Duration.ofSeconds(10))
         .until(() -> admin.getQueueInfo(QUEUE).getMessageCount() == 300);
-    // One channel per tweet in flight would be 300 (a channel with unconfirmed messages is not reused).
+    // One channel per tweet in flight would be 300 (a channel with unconfirmed messages is not
+    // reused).
     assertThat(channelsOpened).hasValueLessThanOrEqualTo(1);
   }
 
   @Test
   void shouldAnswerUnavailableWhenNoQueueIsBoundForTheRoutingKey() {
-    // RabbitMQ returns an unroutable mandatory message before it confirms it; Qpid nacks it first, so the
+    // RabbitMQ returns an unroutable mandatory message before it confirms it; Qpid nacks it first,
+    // so the
     // gateway cannot tell "no queue bound" from any other refusal there.
-    Assumptions.assumeTrue(LocalServers.realRabbitMq(), "needs RabbitMQ: return-before-confirm of unroutable messages");
-    PublishRequest request = PublishRequest.newBuilder()
-        .addTweets(tweet("mixco").build())
-        .addTweets(tweet("chinautla").build())
-        .build();
+    Assumptions.assumeTrue(
+        LocalServers.realRabbitMq(),
+        "needs RabbitMQ: return-before-confirm of unroutable messages");
+    PublishRequest request =
+        PublishRequest.newBuilder()
+            .addTweets(tweet("mixco").build())
+            .addTweets(tweet("chinautla").build())
+            .build();
 
     assertThatThrownBy(() -> ingest().publish(request))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-          assertThat(e.getStatus().getDescription())
-              .contains("no queue bound to exchange " + EXCHANGE, "chinautla", "start rabbit-bridge");
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription())
+                  .contains(
+                      "no queue bound to exchange " + EXCHANGE, "chinautla", "start rabbit-bridge");
+            });
   }
 
   @Test
@@ -183,13 +205,16 @@ class RabbitGatewayTests {
     Tweet second = tweet("guatemala").build();
     CompletableFuture<PublishResponse> answer = new CompletableFuture<>();
 
-    StreamObserver<PublishRequest> stream = TweetIngestServiceGrpc.newStub(channel)
-        .withDeadlineAfter(10, TimeUnit.SECONDS).publishStream(KafkaGatewayTests.into(answer));
+    StreamObserver<PublishRequest> stream =
+        TweetIngestServiceGrpc.newStub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .publishStream(KafkaGatewayTests.into(answer));
     stream.onNext(PublishRequest.newBuilder().addTweets(first).build());
     stream.onNext(PublishRequest.newBuilder().addTweets(second).build());
     stream.onCompleted();
 
-    assertThat(answer.get(10, TimeUnit.SECONDS).getIdsList()).containsExactly(first.getId(), second.getId());
+    assertThat(answer.get(10, TimeUnit.SECONDS).getIdsList())
+        .containsExactly(first.getId(), second.getId());
     assertMessage(receive(), first, "mixco");
     assertMessage(receive(), second, "guatemala");
   }
@@ -198,7 +223,8 @@ class RabbitGatewayTests {
   void shouldBeReadyWithRabbitUpAndKafkaUnreachable() {
     assertThat(health.healthForPath("readiness").getStatus())
         .isEqualTo(org.springframework.boot.health.contributor.Status.UP);
-    assertThat(health.health().getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP);
+    assertThat(health.health().getStatus())
+        .isEqualTo(org.springframework.boot.health.contributor.Status.UP);
   }
 
   private TweetIngestServiceGrpc.TweetIngestServiceBlockingStub ingest() {
@@ -206,14 +232,17 @@ class RabbitGatewayTests {
   }
 
   private Message receive() {
-    return Awaitility.await("message on " + QUEUE).atMost(Duration.ofSeconds(10))
+    return Awaitility.await("message on " + QUEUE)
+        .atMost(Duration.ofSeconds(10))
         .until(() -> rabbit.receive(QUEUE), Objects::nonNull);
   }
 
-  private static void assertMessage(Message message, Tweet sent, String routingKey) throws Exception {
+  private static void assertMessage(Message message, Tweet sent, String routingKey)
+      throws Exception {
     assertThat(Tweet.parseFrom(message.getBody())).isEqualTo(sent);
     assertThat(message.getMessageProperties().getMessageId()).isEqualTo(sent.getId());
-    assertThat(message.getMessageProperties().getReceivedDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
+    assertThat(message.getMessageProperties().getReceivedDeliveryMode())
+        .isEqualTo(MessageDeliveryMode.PERSISTENT);
     assertThat(message.getMessageProperties().getContentType()).isEqualTo("application/x-protobuf");
     assertThat(message.getMessageProperties().getReceivedRoutingKey()).isEqualTo(routingKey);
   }

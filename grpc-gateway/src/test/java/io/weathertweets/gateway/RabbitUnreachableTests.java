@@ -6,12 +6,14 @@ import org.springframework.boot.grpc.test.autoconfigure.AutoConfigureTestGrpcTra
 import org.springframework.boot.test.context.SpringBootTest;
 
 /** A RabbitMQ gateway with its broker on a closed port. */
-@SpringBootTest(properties = {
-    "spring.config.name=gateway",
-    "weather.gateway.sink=rabbit",
-    "spring.rabbitmq.addresses=amqp://guest:guest@127.0.0.1:1/",
-    "spring.grpc.server.health.schedule.delay=100ms",
-    "spring.grpc.server.health.schedule.period=500ms"})
+@SpringBootTest(
+    properties = {
+      "spring.config.name=gateway",
+      "weather.gateway.sink=rabbit",
+      "spring.rabbitmq.addresses=amqp://guest:guest@127.0.0.1:1/",
+      "spring.grpc.server.health.schedule.delay=100ms",
+      "spring.grpc.server.health.schedule.period=500ms"
+    })
 @AutoConfigureTestGrpcTransport
 class RabbitUnreachableTests extends UnreachableBrokerContract {
 

@@ -6,7 +6,10 @@ import io.weathertweets.proto.v1.Tweet;
 import java.util.Locale;
 import java.util.UUID;
 
-/** Small builder of v1 test tweets: {@code tweet("mixco").temperature(25).build()}; valid unless changed. */
+/**
+ * Small builder of v1 test tweets: {@code tweet("mixco").temperature(25).build()}; valid unless
+ * changed.
+ */
 final class TestTweets {
   private final Tweet.Builder builder;
 
@@ -16,14 +19,15 @@ final class TestTweets {
 
   static TestTweets tweet(String municipality) {
     long now = System.currentTimeMillis();
-    return new TestTweets(Tweet.newBuilder()
-        .setId("test-" + UUID.randomUUID())
-        .setMunicipality(Municipality.valueOf(municipality.toUpperCase(Locale.ROOT)))
-        .setTemperature(25)
-        .setHumidity(70)
-        .setCondition(Condition.SUNNY)
-        .setEventTimeMs(now - 1_000)
-        .setAcceptedAtMs(now));
+    return new TestTweets(
+        Tweet.newBuilder()
+            .setId("test-" + UUID.randomUUID())
+            .setMunicipality(Municipality.valueOf(municipality.toUpperCase(Locale.ROOT)))
+            .setTemperature(25)
+            .setHumidity(70)
+            .setCondition(Condition.SUNNY)
+            .setEventTimeMs(now - 1_000)
+            .setAcceptedAtMs(now));
   }
 
   TestTweets temperature(int celsius) {

@@ -16,10 +16,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A stand-in for one grpc-gateway on a real local port (so the ingress's channels are the production Netty ones):
- * records every Publish and answers as told — acknowledge, fail with a status, or never answer.
+ * A stand-in for one grpc-gateway on a real local port (so the ingress's channels are the
+ * production Netty ones): records every Publish and answers as told — acknowledge, fail with a
+ * status, or never answer.
  */
-public final class FakeGateway extends TweetIngestServiceGrpc.TweetIngestServiceImplBase implements AutoCloseable {
+public final class FakeGateway extends TweetIngestServiceGrpc.TweetIngestServiceImplBase
+    implements AutoCloseable {
   private final String sink;
   private final Server server;
   private final List<PublishRequest> requests = new CopyOnWriteArrayList<>();
@@ -29,8 +31,11 @@ public final class FakeGateway extends TweetIngestServiceGrpc.TweetIngestService
   private FakeGateway(String sink) {
     this.sink = sink;
     try {
-      this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(this).build()
-          .start();
+      this.server =
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+              .addService(this)
+              .build()
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the fake " + sink + " gateway", e);
     }
@@ -79,8 +84,11 @@ public final class FakeGateway extends TweetIngestServiceGrpc.TweetIngestService
       responses.onError(failure.asRuntimeException());
       return;
     }
-    responses.onNext(PublishResponse.newBuilder().setSink(sink)
-        .addAllIds(request.getTweetsList().stream().map(Tweet::getId).toList()).build());
+    responses.onNext(
+        PublishResponse.newBuilder()
+            .setSink(sink)
+            .addAllIds(request.getTweetsList().stream().map(Tweet::getId).toList())
+            .build());
     responses.onCompleted();
   }
 

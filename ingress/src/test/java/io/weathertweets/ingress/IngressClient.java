@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** Talks to a running ingress over real HTTP, as Locust would. */
 public final class IngressClient {
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final int port;
 
   public IngressClient(int port) {
@@ -21,7 +22,8 @@ public final class IngressClient {
   }
 
   /** The answer; {@code json} is null when the body is empty or not JSON. */
-  public record Response(int status, java.net.http.HttpHeaders headers, String body, JsonNode json) {
+  public record Response(
+      int status, java.net.http.HttpHeaders headers, String body, JsonNode json) {
     public String contentType() {
       return headers.firstValue("Content-Type").orElse("");
     }
@@ -36,16 +38,23 @@ public final class IngressClient {
   }
 
   public Response send(String method, String path, String contentType, String body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(20))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(20))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
     try {
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       JsonNode json = null;
-      if (response.body() != null && !response.body().isBlank()
+      if (response.body() != null
+          && !response.body().isBlank()
           && response.headers().firstValue("Content-Type").orElse("").contains("json")) {
         json = JSON.readTree(response.body());
       }

@@ -19,22 +19,24 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Forwarding under fanout: posts over HTTP and looks at what two fake gateways (real gRPC servers on local ports)
- * received and how their answers turn into 202, 503 and 400.
+ * Forwarding under fanout: posts over HTTP and looks at what two fake gateways (real gRPC servers
+ * on local ports) received and how their answers turn into 202, 503 and 400.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "spring.config.name=ingress",
-    "weather.ingress.routing=fanout",
-    "weather.ingress.forward-deadline=700ms",
-    "weather.ingress.retry-after=2s"})
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "spring.config.name=ingress",
+      "weather.ingress.routing=fanout",
+      "weather.ingress.forward-deadline=700ms",
+      "weather.ingress.retry-after=2s"
+    })
 class TweetForwardingTest extends WithFakeGateways {
-  static final String COURSE = """
+  static final String COURSE =
+      """
       {"municipality":"guatemala","temperature":18,"humidity":81,"weather":"rainy"}""";
 
-  @LocalServerPort
-  int port;
-  @Autowired
-  MeterRegistry meters;
+  @LocalServerPort int port;
+  @Autowired MeterRegistry meters;
   IngressClient ingress;
 
   @BeforeEach
@@ -57,7 +59,13 @@ class TweetForwardingTest extends WithFakeGateways {
     assertThat(KAFKA.tweets().getFirst().getId()).isEqualTo(id);
     assertThat(RABBIT.tweets()).isEqualTo(KAFKA.tweets());
     assertThat(accepted("kafka")).isEqualTo(kafkaBefore + 1);
-    assertThat(meters.get("weather.forward.latency").tag("path", "rabbit").tag("outcome", "ok").timer().count())
+    assertThat(
+            meters
+                .get("weather.forward.latency")
+                .tag("path", "rabbit")
+                .tag("outcome", "ok")
+                .timer()
+                .count())
         .isPositive();
   }
 
@@ -72,23 +80,33 @@ class TweetForwardingTest extends WithFakeGateways {
     assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
     assertThat(response.contentType()).startsWith("application/problem+json");
     JsonNode problem = response.json();
-    assertThat(problem.get("type").stringValue()).isEqualTo("tag:weathertweets.io,2026:problem/gateway-unavailable");
+    assertThat(problem.get("type").stringValue())
+        .isEqualTo("tag:weathertweets.io,2026:problem/gateway-unavailable");
     assertThat(problem.get("status").intValue()).isEqualTo(503);
     assertThat(strings(problem.get("failedPaths"))).containsExactly("rabbit");
     assertThat(strings(problem.get("acknowledgedPaths"))).containsExactly("kafka");
     assertThat(problem.get("failures").get(0).get("status").stringValue()).isEqualTo("UNAVAILABLE");
-    assertThat(problem.get("detail").stringValue()).contains("rabbit", "UNAVAILABLE", "broker did not confirm in time");
+    assertThat(problem.get("detail").stringValue())
+        .contains("rabbit", "UNAVAILABLE", "broker did not confirm in time");
     Tweet published = KAFKA.tweets().getFirst();
     assertThat(problem.get("id").stringValue()).isEqualTo(published.getId());
     assertThat(Instant.parse(problem.get("timestamp").stringValue()).toEpochMilli())
         .isEqualTo(published.getEventTimeMs());
     assertThat(rejected("unavailable")).isEqualTo(rejectedBefore + 1);
 
-    // The client retries with what the 503 gave back: the same tweet reaches the path that missed it.
+    // The client retries with what the 503 gave back: the same tweet reaches the path that missed
+    // it.
     RABBIT.reset();
-    IngressClient.Response retry = ingress.postJson("/api/tweet", COURSE.replace("}",
-        ",\"id\":\"" + problem.get("id").stringValue() + "\",\"timestamp\":\""
-            + problem.get("timestamp").stringValue() + "\"}"));
+    IngressClient.Response retry =
+        ingress.postJson(
+            "/api/tweet",
+            COURSE.replace(
+                "}",
+                ",\"id\":\""
+                    + problem.get("id").stringValue()
+                    + "\",\"timestamp\":\""
+                    + problem.get("timestamp").stringValue()
+                    + "\"}"));
     assertThat(retry.status()).isEqualTo(202);
     Tweet retried = RABBIT.tweets().getFirst();
     assertThat(retried.getId()).isEqualTo(published.getId());
@@ -106,25 +124,38 @@ class TweetForwardingTest extends WithFakeGateways {
     assertThat(response.status()).isEqualTo(503);
     assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
     assertThat(strings(response.json().get("failedPaths"))).containsExactly("kafka");
-    assertThat(response.json().get("failures").get(0).get("status").stringValue()).isEqualTo("DEADLINE_EXCEEDED");
-    assertThat(response.json().get("id").stringValue()).isEqualTo(RABBIT.tweets().getFirst().getId());
+    assertThat(response.json().get("failures").get(0).get("status").stringValue())
+        .isEqualTo("DEADLINE_EXCEEDED");
+    assertThat(response.json().get("id").stringValue())
+        .isEqualTo(RABBIT.tweets().getFirst().getId());
     // The deadline (700 ms) bounds the wait; both calls ran in parallel, not one after the other.
-    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(650)).isLessThan(Duration.ofSeconds(3));
+    assertThat(took)
+        .isGreaterThanOrEqualTo(Duration.ofMillis(650))
+        .isLessThan(Duration.ofSeconds(3));
   }
 
   @Test
   void shouldCarryTheClientsIdAndTimestampUnchangedIntoTheV1Tweet() {
-    IngressClient.Response iso = ingress.postJson("/api/tweet", COURSE.replace("}",
-        ",\"id\":\"locust-7-000042\",\"timestamp\":\"2026-11-23T10:15:30.123-06:00\"}"));
-    IngressClient.Response epoch = ingress.postJson("/api/tweet", COURSE.replace("}",
-        ",\"id\":\"locust-7-000043\",\"timestamp\":1795000000000}"));
+    IngressClient.Response iso =
+        ingress.postJson(
+            "/api/tweet",
+            COURSE.replace(
+                "}",
+                ",\"id\":\"locust-7-000042\",\"timestamp\":\"2026-11-23T10:15:30.123-06:00\"}"));
+    IngressClient.Response epoch =
+        ingress.postJson(
+            "/api/tweet",
+            COURSE.replace("}", ",\"id\":\"locust-7-000043\",\"timestamp\":1795000000000}"));
 
     assertThat(iso.status()).isEqualTo(202);
     assertThat(iso.json().get("id").stringValue()).isEqualTo("locust-7-000042");
     assertThat(epoch.status()).isEqualTo(202);
     List<Tweet> tweets = KAFKA.tweets();
-    assertThat(tweets).extracting(Tweet::getId).containsExactly("locust-7-000042", "locust-7-000043");
-    assertThat(tweets.get(0).getEventTimeMs()).isEqualTo(Instant.parse("2026-11-23T16:15:30.123Z").toEpochMilli());
+    assertThat(tweets)
+        .extracting(Tweet::getId)
+        .containsExactly("locust-7-000042", "locust-7-000043");
+    assertThat(tweets.get(0).getEventTimeMs())
+        .isEqualTo(Instant.parse("2026-11-23T16:15:30.123Z").toEpochMilli());
     assertThat(tweets.get(1).getEventTimeMs()).isEqualTo(1_795_000_000_000L);
     // Accepted-at is the ingress's clock, not the client's event time.
     assertThat(tweets.get(1).getAcceptedAtMs()).isNotEqualTo(tweets.get(1).getEventTimeMs());
@@ -133,10 +164,16 @@ class TweetForwardingTest extends WithFakeGateways {
 
   @Test
   void shouldPublishABatchAsOnePublishCallPerGatewayInRequestOrder() {
-    String batch = IntStream.range(0, 250)
-        .mapToObj(i -> "{\"id\":\"b-" + i + "\",\"municipality\":\"amatitlan\",\"temperature\":" + (i % 60)
-            + ",\"humidity\":50,\"weather\":\"cloudy\"}")
-        .collect(Collectors.joining(",", "[", "]"));
+    String batch =
+        IntStream.range(0, 250)
+            .mapToObj(
+                i ->
+                    "{\"id\":\"b-"
+                        + i
+                        + "\",\"municipality\":\"amatitlan\",\"temperature\":"
+                        + (i % 60)
+                        + ",\"humidity\":50,\"weather\":\"cloudy\"}")
+            .collect(Collectors.joining(",", "[", "]"));
 
     IngressClient.Response response = ingress.postJson("/api/tweets", batch);
 
@@ -147,7 +184,9 @@ class TweetForwardingTest extends WithFakeGateways {
     for (FakeGateway gateway : List.of(KAFKA, RABBIT)) {
       assertThat(gateway.requests()).hasSize(1);
       PublishRequest request = gateway.requests().getFirst();
-      assertThat(request.getTweetsList()).extracting(Tweet::getId).containsExactlyElementsOf(expectedIds);
+      assertThat(request.getTweetsList())
+          .extracting(Tweet::getId)
+          .containsExactlyElementsOf(expectedIds);
       assertThat(request.getTweets(59).getTemperature()).isEqualTo(59);
     }
   }
@@ -156,7 +195,8 @@ class TweetForwardingTest extends WithFakeGateways {
   void shouldGiveBackEveryIdAndTimestampOfABatchThatWasNotAcknowledged() {
     KAFKA.failWith(Status.RESOURCE_EXHAUSTED.withDescription("producer buffer full"));
 
-    IngressClient.Response response = ingress.postJson("/api/tweets", "[" + COURSE + "," + COURSE + "]");
+    IngressClient.Response response =
+        ingress.postJson("/api/tweets", "[" + COURSE + "," + COURSE + "]");
 
     assertThat(response.status()).isEqualTo(503);
     assertThat(strings(response.json().get("failedPaths"))).containsExactly("kafka");
@@ -167,12 +207,14 @@ class TweetForwardingTest extends WithFakeGateways {
 
   @Test
   void shouldAnswer400WithTheGatewaysMessageWhenAGatewayRejectsATweet() {
-    KAFKA.failWith(Status.INVALID_ARGUMENT.withDescription("tweets[0].humidity: must be between 0 and 100"));
+    KAFKA.failWith(
+        Status.INVALID_ARGUMENT.withDescription("tweets[0].humidity: must be between 0 and 100"));
 
     IngressClient.Response response = ingress.postJson("/api/tweet", COURSE);
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.json().get("type").stringValue()).isEqualTo("tag:weathertweets.io,2026:problem/rejected-by-gateway");
+    assertThat(response.json().get("type").stringValue())
+        .isEqualTo("tag:weathertweets.io,2026:problem/rejected-by-gateway");
     assertThat(response.json().get("detail").stringValue()).contains("kafka", "tweets[0].humidity");
     assertThat(strings(response.json().get("failedPaths"))).containsExactly("kafka");
   }

@@ -35,9 +35,13 @@ enum Mode {
   static final class Converter implements CommandLine.ITypeConverter<Mode> {
     @Override
     public Mode convert(String value) {
-      return Arrays.stream(values()).filter(m -> m.id.equalsIgnoreCase(value.trim())).findFirst()
-          .orElseThrow(() -> new CommandLine.TypeConversionException(
-              "'" + value + "' is not a mode; use one of " + ids()));
+      return Arrays.stream(values())
+          .filter(m -> m.id.equalsIgnoreCase(value.trim()))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new CommandLine.TypeConversionException(
+                      "'" + value + "' is not a mode; use one of " + ids()));
     }
   }
 }

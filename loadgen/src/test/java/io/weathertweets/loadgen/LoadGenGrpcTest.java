@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Runs the command line against a real gRPC server on a real port serving both contracts like the gateway
- * would: tweets from chinautla are INVALID_ARGUMENT, from amatitlan UNAVAILABLE, the rest OK; a batch or a
- * stream gets the answer of its worst tweet.
+ * Runs the command line against a real gRPC server on a real port serving both contracts like the
+ * gateway would: tweets from chinautla are INVALID_ARGUMENT, from amatitlan UNAVAILABLE, the rest
+ * OK; a batch or a stream gets the answer of its worst tweet.
  */
 class LoadGenGrpcTest {
   private Server server;
@@ -43,11 +43,12 @@ class LoadGenGrpcTest {
 
   @BeforeEach
   void startServer() throws IOException {
-    server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-        .addService(new FakeIngest())
-        .addService(new FakeCourse())
-        .build()
-        .start();
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .addService(new FakeIngest())
+            .addService(new FakeCourse())
+            .build()
+            .start();
   }
 
   @AfterEach
@@ -64,24 +65,54 @@ class LoadGenGrpcTest {
     int n = 300;
     long[] expected = expected(new TweetGenerator(11, n), n, 5);
 
-    CliRun run = CliRun.of("--mode", "grpc-batch", "--grpc-target", target(), "-n", "" + n, "--seed", "11",
-        "--batch-size", "5", "-c", "4", "--json");
+    CliRun run =
+        CliRun.of(
+            "--mode",
+            "grpc-batch",
+            "--grpc-target",
+            target(),
+            "-n",
+            "" + n,
+            "--seed",
+            "11",
+            "--batch-size",
+            "5",
+            "-c",
+            "4",
+            "--json");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertCounts(run.report(), n, expected);
     assertThat(calls.get()).isEqualTo(60);
     assertThat(run.report().get("failedBy").get("UNAVAILABLE").longValue()).isEqualTo(expected[2]);
-    assertThat(run.report().get("rejectedBy").get("INVALID_ARGUMENT").longValue()).isEqualTo(expected[1]);
+    assertThat(run.report().get("rejectedBy").get("INVALID_ARGUMENT").longValue())
+        .isEqualTo(expected[1]);
   }
 
   @Test
   void shouldStreamSeveralBatchesPerCallAndCountByTheStreamsAnswer() {
     int n = 150;
-    // 3 batches of 1 per stream: 3 tweets share one answer (larger groups would almost never be all OK).
+    // 3 batches of 1 per stream: 3 tweets share one answer (larger groups would almost never be all
+    // OK).
     long[] expected = expected(new TweetGenerator(5, n), n, 3);
 
-    CliRun run = CliRun.of("--mode", "grpc-stream", "--grpc-target", target(), "-n", "" + n, "--seed", "5",
-        "--batch-size", "1", "--stream-batches", "3", "-c", "3", "--json");
+    CliRun run =
+        CliRun.of(
+            "--mode",
+            "grpc-stream",
+            "--grpc-target",
+            target(),
+            "-n",
+            "" + n,
+            "--seed",
+            "5",
+            "--batch-size",
+            "1",
+            "--stream-batches",
+            "3",
+            "-c",
+            "3",
+            "--json");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertCounts(run.report(), n, expected);
@@ -94,8 +125,19 @@ class LoadGenGrpcTest {
     int n = 80;
     long[] expected = expected(new TweetGenerator(9, n), n, 1);
 
-    CliRun run = CliRun.of("--mode", "grpc-course", "--grpc-target", target(), "-n", "" + n, "--seed", "9",
-        "-c", "4", "--json");
+    CliRun run =
+        CliRun.of(
+            "--mode",
+            "grpc-course",
+            "--grpc-target",
+            target(),
+            "-n",
+            "" + n,
+            "--seed",
+            "9",
+            "-c",
+            "4",
+            "--json");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertCounts(run.report(), n, expected);
@@ -107,8 +149,19 @@ class LoadGenGrpcTest {
     String target = target();
     server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
 
-    CliRun run = CliRun.of("--mode", "grpc-batch", "--grpc-target", target, "-n", "10", "--batch-size", "5",
-        "--timeout", "2", "--json");
+    CliRun run =
+        CliRun.of(
+            "--mode",
+            "grpc-batch",
+            "--grpc-target",
+            target,
+            "-n",
+            "10",
+            "--batch-size",
+            "5",
+            "--timeout",
+            "2",
+            "--json");
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.report().get("failed").longValue()).isEqualTo(10);
@@ -122,7 +175,10 @@ class LoadGenGrpcTest {
     assertThat(report.get("failed").longValue()).isEqualTo(expected[2]);
   }
 
-  /** accepted, rejected, failed when each group of {@code unit} tweets gets the answer of its worst tweet. */
+  /**
+   * accepted, rejected, failed when each group of {@code unit} tweets gets the answer of its worst
+   * tweet.
+   */
   private static long[] expected(TweetGenerator generator, int n, int unit) {
     long[] counts = new long[3];
     for (int from = 0; from < n; from += unit) {
@@ -131,7 +187,8 @@ class LoadGenGrpcTest {
         tweets.add(generator.get(i).toV1(1, "x"));
       }
       Status.Code code = verdict(tweets);
-      counts[code == Status.Code.OK ? 0 : code == Status.Code.INVALID_ARGUMENT ? 1 : 2] += tweets.size();
+      counts[code == Status.Code.OK ? 0 : code == Status.Code.INVALID_ARGUMENT ? 1 : 2] +=
+          tweets.size();
     }
     assertThat(counts).as("the seed exercises all three answers").doesNotContain(0L);
     return counts;
@@ -183,24 +240,38 @@ class LoadGenGrpcTest {
     private void answer(List<Tweet> tweets, StreamObserver<PublishResponse> response) {
       Status.Code code = verdict(tweets);
       if (code != Status.Code.OK) {
-        response.onError(Status.fromCode(code).withDescription("fake gateway says " + code).asRuntimeException());
+        response.onError(
+            Status.fromCode(code)
+                .withDescription("fake gateway says " + code)
+                .asRuntimeException());
         return;
       }
       tweets.forEach(t -> publishedIds.add(t.getId()));
-      response.onNext(PublishResponse.newBuilder().setSink("kafka")
-          .addAllIds(tweets.stream().map(Tweet::getId).toList()).build());
+      response.onNext(
+          PublishResponse.newBuilder()
+              .setSink("kafka")
+              .addAllIds(tweets.stream().map(Tweet::getId).toList())
+              .build());
       response.onCompleted();
     }
   }
 
   private final class FakeCourse extends WeatherTweetServiceGrpc.WeatherTweetServiceImplBase {
     @Override
-    public void sendTweet(WeatherTweetRequest request, StreamObserver<WeatherTweetResponse> response) {
+    public void sendTweet(
+        WeatherTweetRequest request, StreamObserver<WeatherTweetResponse> response) {
       courseTweets.incrementAndGet();
-      Tweet asV1 = Tweet.newBuilder().setId("course")
-          .setMunicipality(io.weathertweets.proto.v1.Municipality.forNumber(request.getMunicipalityValue()))
-          .setCondition(io.weathertweets.proto.v1.Condition.forNumber(request.getWeatherValue()))
-          .setTemperature(request.getTemperature()).setHumidity(request.getHumidity()).setEventTimeMs(1).build();
+      Tweet asV1 =
+          Tweet.newBuilder()
+              .setId("course")
+              .setMunicipality(
+                  io.weathertweets.proto.v1.Municipality.forNumber(request.getMunicipalityValue()))
+              .setCondition(
+                  io.weathertweets.proto.v1.Condition.forNumber(request.getWeatherValue()))
+              .setTemperature(request.getTemperature())
+              .setHumidity(request.getHumidity())
+              .setEventTimeMs(1)
+              .build();
       Status.Code code = verdict(List.of(asV1));
       if (code != Status.Code.OK) {
         response.onError(Status.fromCode(code).asRuntimeException());

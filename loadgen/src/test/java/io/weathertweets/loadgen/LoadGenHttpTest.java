@@ -28,9 +28,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs the command line against a real HTTP server on a real port that answers like the ingress: 202 for
- * tweets from mixco and guatemala, 400 for chinautla (as if invalid), 503 for amatitlan (as if a broker were
- * down); a batch gets the answer of its "worst" tweet.
+ * Runs the command line against a real HTTP server on a real port that answers like the ingress:
+ * 202 for tweets from mixco and guatemala, 400 for chinautla (as if invalid), 503 for amatitlan (as
+ * if a broker were down); a batch gets the answer of its "worst" tweet.
  */
 class LoadGenHttpTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -38,7 +38,8 @@ class LoadGenHttpTest {
   private HttpServer server;
   private ExecutorService executor;
   private final Set<String> receivedIds = ConcurrentHashMap.newKeySet();
-  private final List<JsonNode> receivedBodies = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<JsonNode> receivedBodies =
+      java.util.Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger requests = new AtomicInteger();
 
   @BeforeEach
@@ -59,7 +60,8 @@ class LoadGenHttpTest {
 
   private void answer(HttpExchange exchange, boolean batch) throws IOException {
     requests.incrementAndGet();
-    JsonNode body = JSON.readTree(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    JsonNode body =
+        JSON.readTree(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     List<JsonNode> tweets = new ArrayList<>();
     if (batch) {
       body.forEach(tweets::add);
@@ -80,7 +82,8 @@ class LoadGenHttpTest {
 
   private static int statusFor(JsonNode tweet) {
     JsonNode municipality = tweet.get("municipality");
-    String name = municipality == null || !municipality.isString() ? "" : municipality.stringValue().trim();
+    String name =
+        municipality == null || !municipality.isString() ? "" : municipality.stringValue().trim();
     if (!tweet.path("temperature").isIntegralNumber()) {
       return 400;
     }
@@ -100,7 +103,19 @@ class LoadGenHttpTest {
     int n = 400;
     long[] expected = expectedSingle(new TweetGenerator(42, n), n);
 
-    CliRun run = CliRun.of("--mode", "http-single", "--url", url(), "-n", "" + n, "--seed", "42", "-c", "8", "--json");
+    CliRun run =
+        CliRun.of(
+            "--mode",
+            "http-single",
+            "--url",
+            url(),
+            "-n",
+            "" + n,
+            "--seed",
+            "42",
+            "-c",
+            "8",
+            "--json");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode report = run.report();
@@ -114,9 +129,13 @@ class LoadGenHttpTest {
     assertThat(report.get("latency").get("p99Ms").doubleValue()).isPositive();
     assertThat(requests.get()).isEqualTo(n);
     // Every tweet of the seed sent exactly once, with its derived id and an event time.
-    assertThat(receivedIds).containsExactlyInAnyOrderElementsOf(
-        LongStream.range(0, n).mapToObj(i -> "lg-" + Long.toUnsignedString(42, 36) + "-" + i).toList());
-    assertThat(receivedBodies).allSatisfy(body -> assertThat(body.get("timestamp").longValue()).isPositive());
+    assertThat(receivedIds)
+        .containsExactlyInAnyOrderElementsOf(
+            LongStream.range(0, n)
+                .mapToObj(i -> "lg-" + Long.toUnsignedString(42, 36) + "-" + i)
+                .toList());
+    assertThat(receivedBodies)
+        .allSatisfy(body -> assertThat(body.get("timestamp").longValue()).isPositive());
   }
 
   @Test
@@ -139,8 +158,22 @@ class LoadGenHttpTest {
       }
     }
 
-    CliRun run = CliRun.of("--mode", "http-batch", "--batch-size", "10", "--url", url(), "-n", "" + n,
-        "--seed", "7", "-c", "3", "--json", "--progress");
+    CliRun run =
+        CliRun.of(
+            "--mode",
+            "http-batch",
+            "--batch-size",
+            "10",
+            "--url",
+            url(),
+            "-n",
+            "" + n,
+            "--seed",
+            "7",
+            "-c",
+            "3",
+            "--json",
+            "--progress");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode report = run.report();
@@ -156,7 +189,8 @@ class LoadGenHttpTest {
 
   @Test
   void shouldKeepTheRateWhenPaced() {
-    CliRun run = CliRun.of("--url", url(), "-n", "60", "--seed", "1", "-c", "4", "--rate", "200", "--json");
+    CliRun run =
+        CliRun.of("--url", url(), "-n", "60", "--seed", "1", "-c", "4", "--rate", "200", "--json");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     // 60 tweets at 200/s: the last one is due 295 ms after the start, so the run cannot be faster.
@@ -165,8 +199,12 @@ class LoadGenHttpTest {
   }
 
   @Test
-  void shouldSendInputFileTweetsAsWrittenAndAddOnlyTheEventTime(@TempDir Path dir) throws IOException {
-    Path file = Files.writeString(dir.resolve("tweets.jsonl"), """
+  void shouldSendInputFileTweetsAsWrittenAndAddOnlyTheEventTime(@TempDir Path dir)
+      throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("tweets.jsonl"),
+            """
         {"id": "f-1", "municipality": "mixco", "temperature": 25, "humidity": 70, "weather": "sunny"}
         {"id": "f-2", "municipality": "Guatemala", "temperature": "hot", "humidity": 70, "weather": "sunny"}
         {"id": "f-3", "municipality": "guatemala", "temperature": -5, "humidity": 9, "weather": "foggy", "timestamp": "2026-01-01T00:00:00Z"}
@@ -178,9 +216,13 @@ class LoadGenHttpTest {
     assertThat(run.report().get("sent").longValue()).isEqualTo(3);
     assertThat(run.report().get("accepted").longValue()).isEqualTo(2);
     assertThat(run.report().get("rejectedBy").get("400").longValue()).isEqualTo(1);
-    assertThat(run.report().get("acceptedByMunicipality").get("guatemala").longValue()).isEqualTo(1);
-    JsonNode third = receivedBodies.stream().filter(b -> b.get("id").stringValue().equals("f-3")).findFirst()
-        .orElseThrow();
+    assertThat(run.report().get("acceptedByMunicipality").get("guatemala").longValue())
+        .isEqualTo(1);
+    JsonNode third =
+        receivedBodies.stream()
+            .filter(b -> b.get("id").stringValue().equals("f-3"))
+            .findFirst()
+            .orElseThrow();
     assertThat(third.get("timestamp").stringValue()).isEqualTo("2026-01-01T00:00:00Z");
   }
 
@@ -199,7 +241,8 @@ class LoadGenHttpTest {
     CliRun forced = CliRun.of("--url", url(), "-n", "20", "--seed", "3", "--progress");
     CliRun refused = CliRun.of("--url", url(), "-n", "20", "--seed", "3", "--no-progress");
 
-    assertThat(List.of(byDefault.exitCode(), forced.exitCode(), refused.exitCode())).containsOnly(0);
+    assertThat(List.of(byDefault.exitCode(), forced.exitCode(), refused.exitCode()))
+        .containsOnly(0);
     assertThat(byDefault.err()).doesNotContain("20/20");
     assertThat(forced.err()).contains("20/20 100%");
     assertThat(refused.err()).doesNotContain("20/20");

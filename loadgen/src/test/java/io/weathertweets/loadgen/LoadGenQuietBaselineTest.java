@@ -40,38 +40,50 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code --verify} while a store is still working off earlier tweets, against the test Redis and Valkey
- * ({@link LocalServers}) under a key prefix of its own. A background writer plays a consumer with a backlog: it keeps
- * adding tweets to Redis (the Kafka path's store) while loadgen takes its baseline. A baseline read in the middle of
- * that counts the rest of the backlog as this run's tweets: "tweets_total grew by more than accepted", a double count
- * the store does not hold. loadgen must wait for the store to settle, or say it could not, never report a false
- * failure.
+ * {@code --verify} while a store is still working off earlier tweets, against the test Redis and
+ * Valkey ({@link LocalServers}) under a key prefix of its own. A background writer plays a consumer
+ * with a backlog: it keeps adding tweets to Redis (the Kafka path's store) while loadgen takes its
+ * baseline. A baseline read in the middle of that counts the rest of the backlog as this run's
+ * tweets: "tweets_total grew by more than accepted", a double count the store does not hold.
+ * loadgen must wait for the store to settle, or say it could not, never report a false failure.
  *
- * <p>An HTTP server stands in for the ingress and accepts everything; once it has the whole run, the fake pipeline
- * adds the accepted tweets to both stores (increments, as the real paths do, so it composes with the writer). It also
- * answers {@code GET /api/stores} as the ingress does, from the same two stores: the figures as stored and each
- * path consumer's report of its lag (written into the store as the streams-app and the bridge write it).
+ * <p>An HTTP server stands in for the ingress and accepts everything; once it has the whole run,
+ * the fake pipeline adds the accepted tweets to both stores (increments, as the real paths do, so
+ * it composes with the writer). It also answers {@code GET /api/stores} as the ingress does, from
+ * the same two stores: the figures as stored and each path consumer's report of its lag (written
+ * into the store as the streams-app and the bridge write it).
  */
 class LoadGenQuietBaselineTest {
   private static final String REDIS = LocalServers.redisUrl();
   private static final String VALKEY = LocalServers.valkeyUrl();
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int TWEETS = 100;
+
   /** Tweets the background writer adds per tick, and its tick. */
   private static final int BACKLOG_PER_TICK = 3;
+
   private static final long TICK_MS = 50;
 
   private final String prefix = "loadgen-quiet-test-" + UUID.randomUUID();
   private final StoreLayout layout = new StoreLayout(prefix);
   private final List<LoadTweet> accepted = new ArrayList<>();
-  /** One thread for every store write, so the writer and the fake pipeline never interleave a read-modify-write. */
+
+  /**
+   * One thread for every store write, so the writer and the fake pipeline never interleave a
+   * read-modify-write.
+   */
   private final ScheduledExecutorService writes = Executors.newSingleThreadScheduledExecutor();
+
   private final AtomicInteger backlogTicks = new AtomicInteger();
+
   /** nanoTime of the first tweet received, 0 before. */
   private final AtomicLong firstTweetNanos = new AtomicLong();
+
   private final AtomicInteger storesRequests = new AtomicInteger();
+
   /** What /api/stores answers for Valkey instead of its figures, when set. */
   private final AtomicReference<String> valkeyError = new AtomicReference<>();
+
   private RedissonClient redis;
   private RedissonClient valkey;
   private HttpServer server;
@@ -85,34 +97,42 @@ class LoadGenQuietBaselineTest {
       add(store, Municipality.MIXCO, 5);
     }
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/api/tweet", exchange -> {
-      firstTweetNanos.compareAndSet(0, System.nanoTime());
-      JsonNode body = JSON.readTree(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      boolean complete;
-      synchronized (accepted) {
-        accepted.add(new LoadTweet(accepted.size(), (ObjectNode) body));
-        complete = accepted.size() == TWEETS;
-      }
-      exchange.sendResponseHeaders(202, -1);
-      exchange.close();
-      if (complete) {
-        writes.schedule(this::playPipeline, 300, TimeUnit.MILLISECONDS);
-      }
-    });
-    server.createContext("/api/stores", exchange -> {
-      storesRequests.incrementAndGet();
-      long now = System.currentTimeMillis();
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("redis", storeAsTheIngressShowsIt(redis, now));
-      String error = valkeyError.get();
-      body.put("valkey", error != null ? Map.of("error", error) : storeAsTheIngressShowsIt(valkey, now));
-      body.put("readAt", now);
-      byte[] json = JSON.writeValueAsBytes(body);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, json.length);
-      exchange.getResponseBody().write(json);
-      exchange.close();
-    });
+    server.createContext(
+        "/api/tweet",
+        exchange -> {
+          firstTweetNanos.compareAndSet(0, System.nanoTime());
+          JsonNode body =
+              JSON.readTree(
+                  new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          boolean complete;
+          synchronized (accepted) {
+            accepted.add(new LoadTweet(accepted.size(), (ObjectNode) body));
+            complete = accepted.size() == TWEETS;
+          }
+          exchange.sendResponseHeaders(202, -1);
+          exchange.close();
+          if (complete) {
+            writes.schedule(this::playPipeline, 300, TimeUnit.MILLISECONDS);
+          }
+        });
+    server.createContext(
+        "/api/stores",
+        exchange -> {
+          storesRequests.incrementAndGet();
+          long now = System.currentTimeMillis();
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("redis", storeAsTheIngressShowsIt(redis, now));
+          String error = valkeyError.get();
+          body.put(
+              "valkey",
+              error != null ? Map.of("error", error) : storeAsTheIngressShowsIt(valkey, now));
+          body.put("readAt", now);
+          byte[] json = JSON.writeValueAsBytes(body);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, json.length);
+          exchange.getResponseBody().write(json);
+          exchange.close();
+        });
     server.start();
   }
 
@@ -138,8 +158,10 @@ class LoadGenQuietBaselineTest {
     assertThat(kafka.get("verdict").stringValue()).isEqualTo("PASS");
     assertThat(kafka.get("tweetsTotalDelta").longValue()).isEqualTo(TWEETS);
     assertThat(kafka.get("countSumDelta").longValue()).isEqualTo(TWEETS);
-    assertThat(run.report().get("verification").get(1).get("verdict").stringValue()).isEqualTo("PASS");
-    // The whole backlog landed before the baseline: the store holds both, and the run counted only its own.
+    assertThat(run.report().get("verification").get(1).get("verdict").stringValue())
+        .isEqualTo("PASS");
+    // The whole backlog landed before the baseline: the store holds both, and the run counted only
+    // its own.
     assertThat(tweetsTotal(redis)).isEqualTo(5 + (long) ticks * BACKLOG_PER_TICK + TWEETS);
     assertThat(run.err()).contains("the Kafka path's store is still changing");
   }
@@ -151,7 +173,8 @@ class LoadGenQuietBaselineTest {
     CliRun run = run("--verify-timeout", "3");
 
     assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(3);
-    assertThat(run.err()).contains("could not take a quiet baseline: the Kafka path's store was still changing");
+    assertThat(run.err())
+        .contains("could not take a quiet baseline: the Kafka path's store was still changing");
     JsonNode kafka = run.report().get("verification").get(0);
     assertThat(kafka.get("verdict").stringValue()).isEqualTo("UNVERIFIED");
     assertThat(kafka.get("verified").booleanValue()).isFalse();
@@ -178,10 +201,13 @@ class LoadGenQuietBaselineTest {
     report(redis, "streams-app", 500);
     report(valkey, "rabbit-bridge", 0);
     AtomicLong caughtUpNanos = new AtomicLong();
-    writes.schedule(() -> {
-      caughtUpNanos.set(System.nanoTime());
-      report(redis, "streams-app", 0);
-    }, 2500, TimeUnit.MILLISECONDS);
+    writes.schedule(
+        () -> {
+          caughtUpNanos.set(System.nanoTime());
+          report(redis, "streams-app", 0);
+        },
+        2500,
+        TimeUnit.MILLISECONDS);
 
     // No store option: the figures come from the ingress.
     CliRun run = run(false, "--verify-timeout", "20");
@@ -189,12 +215,16 @@ class LoadGenQuietBaselineTest {
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertThat(storesRequests.get()).isPositive();
     assertThat(caughtUpNanos.get()).as("the lag was cleared before the run ended").isPositive();
-    assertThat(firstTweetNanos.get()).as("the first tweet went out only after the lag was 0")
+    assertThat(firstTweetNanos.get())
+        .as("the first tweet went out only after the lag was 0")
         .isGreaterThan(caughtUpNanos.get());
-    assertThat(run.err()).contains("the Kafka path's consumer still reports 500 tweets not yet processed");
+    assertThat(run.err())
+        .contains("the Kafka path's consumer still reports 500 tweets not yet processed");
     JsonNode verification = run.report().get("verification");
-    assertThat(verification.get(0).get("store").stringValue()).isEqualTo(ingress() + "/api/stores (redis)");
-    assertThat(verification.get(1).get("store").stringValue()).isEqualTo(ingress() + "/api/stores (valkey)");
+    assertThat(verification.get(0).get("store").stringValue())
+        .isEqualTo(ingress() + "/api/stores (redis)");
+    assertThat(verification.get(1).get("store").stringValue())
+        .isEqualTo(ingress() + "/api/stores (valkey)");
     for (JsonNode path : verification) {
       assertThat(path.get("verdict").stringValue()).as(path.toString()).isEqualTo("PASS");
       assertThat(path.get("tweetsTotalDelta").longValue()).isEqualTo(TWEETS);
@@ -205,23 +235,28 @@ class LoadGenQuietBaselineTest {
   void shouldWaitForTheConsumersLagAlsoWhenReadingTheStoresThemselves() {
     report(redis, "streams-app", 500);
     AtomicLong caughtUpNanos = new AtomicLong();
-    writes.schedule(() -> {
-      caughtUpNanos.set(System.nanoTime());
-      report(redis, "streams-app", 0);
-    }, 4, TimeUnit.SECONDS);
+    writes.schedule(
+        () -> {
+          caughtUpNanos.set(System.nanoTime());
+          report(redis, "streams-app", 0);
+        },
+        4,
+        TimeUnit.SECONDS);
 
     CliRun run = run("--verify-timeout", "20");
 
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertThat(storesRequests.get()).as("store URLs given: the ingress is not asked").isZero();
-    assertThat(run.err()).contains("the Kafka path's consumer still reports 500 tweets not yet processed");
+    assertThat(run.err())
+        .contains("the Kafka path's consumer still reports 500 tweets not yet processed");
     assertThat(caughtUpNanos.get()).as("the lag was cleared before the run ended").isPositive();
     assertThat(firstTweetNanos.get()).isGreaterThan(caughtUpNanos.get());
   }
 
   @Test
   void shouldCheckTheReadablePathAndLeaveTheOtherUnverifiedWhenTheIngressCannotReadAStore() {
-    valkeyError.set("RedisConnectionException: Unable to connect to Redis server: localhost/127.0.0.1:6380");
+    valkeyError.set(
+        "RedisConnectionException: Unable to connect to Redis server: localhost/127.0.0.1:6380");
 
     CliRun run = run(false, "--verify-timeout", "2");
 
@@ -230,21 +265,30 @@ class LoadGenQuietBaselineTest {
     // No consumer report in Redis: unchanged figures alone make the baseline.
     assertThat(verification.get(0).get("verdict").stringValue()).isEqualTo("PASS");
     assertThat(verification.get(1).get("verdict").stringValue()).isEqualTo("UNVERIFIED");
-    assertThat(verification.get(1).get("problems").get(0).stringValue()).isEqualTo(
-        "could not take a quiet baseline: the RabbitMQ path's store could not be read (the ingress cannot read it: "
-            + "RedisConnectionException: Unable to connect to Redis server: localhost/127.0.0.1:6380)");
+    assertThat(verification.get(1).get("problems").get(0).stringValue())
+        .isEqualTo(
+            "could not take a quiet baseline: the RabbitMQ path's store could not be read (the ingress cannot read it: "
+                + "RedisConnectionException: Unable to connect to Redis server: localhost/127.0.0.1:6380)");
   }
 
-  /** The writer adds {@link #BACKLOG_PER_TICK} mixco tweets to Redis every tick, {@code ticks} times. */
+  /**
+   * The writer adds {@link #BACKLOG_PER_TICK} mixco tweets to Redis every tick, {@code ticks}
+   * times.
+   */
   private void startBacklog(int ticks) {
-    writer = writes.scheduleAtFixedRate(() -> {
-      if (backlogTicks.get() < ticks) {
-        add(redis, Municipality.MIXCO, BACKLOG_PER_TICK);
-        backlogTicks.incrementAndGet();
-      } else {
-        writer.cancel(false);
-      }
-    }, 0, TICK_MS, TimeUnit.MILLISECONDS);
+    writer =
+        writes.scheduleAtFixedRate(
+            () -> {
+              if (backlogTicks.get() < ticks) {
+                add(redis, Municipality.MIXCO, BACKLOG_PER_TICK);
+                backlogTicks.incrementAndGet();
+              } else {
+                writer.cancel(false);
+              }
+            },
+            0,
+            TICK_MS,
+            TimeUnit.MILLISECONDS);
     await().atMost(Duration.ofSeconds(5)).until(() -> backlogTicks.get() >= 2);
   }
 
@@ -252,7 +296,10 @@ class LoadGenQuietBaselineTest {
     return run(true, extra);
   }
 
-  /** @param storeOptions whether to name the stores (read them directly) or leave --verify to the ingress */
+  /**
+   * @param storeOptions whether to name the stores (read them directly) or leave --verify to the
+   *     ingress
+   */
   private CliRun run(boolean storeOptions, String... extra) {
     List<String> args = new ArrayList<>(List.of(storeOptions ? args(extra) : ingressArgs(extra)));
     args.add("--json");
@@ -266,8 +313,9 @@ class LoadGenQuietBaselineTest {
   }
 
   private String[] ingressArgs(String... extra) {
-    List<String> args = new ArrayList<>(List.of("--url", ingress(), "-n", "" + TWEETS, "--seed", "77", "-c", "4",
-        "--verify"));
+    List<String> args =
+        new ArrayList<>(
+            List.of("--url", ingress(), "-n", "" + TWEETS, "--seed", "77", "-c", "4", "--verify"));
     args.addAll(List.of(extra));
     return args.toArray(String[]::new);
   }
@@ -276,7 +324,10 @@ class LoadGenQuietBaselineTest {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /** A store as the ingress's GET /api/stores shows it: the hashes as stored and the consumer's report. */
+  /**
+   * A store as the ingress's GET /api/stores shows it: the hashes as stored and the consumer's
+   * report.
+   */
   private Map<String, Object> storeAsTheIngressShowsIt(RedissonClient store, long nowMs) {
     StoreReader reader = new StoreReader(store, layout);
     Map<String, Map<String, String>> municipalities = new LinkedHashMap<>();
@@ -296,7 +347,8 @@ class LoadGenQuietBaselineTest {
 
   /** What a path's consumer writes into its store every few seconds. */
   private void report(RedissonClient store, String consumer, long lag) {
-    store.<String, String>getMap(layout.consumer(), StringCodec.INSTANCE)
+    store
+        .<String, String>getMap(layout.consumer(), StringCodec.INSTANCE)
         .putAll(new ConsumerReport(consumer, System.currentTimeMillis(), lag, 0, null).toFields());
   }
 
@@ -324,7 +376,8 @@ class LoadGenQuietBaselineTest {
   }
 
   private long tweetsTotal(RedissonClient store) {
-    String total = store.<String, String>getMap(layout.meta(), StringCodec.INSTANCE).get("tweets_total");
+    String total =
+        store.<String, String>getMap(layout.meta(), StringCodec.INSTANCE).get("tweets_total");
     return total == null ? 0 : Long.parseLong(total);
   }
 }

@@ -2,11 +2,11 @@ package io.weathertweets.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.weathertweets.embedded.LocalServers;
 import com.sun.net.httpserver.HttpServer;
 import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.StoreLayout;
+import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.loadgen.tweets.LoadTweet;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,9 +32,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * --verify against the test Redis and Valkey ({@link LocalServers}), under a key prefix of its own.
- * An HTTP server stands in for the ingress and accepts everything; once it has the whole run, it plays the
- * two aggregation paths a moment later: it writes the municipality hashes and {@code meta} as they would,
- * on top of a baseline that was there before the run.
+ * An HTTP server stands in for the ingress and accepts everything; once it has the whole run, it
+ * plays the two aggregation paths a moment later: it writes the municipality hashes and {@code
+ * meta} as they would, on top of a baseline that was there before the run.
  */
 class LoadGenVerifyTest {
   private static final String REDIS = LocalServers.redisUrl();
@@ -50,8 +50,13 @@ class LoadGenVerifyTest {
   private RedissonClient valkey;
   private HttpServer server;
   private int expectedTweets;
-  /** Which stores the fake pipeline writes, and how it distorts the aggregates (identity = faithfully). */
+
+  /**
+   * Which stores the fake pipeline writes, and how it distorts the aggregates (identity =
+   * faithfully).
+   */
   private boolean writeRedis = true;
+
   private boolean writeValkey = true;
   private UnaryOperator<Map<Municipality, Aggregate>> distortion = UnaryOperator.identity();
 
@@ -63,19 +68,23 @@ class LoadGenVerifyTest {
       write(store, Map.of(Municipality.MIXCO, aggregateOf(BASELINE_MIXCO)), BASELINE_MIXCO);
     }
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/api/tweet", exchange -> {
-      JsonNode body = JSON.readTree(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      boolean complete;
-      synchronized (accepted) {
-        accepted.add(new LoadTweet(accepted.size(), (ObjectNode) body));
-        complete = accepted.size() == expectedTweets;
-      }
-      exchange.sendResponseHeaders(202, -1);
-      exchange.close();
-      if (complete) {
-        pipeline.schedule(this::playPipeline, 300, TimeUnit.MILLISECONDS);
-      }
-    });
+    server.createContext(
+        "/api/tweet",
+        exchange -> {
+          JsonNode body =
+              JSON.readTree(
+                  new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          boolean complete;
+          synchronized (accepted) {
+            accepted.add(new LoadTweet(accepted.size(), (ObjectNode) body));
+            complete = accepted.size() == expectedTweets;
+          }
+          exchange.sendResponseHeaders(202, -1);
+          exchange.close();
+          if (complete) {
+            pipeline.schedule(this::playPipeline, 300, TimeUnit.MILLISECONDS);
+          }
+        });
     server.start();
   }
 
@@ -124,15 +133,16 @@ class LoadGenVerifyTest {
 
   @Test
   void shouldFailWhenTheTotalsGrowButTheTweetsLandInTheWrongMunicipality() {
-    distortion = byMunicipality -> {
-      // Everything counted under mixco: same totals, wrong split.
-      long all = byMunicipality.values().stream().mapToLong(Aggregate::count).sum();
-      Map<Municipality, Aggregate> wrong = new EnumMap<>(Municipality.class);
-      for (Municipality m : Municipality.values()) {
-        wrong.put(m, aggregateOf(m == Municipality.MIXCO ? all : 0));
-      }
-      return wrong;
-    };
+    distortion =
+        byMunicipality -> {
+          // Everything counted under mixco: same totals, wrong split.
+          long all = byMunicipality.values().stream().mapToLong(Aggregate::count).sum();
+          Map<Municipality, Aggregate> wrong = new EnumMap<>(Municipality.class);
+          for (Municipality m : Municipality.values()) {
+            wrong.put(m, aggregateOf(m == Municipality.MIXCO ? all : 0));
+          }
+          return wrong;
+        };
 
     CliRun run = run(40, "--verify-timeout", "2");
 
@@ -152,14 +162,31 @@ class LoadGenVerifyTest {
 
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertThat(run.report().get("verification")).hasSize(1);
-    assertThat(run.report().get("verification").get(0).get("path").stringValue()).isEqualTo("kafka");
+    assertThat(run.report().get("verification").get(0).get("path").stringValue())
+        .isEqualTo("kafka");
   }
 
   private CliRun run(int n, String... extra) {
     expectedTweets = n;
-    List<String> args = new ArrayList<>(List.of("--url", "http://127.0.0.1:" + server.getAddress().getPort(),
-        "-n", "" + n, "--seed", "77", "-c", "4", "--json", "--verify", "--prefix", prefix,
-        "--redis-url", REDIS, "--valkey-url", VALKEY));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--url",
+                "http://127.0.0.1:" + server.getAddress().getPort(),
+                "-n",
+                "" + n,
+                "--seed",
+                "77",
+                "-c",
+                "4",
+                "--json",
+                "--verify",
+                "--prefix",
+                prefix,
+                "--redis-url",
+                REDIS,
+                "--valkey-url",
+                VALKEY));
     args.addAll(List.of(extra));
     return CliRun.of(args.toArray(String[]::new));
   }
@@ -184,10 +211,15 @@ class LoadGenVerifyTest {
     }
   }
 
-  private void write(RedissonClient store, Map<Municipality, Aggregate> aggregates, long tweetsTotal) {
-    aggregates.forEach((m, a) -> store.<String, String>getMap(layout.municipality(m), StringCodec.INSTANCE)
-        .putAll(a.toFields()));
-    store.<String, String>getMap(layout.meta(), StringCodec.INSTANCE)
+  private void write(
+      RedissonClient store, Map<Municipality, Aggregate> aggregates, long tweetsTotal) {
+    aggregates.forEach(
+        (m, a) ->
+            store
+                .<String, String>getMap(layout.municipality(m), StringCodec.INSTANCE)
+                .putAll(a.toFields()));
+    store
+        .<String, String>getMap(layout.meta(), StringCodec.INSTANCE)
         .putAll(Map.of("tweets_total", Long.toString(tweetsTotal), "path", "test"));
   }
 

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 
 /** {@code --version} through the command line, as a user types it. */
 class LoadGenVersionTest {
-  /** The pom's version, handed over by surefire (loadgen/pom.xml), so neither side is written by hand. */
+  /**
+   * The pom's version, handed over by surefire (loadgen/pom.xml), so neither side is written by
+   * hand.
+   */
   private static final String PROJECT_VERSION = System.getProperty("loadgen.expected-version");
 
   @Test
@@ -17,9 +20,18 @@ class LoadGenVersionTest {
       CliRun run = CliRun.of(option);
 
       assertThat(run.exitCode()).as(option).isZero();
-      assertThat(run.out().lines().toList()).as(option).containsExactly("loadgen " + PROJECT_VERSION,
-          "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + "), "
-              + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+      assertThat(run.out().lines().toList())
+          .as(option)
+          .containsExactly(
+              "loadgen " + PROJECT_VERSION,
+              "Java "
+                  + System.getProperty("java.version")
+                  + " ("
+                  + System.getProperty("java.vendor")
+                  + "), "
+                  + System.getProperty("os.name")
+                  + " "
+                  + System.getProperty("os.arch"));
       assertThat(run.err()).isEmpty();
     }
   }

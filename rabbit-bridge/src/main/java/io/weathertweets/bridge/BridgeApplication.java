@@ -6,8 +6,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * The RabbitMQ path: consumes {@code weather.tweets.bridge} in batches and applies each batch to Valkey
- * atomically, writing the same store layout as the Kafka Streams path writes to Redis.
+ * The RabbitMQ path: consumes {@code weather.tweets.bridge} in batches and applies each batch to
+ * Valkey atomically, writing the same store layout as the Kafka Streams path writes to Redis.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(BridgeProperties.class)
@@ -15,6 +15,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class BridgeApplication {
 
   public static void main(String[] args) {
-    new SpringApplicationBuilder(BridgeApplication.class).properties("spring.config.name=bridge").run(args);
+    new SpringApplicationBuilder(BridgeApplication.class)
+        .properties("spring.config.name=bridge")
+        .run(args);
   }
 }

@@ -9,10 +9,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Everything under {@code weather.*} in bridge.yml. */
 @ConfigurationProperties("weather")
-public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window window, Retry retry, Time time) {
+public record BridgeProperties(
+    Rabbit rabbit, Valkey valkey, Store store, Window window, Retry retry, Time time) {
 
   public BridgeProperties {
-    rabbit = rabbit == null ? new Rabbit(null, null, null, null, null, null, null, 0, 0, 0, null) : rabbit;
+    rabbit =
+        rabbit == null
+            ? new Rabbit(null, null, null, null, null, null, null, 0, 0, 0, null)
+            : rabbit;
     valkey = valkey == null ? new Valkey(null) : valkey;
     store = store == null ? new Store(null, null, null, null, null, null, null, null) : store;
     window = window == null ? new Window(null, null) : window;
@@ -20,7 +24,10 @@ public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window
     time = time == null ? new Time(null) : time;
   }
 
-  /** @param maxAhead how far an event time may lie ahead of the time the tweet was accepted (EventTimeRule) */
+  /**
+   * @param maxAhead how far an event time may lie ahead of the time the tweet was accepted
+   *     (EventTimeRule)
+   */
   public record Time(Duration maxAhead) {
     public Time {
       maxAhead = maxAhead == null ? EventTimeRule.DEFAULT.maxAhead() : maxAhead;
@@ -31,20 +38,34 @@ public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window
     }
   }
 
-  public enum QueueType { QUORUM, CLASSIC }
+  public enum QueueType {
+    QUORUM,
+    CLASSIC
+  }
 
   /**
    * @param declare declare exchange, queues and bindings at startup; false expects them to exist
-   * @param deadLetterExchange where rejected (poison) messages go; empty disables dead-lettering, for brokers
-   *     that refuse the argument — there a rejected message is dropped (or requeued) by the broker
-   * @param deliveryLimit quorum only: deliveries (crashes or requeues) before a message is dead-lettered
-   * @param concurrency consumers on the queue; above 1 a municipality's tweets are applied out of queue order,
-   *     and this path can then judge other tweets late than the Kafka path
+   * @param deadLetterExchange where rejected (poison) messages go; empty disables dead-lettering,
+   *     for brokers that refuse the argument — there a rejected message is dropped (or requeued) by
+   *     the broker
+   * @param deliveryLimit quorum only: deliveries (crashes or requeues) before a message is
+   *     dead-lettered
+   * @param concurrency consumers on the queue; above 1 a municipality's tweets are applied out of
+   *     queue order, and this path can then judge other tweets late than the Kafka path
    * @param receiveTimeout how long a consumer waits to fill a batch before applying what it has
    */
-  public record Rabbit(Boolean declare, String exchange, String queue, String deadLetterExchange,
-      String deadLetterQueue, QueueType queueType, Integer deliveryLimit, int prefetch, int batchSize,
-      int concurrency, Duration receiveTimeout) {
+  public record Rabbit(
+      Boolean declare,
+      String exchange,
+      String queue,
+      String deadLetterExchange,
+      String deadLetterQueue,
+      QueueType queueType,
+      Integer deliveryLimit,
+      int prefetch,
+      int batchSize,
+      int concurrency,
+      Duration receiveTimeout) {
     public Rabbit {
       declare = declare == null || declare;
       exchange = exchange == null ? "weather.tweets" : exchange;
@@ -59,13 +80,18 @@ public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window
       receiveTimeout = receiveTimeout == null ? Duration.ofMillis(100) : receiveTimeout;
     }
 
-    /** False when {@code dead-letter-exchange} is set empty: no DLX argument, no DLX and DLQ declared. */
+    /**
+     * False when {@code dead-letter-exchange} is set empty: no DLX argument, no DLX and DLQ
+     * declared.
+     */
     public boolean deadLettering() {
       return !deadLetterExchange.isBlank();
     }
   }
 
-  /** @param url {@code redis://[[user]:password@]host:port[/db]}, {@code rediss://} for TLS */
+  /**
+   * @param url {@code redis://[[user]:password@]host:port[/db]}, {@code rediss://} for TLS
+   */
   public record Valkey(String url) {
     public Valkey {
       url = url == null ? "redis://localhost:6380" : url;
@@ -73,18 +99,26 @@ public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window
   }
 
   /**
-   * @param dedupHorizon how long a tweet id is remembered: a redelivery later than this counts again
+   * @param dedupHorizon how long a tweet id is remembered: a redelivery later than this counts
+   *     again
    * @param windowTtl expiry of the live window hashes
    * @param seriesMaxLength approximate cap of each series stream (XADD MAXLEN ~)
-   * @param callTimeout longest wait for one batch script call before it counts as failed and is retried
-   * @param durability what Valkey must confirm before a batch is acknowledged: {@code auto} (default),
-   *     {@code none}, {@code local-aof} or {@code replicas}; see {@link StoreDurability}
+   * @param callTimeout longest wait for one batch script call before it counts as failed and is
+   *     retried
+   * @param durability what Valkey must confirm before a batch is acknowledged: {@code auto}
+   *     (default), {@code none}, {@code local-aof} or {@code replicas}; see {@link StoreDurability}
    * @param durabilityReplicas with {@code replicas}: how many replicas' AOF must hold a batch
-   * @param durabilityTimeout WAITAOF's timeout: a batch not confirmed within it is not acknowledged and is applied
-   *     again; shorter than {@code callTimeout}
+   * @param durabilityTimeout WAITAOF's timeout: a batch not confirmed within it is not acknowledged
+   *     and is applied again; shorter than {@code callTimeout}
    */
-  public record Store(String prefix, Duration dedupHorizon, Duration windowTtl, Integer seriesMaxLength,
-      Duration callTimeout, StoreDurability.Mode durability, Integer durabilityReplicas,
+  public record Store(
+      String prefix,
+      Duration dedupHorizon,
+      Duration windowTtl,
+      Integer seriesMaxLength,
+      Duration callTimeout,
+      StoreDurability.Mode durability,
+      Integer durabilityReplicas,
       Duration durabilityTimeout) {
     public Store {
       prefix = prefix == null ? StoreLayout.DEFAULT.prefix() : prefix;
@@ -113,7 +147,10 @@ public record BridgeProperties(Rabbit rabbit, Valkey valkey, Store store, Window
     }
   }
 
-  /** Backoff between attempts to apply a batch while Valkey is unavailable (doubling up to the maximum). */
+  /**
+   * Backoff between attempts to apply a batch while Valkey is unavailable (doubling up to the
+   * maximum).
+   */
   public record Retry(Duration initialBackoff, Duration maxBackoff) {
     public Retry {
       initialBackoff = initialBackoff == null ? Duration.ofMillis(200) : initialBackoff;

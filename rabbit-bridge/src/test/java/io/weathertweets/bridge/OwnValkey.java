@@ -18,9 +18,10 @@ import org.redisson.api.redisnode.RedisNode;
 import org.redisson.api.redisnode.RedisNodes;
 
 /**
- * A private {@code valkey-server} (else {@code redis-server}, else the bundled one) on a free port, for tests that must freeze or disturb the store (the shared
- * one on 6380 serves others). No persistence unless asked for ({@link #start(String...)}): the process keeps its data
- * while it lives. The Redisson clients it hands out ({@link #client()}) are shut down when it is closed.
+ * A private {@code valkey-server} (else {@code redis-server}, else the bundled one) on a free port,
+ * for tests that must freeze or disturb the store (the shared one on 6380 serves others). No
+ * persistence unless asked for ({@link #start(String...)}): the process keeps its data while it
+ * lives. The Redisson clients it hands out ({@link #client()}) are shut down when it is closed.
  */
 public final class OwnValkey implements AutoCloseable {
   private static final Pattern CALLS = Pattern.compile("calls=(\\d+)");
@@ -40,8 +41,8 @@ public final class OwnValkey implements AutoCloseable {
   }
 
   /**
-   * With an append-only file fsynced before each reply ({@code appendfsync always}), so that WAITAOF confirms at
-   * once.
+   * With an append-only file fsynced before each reply ({@code appendfsync always}), so that
+   * WAITAOF confirms at once.
    *
    * @param settings further command-line settings, as for {@link #start(String...)}
    */
@@ -52,24 +53,47 @@ public final class OwnValkey implements AutoCloseable {
   }
 
   /**
-   * @param settings further command-line settings, which win over the defaults (e.g. {@code "--appendonly",
-   *     "yes", "--appendfsync", "always"}); files go to {@code target/valkey-<port>/}
+   * @param settings further command-line settings, which win over the defaults (e.g. {@code
+   *     "--appendonly", "yes", "--appendfsync", "always"}); files go to {@code
+   *     target/valkey-<port>/}
    */
   public static OwnValkey start(String... settings) throws IOException {
     int port = FreePorts.one();
     File dir = new File("target/valkey-" + port);
     dir.mkdirs();
-    String binary = RedisProtocolServer.executableFor(List.of("valkey-server", "redis-server")).path().toString();
-    List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind",
-        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.getAbsolutePath()));
+    String binary =
+        RedisProtocolServer.executableFor(List.of("valkey-server", "redis-server"))
+            .path()
+            .toString();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary,
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.getAbsolutePath()));
     command.addAll(List.of(settings));
-    Process process = new ProcessBuilder(command)
-        .redirectOutput(new File("target/valkey-" + port + ".log")).redirectErrorStream(true).start();
-    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return true;
-      }
-    });
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(new File("target/valkey-" + port + ".log"))
+            .redirectErrorStream(true)
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (Socket s = new Socket("127.0.0.1", port)) {
+                return true;
+              }
+            });
     return new OwnValkey(process, port);
   }
 
@@ -88,7 +112,8 @@ public final class OwnValkey implements AutoCloseable {
 
   /** A new Redisson client of this server that logs in as {@code user}, shut down with it. */
   public RedissonClient client(String user, String password) {
-    return remember(ValkeyTestSupport.client("redis://" + user + ":" + password + "@127.0.0.1:" + port));
+    return remember(
+        ValkeyTestSupport.client("redis://" + user + ":" + password + "@127.0.0.1:" + port));
   }
 
   private synchronized RedissonClient remember(RedissonClient client) {
@@ -126,7 +151,11 @@ public final class OwnValkey implements AutoCloseable {
   }
 
   private void signal(String name) throws IOException, InterruptedException {
-    int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    int exit =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .inheritIO()
+            .start()
+            .waitFor();
     assertThat(exit).as("kill -" + name).isZero();
   }
 

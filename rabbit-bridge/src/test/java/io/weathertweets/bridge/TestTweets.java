@@ -16,26 +16,33 @@ public final class TestTweets {
   private final Tweet.Builder builder;
 
   private TestTweets(Municipality municipality) {
-    builder = Tweet.newBuilder()
-        .setId(UUID.randomUUID().toString())
-        .setMunicipality(municipality.toProto())
-        .setTemperature(20)
-        .setHumidity(50)
-        .setCondition(Condition.SUNNY.toProto())
-        .setEventTimeMs(T0)
-        .setAcceptedAtMs(System.currentTimeMillis());
+    builder =
+        Tweet.newBuilder()
+            .setId(UUID.randomUUID().toString())
+            .setMunicipality(municipality.toProto())
+            .setTemperature(20)
+            .setHumidity(50)
+            .setCondition(Condition.SUNNY.toProto())
+            .setEventTimeMs(T0)
+            .setAcceptedAtMs(System.currentTimeMillis());
   }
 
   /**
-   * {@code count} tweets with ids of their own, one after another from {@link #T0} on, cycling through four
-   * municipalities, four conditions and a range of figures.
+   * {@code count} tweets with ids of their own, one after another from {@link #T0} on, cycling
+   * through four municipalities, four conditions and a range of figures.
    */
   public static List<Tweet> tweets(int count) {
     List<Tweet> tweets = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      tweets.add(Tweet.newBuilder().setId(UUID.randomUUID().toString())
-          .setMunicipality(Municipality.values()[i % 4].toProto()).setTemperature(i % 60).setHumidity(i % 100)
-          .setCondition(Condition.values()[i % 4].toProto()).setEventTimeMs(T0 + i).build());
+      tweets.add(
+          Tweet.newBuilder()
+              .setId(UUID.randomUUID().toString())
+              .setMunicipality(Municipality.values()[i % 4].toProto())
+              .setTemperature(i % 60)
+              .setHumidity(i % 100)
+              .setCondition(Condition.values()[i % 4].toProto())
+              .setEventTimeMs(T0 + i)
+              .build());
     }
     return tweets;
   }

@@ -22,37 +22,54 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The whole system in one process: the embedded infrastructure (or the servers named by
- * {@code KAFKA_BOOTSTRAP_SERVERS}, {@code RABBITMQ_URI}, {@code REDIS_URL}, {@code VALKEY_URL}) and every
- * service in its own Spring context, each reading its own configuration file as it would in its own JVM.
+ * The whole system in one process: the embedded infrastructure (or the servers named by {@code
+ * KAFKA_BOOTSTRAP_SERVERS}, {@code RABBITMQ_URI}, {@code REDIS_URL}, {@code VALKEY_URL}) and every
+ * service in its own Spring context, each reading its own configuration file as it would in its own
+ * JVM.
  *
- * <p>Settings are passed as command-line arguments of each context: they outrank environment variables, so
- * a {@code SERVER_PORT} or {@code GATEWAY_SINK} set in the shell cannot give two services the same value.
+ * <p>Settings are passed as command-line arguments of each context: they outrank environment
+ * variables, so a {@code SERVER_PORT} or {@code GATEWAY_SINK} set in the shell cannot give two
+ * services the same value.
  */
 public final class Standalone implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Standalone.class);
 
-  private static final String RABBIT_AUTOCONFIG = String.join(",",
-      "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
-      "org.springframework.boot.amqp.autoconfigure.health.RabbitHealthContributorAutoConfiguration",
-      "org.springframework.boot.amqp.autoconfigure.metrics.RabbitMetricsAutoConfiguration");
-  private static final String KAFKA_AUTOCONFIG = String.join(",",
-      "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
-      "org.springframework.boot.kafka.autoconfigure.metrics.KafkaMetricsAutoConfiguration");
+  private static final String RABBIT_AUTOCONFIG =
+      String.join(
+          ",",
+          "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
+          "org.springframework.boot.amqp.autoconfigure.health.RabbitHealthContributorAutoConfiguration",
+          "org.springframework.boot.amqp.autoconfigure.metrics.RabbitMetricsAutoConfiguration");
+  private static final String KAFKA_AUTOCONFIG =
+      String.join(
+          ",",
+          "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+          "org.springframework.boot.kafka.autoconfigure.metrics.KafkaMetricsAutoConfiguration");
+
   /** The brokers are chatty at INFO; their warnings and errors still show. */
-  private static final List<String> QUIET_LOGGERS = List.of("kafka", "org.apache.kafka", "state.change.logger",
-      "org.apache.qpid", "qpid", "org.redisson");
+  private static final List<String> QUIET_LOGGERS =
+      List.of(
+          "kafka",
+          "org.apache.kafka",
+          "state.change.logger",
+          "org.apache.qpid",
+          "qpid",
+          "org.redisson");
 
   /** What is starting right now and since when, for the start watchdog's message. */
-  private static final Map<String, Long> STARTING = new java.util.concurrent.ConcurrentSkipListMap<>();
+  private static final Map<String, Long> STARTING =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
 
   private final EmbeddedInfrastructure infrastructure;
   private final List<ConfigurableApplicationContext> services;
   private final ServicePorts ports;
   private final Path dataDir;
 
-  private Standalone(EmbeddedInfrastructure infrastructure, List<ConfigurableApplicationContext> services,
-      ServicePorts ports, Path dataDir) {
+  private Standalone(
+      EmbeddedInfrastructure infrastructure,
+      List<ConfigurableApplicationContext> services,
+      ServicePorts ports,
+      Path dataDir) {
     this.infrastructure = infrastructure;
     this.services = services;
     this.ports = ports;
@@ -62,10 +79,16 @@ public final class Standalone implements AutoCloseable {
   /**
    * Starts everything; on any failure stops what was started and rethrows.
    *
-   * @param settings extra properties given to every service (e.g. a store prefix or queue names of a test)
+   * @param settings extra properties given to every service (e.g. a store prefix or queue names of
+   *     a test)
    */
-  public static Standalone start(Path dataDir, Map<String, String> env, InfrastructurePorts infraPorts,
-      ServicePorts ports, Map<String, String> settings) throws IOException {
+  public static Standalone start(
+      Path dataDir,
+      Map<String, String> env,
+      InfrastructurePorts infraPorts,
+      ServicePorts ports,
+      Map<String, String> settings)
+      throws IOException {
     STARTING.put("embedded infrastructure", System.nanoTime());
     EmbeddedInfrastructure infrastructure;
     try {
@@ -78,64 +101,108 @@ public final class Standalone implements AutoCloseable {
     try {
       boolean embeddedAmqp = !given(env, EmbeddedInfrastructure.RABBIT_ENV);
       List<String> common = commonArgs(settings);
-      List<String> bridgeArgs = new ArrayList<>(List.of("--server.port=" + ports.bridgeHttp(),
-          "--weather.valkey.url=" + infrastructure.valkeyUrl(),
-          "--spring.rabbitmq.addresses=" + infrastructure.rabbitUri(),
-          // The embedded broker is not RabbitMQ: its queue, DLQ and delivery limit are configured in the broker.
-          "--weather.rabbit.declare=" + !embeddedAmqp,
-          "--spring.autoconfigure.exclude=" + KAFKA_AUTOCONFIG,
-          "--spring.grpc.server.enabled=false"));
-      if (!given(env, EmbeddedInfrastructure.VALKEY_ENV) && !given(env, "WEATHER_STORE_DURABILITY")) {
-        // The embedded Valkey fsyncs once a second, like the embedded Redis of the Kafka path: a laptop run
-        // acknowledges a batch once Valkey holds it, and says so in one line instead of a warning. Set as the
+      List<String> bridgeArgs =
+          new ArrayList<>(
+              List.of(
+                  "--server.port=" + ports.bridgeHttp(),
+                  "--weather.valkey.url=" + infrastructure.valkeyUrl(),
+                  "--spring.rabbitmq.addresses=" + infrastructure.rabbitUri(),
+                  // The embedded broker is not RabbitMQ: its queue, DLQ and delivery limit are
+                  // configured in the broker.
+                  "--weather.rabbit.declare=" + !embeddedAmqp,
+                  "--spring.autoconfigure.exclude=" + KAFKA_AUTOCONFIG,
+                  "--spring.grpc.server.enabled=false"));
+      if (!given(env, EmbeddedInfrastructure.VALKEY_ENV)
+          && !given(env, "WEATHER_STORE_DURABILITY")) {
+        // The embedded Valkey fsyncs once a second, like the embedded Redis of the Kafka path: a
+        // laptop run
+        // acknowledges a batch once Valkey holds it, and says so in one line instead of a warning.
+        // Set as the
         // variable's default only, so weather.store.durability given any other way still wins.
         bridgeArgs.add("--WEATHER_STORE_DURABILITY=none");
-        log.info("The embedded Valkey fsyncs once a second: the bridge acknowledges a batch once Valkey holds it "
-            + "(durability none; set WEATHER_STORE_DURABILITY, or VALKEY_URL for a Valkey of your own, to choose)");
+        log.info(
+            "The embedded Valkey fsyncs once a second: the bridge acknowledges a batch once Valkey holds it "
+                + "(durability none; set WEATHER_STORE_DURABILITY, or VALKEY_URL for a Valkey of your own, to choose)");
       }
-      // The bridge declares (or, on the embedded broker, finds) the queue the rabbit gateway publishes into,
-      // so it goes first; the rest start in parallel, the ingress last (it answers 503 until gateways are up).
-      started.add(run(BridgeApplication.class, "bridge", common, bridgeArgs.toArray(String[]::new)));
-      // Platform threads, not virtual ones: starting a context loads thousands of classes, and in the executable
-      // jar a virtual thread loading a class pins its carrier while it waits for the nested jar's lock. With
-      // every carrier pinned by such waiters, the thread holding the lock never runs again: a deadlock.
-      try (ExecutorService executor = Executors.newThreadPerTaskExecutor(
-          Thread.ofPlatform().name("service-start-", 0).factory())) {
-        List<CompletableFuture<ConfigurableApplicationContext>> parallel = List.of(
-            CompletableFuture.supplyAsync(() -> run(StreamsApplication.class, "streams", common,
-                "--server.port=" + ports.streamsHttp(),
-                "--spring.kafka.bootstrap-servers=" + infrastructure.kafkaBootstrapServers(),
-                "--weather.redis.url=" + infrastructure.redisUrl(),
-                "--spring.kafka.streams.state-dir=" + dataDir.resolve("streams").toAbsolutePath(),
-                "--spring.autoconfigure.exclude=" + RABBIT_AUTOCONFIG,
-                "--spring.grpc.server.enabled=false"), executor),
-            CompletableFuture.supplyAsync(() -> run(GatewayApplication.class, "gateway", common,
-                "--weather.gateway.sink=kafka",
-                "--spring.grpc.server.port=" + ports.kafkaGatewayGrpc(),
-                "--server.port=" + ports.kafkaGatewayHttp(),
-                "--spring.application.name=gateway-kafka",
-                "--spring.kafka.bootstrap-servers=" + infrastructure.kafkaBootstrapServers()), executor),
-            CompletableFuture.supplyAsync(() -> run(GatewayApplication.class, "gateway", common,
-                "--weather.gateway.sink=rabbit",
-                "--spring.grpc.server.port=" + ports.rabbitGatewayGrpc(),
-                "--server.port=" + ports.rabbitGatewayHttp(),
-                "--spring.application.name=gateway-rabbit",
-                "--spring.rabbitmq.addresses=" + infrastructure.rabbitUri()), executor));
+      // The bridge declares (or, on the embedded broker, finds) the queue the rabbit gateway
+      // publishes into,
+      // so it goes first; the rest start in parallel, the ingress last (it answers 503 until
+      // gateways are up).
+      started.add(
+          run(BridgeApplication.class, "bridge", common, bridgeArgs.toArray(String[]::new)));
+      // Platform threads, not virtual ones: starting a context loads thousands of classes, and in
+      // the executable
+      // jar a virtual thread loading a class pins its carrier while it waits for the nested jar's
+      // lock. With
+      // every carrier pinned by such waiters, the thread holding the lock never runs again: a
+      // deadlock.
+      try (ExecutorService executor =
+          Executors.newThreadPerTaskExecutor(
+              Thread.ofPlatform().name("service-start-", 0).factory())) {
+        List<CompletableFuture<ConfigurableApplicationContext>> parallel =
+            List.of(
+                CompletableFuture.supplyAsync(
+                    () ->
+                        run(
+                            StreamsApplication.class,
+                            "streams",
+                            common,
+                            "--server.port=" + ports.streamsHttp(),
+                            "--spring.kafka.bootstrap-servers="
+                                + infrastructure.kafkaBootstrapServers(),
+                            "--weather.redis.url=" + infrastructure.redisUrl(),
+                            "--spring.kafka.streams.state-dir="
+                                + dataDir.resolve("streams").toAbsolutePath(),
+                            "--spring.autoconfigure.exclude=" + RABBIT_AUTOCONFIG,
+                            "--spring.grpc.server.enabled=false"),
+                    executor),
+                CompletableFuture.supplyAsync(
+                    () ->
+                        run(
+                            GatewayApplication.class,
+                            "gateway",
+                            common,
+                            "--weather.gateway.sink=kafka",
+                            "--spring.grpc.server.port=" + ports.kafkaGatewayGrpc(),
+                            "--server.port=" + ports.kafkaGatewayHttp(),
+                            "--spring.application.name=gateway-kafka",
+                            "--spring.kafka.bootstrap-servers="
+                                + infrastructure.kafkaBootstrapServers()),
+                    executor),
+                CompletableFuture.supplyAsync(
+                    () ->
+                        run(
+                            GatewayApplication.class,
+                            "gateway",
+                            common,
+                            "--weather.gateway.sink=rabbit",
+                            "--spring.grpc.server.port=" + ports.rabbitGatewayGrpc(),
+                            "--server.port=" + ports.rabbitGatewayHttp(),
+                            "--spring.application.name=gateway-rabbit",
+                            "--spring.rabbitmq.addresses=" + infrastructure.rabbitUri()),
+                    executor));
         for (CompletableFuture<ConfigurableApplicationContext> future : parallel) {
-          future.whenComplete((context, failure) -> {
-            if (context != null) {
-              started.add(context);
-            }
-          });
+          future.whenComplete(
+              (context, failure) -> {
+                if (context != null) {
+                  started.add(context);
+                }
+              });
         }
         CompletableFuture.allOf(parallel.toArray(CompletableFuture[]::new)).join();
       }
-      started.add(run(IngressApplication.class, "ingress", common,
-          "--server.port=" + ports.ingress(),
-          "--spring.grpc.client.channel.kafka-gateway.target=static://127.0.0.1:" + ports.kafkaGatewayGrpc(),
-          "--spring.grpc.client.channel.rabbit-gateway.target=static://127.0.0.1:" + ports.rabbitGatewayGrpc(),
-          "--weather.stores.redis-url=" + infrastructure.redisUrl(),
-          "--weather.stores.valkey-url=" + infrastructure.valkeyUrl()));
+      started.add(
+          run(
+              IngressApplication.class,
+              "ingress",
+              common,
+              "--server.port=" + ports.ingress(),
+              "--spring.grpc.client.channel.kafka-gateway.target=static://127.0.0.1:"
+                  + ports.kafkaGatewayGrpc(),
+              "--spring.grpc.client.channel.rabbit-gateway.target=static://127.0.0.1:"
+                  + ports.rabbitGatewayGrpc(),
+              "--weather.stores.redis-url=" + infrastructure.redisUrl(),
+              "--weather.stores.valkey-url=" + infrastructure.valkeyUrl()));
       return new Standalone(infrastructure, new ArrayList<>(started), ports, dataDir);
     } catch (RuntimeException e) {
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -151,24 +218,30 @@ public final class Standalone implements AutoCloseable {
     // One log for all services: the first context's application name would label every line.
     args.add("--logging.include-application-name=false");
     QUIET_LOGGERS.forEach(logger -> args.add("--logging.level." + logger + "=WARN"));
-    // springdoc is on the shared classpath for the ingress's Swagger UI (which needs only this switched off); the
+    // springdoc is on the shared classpath for the ingress's Swagger UI (which needs only this
+    // switched off); the
     // other services would otherwise generate and serve documents and UIs of their own.
     args.add("--springdoc.api-docs.enabled=false");
     settings.forEach((key, value) -> args.add("--" + key + "=" + value));
     return args;
   }
 
-  private static ConfigurableApplicationContext run(Class<?> application, String configName, List<String> common,
-      String... args) {
+  private static ConfigurableApplicationContext run(
+      Class<?> application, String configName, List<String> common, String... args) {
     List<String> all = new ArrayList<>(common);
     all.addAll(List.of(args));
-    String name = all.stream().filter(a -> a.startsWith("--spring.application.name=")).findFirst()
-        .map(a -> a.substring(a.indexOf('=') + 1)).orElse(configName);
+    String name =
+        all.stream()
+            .filter(a -> a.startsWith("--spring.application.name="))
+            .findFirst()
+            .map(a -> a.substring(a.indexOf('=') + 1))
+            .orElse(configName);
     STARTING.put(name, System.nanoTime());
     try {
       return new SpringApplicationBuilder(application)
           .properties("spring.config.name=" + configName)
-          // The launcher closes the contexts in order (ingress first, infrastructure last) on shutdown.
+          // The launcher closes the contexts in order (ingress first, infrastructure last) on
+          // shutdown.
           .registerShutdownHook(false)
           .run(all.toArray(String[]::new));
     } finally {
@@ -176,11 +249,15 @@ public final class Standalone implements AutoCloseable {
     }
   }
 
-  /** The parts being started now, each with the seconds it has taken so far (e.g. {@code streams (41 s)}). */
+  /**
+   * The parts being started now, each with the seconds it has taken so far (e.g. {@code streams (41
+   * s)}).
+   */
   static List<String> starting() {
     long now = System.nanoTime();
     return STARTING.entrySet().stream()
-        .map(e -> e.getKey() + " (" + (now - e.getValue()) / 1_000_000_000 + " s)").toList();
+        .map(e -> e.getKey() + " (" + (now - e.getValue()) / 1_000_000_000 + " s)")
+        .toList();
   }
 
   private static boolean given(Map<String, String> env, String name) {
@@ -190,19 +267,32 @@ public final class Standalone implements AutoCloseable {
 
   /** The line printed once everything is up. */
   public String readyLine(long startedAtNanos) {
-    String embedded = infrastructure.embeddedParts().isEmpty() ? "none (all servers given by environment)"
-        : String.join("; ", infrastructure.embeddedParts());
+    String embedded =
+        infrastructure.embeddedParts().isEmpty()
+            ? "none (all servers given by environment)"
+            : String.join("; ", infrastructure.embeddedParts());
     return String.format(
         "Weather Tweets is ready in %.1f s: live page http://localhost:%d/ | POST http://localhost:%d/api/tweet"
             + " | compare http://localhost:%d/api/compare | gRPC kafka :%d, rabbit :%d"
             + " | servers: Kafka %s, AMQP %s, Redis %s, Valkey %s | embedded: %s | data: %s",
-        (System.nanoTime() - startedAtNanos) / 1e9, ports.ingress(), ports.ingress(), ports.ingress(),
-        ports.kafkaGatewayGrpc(), ports.rabbitGatewayGrpc(), infrastructure.kafkaBootstrapServers(),
-        withoutPassword(infrastructure.rabbitUri()), withoutPassword(infrastructure.redisUrl()),
-        withoutPassword(infrastructure.valkeyUrl()), embedded, dataDir.toAbsolutePath());
+        (System.nanoTime() - startedAtNanos) / 1e9,
+        ports.ingress(),
+        ports.ingress(),
+        ports.ingress(),
+        ports.kafkaGatewayGrpc(),
+        ports.rabbitGatewayGrpc(),
+        infrastructure.kafkaBootstrapServers(),
+        withoutPassword(infrastructure.rabbitUri()),
+        withoutPassword(infrastructure.redisUrl()),
+        withoutPassword(infrastructure.valkeyUrl()),
+        embedded,
+        dataDir.toAbsolutePath());
   }
 
-  /** {@code amqp://user:secret@host/} as {@code amqp://user:***@host/}: the ready line may end up in a shared log. */
+  /**
+   * {@code amqp://user:secret@host/} as {@code amqp://user:***@host/}: the ready line may end up in
+   * a shared log.
+   */
   static String withoutPassword(String uri) {
     return uri.replaceFirst("^([a-z]+://[^:/@]*):[^@/]*@", "$1:***@");
   }
@@ -215,11 +305,16 @@ public final class Standalone implements AutoCloseable {
     return ports;
   }
 
-  /** The running service whose {@code spring.application.name} is {@code name} (e.g. {@code streams-app}). */
+  /**
+   * The running service whose {@code spring.application.name} is {@code name} (e.g. {@code
+   * streams-app}).
+   */
   public ConfigurableApplicationContext service(String name) {
     return services.stream()
-        .filter(context -> name.equals(context.getEnvironment().getProperty("spring.application.name")))
-        .findFirst().orElseThrow(() -> new IllegalArgumentException("no running service named " + name));
+        .filter(
+            context -> name.equals(context.getEnvironment().getProperty("spring.application.name")))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no running service named " + name));
   }
 
   /** Ingress first (no new tweets), then gateways, then the consumers, then the infrastructure. */

@@ -10,9 +10,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ends a start that does not finish: after the timeout it prints what is still starting and where a thread dump
- * (virtual threads included) was written, then exits with status 3 — a supervisor or a user sees a failure with
- * a reason instead of a process that waits forever.
+ * Ends a start that does not finish: after the timeout it prints what is still starting and where a
+ * thread dump (virtual threads included) was written, then exits with status 3 — a supervisor or a
+ * user sees a failure with a reason instead of a process that waits forever.
  */
 final class StartWatchdog {
   static final int EXIT_STATUS = 3;
@@ -22,30 +22,43 @@ final class StartWatchdog {
 
   static StartWatchdog start(Duration timeout, Path dataDir) {
     StartWatchdog watchdog = new StartWatchdog();
-    Thread.ofPlatform().daemon().name("start-watchdog").start(() -> {
-      try {
-        if (watchdog.ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          return;
-        }
-      } catch (InterruptedException e) {
-        return;
-      }
-      String dump = dumpThreads(dataDir.resolve("start-timeout-threads.txt"));
-      System.err.printf("Weather Tweets was not ready after %d s (%s). Still starting: %s. Thread dump: %s."
-              + " Exiting with status %d.%n", timeout.toSeconds(), StandaloneLauncher.START_TIMEOUT_ENV,
-          Standalone.starting().isEmpty() ? "nothing (waiting for the ready line)" : Standalone.starting(),
-          dump, EXIT_STATUS);
-      // Shutdown hooks stop the embedded servers; if one of them hangs too, halt.
-      Thread.ofPlatform().daemon().start(() -> {
-        try {
-          Thread.sleep(Duration.ofSeconds(20));
-        } catch (InterruptedException ignored) {
-          // halting anyway
-        }
-        Runtime.getRuntime().halt(EXIT_STATUS);
-      });
-      System.exit(EXIT_STATUS);
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .name("start-watchdog")
+        .start(
+            () -> {
+              try {
+                if (watchdog.ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                  return;
+                }
+              } catch (InterruptedException e) {
+                return;
+              }
+              String dump = dumpThreads(dataDir.resolve("start-timeout-threads.txt"));
+              System.err.printf(
+                  "Weather Tweets was not ready after %d s (%s). Still starting: %s. Thread dump: %s."
+                      + " Exiting with status %d.%n",
+                  timeout.toSeconds(),
+                  StandaloneLauncher.START_TIMEOUT_ENV,
+                  Standalone.starting().isEmpty()
+                      ? "nothing (waiting for the ready line)"
+                      : Standalone.starting(),
+                  dump,
+                  EXIT_STATUS);
+              // Shutdown hooks stop the embedded servers; if one of them hangs too, halt.
+              Thread.ofPlatform()
+                  .daemon()
+                  .start(
+                      () -> {
+                        try {
+                          Thread.sleep(Duration.ofSeconds(20));
+                        } catch (InterruptedException ignored) {
+                          // halting anyway
+                        }
+                        Runtime.getRuntime().halt(EXIT_STATUS);
+                      });
+              System.exit(EXIT_STATUS);
+            });
     return watchdog;
   }
 
@@ -58,7 +71,9 @@ final class StartWatchdog {
       Files.createDirectories(file.getParent());
       Files.deleteIfExists(file);
       ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-          .dumpThreads(file.toAbsolutePath().toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+          .dumpThreads(
+              file.toAbsolutePath().toString(),
+              HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
       return file.toAbsolutePath().toString();
     } catch (IOException | RuntimeException e) {
       return "not written (" + e + ")";

@@ -32,14 +32,14 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
- * Both paths against one plain reference model, on the whole system in one JVM and without faults: the seeded
- * hostile sequences of {@link HostileSequences} go through the real ingress (or the brokers) to the real Kafka
- * Streams and RabbitMQ paths, and after each sequence every figure of both stores must equal the model. The same
- * sequences with restarts, kill -9, state wipes and store outages in between run in the fault suite
- * ({@code FaultSuiteIT}).
+ * Both paths against one plain reference model, on the whole system in one JVM and without faults:
+ * the seeded hostile sequences of {@link HostileSequences} go through the real ingress (or the
+ * brokers) to the real Kafka Streams and RabbitMQ paths, and after each sequence every figure of
+ * both stores must equal the model. The same sequences with restarts, kill -9, state wipes and
+ * store outages in between run in the fault suite ({@code FaultSuiteIT}).
  *
- * <p>A failure names the seed; {@code -Dweather.model.seeds=<seeds>} reproduces it,
- * {@code -Dweather.model.sequences=<n>} sets how many run (default 12).
+ * <p>A failure names the seed; {@code -Dweather.model.seeds=<seeds>} reproduces it, {@code
+ * -Dweather.model.sequences=<n>} sets how many run (default 12).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DifferentialModelTest {
@@ -75,8 +75,10 @@ class DifferentialModelTest {
     List<Long> seeds = HostileSequences.seeds(12);
     HostileSequences sequences = new HostileSequences(WindowSpec.DEFAULT, edge(), seeds.size());
     StoreLayout layout = new StoreLayout(system.prefix);
-    List<HostileSequences.Store> stores = List.of(new HostileSequences.Store("Redis (Kafka path)", redis, layout),
-        new HostileSequences.Store("Valkey (RabbitMQ path)", valkey, layout));
+    List<HostileSequences.Store> stores =
+        List.of(
+            new HostileSequences.Store("Redis (Kafka path)", redis, layout),
+            new HostileSequences.Store("Valkey (RabbitMQ path)", valkey, layout));
     for (int i = 0; i < seeds.size(); i++) {
       Random random = new Random(seeds.get(i));
       try {
@@ -88,12 +90,17 @@ class DifferentialModelTest {
       } catch (AssertionError e) {
         throw HostileSequences.failure(seeds, i, e.getMessage(), e);
       }
-      log.info("seed {}: both stores equal the model ({} tweets counted)", seeds.get(i),
+      log.info(
+          "seed {}: both stores equal the model ({} tweets counted)",
+          seeds.get(i),
           sequences.model().tweetsTotal());
     }
   }
 
-  /** The ingress of the running system, and its Kafka broker and RabbitMQ exchange for records past the edge. */
+  /**
+   * The ingress of the running system, and its Kafka broker and RabbitMQ exchange for records past
+   * the edge.
+   */
   private HostileSequences.Edge edge() {
     RabbitTemplate template = new RabbitTemplate(rabbit);
     return new HostileSequences.Edge() {
@@ -105,9 +112,11 @@ class DifferentialModelTest {
 
       @Override
       public void publishPastTheEdge(Municipality m, byte[] tweet) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafkaBootstrapServers()), new StringSerializer(),
-            new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafkaBootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
           producer.send(new ProducerRecord<>("weather-tweets", m.id(), tweet)).get();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();

@@ -30,18 +30,31 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The executable jar as users run it ({@code java -jar standalone-*-exec.jar}), not the classes: class loading
- * from the nested jar is where start-up once deadlocked in most starts on two cores. Started again and again,
- * on a machine whose default ports are taken, strict, and on a Java that is too old.
+ * The executable jar as users run it ({@code java -jar standalone-*-exec.jar}), not the classes:
+ * class loading from the nested jar is where start-up once deadlocked in most starts on two cores.
+ * Started again and again, on a machine whose default ports are taken, strict, and on a Java that
+ * is too old.
  */
 class ExecutableJarIT {
   private static final Pattern READY = Pattern.compile("Weather Tweets is ready in ([0-9.]+) s");
   private static final Pattern INGRESS = Pattern.compile("live page http://localhost:(\\d+)/");
-  private static final String[] PORT_NAMES = {"kafka", "kafka-controller", "amqp", "redis", "valkey", "ingress",
-      "kafka-gateway-grpc", "kafka-gateway-http", "rabbit-gateway-grpc", "rabbit-gateway-http", "streams-http",
-      "bridge-http"};
-  private static final int[] DEFAULT_PORTS = {9092, 9093, 5672, 6379, 6380, 8080, 9090, 8081, 9091, 8082, 8083,
-      8084};
+  private static final String[] PORT_NAMES = {
+    "kafka",
+    "kafka-controller",
+    "amqp",
+    "redis",
+    "valkey",
+    "ingress",
+    "kafka-gateway-grpc",
+    "kafka-gateway-http",
+    "rabbit-gateway-grpc",
+    "rabbit-gateway-http",
+    "streams-http",
+    "bridge-http"
+  };
+  private static final int[] DEFAULT_PORTS = {
+    9092, 9093, 5672, 6379, 6380, 8080, 9090, 8081, 9091, 8082, 8083, 8084
+  };
 
   private final List<Launched> launched = new ArrayList<>();
   private final List<ServerSocket> squatters = new ArrayList<>();
@@ -58,8 +71,8 @@ class ExecutableJarIT {
   }
 
   /**
-   * Ten starts (system property {@code weather.jar-starts}), each ready within 60 s; the first takes a tweet; each
-   * stops on SIGTERM leaving no process and no listening port behind.
+   * Ten starts (system property {@code weather.jar-starts}), each ready within 60 s; the first
+   * takes a tweet; each stops on SIGTERM leaving no process and no listening port behind.
    */
   @Test
   void startsEveryTime(@TempDir Path dir) throws Exception {
@@ -71,51 +84,72 @@ class ExecutableJarIT {
       for (int p = 0; p < PORT_NAMES.length; p++) {
         options.add("-Dweather.standalone." + PORT_NAMES[p] + "-port=" + ports[p]);
       }
-      Launched jar = launch(javaOf(System.getProperty("java.home")), options, List.of(dir.resolve("run" + i)
-          .toString()));
+      Launched jar =
+          launch(
+              javaOf(System.getProperty("java.home")),
+              options,
+              List.of(dir.resolve("run" + i).toString()));
       double ready = jar.ready.get(90, TimeUnit.SECONDS);
-      assertThat(ready).as("start %d of %d: seconds until ready; output:%n%s", i + 1, starts, jar.output())
+      assertThat(ready)
+          .as("start %d of %d: seconds until ready; output:%n%s", i + 1, starts, jar.output())
           .isLessThan(60);
       seconds.add(ready);
       if (i == 0) {
         HttpResponse<String> answer = postTweet(ports[5]);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
-        assertThat(jar.process.descendants().toList()).as("the Redis and Valkey role servers").isNotEmpty();
+        assertThat(jar.process.descendants().toList())
+            .as("the Redis and Valkey role servers")
+            .isNotEmpty();
       }
       stop(jar);
-      // SIGTERM (what Ctrl-C sends the JVM too) stops every service and server and frees every port.
-      assertThat(jar.output()).contains("Stopping Weather Tweets").contains("Embedded infrastructure stopped");
-      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-        for (int port : ports) {
-          assertThat(isFree(port)).as("port %d free", port).isTrue();
-        }
-      });
+      // SIGTERM (what Ctrl-C sends the JVM too) stops every service and server and frees every
+      // port.
+      assertThat(jar.output())
+          .contains("Stopping Weather Tweets")
+          .contains("Embedded infrastructure stopped");
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () -> {
+                for (int port : ports) {
+                  assertThat(isFree(port)).as("port %d free", port).isTrue();
+                }
+              });
     }
     System.out.printf("executable jar: %d starts, seconds until ready: %s%n", starts, seconds);
   }
 
   /**
-   * Every default port held by a real listener (as on a machine that runs RabbitMQ and Redis): the one command
-   * still starts, on free ports, says which, and takes a tweet at the address it printed.
+   * Every default port held by a real listener (as on a machine that runs RabbitMQ and Redis): the
+   * one command still starts, on free ports, says which, and takes a tweet at the address it
+   * printed.
    */
   @Test
   void movesOffTakenDefaultPorts(@TempDir Path dir) throws Exception {
     occupyEveryDefaultPort();
-    Launched jar = launch(javaOf(System.getProperty("java.home")), List.of(), List.of(dir.toString()));
+    Launched jar =
+        launch(javaOf(System.getProperty("java.home")), List.of(), List.of(dir.toString()));
     jar.ready.get(120, TimeUnit.SECONDS);
     String output = jar.output();
-    assertThat(output).contains("Port in use, moved: embedded AMQP broker on")
-        .contains("Port in use, moved: ingress HTTP on").doesNotContain("Cannot start")
-        // The first screen carries no warning a newcomer has to look up: native access is granted by the jar's
+    assertThat(output)
+        .contains("Port in use, moved: embedded AMQP broker on")
+        .contains("Port in use, moved: ingress HTTP on")
+        .doesNotContain("Cannot start")
+        // The first screen carries no warning a newcomer has to look up: native access is granted
+        // by the jar's
         // manifest, and the embedded Valkey's once-a-second fsync is stated, not warned about.
-        .doesNotContain("WARNING: A restricted method").contains("Acknowledging batches once Valkey")
+        .doesNotContain("WARNING: A restricted method")
+        .contains("Acknowledging batches once Valkey")
         .doesNotContain("waiting for that fsync");
-    String readyLine = output.lines().filter(l -> READY.matcher(l).find()).findFirst().orElseThrow();
+    String readyLine =
+        output.lines().filter(l -> READY.matcher(l).find()).findFirst().orElseThrow();
     Matcher ingress = INGRESS.matcher(readyLine);
     assertThat(ingress.find()).as(readyLine).isTrue();
     int ingressPort = Integer.parseInt(ingress.group(1));
     assertThat(ingressPort).isNotEqualTo(8080);
-    assertThat(readyLine).doesNotContain("localhost:5672").doesNotContain("localhost:6379")
+    assertThat(readyLine)
+        .doesNotContain("localhost:5672")
+        .doesNotContain("localhost:6379")
         .doesNotContain("localhost:9092");
     HttpResponse<String> answer = postTweet(ingressPort);
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
@@ -125,12 +159,18 @@ class ExecutableJarIT {
   @Test
   void strictPortsRefusesTakenPorts(@TempDir Path dir) throws Exception {
     occupyEveryDefaultPort();
-    Launched jar = launch(javaOf(System.getProperty("java.home")), List.of(),
-        List.of("--strict-ports", dir.toString()));
+    Launched jar =
+        launch(
+            javaOf(System.getProperty("java.home")),
+            List.of(),
+            List.of("--strict-ports", dir.toString()));
     assertThat(jar.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(jar.process.exitValue()).isEqualTo(2);
-    assertThat(jar.output()).contains("Cannot start: port 9092 is in use").contains("port 5672 is in use")
-        .contains("RABBITMQ_URI").contains("without --strict-ports");
+    assertThat(jar.output())
+        .contains("Cannot start: port 9092 is in use")
+        .contains("port 5672 is in use")
+        .contains("RABBITMQ_URI")
+        .contains("without --strict-ports");
   }
 
   @Test
@@ -140,8 +180,10 @@ class ExecutableJarIT {
     Launched jar = launch(old.toString(), List.of(), List.of(dir.toString()));
     assertThat(jar.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(jar.process.exitValue()).isEqualTo(LauncherMain.EXIT_TOO_OLD);
-    assertThat(jar.output()).contains("Weather Tweets needs Java 21 or newer; this is Java 17")
-        .doesNotContain("UnsupportedClassVersionError").doesNotContain("Exception");
+    assertThat(jar.output())
+        .contains("Weather Tweets needs Java 21 or newer; this is Java 17")
+        .doesNotContain("UnsupportedClassVersionError")
+        .doesNotContain("Exception");
   }
 
   /** A start that cannot finish is ended by the watchdog, with a reason and a thread dump. */
@@ -152,12 +194,18 @@ class ExecutableJarIT {
     for (int p = 0; p < PORT_NAMES.length; p++) {
       options.add("-Dweather.standalone." + PORT_NAMES[p] + "-port=" + ports[p]);
     }
-    // One second is too short for anything to start: the watchdog must fire and name what is pending.
-    Launched jar = launch(javaOf(System.getProperty("java.home")), options, List.of(dir.toString()),
-        Map.of(StandaloneLauncher.START_TIMEOUT_ENV, "1"));
+    // One second is too short for anything to start: the watchdog must fire and name what is
+    // pending.
+    Launched jar =
+        launch(
+            javaOf(System.getProperty("java.home")),
+            options,
+            List.of(dir.toString()),
+            Map.of(StandaloneLauncher.START_TIMEOUT_ENV, "1"));
     assertThat(jar.process.waitFor(60, TimeUnit.SECONDS)).as(jar.output()).isTrue();
     assertThat(jar.process.exitValue()).isEqualTo(StartWatchdog.EXIT_STATUS);
-    assertThat(jar.output()).contains("Weather Tweets was not ready after 1 s")
+    assertThat(jar.output())
+        .contains("Weather Tweets was not ready after 1 s")
         .contains("Still starting: [embedded infrastructure");
     assertThat(dir.resolve("start-timeout-threads.txt")).isNotEmptyFile();
   }
@@ -183,12 +231,15 @@ class ExecutableJarIT {
   }
 
   private static HttpResponse<String> postTweet(int port) throws Exception {
-    return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/tweet"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(
-                "{\"municipality\":\"mixco\",\"temperature\":22,\"humidity\":55,\"weather\":\"cloudy\"}"))
-            .build(), HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/tweet"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"municipality\":\"mixco\",\"temperature\":22,\"humidity\":55,\"weather\":\"cloudy\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static String javaOf(String home) {
@@ -199,7 +250,8 @@ class ExecutableJarIT {
     return launch(java, options, args, Map.of());
   }
 
-  private Launched launch(String java, List<String> options, List<String> args, Map<String, String> env)
+  private Launched launch(
+      String java, List<String> options, List<String> args, Map<String, String> env)
       throws IOException {
     String jar = System.getProperty("weather.exec-jar");
     assertThat(jar).as("system property weather.exec-jar (set by the build)").isNotNull();
@@ -208,9 +260,16 @@ class ExecutableJarIT {
     command.addAll(List.of("-jar", jar));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    // As a user without servers of their own would run it: nothing taken from the test's environment.
-    List.of("KAFKA_BOOTSTRAP_SERVERS", "RABBITMQ_URI", "REDIS_URL", "VALKEY_URL", "WEATHER_STRICT_PORTS",
-        StandaloneLauncher.START_TIMEOUT_ENV).forEach(builder.environment()::remove);
+    // As a user without servers of their own would run it: nothing taken from the test's
+    // environment.
+    List.of(
+            "KAFKA_BOOTSTRAP_SERVERS",
+            "RABBITMQ_URI",
+            "REDIS_URL",
+            "VALKEY_URL",
+            "WEATHER_STRICT_PORTS",
+            StandaloneLauncher.START_TIMEOUT_ENV)
+        .forEach(builder.environment()::remove);
     builder.environment().putAll(env);
     Launched l = new Launched(builder.start());
     launched.add(l);
@@ -233,23 +292,28 @@ class ExecutableJarIT {
 
     Launched(Process process) {
       this.process = process;
-      Thread.ofPlatform().daemon().start(() -> {
-        try (BufferedReader lines = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = lines.readLine()) != null; ) {
-            synchronized (output) {
-              output.append(line).append('\n');
-            }
-            Matcher matcher = READY.matcher(line);
-            if (matcher.find()) {
-              ready.complete(Double.parseDouble(matcher.group(1)));
-            }
-          }
-        } catch (IOException e) {
-          ready.completeExceptionally(e);
-        }
-        ready.completeExceptionally(new AssertionError("the launcher ended before it was ready:\n" + output()));
-      });
+      Thread.ofPlatform()
+          .daemon()
+          .start(
+              () -> {
+                try (BufferedReader lines =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = lines.readLine()) != null; ) {
+                    synchronized (output) {
+                      output.append(line).append('\n');
+                    }
+                    Matcher matcher = READY.matcher(line);
+                    if (matcher.find()) {
+                      ready.complete(Double.parseDouble(matcher.group(1)));
+                    }
+                  }
+                } catch (IOException e) {
+                  ready.completeExceptionally(e);
+                }
+                ready.completeExceptionally(
+                    new AssertionError("the launcher ended before it was ready:\n" + output()));
+              });
     }
 
     String output() {

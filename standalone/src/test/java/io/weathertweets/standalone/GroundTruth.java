@@ -21,16 +21,21 @@ final class GroundTruth {
   static final List<String> MUNICIPALITIES = Municipality.ids();
   static final List<String> CONDITIONS = Condition.ids();
 
-  /** municipality → count, temperature sum, min, max, humidity sum, then one count per condition. */
+  /**
+   * municipality → count, temperature sum, min, max, humidity sum, then one count per condition.
+   */
   private final Map<String, long[]> figures = new TreeMap<>();
 
   void add(String municipality, int temperature, int humidity, String condition) {
-    long[] a = figures.computeIfAbsent(municipality, k -> {
-      long[] fresh = new long[5 + CONDITIONS.size()];
-      fresh[2] = Long.MAX_VALUE;
-      fresh[3] = Long.MIN_VALUE;
-      return fresh;
-    });
+    long[] a =
+        figures.computeIfAbsent(
+            municipality,
+            k -> {
+              long[] fresh = new long[5 + CONDITIONS.size()];
+              fresh[2] = Long.MAX_VALUE;
+              fresh[3] = Long.MIN_VALUE;
+              return fresh;
+            });
     a[0]++;
     a[1] += temperature;
     a[2] = Math.min(a[2], temperature);
@@ -43,7 +48,10 @@ final class GroundTruth {
     return figures.values().stream().mapToLong(a -> a[0]).sum();
   }
 
-  /** Every all-time hash, panel hash, the conditions and the extremes of the store under {@code prefix}. */
+  /**
+   * Every all-time hash, panel hash, the conditions and the extremes of the store under {@code
+   * prefix}.
+   */
   void assertStoreHolds(RedissonClient store, String prefix) {
     Map<String, String> conditions = new LinkedHashMap<>();
     for (int c = 0; c < CONDITIONS.size(); c++) {
@@ -84,9 +92,17 @@ final class GroundTruth {
         coldest = m;
       }
     }
-    assertThat(hash(store, prefix + ":extremes")).isEqualTo(Map.of(
-        "temperature_max", Long.toString(figures.get(hottest)[3]), "temperature_max_municipality", hottest,
-        "temperature_min", Long.toString(figures.get(coldest)[2]), "temperature_min_municipality", coldest));
+    assertThat(hash(store, prefix + ":extremes"))
+        .isEqualTo(
+            Map.of(
+                "temperature_max",
+                Long.toString(figures.get(hottest)[3]),
+                "temperature_max_municipality",
+                hottest,
+                "temperature_min",
+                Long.toString(figures.get(coldest)[2]),
+                "temperature_min_municipality",
+                coldest));
     assertThat(hash(store, prefix + ":meta")).containsEntry("tweets_total", Long.toString(total()));
   }
 

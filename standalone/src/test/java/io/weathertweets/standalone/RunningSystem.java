@@ -18,8 +18,9 @@ import org.redisson.api.RedissonClient;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
- * The whole system for one test class: embedded Kafka on free ports, the real RabbitMQ, Redis and Valkey of
- * this machine, and every service on free ports, isolated by a key prefix and exchange/queue names of its own.
+ * The whole system for one test class: embedded Kafka on free ports, the real RabbitMQ, Redis and
+ * Valkey of this machine, and every service on free ports, isolated by a key prefix and
+ * exchange/queue names of its own.
  */
 final class RunningSystem implements AutoCloseable {
   final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -29,19 +30,28 @@ final class RunningSystem implements AutoCloseable {
   final String deadLetterExchange = "e2e." + run + ".dlx";
   final String deadLetterQueue = "e2e." + run + ".dlq";
   final Standalone standalone;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  /** Against the RabbitMQ at {@code rabbitUri} and the test Redis and Valkey ({@link LocalServers}). */
+  /**
+   * Against the RabbitMQ at {@code rabbitUri} and the test Redis and Valkey ({@link LocalServers}).
+   */
   RunningSystem(Path dataDir, String rabbitUri) throws IOException {
     this(dataDir, rabbitUri, Map.of());
   }
 
-  /** @param extraSettings properties given to every service beyond those that isolate this run */
-  RunningSystem(Path dataDir, String rabbitUri, Map<String, String> extraSettings) throws IOException {
-    this(dataDir, Map.of(
-        "RABBITMQ_URI", rabbitUri,
-        "REDIS_URL", LocalServers.redisUrl(),
-        "VALKEY_URL", LocalServers.valkeyUrl()), extraSettings);
+  /**
+   * @param extraSettings properties given to every service beyond those that isolate this run
+   */
+  RunningSystem(Path dataDir, String rabbitUri, Map<String, String> extraSettings)
+      throws IOException {
+    this(
+        dataDir,
+        Map.of(
+            "RABBITMQ_URI", rabbitUri,
+            "REDIS_URL", LocalServers.redisUrl(),
+            "VALKEY_URL", LocalServers.valkeyUrl()),
+        extraSettings);
   }
 
   /** Everything embedded, as on a machine with only a JDK. */
@@ -52,23 +62,32 @@ final class RunningSystem implements AutoCloseable {
   private RunningSystem(Path dataDir, Map<String, String> env, Map<String, String> extraSettings)
       throws IOException {
     int[] ports = FreePorts.distinct(12);
-    Map<String, String> settings = new java.util.HashMap<>(Map.of(
-        "weather.store.prefix", prefix,
-        "weather.stores.prefix", prefix,
-        "weather.ingress.forward-deadline", "10s"));
+    Map<String, String> settings =
+        new java.util.HashMap<>(
+            Map.of(
+                "weather.store.prefix", prefix,
+                "weather.stores.prefix", prefix,
+                "weather.ingress.forward-deadline", "10s"));
     settings.putAll(extraSettings);
     if (env.containsKey("RABBITMQ_URI")) {
-      // A shared broker: names of this run only. (The embedded broker is fresh and pre-configured with the
+      // A shared broker: names of this run only. (The embedded broker is fresh and pre-configured
+      // with the
       // default names.)
-      settings.putAll(Map.of(
-          "weather.rabbit.exchange", exchange,
-          "weather.rabbit.queue", queue,
-          "weather.rabbit.dead-letter-exchange", deadLetterExchange,
-          "weather.rabbit.dead-letter-queue", deadLetterQueue));
+      settings.putAll(
+          Map.of(
+              "weather.rabbit.exchange", exchange,
+              "weather.rabbit.queue", queue,
+              "weather.rabbit.dead-letter-exchange", deadLetterExchange,
+              "weather.rabbit.dead-letter-queue", deadLetterQueue));
     }
-    standalone = Standalone.start(dataDir, env,
-        new InfrastructurePorts(ports[0], ports[1], ports[2], ports[3], ports[4]),
-        new ServicePorts(ports[5], ports[6], ports[7], ports[8], ports[9], ports[10], ports[11]), settings);
+    standalone =
+        Standalone.start(
+            dataDir,
+            env,
+            new InfrastructurePorts(ports[0], ports[1], ports[2], ports[3], ports[4]),
+            new ServicePorts(
+                ports[5], ports[6], ports[7], ports[8], ports[9], ports[10], ports[11]),
+            settings);
   }
 
   String kafkaBootstrapServers() {
@@ -80,9 +99,10 @@ final class RunningSystem implements AutoCloseable {
   }
 
   HttpResponse<String> post(String path, String json) {
-    return send(HttpRequest.newBuilder(URI.create(ingressUrl(path)))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
+    return send(
+        HttpRequest.newBuilder(URI.create(ingressUrl(path)))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   HttpResponse<String> get(String path) {
@@ -96,7 +116,8 @@ final class RunningSystem implements AutoCloseable {
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(
+          request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -110,7 +131,10 @@ final class RunningSystem implements AutoCloseable {
     standalone.close();
   }
 
-  /** Stops the system, then deletes the queues, exchanges and store keys of this run from the shared servers. */
+  /**
+   * Stops the system, then deletes the queues, exchanges and store keys of this run from the shared
+   * servers.
+   */
   void closeAndDeleteRun(RabbitAdmin admin, RedissonClient... stores) {
     close();
     for (String queue : List.of(this.queue, deadLetterQueue)) {
@@ -122,5 +146,4 @@ final class RunningSystem implements AutoCloseable {
       store.getKeys().deleteByPattern(prefix + ":*");
     }
   }
-
 }

@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class StreamsApplication {
 
   public static void main(String[] args) {
-    new SpringApplicationBuilder(StreamsApplication.class).properties("spring.config.name=streams").run(args);
+    new SpringApplicationBuilder(StreamsApplication.class)
+        .properties("spring.config.name=streams")
+        .run(args);
   }
 }

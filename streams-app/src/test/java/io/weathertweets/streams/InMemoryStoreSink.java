@@ -11,11 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The store as the topology last left it, for driver tests; series keeps the same replay guard as Redis. */
+/**
+ * The store as the topology last left it, for driver tests; series keeps the same replay guard as
+ * Redis.
+ */
 public final class InMemoryStoreSink implements StoreSink {
   public final Map<Municipality, Aggregate> allTime = new EnumMap<>(Municipality.class);
   public final Map<String, Aggregate> windows = new TreeMap<>();
-  public final Map<Municipality, LinkedHashMap<Long, Aggregate>> series = new EnumMap<>(Municipality.class);
+  public final Map<Municipality, LinkedHashMap<Long, Aggregate>> series =
+      new EnumMap<>(Municipality.class);
   public final List<Overview> overviews = new ArrayList<>();
 
   @Override

@@ -11,8 +11,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP forwarder to a real server that a test can cut (every connection dropped, new ones refused at once)
- * and restore: an outage of the server as the client sees it, without touching the shared server.
+ * A TCP forwarder to a real server that a test can cut (every connection dropped, new ones refused
+ * at once) and restore: an outage of the server as the client sees it, without touching the shared
+ * server.
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -62,7 +63,8 @@ public final class TcpProxy implements AutoCloseable {
         pump(upstream, client);
       } catch (IOException e) {
         if (!closed) {
-          // Keep accepting: a failed accept or upstream connect is what the client will see as an outage.
+          // Keep accepting: a failed accept or upstream connect is what the client will see as an
+          // outage.
           continue;
         }
       }
@@ -70,23 +72,27 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to) {
-    Thread.ofPlatform().daemon().start(() -> {
-      byte[] buffer = new byte[16384];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          out.write(buffer, 0, n);
-          out.flush();
-        }
-      } catch (IOException e) {
-        // The peer went away (or the test cut the link): close both directions below.
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-        sockets.remove(from);
-        sockets.remove(to);
-      }
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .start(
+            () -> {
+              byte[] buffer = new byte[16384];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                  out.write(buffer, 0, n);
+                  out.flush();
+                }
+              } catch (IOException e) {
+                // The peer went away (or the test cut the link): close both directions below.
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                sockets.remove(from);
+                sockets.remove(to);
+              }
+            });
   }
 
   private static void closeQuietly(Socket socket) {

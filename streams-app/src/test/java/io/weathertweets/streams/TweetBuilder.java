@@ -13,14 +13,15 @@ public final class TweetBuilder {
   private final Tweet.Builder tweet;
 
   private TweetBuilder(String municipality) {
-    tweet = Tweet.newBuilder()
-        .setId("t-" + IDS.incrementAndGet())
-        .setMunicipality(Municipality.parse(municipality).orElseThrow().toProto())
-        .setTemperature(20)
-        .setHumidity(50)
-        .setCondition(Condition.SUNNY.toProto())
-        .setEventTimeMs(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli())
-        .setAcceptedAtMs(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+    tweet =
+        Tweet.newBuilder()
+            .setId("t-" + IDS.incrementAndGet())
+            .setMunicipality(Municipality.parse(municipality).orElseThrow().toProto())
+            .setTemperature(20)
+            .setHumidity(50)
+            .setCondition(Condition.SUNNY.toProto())
+            .setEventTimeMs(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli())
+            .setAcceptedAtMs(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
   }
 
   public static TweetBuilder tweet(String municipality) {

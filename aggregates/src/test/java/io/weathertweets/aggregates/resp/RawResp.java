@@ -15,12 +15,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The tests' one plain RESP2 connection, for what they must see or do without a client library or codec: that the
- * store layout reads as plain strings, MONITOR, ACL SETUSER and commands as another user, and servers that speak
- * only enough of the protocol for a test (the embedded Redis-protocol server).
+ * The tests' one plain RESP2 connection, for what they must see or do without a client library or
+ * codec: that the store layout reads as plain strings, MONITOR, ACL SETUSER and commands as another
+ * user, and servers that speak only enough of the protocol for a test (the embedded Redis-protocol
+ * server).
  *
- * <p>Replies: String (simple or bulk), Long, List, null for a nil bulk or array. An error reply throws
- * {@link IllegalStateException} with the server's message; a connection failure throws {@link UncheckedIOException}.
+ * <p>Replies: String (simple or bulk), Long, List, null for a nil bulk or array. An error reply
+ * throws {@link IllegalStateException} with the server's message; a connection failure throws
+ * {@link UncheckedIOException}.
  */
 public final class RawResp implements AutoCloseable {
   private static final int TIMEOUT_MS = 10_000;
@@ -106,7 +108,10 @@ public final class RawResp implements AutoCloseable {
     return entries;
   }
 
-  /** Deletes every key under {@code prefix}: (SCAN is fine in tests; the applications never list keys). */
+  /**
+   * Deletes every key under {@code prefix}: (SCAN is fine in tests; the applications never list
+   * keys).
+   */
   public void deleteAll(String prefix) {
     String cursor = "0";
     do {
@@ -137,28 +142,30 @@ public final class RawResp implements AutoCloseable {
         throw new IllegalStateException(rest);
       case ':':
         return Long.parseLong(rest);
-      case '$': {
-        int length = Integer.parseInt(rest);
-        if (length < 0) {
-          return null;
+      case '$':
+        {
+          int length = Integer.parseInt(rest);
+          if (length < 0) {
+            return null;
+          }
+          byte[] bytes = in.readNBytes(length + 2);
+          if (bytes.length < length + 2) {
+            throw new IOException("connection closed");
+          }
+          return new String(bytes, 0, length, StandardCharsets.UTF_8);
         }
-        byte[] bytes = in.readNBytes(length + 2);
-        if (bytes.length < length + 2) {
-          throw new IOException("connection closed");
+      case '*':
+        {
+          int count = Integer.parseInt(rest);
+          if (count < 0) {
+            return null;
+          }
+          List<Object> items = new ArrayList<>(count);
+          for (int i = 0; i < count; i++) {
+            items.add(reply());
+          }
+          return items;
         }
-        return new String(bytes, 0, length, StandardCharsets.UTF_8);
-      }
-      case '*': {
-        int count = Integer.parseInt(rest);
-        if (count < 0) {
-          return null;
-        }
-        List<Object> items = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-          items.add(reply());
-        }
-        return items;
-      }
       default:
         throw new IOException("not a RESP2 reply: " + line);
     }

@@ -15,20 +15,23 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The ingress's work per single tweet before forwarding: read the body into a JSON tree with its limits
- * ({@link JsonBodyReader}) and turn it into a validated v1 tweet ({@link TweetParser}). In the ingress's package
- * because both classes are package-private; the request is Spring's mock, the only stand-in.
+ * The ingress's work per single tweet before forwarding: read the body into a JSON tree with its
+ * limits ({@link JsonBodyReader}) and turn it into a validated v1 tweet ({@link TweetParser}). In
+ * the ingress's package because both classes are package-private; the request is Spring's mock, the
+ * only stand-in.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class TweetParserBenchmark {
-  private static final byte[] VALID = """
+  private static final byte[] VALID =
+      """
       {"municipality": "mixco", "temperature": 25, "humidity": 70, "weather": "sunny"}"""
-      .getBytes(StandardCharsets.UTF_8);
-  private static final byte[] INVALID = """
+          .getBytes(StandardCharsets.UTF_8);
+  private static final byte[] INVALID =
+      """
       {"municipality": "antigua", "temperature": 99, "humidity": "wet", "weather": "sunny"}"""
-      .getBytes(StandardCharsets.UTF_8);
+          .getBytes(StandardCharsets.UTF_8);
   private static final DataSize LIMIT = DataSize.ofKilobytes(16);
 
   private JsonBodyReader reader;

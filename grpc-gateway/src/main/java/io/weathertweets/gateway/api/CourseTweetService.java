@@ -15,8 +15,8 @@ import java.util.List;
 import org.springframework.stereotype.Service;
 
 /**
- * The course's {@code weathertweet.WeatherTweetService}, unchanged on the wire. Course requests carry no id
- * and no time: the gateway assigns a UUIDv7 and takes event time = accepted time = now.
+ * The course's {@code weathertweet.WeatherTweetService}, unchanged on the wire. Course requests
+ * carry no id and no time: the gateway assigns a UUIDv7 and takes event time = accepted time = now.
  */
 @Service
 class CourseTweetService implements WeatherTweetServiceGrpc.AsyncService, BindableService {
@@ -26,7 +26,8 @@ class CourseTweetService implements WeatherTweetServiceGrpc.AsyncService, Bindab
   private final MalformedRequests malformed;
   private final Clock clock;
 
-  CourseTweetService(TweetValidator validator, TweetPublisher publisher, MalformedRequests malformed) {
+  CourseTweetService(
+      TweetValidator validator, TweetPublisher publisher, MalformedRequests malformed) {
     this.validator = validator;
     this.publisher = publisher;
     this.malformed = malformed;
@@ -40,16 +41,19 @@ class CourseTweetService implements WeatherTweetServiceGrpc.AsyncService, Bindab
   }
 
   @Override
-  public void sendTweet(WeatherTweetRequest request, StreamObserver<WeatherTweetResponse> responses) {
+  public void sendTweet(
+      WeatherTweetRequest request, StreamObserver<WeatherTweetResponse> responses) {
     Tweet tweet = toV1(request, ids.generate().toString(), clock.millis());
     validator.requireValid(tweet);
-    Replies.when(publisher.publish(List.of(tweet)), responses,
+    Replies.when(
+        publisher.publish(List.of(tweet)),
+        responses,
         () -> WeatherTweetResponse.newBuilder().setStatus("accepted " + tweet.getId()).build());
   }
 
   /**
-   * The course enums share their numbers with v1 (mixco = MIXCO = 1 ... and 0 = unknown), so values map by
-   * number; an unknown value stays unknown and TweetRules names the field.
+   * The course enums share their numbers with v1 (mixco = MIXCO = 1 ... and 0 = unknown), so values
+   * map by number; an unknown value stays unknown and TweetRules names the field.
    */
   static Tweet toV1(WeatherTweetRequest request, String id, long now) {
     return Tweet.newBuilder()

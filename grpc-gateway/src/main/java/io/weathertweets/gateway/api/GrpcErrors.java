@@ -12,9 +12,9 @@ import org.springframework.grpc.server.exception.GrpcExceptionHandler;
 import org.springframework.stereotype.Component;
 
 /**
- * The one place where failures become gRPC status codes. Spring gRPC applies it both to exceptions thrown
- * by a service method and to those a service hands to {@code onError} later (broker acks arrive on the
- * broker client's threads).
+ * The one place where failures become gRPC status codes. Spring gRPC applies it both to exceptions
+ * thrown by a service method and to those a service hands to {@code onError} later (broker acks
+ * arrive on the broker client's threads).
  */
 @Component
 class GrpcErrors implements GrpcExceptionHandler {
@@ -27,20 +27,29 @@ class GrpcErrors implements GrpcExceptionHandler {
       return Status.INVALID_ARGUMENT.withDescription(invalid.getMessage()).asException();
     }
     if (cause instanceof SinkUnavailableException unavailable) {
-      log.warn("Publish failed, answering UNAVAILABLE (the caller retries with the same ids): {}",
+      log.warn(
+          "Publish failed, answering UNAVAILABLE (the caller retries with the same ids): {}",
           unavailable.getMessage());
-      return Status.UNAVAILABLE.withDescription(unavailable.getMessage()).withCause(unavailable).asException();
+      return Status.UNAVAILABLE
+          .withDescription(unavailable.getMessage())
+          .withCause(unavailable)
+          .asException();
     }
     if (cause instanceof StatusException || cause instanceof StatusRuntimeException) {
       return Status.fromThrowable(cause).asException(Status.trailersFromThrowable(cause));
     }
-    log.error("Unexpected failure in a gRPC call; this is a gateway bug, answering INTERNAL", cause);
-    return Status.INTERNAL.withDescription("internal error in the gateway: " + cause).withCause(cause).asException();
+    log.error(
+        "Unexpected failure in a gRPC call; this is a gateway bug, answering INTERNAL", cause);
+    return Status.INTERNAL
+        .withDescription("internal error in the gateway: " + cause)
+        .withCause(cause)
+        .asException();
   }
 
   static Throwable unwrap(Throwable exception) {
     Throwable cause = exception;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
       cause = cause.getCause();
     }
     return cause;

@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Service;
 
-/** {@code weathertweets.v1.TweetIngestService}: batches with ids and event times, used by the ingress. */
+/**
+ * {@code weathertweets.v1.TweetIngestService}: batches with ids and event times, used by the
+ * ingress.
+ */
 @Service
 class IngestService implements TweetIngestServiceGrpc.AsyncService, BindableService {
   private final TweetValidator validator;
@@ -35,7 +38,10 @@ class IngestService implements TweetIngestServiceGrpc.AsyncService, BindableServ
   public void publish(PublishRequest request, StreamObserver<PublishResponse> responses) {
     List<Tweet> tweets = request.getTweetsList();
     validator.requireValid(tweets, "");
-    Replies.when(publisher.publish(tweets), responses, () -> response(tweets.stream().map(Tweet::getId).toList()));
+    Replies.when(
+        publisher.publish(tweets),
+        responses,
+        () -> response(tweets.stream().map(Tweet::getId).toList()));
   }
 
   @Override
@@ -49,12 +55,14 @@ class IngestService implements TweetIngestServiceGrpc.AsyncService, BindableServ
 
   /**
    * Publishes each batch as it arrives and answers once the client half-closed and every tweet was
-   * acknowledged. The first invalid batch or failed publish ends the call; later batches are ignored.
+   * acknowledged. The first invalid batch or failed publish ends the call; later batches are
+   * ignored.
    *
-   * <p>gRPC delivers onNext/onCompleted/onError one at a time, but acks complete on the broker client's
-   * threads, so the shared state is guarded. The lock is never held while calling the broker or the
-   * response observer: a publish may need the broker client's I/O thread (RabbitMQ opens channels
-   * through it), and that thread may be the one completing an ack and waiting for the lock.
+   * <p>gRPC delivers onNext/onCompleted/onError one at a time, but acks complete on the broker
+   * client's threads, so the shared state is guarded. The lock is never held while calling the
+   * broker or the response observer: a publish may need the broker client's I/O thread (RabbitMQ
+   * opens channels through it), and that thread may be the one completing an ack and waiting for
+   * the lock.
    */
   private final class PublishStream implements StreamObserver<PublishRequest> {
     private final StreamObserver<PublishResponse> responses;

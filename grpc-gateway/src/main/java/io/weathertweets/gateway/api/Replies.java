@@ -9,18 +9,20 @@ import java.util.function.Supplier;
 final class Replies {
   private Replies() {}
 
-  static <T> void when(CompletableFuture<?> published, StreamObserver<T> responses, Supplier<T> answer) {
-    published.whenComplete((ok, failure) -> {
-      if (isCancelled(responses)) {
-        return; // deadline passed or client gone: nobody to answer
-      }
-      if (failure != null) {
-        responses.onError(GrpcErrors.unwrap(failure)); // mapped to a status by GrpcErrors
-      } else {
-        responses.onNext(answer.get());
-        responses.onCompleted();
-      }
-    });
+  static <T> void when(
+      CompletableFuture<?> published, StreamObserver<T> responses, Supplier<T> answer) {
+    published.whenComplete(
+        (ok, failure) -> {
+          if (isCancelled(responses)) {
+            return; // deadline passed or client gone: nobody to answer
+          }
+          if (failure != null) {
+            responses.onError(GrpcErrors.unwrap(failure)); // mapped to a status by GrpcErrors
+          } else {
+            responses.onNext(answer.get());
+            responses.onCompleted();
+          }
+        });
   }
 
   static boolean isCancelled(StreamObserver<?> responses) {

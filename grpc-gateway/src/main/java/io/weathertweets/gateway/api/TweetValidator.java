@@ -16,8 +16,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks a whole request before anything of it is published (a batch is all-or-nothing) and counts what
- * it refuses in {@code weather.tweets.rejected}, tagged with the first offending field.
+ * Checks a whole request before anything of it is published (a batch is all-or-nothing) and counts
+ * what it refuses in {@code weather.tweets.rejected}, tagged with the first offending field.
  */
 @Component
 class TweetValidator {
@@ -27,12 +27,15 @@ class TweetValidator {
   private final Clock clock;
 
   @Autowired
-  TweetValidator(GatewayProperties properties, MeterRegistry meters,
+  TweetValidator(
+      GatewayProperties properties,
+      MeterRegistry meters,
       @Value("${weather.time.max-ahead:5m}") Duration maxAhead) {
     this(properties, meters, new EventTimeRule(maxAhead), Clock.systemUTC());
   }
 
-  TweetValidator(GatewayProperties properties, MeterRegistry meters, EventTimeRule time, Clock clock) {
+  TweetValidator(
+      GatewayProperties properties, MeterRegistry meters, EventTimeRule time, Clock clock) {
     this.maxBatchSize = properties.maxBatchSize();
     this.meters = meters;
     this.time = time;
@@ -49,14 +52,14 @@ class TweetValidator {
   }
 
   /**
-   * A batch: the message names the index of the first invalid tweet and its fields, e.g.
-   * {@code tweets[3]: humidity: must be between 0 and 100}; {@code context} prefixes it (stream batches).
+   * A batch: the message names the index of the first invalid tweet and its fields, e.g. {@code
+   * tweets[3]: humidity: must be between 0 and 100}; {@code context} prefixes it (stream batches).
    */
   void requireValid(List<Tweet> tweets, String context) {
     if (tweets.isEmpty() || tweets.size() > maxBatchSize) {
       reject("batch_size", tweets.size());
-      throw new InvalidTweetException(context + "tweets: a batch holds 1.." + maxBatchSize + " tweets, got "
-          + tweets.size());
+      throw new InvalidTweetException(
+          context + "tweets: a batch holds 1.." + maxBatchSize + " tweets, got " + tweets.size());
     }
     int firstInvalid = -1;
     List<Violation> firstProblems = List.of();
@@ -75,8 +78,8 @@ class TweetValidator {
     if (firstInvalid >= 0) {
       reject(firstProblems.getFirst().field(), tweets.size());
       String others = invalid > 1 ? " (and " + (invalid - 1) + " more invalid tweet(s))" : "";
-      throw new InvalidTweetException(context + "tweets[" + firstInvalid + "]: " + joined(firstProblems)
-          + others);
+      throw new InvalidTweetException(
+          context + "tweets[" + firstInvalid + "]: " + joined(firstProblems) + others);
     }
   }
 

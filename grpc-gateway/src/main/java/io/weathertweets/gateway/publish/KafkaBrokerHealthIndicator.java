@@ -17,12 +17,12 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.kafka.core.KafkaAdmin;
 
 /**
- * UP when the Kafka cluster answers a describe-cluster within a short timeout and the tweets topic exists.
- * Boot has no Kafka health indicator; without this one readiness (and the gRPC health service) would stay
- * SERVING with no broker.
+ * UP when the Kafka cluster answers a describe-cluster within a short timeout and the tweets topic
+ * exists. Boot has no Kafka health indicator; without this one readiness (and the gRPC health
+ * service) would stay SERVING with no broker.
  *
- * <p>It also creates the topic when the broker was down at startup (KafkaAdmin tries only once): otherwise
- * the first send would let the broker auto-create it with its default partition count.
+ * <p>It also creates the topic when the broker was down at startup (KafkaAdmin tries only once):
+ * otherwise the first send would let the broker auto-create it with its default partition count.
  */
 class KafkaBrokerHealthIndicator extends AbstractHealthIndicator implements DisposableBean {
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
@@ -39,22 +39,24 @@ class KafkaBrokerHealthIndicator extends AbstractHealthIndicator implements Disp
 
   @Override
   protected void doHealthCheck(Health.Builder builder) throws Exception {
-    DescribeClusterResult cluster = client().describeCluster(
-        new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()));
+    DescribeClusterResult cluster =
+        client().describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()));
     Collection<Node> nodes = answer(cluster.nodes());
     if (!topicReady) {
       admin.createOrModifyTopics(topic);
       topicReady = true;
     }
-    builder.up()
+    builder
+        .up()
         .withDetail("topic", topic.name())
         .withDetail("clusterId", answer(cluster.clusterId()))
         .withDetail("nodes", nodes.size());
   }
 
   /**
-   * A timeout says only "null" on its own; it becomes a message naming the connection and its likely causes.
-   * Other failures (e.g. {@code SaslAuthenticationException}) already say what is wrong and pass unchanged.
+   * A timeout says only "null" on its own; it becomes a message naming the connection and its
+   * likely causes. Other failures (e.g. {@code SaslAuthenticationException}) already say what is
+   * wrong and pass unchanged.
    */
   private <T> T answer(KafkaFuture<T> future) throws Exception {
     try {
@@ -64,9 +66,13 @@ class KafkaBrokerHealthIndicator extends AbstractHealthIndicator implements Disp
           && !(e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException)) {
         throw e;
       }
-      TimeoutException timeout = new TimeoutException("no answer from Kafka ("
-          + KafkaConnection.describe(admin.getConfigurationProperties()) + ") within " + TIMEOUT.toSeconds()
-          + " s: the broker is down or unreachable, or its listener expects another security.protocol");
+      TimeoutException timeout =
+          new TimeoutException(
+              "no answer from Kafka ("
+                  + KafkaConnection.describe(admin.getConfigurationProperties())
+                  + ") within "
+                  + TIMEOUT.toSeconds()
+                  + " s: the broker is down or unreachable, or its listener expects another security.protocol");
       timeout.initCause(e);
       throw timeout;
     }

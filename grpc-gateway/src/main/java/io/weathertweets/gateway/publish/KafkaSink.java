@@ -7,7 +7,10 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.KafkaException;
 import org.springframework.kafka.core.KafkaTemplate;
 
-/** Sends each tweet as one record, key = municipality id, to the tweets topic; done when acks=all answered. */
+/**
+ * Sends each tweet as one record, key = municipality id, to the tweets topic; done when acks=all
+ * answered.
+ */
 class KafkaSink implements TweetSink {
   private final KafkaTemplate<String, byte[]> template;
   private final String topic;
@@ -26,12 +29,15 @@ class KafkaSink implements TweetSink {
   public CompletableFuture<Void> send(Tweet tweet) {
     String key = Municipality.fromProto(tweet.getMunicipality()).id();
     try {
-      return template.send(topic, key, tweet.toByteArray()).handle((result, failure) -> {
-        if (failure != null) {
-          throw unavailable(tweet, failure);
-        }
-        return null;
-      });
+      return template
+          .send(topic, key, tweet.toByteArray())
+          .handle(
+              (result, failure) -> {
+                if (failure != null) {
+                  throw unavailable(tweet, failure);
+                }
+                return null;
+              });
     } catch (KafkaException | org.springframework.kafka.KafkaException e) {
       return CompletableFuture.failedFuture(unavailable(tweet, e));
     }
@@ -42,8 +48,16 @@ class KafkaSink implements TweetSink {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return new SinkUnavailableException(name(), "broker did not acknowledge tweet " + tweet.getId() + " on topic "
-        + topic + " (" + KafkaConnection.describe(template.getProducerFactory().getConfigurationProperties())
-        + "): " + root.getMessage(), failure);
+    return new SinkUnavailableException(
+        name(),
+        "broker did not acknowledge tweet "
+            + tweet.getId()
+            + " on topic "
+            + topic
+            + " ("
+            + KafkaConnection.describe(template.getProducerFactory().getConfigurationProperties())
+            + "): "
+            + root.getMessage(),
+        failure);
   }
 }

@@ -10,14 +10,18 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.ProducerListener;
 
 /**
- * The Kafka sink: only created when {@code weather.gateway.sink=kafka} (the default). The producer itself
- * is Boot's (one shared idempotent producer behind the {@link KafkaTemplate}, configured in gateway.yml).
+ * The Kafka sink: only created when {@code weather.gateway.sink=kafka} (the default). The producer
+ * itself is Boot's (one shared idempotent producer behind the {@link KafkaTemplate}, configured in
+ * gateway.yml).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "weather.gateway.sink", havingValue = "kafka", matchIfMissing = true)
 class KafkaSinkConfiguration {
 
-  /** KafkaAdmin creates it at startup when missing; with admin fail-fast off, a down broker only logs. */
+  /**
+   * KafkaAdmin creates it at startup when missing; with admin fail-fast off, a down broker only
+   * logs.
+   */
   @Bean
   NewTopic weatherTweetsTopic(KafkaSinkProperties properties) {
     return TopicBuilder.name(properties.topic())
@@ -32,9 +36,9 @@ class KafkaSinkConfiguration {
   }
 
   /**
-   * Replaces Boot's LoggingProducerListener, which logs an ERROR per failed record (a thousand lines for one
-   * failed batch); the failure is reported once per request by GrpcErrors and counted in
-   * weather.tweets.rejected{reason=broker_unavailable}.
+   * Replaces Boot's LoggingProducerListener, which logs an ERROR per failed record (a thousand
+   * lines for one failed batch); the failure is reported once per request by GrpcErrors and counted
+   * in weather.tweets.rejected{reason=broker_unavailable}.
    */
   @Bean
   ProducerListener<Object, Object> kafkaProducerListener() {

@@ -1,8 +1,9 @@
 package io.weathertweets.gateway.publish;
 
 /**
- * The broker did not acknowledge a tweet: not reachable, timed out, refused (nack), or had nowhere to
- * route it. Callers retry the whole request with the same ids; the aggregation paths drop duplicates by id.
+ * The broker did not acknowledge a tweet: not reachable, timed out, refused (nack), or had nowhere
+ * to route it. Callers retry the whole request with the same ids; the aggregation paths drop
+ * duplicates by id.
  */
 public class SinkUnavailableException extends RuntimeException {
   private final String sink;

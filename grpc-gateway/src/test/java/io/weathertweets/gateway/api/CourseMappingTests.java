@@ -12,28 +12,40 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
-/** The course enums are mapped to v1 by number; this pins that every known value lands on its namesake. */
+/**
+ * The course enums are mapped to v1 by number; this pins that every known value lands on its
+ * namesake.
+ */
 class CourseMappingTests {
 
   @Test
   void shouldMapEveryCourseMunicipalityToTheV1MunicipalityOfTheSameName() {
     Arrays.stream(Municipalities.values())
         .filter(m -> m != Municipalities.UNRECOGNIZED && m != Municipalities.municipalities_unknown)
-        .forEach(m -> assertThat(toV1(WeatherTweetRequest.newBuilder().setMunicipality(m)).getMunicipality())
-            .isEqualTo(Municipality.valueOf(m.name().toUpperCase(Locale.ROOT))));
+        .forEach(
+            m ->
+                assertThat(
+                        toV1(WeatherTweetRequest.newBuilder().setMunicipality(m)).getMunicipality())
+                    .isEqualTo(Municipality.valueOf(m.name().toUpperCase(Locale.ROOT))));
   }
 
   @Test
   void shouldMapEveryCourseWeatherToTheV1ConditionOfTheSameName() {
     Arrays.stream(Weathers.values())
         .filter(w -> w != Weathers.UNRECOGNIZED && w != Weathers.weathers_unknown)
-        .forEach(w -> assertThat(toV1(WeatherTweetRequest.newBuilder().setWeather(w)).getCondition())
-            .isEqualTo(Condition.valueOf(w.name().toUpperCase(Locale.ROOT))));
+        .forEach(
+            w ->
+                assertThat(toV1(WeatherTweetRequest.newBuilder().setWeather(w)).getCondition())
+                    .isEqualTo(Condition.valueOf(w.name().toUpperCase(Locale.ROOT))));
   }
 
   @Test
   void shouldKeepUnknownValuesUnknownSoValidationRejectsThem() {
-    Tweet tweet = toV1(WeatherTweetRequest.newBuilder().setMunicipalityValue(9).setWeather(Weathers.weathers_unknown));
+    Tweet tweet =
+        toV1(
+            WeatherTweetRequest.newBuilder()
+                .setMunicipalityValue(9)
+                .setWeather(Weathers.weathers_unknown));
     assertThat(tweet.getMunicipality()).isEqualTo(Municipality.UNRECOGNIZED);
     assertThat(tweet.getCondition()).isEqualTo(Condition.CONDITION_UNSPECIFIED);
   }
@@ -41,7 +53,9 @@ class CourseMappingTests {
   @Test
   void shouldUseTheAcceptTimeAsEventTime() {
     Tweet tweet = toV1(WeatherTweetRequest.newBuilder().setTemperature(-3).setHumidity(88));
-    assertThat(tweet.getEventTimeMs()).isEqualTo(1_700_000_000_123L).isEqualTo(tweet.getAcceptedAtMs());
+    assertThat(tweet.getEventTimeMs())
+        .isEqualTo(1_700_000_000_123L)
+        .isEqualTo(tweet.getAcceptedAtMs());
     assertThat(tweet.getTemperature()).isEqualTo(-3);
     assertThat(tweet.getHumidity()).isEqualTo(88);
     assertThat(tweet.getId()).isEqualTo("id-1");

@@ -19,26 +19,40 @@ class MunicipalityPartitionerTest {
 
   private static Cluster cluster(int partitions) {
     Node node = new Node(0, "localhost", 9092);
-    List<PartitionInfo> infos = IntStream.range(0, partitions)
-        .mapToObj(p -> new PartitionInfo("weather-tweets", p, node, new Node[] {node}, new Node[] {node})).toList();
+    List<PartitionInfo> infos =
+        IntStream.range(0, partitions)
+            .mapToObj(
+                p ->
+                    new PartitionInfo(
+                        "weather-tweets", p, node, new Node[] {node}, new Node[] {node}))
+            .toList();
     return new Cluster("c", List.of(node), infos, Set.of(), Set.of());
   }
 
   @Test
   void shouldGiveEachMunicipalityAPartitionOfItsOwn() {
     Cluster six = cluster(6);
-    Set<Integer> used = Arrays.stream(Municipality.values())
-        .map(m -> partitioner.partition("weather-tweets", m.id(), m.id().getBytes(StandardCharsets.UTF_8), null,
-            null, six))
-        .collect(Collectors.toSet());
+    Set<Integer> used =
+        Arrays.stream(Municipality.values())
+            .map(
+                m ->
+                    partitioner.partition(
+                        "weather-tweets",
+                        m.id(),
+                        m.id().getBytes(StandardCharsets.UTF_8),
+                        null,
+                        null,
+                        six))
+            .collect(Collectors.toSet());
     assertThat(used).hasSize(Municipality.values().length).allMatch(p -> p >= 0 && p < 6);
   }
 
   @Test
   void shouldHashOtherKeysIntoRange() {
     Cluster two = cluster(2);
-    int p = partitioner.partition("weather-tweets", "zacapa", "zacapa".getBytes(StandardCharsets.UTF_8), null, null,
-        two);
+    int p =
+        partitioner.partition(
+            "weather-tweets", "zacapa", "zacapa".getBytes(StandardCharsets.UTF_8), null, null, two);
     assertThat(p).isBetween(0, 1);
   }
 }

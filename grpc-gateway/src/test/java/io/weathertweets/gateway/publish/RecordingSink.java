@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A sink that acknowledges at once and keeps what it was given: lets tests see what would reach a broker. */
+/**
+ * A sink that acknowledges at once and keeps what it was given: lets tests see what would reach a
+ * broker.
+ */
 public final class RecordingSink implements TweetSink {
   private final List<Tweet> received = new CopyOnWriteArrayList<>();
 

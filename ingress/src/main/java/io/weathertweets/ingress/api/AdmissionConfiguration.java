@@ -7,7 +7,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Rate limit and in-flight bound on the tweet endpoints only: actuator probes and the live page stay reachable. */
+/**
+ * Rate limit and in-flight bound on the tweet endpoints only: actuator probes and the live page
+ * stay reachable.
+ */
 @Configuration(proxyBeanMethods = false)
 class AdmissionConfiguration {
 

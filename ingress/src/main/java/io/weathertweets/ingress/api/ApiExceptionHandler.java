@@ -16,8 +16,9 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Every refusal becomes an RFC 9457 {@code application/problem+json} answer here, and is counted. Spring MVC's own
- * refusals (405, 406, 415, ...) get the same treatment through {@link ResponseEntityExceptionHandler}.
+ * Every refusal becomes an RFC 9457 {@code application/problem+json} answer here, and is counted.
+ * Spring MVC's own refusals (405, 406, 415, ...) get the same treatment through {@link
+ * ResponseEntityExceptionHandler}.
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
@@ -37,10 +38,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   /** Spring's own problems name the request too, like ours. */
   @Override
-  protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-      HttpStatusCode statusCode, WebRequest request) {
-    ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
-    if (response != null && response.getBody() instanceof ProblemDetail problem && problem.getInstance() == null
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception ex,
+      Object body,
+      HttpHeaders headers,
+      HttpStatusCode statusCode,
+      WebRequest request) {
+    ResponseEntity<Object> response =
+        super.handleExceptionInternal(ex, body, headers, statusCode, request);
+    if (response != null
+        && response.getBody() instanceof ProblemDetail problem
+        && problem.getInstance() == null
         && request instanceof ServletWebRequest servlet) {
       problem.setInstance(URI.create(servlet.getRequest().getRequestURI()));
     }
@@ -48,22 +56,31 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   }
 
   @Override
-  protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
-      HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+  protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(
+      HttpMediaTypeNotSupportedException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
     metrics.rejected("unsupported_media_type", 1);
     return super.handleHttpMediaTypeNotSupported(ex, headers, status, request);
   }
 
   @Override
-  protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(HttpMediaTypeNotAcceptableException ex,
-      HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+  protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(
+      HttpMediaTypeNotAcceptableException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
     metrics.rejected("not_acceptable", 1);
     return super.handleHttpMediaTypeNotAcceptable(ex, headers, status, request);
   }
 
   @Override
-  protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(HttpRequestMethodNotSupportedException ex,
-      HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+  protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(
+      HttpRequestMethodNotSupportedException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
     metrics.rejected("method_not_allowed", 1);
     return super.handleHttpRequestMethodNotSupported(ex, headers, status, request);
   }

@@ -9,9 +9,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.OptionalLong;
 
 /**
- * One Bucket4j token bucket per client. The buckets live in a Caffeine cache bounded in size and dropped when idle:
- * a flood of distinct addresses evicts the least recently seen clients (whose buckets would be full again anyway)
- * instead of growing the heap.
+ * One Bucket4j token bucket per client. The buckets live in a Caffeine cache bounded in size and
+ * dropped when idle: a flood of distinct addresses evicts the least recently seen clients (whose
+ * buckets would be full again anyway) instead of growing the heap.
  */
 final class ClientRateLimiter {
   /** Longest textual IP address (IPv6 with an embedded IPv4 part). */
@@ -22,13 +22,17 @@ final class ClientRateLimiter {
 
   ClientRateLimiter(IngressProperties.RateLimit settings) {
     this.settings = settings;
-    this.buckets = Caffeine.newBuilder()
-        .maximumSize(settings.maxClients())
-        .expireAfterAccess(settings.idleExpiry())
-        .build();
+    this.buckets =
+        Caffeine.newBuilder()
+            .maximumSize(settings.maxClients())
+            .expireAfterAccess(settings.idleExpiry())
+            .build();
   }
 
-  /** Takes one request from the client's bucket; empty when allowed, else the seconds until the next token (>= 1). */
+  /**
+   * Takes one request from the client's bucket; empty when allowed, else the seconds until the next
+   * token (>= 1).
+   */
   OptionalLong tryAcquire(HttpServletRequest request) {
     Bucket bucket = buckets.get(client(request), key -> newBucket());
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
@@ -46,14 +50,19 @@ final class ClientRateLimiter {
 
   private Bucket newBucket() {
     return Bucket.builder()
-        .addLimit(limit -> limit.capacity(settings.burst()).refillGreedy(settings.requests(), settings.period()))
+        .addLimit(
+            limit ->
+                limit
+                    .capacity(settings.burst())
+                    .refillGreedy(settings.requests(), settings.period()))
         .build();
   }
 
   /**
-   * The connection's address, or, behind a trusted proxy, the last address of X-Forwarded-For: the one that proxy
-   * appended (earlier entries are whatever the client claimed). Anything that does not look like an address falls
-   * back to the connection's, so a forged header can neither grow the keys nor pick arbitrary ones.
+   * The connection's address, or, behind a trusted proxy, the last address of X-Forwarded-For: the
+   * one that proxy appended (earlier entries are whatever the client claimed). Anything that does
+   * not look like an address falls back to the connection's, so a forged header can neither grow
+   * the keys nor pick arbitrary ones.
    */
   String client(HttpServletRequest request) {
     if (settings.trustForwardedFor()) {

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
-/** The ingress's own counters; gateway latency is timed by the forwarder ({@code weather.forward.latency}). */
+/**
+ * The ingress's own counters; gateway latency is timed by the forwarder ({@code
+ * weather.forward.latency}).
+ */
 @Component
 class IngressMetrics {
   private final MeterRegistry registry;
@@ -17,16 +20,19 @@ class IngressMetrics {
   IngressMetrics(MeterRegistry registry) {
     this.registry = registry;
     for (TweetPath path : TweetPath.values()) {
-      accepted.put(path, Counter.builder("weather.tweets.accepted")
-          .description("Tweets acknowledged by a path's gateway and answered 202")
-          .tag("path", path.id())
-          .register(registry));
+      accepted.put(
+          path,
+          Counter.builder("weather.tweets.accepted")
+              .description("Tweets acknowledged by a path's gateway and answered 202")
+              .tag("path", path.id())
+              .register(registry));
     }
   }
 
   /**
-   * Tweets answered 202, counted once per path they were acknowledged on (under fanout each tweet counts on both
-   * paths, which makes the figure comparable with {@code weather.tweets.processed{path}}).
+   * Tweets answered 202, counted once per path they were acknowledged on (under fanout each tweet
+   * counts on both paths, which makes the figure comparable with {@code
+   * weather.tweets.processed{path}}).
    */
   void accepted(List<TweetPath> paths, int tweets) {
     for (TweetPath path : paths) {
@@ -34,10 +40,14 @@ class IngressMetrics {
     }
   }
 
-  /** Tweets refused; {@code reason}: invalid, malformed, too_large, unsupported_media_type, unavailable, ... */
+  /**
+   * Tweets refused; {@code reason}: invalid, malformed, too_large, unsupported_media_type,
+   * unavailable, ...
+   */
   void rejected(String reason, int tweets) {
     Counter.builder("weather.tweets.rejected")
-        .description("Tweets refused by the ingress (1 per request whose body could not be read as tweets)")
+        .description(
+            "Tweets refused by the ingress (1 per request whose body could not be read as tweets)")
         .tag("reason", reason)
         .register(registry)
         .increment(tweets);

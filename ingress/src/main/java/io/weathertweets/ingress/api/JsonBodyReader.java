@@ -20,18 +20,21 @@ import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads a request body into a JSON tree, never more than a limit: the limit is checked against Content-Length
- * before reading and enforced while reading (chunked bodies have no length).
+ * Reads a request body into a JSON tree, never more than a limit: the limit is checked against
+ * Content-Length before reading and enforced while reading (chunked bodies have no length).
  */
 @Component
 class JsonBodyReader {
   private final ObjectReader reader;
 
   JsonBodyReader(JsonMapper jsonMapper) {
-    // A duplicated field would be ambiguous (which temperature counts?), trailing garbage a broken client.
-    this.reader = jsonMapper.reader()
-        .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    // A duplicated field would be ambiguous (which temperature counts?), trailing garbage a broken
+    // client.
+    this.reader =
+        jsonMapper
+            .reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
   JsonNode read(HttpServletRequest request, DataSize limit) {
@@ -63,22 +66,26 @@ class JsonBodyReader {
       return node;
     } catch (JacksonException e) {
       TokenStreamLocation at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       throw Problems.malformed("Malformed JSON" + where + ": " + e.getOriginalMessage());
     }
   }
 
   /**
-   * Jackson's UTF-8 decoder accepts overlong forms (C0 AF reads as '/'), so one id could arrive spelled in several
-   * byte sequences, and a filter looking at bytes would see something else than the code. The JDK's decoder rejects
-   * every ill-formed sequence (overlong forms, encoded surrogates, bytes beyond U+10FFFF).
+   * Jackson's UTF-8 decoder accepts overlong forms (C0 AF reads as '/'), so one id could arrive
+   * spelled in several byte sequences, and a filter looking at bytes would see something else than
+   * the code. The JDK's decoder rejects every ill-formed sequence (overlong forms, encoded
+   * surrogates, bytes beyond U+10FFFF).
    *
    * @return the offset of the first byte that is not well-formed UTF-8, or -1 when all are
    */
   static int firstInvalidUtf8(byte[] body) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(body);
     CharBuffer out = CharBuffer.allocate(Math.min(body.length, 8192) + 1);
     while (true) {
@@ -94,7 +101,14 @@ class JsonBodyReader {
   }
 
   private static ProblemException tooLarge(HttpServletRequest request, long max) {
-    return Problems.tooLarge("The body of " + request.getMethod() + " " + request.getRequestURI()
-        + " may be at most " + max + " bytes", 1);
+    return Problems.tooLarge(
+        "The body of "
+            + request.getMethod()
+            + " "
+            + request.getRequestURI()
+            + " may be at most "
+            + max
+            + " bytes",
+        1);
   }
 }

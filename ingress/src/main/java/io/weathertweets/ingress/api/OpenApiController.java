@@ -13,8 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Serves the hand-written OpenAPI document (src/main/resources/openapi/ingress.yaml). Written by hand because the
- * endpoints read the raw body to report every bad field, which a generator could not describe.
+ * Serves the hand-written OpenAPI document (src/main/resources/openapi/ingress.yaml). Written by
+ * hand because the endpoints read the raw body to report every bad field, which a generator could
+ * not describe.
  */
 @RestController
 class OpenApiController {
@@ -27,7 +28,8 @@ class OpenApiController {
     try (InputStream in = new ClassPathResource(RESOURCE).getInputStream()) {
       this.yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("The OpenAPI document " + RESOURCE + " is missing from the classpath", e);
+      throw new UncheckedIOException(
+          "The OpenAPI document " + RESOURCE + " is missing from the classpath", e);
     }
     JsonNode document = YAMLMapper.builder().build().readTree(yaml);
     this.json = jsonMapper.writeValueAsString(document);

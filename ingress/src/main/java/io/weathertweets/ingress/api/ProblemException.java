@@ -4,8 +4,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 
 /**
- * A request the ingress refuses, carrying the RFC 9457 body to answer with. Thrown from the controller, turned into
- * the response (and counted) in one place, {@link ApiExceptionHandler}.
+ * A request the ingress refuses, carrying the RFC 9457 body to answer with. Thrown from the
+ * controller, turned into the response (and counted) in one place, {@link ApiExceptionHandler}.
  */
 final class ProblemException extends RuntimeException {
   private final transient ProblemDetail problem;

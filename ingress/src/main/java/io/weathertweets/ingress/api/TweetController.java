@@ -1,15 +1,15 @@
 package io.weathertweets.ingress.api;
 
 import io.weathertweets.aggregates.EventTimeRule;
-import io.weathertweets.ingress.IngressProperties;
-import io.weathertweets.ingress.forward.ForwardResult;
-import io.weathertweets.ingress.forward.Coalescer;
 import io.weathertweets.aggregates.TweetPath;
+import io.weathertweets.ingress.IngressProperties;
+import io.weathertweets.ingress.forward.Coalescer;
+import io.weathertweets.ingress.forward.ForwardResult;
 import io.weathertweets.proto.v1.Tweet;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
@@ -20,11 +20,14 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code POST /api/tweet} and {@code POST /api/tweets}: validate, forward to every targeted gateway, and answer
- * 202 only once each of them acknowledged. Every refusal is a {@link ProblemException}.
+ * {@code POST /api/tweet} and {@code POST /api/tweets}: validate, forward to every targeted
+ * gateway, and answer 202 only once each of them acknowledged. Every refusal is a {@link
+ * ProblemException}.
  */
 @RestController
-@RequestMapping(path = "/api", consumes = MediaType.APPLICATION_JSON_VALUE,
+@RequestMapping(
+    path = "/api",
+    consumes = MediaType.APPLICATION_JSON_VALUE,
     produces = MediaType.APPLICATION_JSON_VALUE)
 class TweetController {
   private final JsonBodyReader bodyReader;
@@ -34,8 +37,13 @@ class TweetController {
   private final IngressMetrics metrics;
   private final Clock clock;
 
-  TweetController(JsonBodyReader bodyReader, Coalescer coalescer, IngressProperties properties,
-      IngressMetrics metrics, Clock clock, @Value("${weather.time.max-ahead:5m}") Duration maxAhead) {
+  TweetController(
+      JsonBodyReader bodyReader,
+      Coalescer coalescer,
+      IngressProperties properties,
+      IngressMetrics metrics,
+      Clock clock,
+      @Value("${weather.time.max-ahead:5m}") Duration maxAhead) {
     this.parser = new TweetParser(new EventTimeRule(maxAhead));
     this.bodyReader = bodyReader;
     this.coalescer = coalescer;
@@ -44,7 +52,9 @@ class TweetController {
     this.clock = clock;
   }
 
-  /** 202 answer to one tweet: its id (assigned or the client's) and the paths that acknowledged it. */
+  /**
+   * 202 answer to one tweet: its id (assigned or the client's) and the paths that acknowledged it.
+   */
   record TweetAccepted(String id, List<String> paths) {}
 
   /** 202 answer to a batch: the ids in request order. */
@@ -68,16 +78,22 @@ class TweetController {
     long receivedAt = clock.millis();
     JsonNode body = bodyReader.read(request, properties.maxBodyBatch());
     if (!body.isArray()) {
-      throw Problems.invalid(List.of(new FieldError("$", "must be a JSON array of tweets, got "
-          + TweetParser.describe(body))), 1);
+      throw Problems.invalid(
+          List.of(
+              new FieldError(
+                  "$", "must be a JSON array of tweets, got " + TweetParser.describe(body))),
+          1);
     }
     int size = body.size();
     if (size == 0) {
-      throw Problems.invalid(List.of(new FieldError("$", "must hold 1.." + properties.maxBatch()
-          + " tweets, got none")), 1);
+      throw Problems.invalid(
+          List.of(
+              new FieldError("$", "must hold 1.." + properties.maxBatch() + " tweets, got none")),
+          1);
     }
     if (size > properties.maxBatch()) {
-      throw Problems.tooLarge("A batch holds at most " + properties.maxBatch() + " tweets, got " + size, size);
+      throw Problems.tooLarge(
+          "A batch holds at most " + properties.maxBatch() + " tweets, got " + size, size);
     }
     List<Tweet> tweets = new ArrayList<>(size);
     List<FieldError> errors = new ArrayList<>();
@@ -94,7 +110,8 @@ class TweetController {
       throw Problems.invalid(errors, size);
     }
     List<String> paths = forward(tweets);
-    return ResponseEntity.accepted().body(new TweetsAccepted(tweets.stream().map(Tweet::getId).toList(), size, paths));
+    return ResponseEntity.accepted()
+        .body(new TweetsAccepted(tweets.stream().map(Tweet::getId).toList(), size, paths));
   }
 
   private List<String> forward(List<Tweet> tweets) {

@@ -21,10 +21,11 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Turns one JSON object of the course contract into a v1 {@link Tweet}, or into the list of everything wrong with
- * it. Works on the JSON tree rather than on data binding so that a wrong type is reported for its field, next to
- * the other fields' problems, instead of failing the whole body at the first mismatch. The range and enum rules
- * themselves are {@link TweetRules}'s, so HTTP and gRPC clients get the same verdicts.
+ * Turns one JSON object of the course contract into a v1 {@link Tweet}, or into the list of
+ * everything wrong with it. Works on the JSON tree rather than on data binding so that a wrong type
+ * is reported for its field, next to the other fields' problems, instead of failing the whole body
+ * at the first mismatch. The range and enum rules themselves are {@link TweetRules}'s, so HTTP and
+ * gRPC clients get the same verdicts.
  */
 final class TweetParser {
   static final String ID = "id";
@@ -34,8 +35,12 @@ final class TweetParser {
   static final String WEATHER = "weather";
   static final String TIMESTAMP = "timestamp";
 
-  /** Latest event time accepted: 9999-12-31T23:59:59.999Z, the end of what ISO-8601 years of four digits name. */
+  /**
+   * Latest event time accepted: 9999-12-31T23:59:59.999Z, the end of what ISO-8601 years of four
+   * digits name.
+   */
   static final long MAX_EVENT_TIME_MS = 253_402_300_799_999L;
+
   private static final BigDecimal INT_MIN = BigDecimal.valueOf(Integer.MIN_VALUE);
   private static final BigDecimal INT_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
 
@@ -58,9 +63,9 @@ final class TweetParser {
   }
 
   /**
-   * Parses one tweet; {@code prefix} goes before every field name in errors (e.g. {@code "[3]."} in a batch).
-   * Tweets without id or timestamp get a fresh UUIDv7 and {@code receivedAtMs}; {@code accepted_at_ms} is always
-   * {@code receivedAtMs}.
+   * Parses one tweet; {@code prefix} goes before every field name in errors (e.g. {@code "[3]."} in
+   * a batch). Tweets without id or timestamp get a fresh UUIDv7 and {@code receivedAtMs}; {@code
+   * accepted_at_ms} is always {@code receivedAtMs}.
    */
   Result parse(JsonNode node, String prefix, long receivedAtMs) {
     List<FieldError> errors = new ArrayList<>();
@@ -70,21 +75,35 @@ final class TweetParser {
       return new Result(null, errors);
     }
     Tweet.Builder tweet = Tweet.newBuilder().setAcceptedAtMs(receivedAtMs);
-    // Fields with a JSON-level problem (missing, wrong type) are reported here and skipped by the rules below.
+    // Fields with a JSON-level problem (missing, wrong type) are reported here and skipped by the
+    // rules below.
     Set<String> reported = new HashSet<>();
 
     JsonNode id = node.get(ID);
     if (id == null || id.isNull()) {
       tweet.setId(ids.generate().toString());
     } else if (!id.isString()) {
-      error(errors, reported, prefix, ID, "must be a string of 1.." + TweetRules.ID_MAX_LENGTH + " characters, got "
-          + describe(id));
+      error(
+          errors,
+          reported,
+          prefix,
+          ID,
+          "must be a string of 1.."
+              + TweetRules.ID_MAX_LENGTH
+              + " characters, got "
+              + describe(id));
     } else if (id.stringValue().chars().anyMatch(Character::isISOControl)) {
       error(errors, reported, prefix, ID, "must not contain control characters");
     } else if (hasUnpairedSurrogate(id.stringValue())) {
-      // JSON escapes can spell half a character ("\ud800"); protobuf would publish it as "?", another id than the
+      // JSON escapes can spell half a character ("\ud800"); protobuf would publish it as "?",
+      // another id than the
       // one answered to the client.
-      error(errors, reported, prefix, ID, "must be valid Unicode (it holds an unpaired surrogate escape)");
+      error(
+          errors,
+          reported,
+          prefix,
+          ID,
+          "must be valid Unicode (it holds an unpaired surrogate escape)");
     } else {
       tweet.setId(id.stringValue());
     }
@@ -93,9 +112,15 @@ final class TweetParser {
     if (municipality == null) {
       error(errors, reported, prefix, MUNICIPALITY, "is required");
     } else if (!municipality.isString()) {
-      error(errors, reported, prefix, MUNICIPALITY, "must be a string, got " + describe(municipality));
+      error(
+          errors,
+          reported,
+          prefix,
+          MUNICIPALITY,
+          "must be a string, got " + describe(municipality));
     } else {
-      Municipality.parse(municipality.stringValue()).ifPresent(m -> tweet.setMunicipality(m.toProto()));
+      Municipality.parse(municipality.stringValue())
+          .ifPresent(m -> tweet.setMunicipality(m.toProto()));
     }
 
     integerField(node, TEMPERATURE, prefix, errors, reported).ifPresent(tweet::setTemperature);
@@ -114,9 +139,19 @@ final class TweetParser {
     if (timestamp == null || timestamp.isNull()) {
       tweet.setEventTimeMs(receivedAtMs);
     } else {
-      eventTime(timestamp).ifPresentOrElse(tweet::setEventTimeMs, () -> error(errors, reported, prefix, TIMESTAMP,
-          "must be an ISO-8601 date-time with offset (e.g. 2026-11-23T10:15:30Z) or epoch milliseconds between 1 and "
-              + MAX_EVENT_TIME_MS + ", got " + describe(timestamp)));
+      eventTime(timestamp)
+          .ifPresentOrElse(
+              tweet::setEventTimeMs,
+              () ->
+                  error(
+                      errors,
+                      reported,
+                      prefix,
+                      TIMESTAMP,
+                      "must be an ISO-8601 date-time with offset (e.g. 2026-11-23T10:15:30Z) or epoch milliseconds between 1 and "
+                          + MAX_EVENT_TIME_MS
+                          + ", got "
+                          + describe(timestamp)));
     }
 
     Tweet built = tweet.build();
@@ -130,8 +165,8 @@ final class TweetParser {
     return errors.isEmpty() ? new Result(built, List.of()) : new Result(null, List.copyOf(errors));
   }
 
-  private static Optional<Integer> integerField(JsonNode node, String field, String prefix,
-      List<FieldError> errors, Set<String> reported) {
+  private static Optional<Integer> integerField(
+      JsonNode node, String field, String prefix, List<FieldError> errors, Set<String> reported) {
     JsonNode value = node.get(field);
     if (value == null) {
       error(errors, reported, prefix, field, "is required");
@@ -146,7 +181,9 @@ final class TweetParser {
     return Optional.of(number.max(INT_MIN).min(INT_MAX).intValueExact());
   }
 
-  /** A JSON number without a fractional part (25 or 25.0, as JSON Schema's "integer"), else null. */
+  /**
+   * A JSON number without a fractional part (25 or 25.0, as JSON Schema's "integer"), else null.
+   */
   private static BigDecimal wholeNumber(JsonNode value) {
     if (!value.isNumber()) {
       return null;
@@ -169,15 +206,18 @@ final class TweetParser {
   private static Optional<Long> eventTime(JsonNode value) {
     if (value.isString()) {
       try {
-        long ms = OffsetDateTime.parse(value.stringValue().trim(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-            .toInstant().toEpochMilli();
+        long ms =
+            OffsetDateTime.parse(value.stringValue().trim(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                .toInstant()
+                .toEpochMilli();
         return ms >= 1 && ms <= MAX_EVENT_TIME_MS ? Optional.of(ms) : Optional.empty();
       } catch (DateTimeException | ArithmeticException e) {
         return Optional.empty();
       }
     }
     BigDecimal number = wholeNumber(value);
-    if (number != null && number.compareTo(BigDecimal.ONE) >= 0
+    if (number != null
+        && number.compareTo(BigDecimal.ONE) >= 0
         && number.compareTo(BigDecimal.valueOf(MAX_EVENT_TIME_MS)) <= 0) {
       return Optional.of(number.longValueExact());
     }
@@ -187,7 +227,9 @@ final class TweetParser {
   private static boolean hasUnpairedSurrogate(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         return true;
@@ -196,8 +238,8 @@ final class TweetParser {
     return false;
   }
 
-  private static void error(List<FieldError> errors, Set<String> reported, String prefix, String field,
-      String message) {
+  private static void error(
+      List<FieldError> errors, Set<String> reported, String prefix, String field, String message) {
     reported.add(field);
     errors.add(new FieldError(prefix + field, message));
   }
@@ -223,7 +265,10 @@ final class TweetParser {
     };
   }
 
-  /** A short, safe rendering of a rejected value: long strings are cut so a huge value is not echoed back. */
+  /**
+   * A short, safe rendering of a rejected value: long strings are cut so a huge value is not echoed
+   * back.
+   */
   static String describe(JsonNode value) {
     if (value == null || value.isMissingNode()) {
       return "nothing";

@@ -8,8 +8,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /api/catalogue}: the municipalities and conditions the system knows, in catalogue order (the order of
- * {@link Municipality} and {@link Condition}). The live page builds its lists from it instead of spelling them out.
+ * {@code GET /api/catalogue}: the municipalities and conditions the system knows, in catalogue
+ * order (the order of {@link Municipality} and {@link Condition}). The live page builds its lists
+ * from it instead of spelling them out.
  */
 @RestController
 class CatalogueController {

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Reads both stores and lists every figure that differs. Fields that legitimately differ between the
- * paths ({@code updated_at}, and in meta everything but {@code tweets_total}) are not compared.
+ * Reads both stores and lists every figure that differs. Fields that legitimately differ between
+ * the paths ({@code updated_at}, and in meta everything but {@code tweets_total}) are not compared.
  */
 class CompareService {
   private final StoreReaders readers;
@@ -31,8 +31,14 @@ class CompareService {
     Read r = Read.of(TweetPath.KAFKA.store(), () -> readers.read(redis, now));
     Read v = Read.of(TweetPath.RABBIT.store(), () -> readers.read(valkey, now));
     if (r.snapshot == null || v.snapshot == null) {
-      return new Comparison(Verdict.UNAVAILABLE, System.currentTimeMillis(), r.summary(), v.summary(), List.of(),
-          Map.of(), null);
+      return new Comparison(
+          Verdict.UNAVAILABLE,
+          System.currentTimeMillis(),
+          r.summary(),
+          v.summary(),
+          List.of(),
+          Map.of(),
+          null);
     }
     List<Difference> differences = new ArrayList<>();
     Map<String, Map<String, Map<String, String>>> municipalities = new LinkedHashMap<>();
@@ -45,16 +51,24 @@ class CompareService {
       municipalities.put(m.id(), Map.of(TweetPath.KAFKA.store(), rf, TweetPath.RABBIT.store(), vf));
       diff("municipality:" + m.id(), rf, vf, differences);
     }
-    r.snapshot.panels().forEach((key, rf) -> diff(key, rf, v.snapshot.panels().get(key), differences));
-    diff("meta", pick(r.snapshot.meta(), "tweets_total"), pick(v.snapshot.meta(), "tweets_total"), differences);
+    r.snapshot
+        .panels()
+        .forEach((key, rf) -> diff(key, rf, v.snapshot.panels().get(key), differences));
+    diff(
+        "meta",
+        pick(r.snapshot.meta(), "tweets_total"),
+        pick(v.snapshot.meta(), "tweets_total"),
+        differences);
 
     WindowComparison window = null;
     if (windowStart != null) {
       List<Difference> windowDifferences = new ArrayList<>();
       Map<String, Map<String, Map<String, String>>> windows = new LinkedHashMap<>();
       for (Municipality m : Municipality.values()) {
-        Map<String, String> rf = withoutUpdatedAt(redis.hash(redis.layout().window(m, windowStart)));
-        Map<String, String> vf = withoutUpdatedAt(valkey.hash(valkey.layout().window(m, windowStart)));
+        Map<String, String> rf =
+            withoutUpdatedAt(redis.hash(redis.layout().window(m, windowStart)));
+        Map<String, String> vf =
+            withoutUpdatedAt(valkey.hash(valkey.layout().window(m, windowStart)));
         if (rf.isEmpty() && vf.isEmpty()) {
           continue;
         }
@@ -64,12 +78,18 @@ class CompareService {
       window = new WindowComparison(windowStart, windows, windowDifferences);
       differences.addAll(windowDifferences);
     }
-    return new Comparison(differences.isEmpty() ? Verdict.EQUAL : Verdict.DIFFERENT, System.currentTimeMillis(),
-        r.summary(), v.summary(), differences, municipalities, window);
+    return new Comparison(
+        differences.isEmpty() ? Verdict.EQUAL : Verdict.DIFFERENT,
+        System.currentTimeMillis(),
+        r.summary(),
+        v.summary(),
+        differences,
+        municipalities,
+        window);
   }
 
-  private static void diff(String key, Map<String, String> redis, Map<String, String> valkey,
-      List<Difference> into) {
+  private static void diff(
+      String key, Map<String, String> redis, Map<String, String> valkey, List<Difference> into) {
     Map<String, String> rf = redis == null ? Map.of() : redis;
     Map<String, String> vf = valkey == null ? Map.of() : valkey;
     TreeSet<String> fields = new TreeSet<>(rf.keySet());
@@ -112,8 +132,14 @@ class CompareService {
         return new PathSummary(store, false, error, null, null, null, null, null);
       }
       Map<String, String> meta = snapshot.meta();
-      return new PathSummary(store, true, null, asLong(meta.get("tweets_total")),
-          asLong(meta.get("last_event_at")), asDouble(meta.get("e2e_p50_ms")), asDouble(meta.get("e2e_p99_ms")),
+      return new PathSummary(
+          store,
+          true,
+          null,
+          asLong(meta.get("tweets_total")),
+          asLong(meta.get("last_event_at")),
+          asDouble(meta.get("e2e_p50_ms")),
+          asDouble(meta.get("e2e_p99_ms")),
           snapshot.consumer());
     }
   }

@@ -16,10 +16,14 @@ record Comparison(
     Map<String, Map<String, Map<String, String>>> municipalities,
     WindowComparison window) {
 
-  /** {@code equal} when every figure matches, {@code different} otherwise, {@code unavailable} when a store could
-   * not be read (answered with 503). */
+  /**
+   * {@code equal} when every figure matches, {@code different} otherwise, {@code unavailable} when
+   * a store could not be read (answered with 503).
+   */
   enum Verdict {
-    EQUAL, DIFFERENT, UNAVAILABLE;
+    EQUAL,
+    DIFFERENT,
+    UNAVAILABLE;
 
     @JsonValue
     String json() {
@@ -28,16 +32,28 @@ record Comparison(
   }
 
   /**
-   * What one path reports about itself: latencies from the path's own meta hash, lag and stall from its
-   * consumer's report ({@code consumer} is {@code null} when that consumer has written none).
+   * What one path reports about itself: latencies from the path's own meta hash, lag and stall from
+   * its consumer's report ({@code consumer} is {@code null} when that consumer has written none).
    */
-  record PathSummary(String store, boolean reachable, String error, Long tweetsTotal, Long lastEventAt,
-      Double e2eP50Ms, Double e2eP99Ms, ConsumerReport.View consumer) {}
+  record PathSummary(
+      String store,
+      boolean reachable,
+      String error,
+      Long tweetsTotal,
+      Long lastEventAt,
+      Double e2eP50Ms,
+      Double e2eP99Ms,
+      ConsumerReport.View consumer) {}
 
-  /** One figure that differs: where ({@code key}, {@code field}) and both values ({@code null} = absent). */
+  /**
+   * One figure that differs: where ({@code key}, {@code field}) and both values ({@code null} =
+   * absent).
+   */
   record Difference(String key, String field, String redis, String valkey) {}
 
   /** The same comparison for one window start, per municipality. */
-  record WindowComparison(long windowStart, Map<String, Map<String, Map<String, String>>> municipalities,
+  record WindowComparison(
+      long windowStart,
+      Map<String, Map<String, Map<String, String>>> municipalities,
       List<Difference> differences) {}
 }

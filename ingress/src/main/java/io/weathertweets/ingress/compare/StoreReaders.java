@@ -13,12 +13,15 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Readers of both stores. Clients connect lazily: the ingress takes tweets even while a store is down. */
+/**
+ * Readers of both stores. Clients connect lazily: the ingress takes tweets even while a store is
+ * down.
+ */
 record StoreReaders(StoreReader redis, StoreReader valkey, Duration consumerStaleAfter) {
 
   /**
-   * {@code weather.stores.*}: where the two stores are, the key prefix of the layout, and after how long without a
-   * report from a path's consumer that path counts as stopped.
+   * {@code weather.stores.*}: where the two stores are, the key prefix of the layout, and after how
+   * long without a report from a path's consumer that path counts as stopped.
    */
   @ConfigurationProperties("weather.stores")
   record Properties(String redisUrl, String valkeyUrl, String prefix, Duration consumerStaleAfter) {
@@ -27,7 +30,10 @@ record StoreReaders(StoreReader redis, StoreReader valkey, Duration consumerStal
     }
   }
 
-  /** Both stores' figures and consumer reports as of now; a store that cannot be read appears as its error. */
+  /**
+   * Both stores' figures and consumer reports as of now; a store that cannot be read appears as its
+   * error.
+   */
   Map<String, Object> snapshots() {
     long now = System.currentTimeMillis();
     Map<String, Object> body = new LinkedHashMap<>();
@@ -63,9 +69,12 @@ record StoreReaders(StoreReader redis, StoreReader valkey, Duration consumerStal
     }
 
     @Bean
-    StoreReaders storeReaders(Properties properties, RedissonClient redisClient, RedissonClient valkeyClient) {
+    StoreReaders storeReaders(
+        Properties properties, RedissonClient redisClient, RedissonClient valkeyClient) {
       StoreLayout layout = new StoreLayout(properties.prefix());
-      return new StoreReaders(new StoreReader(redisClient, layout), new StoreReader(valkeyClient, layout),
+      return new StoreReaders(
+          new StoreReader(redisClient, layout),
+          new StoreReader(valkeyClient, layout),
           properties.consumerStaleAfter());
     }
 
@@ -75,4 +84,3 @@ record StoreReaders(StoreReader redis, StoreReader valkey, Duration consumerStal
     }
   }
 }
-

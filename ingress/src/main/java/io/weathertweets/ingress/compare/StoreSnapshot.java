@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Everything one store holds for the dashboard, read in one go: the all-time hash of every municipality,
- * the panel hashes and the meta hash (values are the strings as stored), and the path consumer's own report of
- * how far behind it is ({@code null} when it has written none).
+ * Everything one store holds for the dashboard, read in one go: the all-time hash of every
+ * municipality, the panel hashes and the meta hash (values are the strings as stored), and the path
+ * consumer's own report of how far behind it is ({@code null} when it has written none).
  */
 record StoreSnapshot(
     Map<String, Map<String, String>> municipalities,
@@ -20,7 +20,8 @@ record StoreSnapshot(
 
   /**
    * @param nowMs the reader's clock, to judge the age of the consumer's report
-   * @param staleAfterMs a report older than this says the consumer is not running or cannot reach its store
+   * @param staleAfterMs a report older than this says the consumer is not running or cannot reach
+   *     its store
    */
   static StoreSnapshot read(StoreReader reader, long nowMs, long staleAfterMs) {
     StoreLayout layout = reader.layout();
@@ -32,11 +33,20 @@ record StoreSnapshot(
       }
     }
     Map<String, Map<String, String>> panels = new LinkedHashMap<>();
-    for (String key : new String[] {layout.temperatureAvg(), layout.temperatureMax(), layout.temperatureMin(),
-        layout.humidityAvg(), layout.reports(), layout.conditions(), layout.extremes()}) {
+    for (String key :
+        new String[] {
+          layout.temperatureAvg(),
+          layout.temperatureMax(),
+          layout.temperatureMin(),
+          layout.humidityAvg(),
+          layout.reports(),
+          layout.conditions(),
+          layout.extremes()
+        }) {
       panels.put(key.substring(layout.prefix().length() + 1), reader.hash(key));
     }
-    ConsumerReport.View consumer = reader.consumerReport().map(r -> r.view(nowMs, staleAfterMs)).orElse(null);
+    ConsumerReport.View consumer =
+        reader.consumerReport().map(r -> r.view(nowMs, staleAfterMs)).orElse(null);
     return new StoreSnapshot(municipalities, panels, reader.meta(), consumer);
   }
 }

@@ -23,16 +23,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forwards the tweets of concurrent requests together: requests that arrive while {@code maxCallsInFlight} calls
- * are already on their way to the gateways wait in a queue, and the next call carries all of them (up to
- * {@code maxTweetsPerCall}) as one {@code Publish} per gateway. Under light load every request is forwarded at once
- * and alone, so nothing waits for a timer; under heavy load one gateway call and one broker acknowledgement round
- * serve many requests, which is what lets single-tweet requests approach the brokers' batch throughput.
+ * Forwards the tweets of concurrent requests together: requests that arrive while {@code
+ * maxCallsInFlight} calls are already on their way to the gateways wait in a queue, and the next
+ * call carries all of them (up to {@code maxTweetsPerCall}) as one {@code Publish} per gateway.
+ * Under light load every request is forwarded at once and alone, so nothing waits for a timer;
+ * under heavy load one gateway call and one broker acknowledgement round serve many requests, which
+ * is what lets single-tweet requests approach the brokers' batch throughput.
  *
- * <p>A call is all-or-nothing for the gateways, so every request of a call gets that call's {@link ForwardResult}:
- * a request is answered 202 only if every tweet of its call was acknowledged. A request is never split, and the
- * tweets of requests forwarded together keep their own ids, so counting and de-duplication downstream are
- * unchanged.
+ * <p>A call is all-or-nothing for the gateways, so every request of a call gets that call's {@link
+ * ForwardResult}: a request is answered 202 only if every tweet of its call was acknowledged. A
+ * request is never split, and the tweets of requests forwarded together keep their own ids, so
+ * counting and de-duplication downstream are unchanged.
  */
 public final class Coalescer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Coalescer.class);
@@ -58,13 +59,23 @@ public final class Coalescer implements AutoCloseable {
    * @param maxCallsInFlight gateway calls forwarded at once; requests beyond them are coalesced
    * @param maxTweetsPerCall most tweets one call carries (the gateways' batch limit)
    * @param maxWait longest a request waits for its answer, queued and in its call
-   * @param calls runs each call; one virtual thread per call is enough, the calls block on the gateways
+   * @param calls runs each call; one virtual thread per call is enough, the calls block on the
+   *     gateways
    */
-  Coalescer(Function<List<Tweet>, ForwardResult> forwarder, List<TweetPath> paths, int maxCallsInFlight,
-      int maxTweetsPerCall, Duration maxWait, ExecutorService calls, MeterRegistry meters) {
+  Coalescer(
+      Function<List<Tweet>, ForwardResult> forwarder,
+      List<TweetPath> paths,
+      int maxCallsInFlight,
+      int maxTweetsPerCall,
+      Duration maxWait,
+      ExecutorService calls,
+      MeterRegistry meters) {
     if (maxCallsInFlight < 1 || maxTweetsPerCall < 1) {
-      throw new IllegalArgumentException("maxCallsInFlight and maxTweetsPerCall must be at least 1, were "
-          + maxCallsInFlight + " and " + maxTweetsPerCall);
+      throw new IllegalArgumentException(
+          "maxCallsInFlight and maxTweetsPerCall must be at least 1, were "
+              + maxCallsInFlight
+              + " and "
+              + maxTweetsPerCall);
     }
     this.forwarder = forwarder;
     this.paths = List.copyOf(paths);
@@ -72,19 +83,23 @@ public final class Coalescer implements AutoCloseable {
     this.maxWait = maxWait;
     this.callSlots = new Semaphore(maxCallsInFlight);
     this.calls = calls;
-    this.tweetsPerCall = DistributionSummary.builder("weather.forward.call.tweets")
-        .description("Tweets carried by one call to the gateways (requests forwarded together add up)")
-        .register(meters);
-    this.requestsPerCall = DistributionSummary.builder("weather.forward.call.requests")
-        .description("HTTP requests answered by one call to the gateways")
-        .register(meters);
+    this.tweetsPerCall =
+        DistributionSummary.builder("weather.forward.call.tweets")
+            .description(
+                "Tweets carried by one call to the gateways (requests forwarded together add up)")
+            .register(meters);
+    this.requestsPerCall =
+        DistributionSummary.builder("weather.forward.call.requests")
+            .description("HTTP requests answered by one call to the gateways")
+            .register(meters);
     this.dispatcher = Thread.ofPlatform().daemon().name("forward-dispatcher").start(this::dispatch);
   }
 
   /**
-   * Forwards one request's tweets, possibly together with other requests' tweets, and returns what the gateways
-   * answered for the call that carried them. Waits at most {@code maxWait} (queued, then the call's own deadline);
-   * past it the answer is "unavailable", which the client retries (a retried id is counted once downstream).
+   * Forwards one request's tweets, possibly together with other requests' tweets, and returns what
+   * the gateways answered for the call that carried them. Waits at most {@code maxWait} (queued,
+   * then the call's own deadline); past it the answer is "unavailable", which the client retries (a
+   * retried id is counted once downstream).
    */
   public ForwardResult forward(List<Tweet> tweets) {
     if (closed) {
@@ -99,7 +114,8 @@ public final class Coalescer implements AutoCloseable {
       return pending.result().get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       queue.remove(pending);
-      return unavailable("not forwarded within " + maxWait.toMillis() + " ms: every gateway call was busy");
+      return unavailable(
+          "not forwarded within " + maxWait.toMillis() + " ms: every gateway call was busy");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       queue.remove(pending);
@@ -120,7 +136,8 @@ public final class Coalescer implements AutoCloseable {
       List<Pending> batch = new ArrayList<>();
       boolean slotTaken = false;
       try {
-        // A free call slot first: while every slot is busy, requests queue up and travel together in the next call.
+        // A free call slot first: while every slot is busy, requests queue up and travel together
+        // in the next call.
         callSlots.acquire();
         slotTaken = true;
         Pending first = holdover != null ? holdover : queue.take();
@@ -143,15 +160,20 @@ public final class Coalescer implements AutoCloseable {
         fail(batch, e);
         break;
       } catch (Throwable e) {
-        // The dispatcher must outlive any failure: without it every later request would wait for maxWait.
-        log.error("Could not start a gateway call for {} requests; they are answered with an error", batch.size(), e);
+        // The dispatcher must outlive any failure: without it every later request would wait for
+        // maxWait.
+        log.error(
+            "Could not start a gateway call for {} requests; they are answered with an error",
+            batch.size(),
+            e);
         if (slotTaken) {
           callSlots.release();
         }
         fail(batch, e);
       }
     }
-    // Closed: whoever still waits is told the ingress is stopping (the web server drained its requests before).
+    // Closed: whoever still waits is told the ingress is stopping (the web server drained its
+    // requests before).
     if (holdover != null) {
       holdover.result().complete(unavailable("the ingress is shutting down"));
     }
@@ -168,7 +190,9 @@ public final class Coalescer implements AutoCloseable {
       ForwardResult result = forwarder.apply(tweets);
       batch.forEach(pending -> pending.result().complete(result));
     } catch (RuntimeException | Error e) {
-      log.error("Forwarding a call of {} requests failed unexpectedly; they are answered with an error", batch.size(),
+      log.error(
+          "Forwarding a call of {} requests failed unexpectedly; they are answered with an error",
+          batch.size(),
           e);
       fail(batch, e);
     } finally {

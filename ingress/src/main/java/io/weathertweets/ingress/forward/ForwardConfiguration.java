@@ -18,7 +18,10 @@ import org.springframework.grpc.client.GrpcChannelFactory;
 @Configuration(proxyBeanMethods = false)
 class ForwardConfiguration {
 
-  /** Only the gateways the routing targets get a channel: an unused one would only make readiness lie. */
+  /**
+   * Only the gateways the routing targets get a channel: an unused one would only make readiness
+   * lie.
+   */
   @Bean
   Gateways gateways(GrpcChannelFactory channelFactory, IngressProperties properties) {
     Map<TweetPath, ManagedChannel> channels = new EnumMap<>(TweetPath.class);
@@ -28,7 +31,10 @@ class ForwardConfiguration {
     return new Gateways(channels);
   }
 
-  /** The Spring gRPC channel of a path, configured as {@code spring.grpc.client.channel.<name>.target}. */
+  /**
+   * The Spring gRPC channel of a path, configured as {@code
+   * spring.grpc.client.channel.<name>.target}.
+   */
   static String channelName(TweetPath path) {
     return path.id() + "-gateway";
   }
@@ -38,26 +44,42 @@ class ForwardConfiguration {
    * forwarder's own, not a bean: an Executor bean would make Boot back off its applicationTaskExecutor.
    */
   @Bean(destroyMethod = "close")
-  Forwarder forwarder(Gateways gateways, IngressProperties properties, MeterRegistry meterRegistry) {
-    ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("forward-", 0).factory());
+  Forwarder forwarder(
+      Gateways gateways, IngressProperties properties, MeterRegistry meterRegistry) {
+    ExecutorService executor =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("forward-", 0).factory());
     return new Forwarder(gateways, executor, properties.forwardDeadline(), meterRegistry);
   }
 
   /** Single requests under load travel to the gateways together; see {@link Coalescer}. */
   @Bean(destroyMethod = "close")
-  Coalescer coalescer(Forwarder forwarder, IngressProperties properties, MeterRegistry meterRegistry) {
-    ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("forward-call-", 0).factory());
-    // A request waits for a slot at most while the calls ahead of it run (each bounded by the deadline): with the
-    // in-flight bounds, its tweets leave with the next or the one after; then its own call's deadline.
-    return new Coalescer(forwarder::forward, forwarder.paths(), properties.forwardCallsInFlight(),
-        properties.maxBatch(), properties.forwardDeadline().multipliedBy(3), calls, meterRegistry);
+  Coalescer coalescer(
+      Forwarder forwarder, IngressProperties properties, MeterRegistry meterRegistry) {
+    ExecutorService calls =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("forward-call-", 0).factory());
+    // A request waits for a slot at most while the calls ahead of it run (each bounded by the
+    // deadline): with the
+    // in-flight bounds, its tweets leave with the next or the one after; then its own call's
+    // deadline.
+    return new Coalescer(
+        forwarder::forward,
+        forwarder.paths(),
+        properties.forwardCallsInFlight(),
+        properties.maxBatch(),
+        properties.forwardDeadline().multipliedBy(3),
+        calls,
+        meterRegistry);
   }
 
-  /** Health component {@code gateways}, one child per channel; part of readiness, never of liveness. */
+  /**
+   * Health component {@code gateways}, one child per channel; part of readiness, never of liveness.
+   */
   @Bean
   CompositeHealthContributor gatewaysHealthContributor(Gateways gateways) {
     Map<String, HealthContributor> children = new java.util.LinkedHashMap<>();
-    gateways.channels().forEach((path, channel) -> children.put(path.id(), new ChannelHealthIndicator(channel)));
+    gateways
+        .channels()
+        .forEach((path, channel) -> children.put(path.id(), new ChannelHealthIndicator(channel)));
     return CompositeHealthContributor.fromMap(children);
   }
 }

@@ -22,7 +22,10 @@ public record ForwardResult(List<TweetPath> acknowledged, Map<TweetPath, Status>
     return failures.isEmpty();
   }
 
-  /** A gateway judged a tweet invalid: a contract mismatch with the ingress's own validation, not a retryable fault. */
+  /**
+   * A gateway judged a tweet invalid: a contract mismatch with the ingress's own validation, not a
+   * retryable fault.
+   */
   public boolean anyRejectedAsInvalid() {
     return failures.values().stream().anyMatch(s -> s.getCode() == Status.Code.INVALID_ARGUMENT);
   }

@@ -7,9 +7,10 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * One long-lived gRPC channel per targeted gateway. Channels multiplex every request over one HTTP/2
- * connection and reconnect by themselves, so they are created once at startup and shared by all requests.
- * Their lifecycle (shutdown on context close) belongs to Spring gRPC's channel factory.
+ * One long-lived gRPC channel per targeted gateway. Channels multiplex every request over one
+ * HTTP/2 connection and reconnect by themselves, so they are created once at startup and shared by
+ * all requests. Their lifecycle (shutdown on context close) belongs to Spring gRPC's channel
+ * factory.
  */
 public final class Gateways {
   private final Map<TweetPath, ManagedChannel> channels;

@@ -29,8 +29,8 @@ class ClientRateLimiterTest {
   }
 
   private static IngressProperties.RateLimit settings(boolean trustForwardedFor, long maxClients) {
-    return new IngressProperties.RateLimit(5, Duration.ofSeconds(1), 5, trustForwardedFor, maxClients,
-        Duration.ofMinutes(10));
+    return new IngressProperties.RateLimit(
+        5, Duration.ofSeconds(1), 5, trustForwardedFor, maxClients, Duration.ofMinutes(10));
   }
 
   private static MockHttpServletRequest request(String remote, String forwardedFor) {

@@ -10,13 +10,16 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-/** The served OpenAPI document describes both tweet endpoints with every answer they give, and the read endpoints. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+/**
+ * The served OpenAPI document describes both tweet endpoints with every answer they give, and the
+ * read endpoints.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"spring.config.name=ingress", "weather.ingress.routing=kafka"})
 class OpenApiDocumentTest extends WithFakeGateways {
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
   @Test
   void shouldDescribeBothEndpointsWithEveryStatusTheyAnswer() {
@@ -27,18 +30,26 @@ class OpenApiDocumentTest extends WithFakeGateways {
     JsonNode paths = response.json().get("paths");
     for (String path : List.of("/api/tweet", "/api/tweets")) {
       JsonNode post = paths.get(path).get("post");
-      assertThat(post.get("responses").propertyNames()).as(path)
+      assertThat(post.get("responses").propertyNames())
+          .as(path)
           .containsExactlyInAnyOrder("202", "400", "405", "413", "415", "429", "503");
-      assertThat(post.at("/requestBody/content").propertyNames()).containsExactly("application/json");
+      assertThat(post.at("/requestBody/content").propertyNames())
+          .containsExactly("application/json");
     }
-    assertThat(response.json().at("/components/schemas/Tweet/required").values().stream()
-        .map(JsonNode::stringValue)).containsExactly("municipality", "temperature", "humidity", "weather");
-    assertThat(response.json().at("/components/responses/GatewayUnavailable/headers").propertyNames())
+    assertThat(
+            response.json().at("/components/schemas/Tweet/required").values().stream()
+                .map(JsonNode::stringValue))
+        .containsExactly("municipality", "temperature", "humidity", "weather");
+    assertThat(
+            response.json().at("/components/responses/GatewayUnavailable/headers").propertyNames())
         .containsExactly("Retry-After");
     for (String path : List.of("/api/compare", "/api/stores", "/api/windows", "/api/catalogue")) {
-      assertThat(paths.get(path).get("get").get("responses").propertyNames()).as(path).contains("200");
+      assertThat(paths.get(path).get("get").get("responses").propertyNames())
+          .as(path)
+          .contains("200");
     }
-    assertThat(paths.at("/~1api~1compare/get/responses").propertyNames()).containsExactlyInAnyOrder("200", "503");
+    assertThat(paths.at("/~1api~1compare/get/responses").propertyNames())
+        .containsExactlyInAnyOrder("200", "503");
     assertThat(client.get("/v3/api-docs.yaml").body()).startsWith("openapi: 3.1.0");
   }
 }

@@ -18,26 +18,28 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The in-flight bounds against a gateway that stops answering: once max-in-flight requests (or batch bodies of
- * max-batch-bytes-in-flight) wait on it, further requests are refused at once with 503 + Retry-After instead of
- * piling up, and the slots come back when the waiting requests end.
+ * The in-flight bounds against a gateway that stops answering: once max-in-flight requests (or
+ * batch bodies of max-batch-bytes-in-flight) wait on it, further requests are refused at once with
+ * 503 + Retry-After instead of piling up, and the slots come back when the waiting requests end.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "spring.config.name=ingress",
-    "weather.ingress.routing=kafka",
-    "weather.ingress.max-in-flight=2",
-    "weather.ingress.max-body-batch=1KB",
-    "weather.ingress.max-batch-bytes-in-flight=1KB",
-    "weather.ingress.forward-deadline=3s",
-    "weather.ingress.retry-after=4s"})
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "spring.config.name=ingress",
+      "weather.ingress.routing=kafka",
+      "weather.ingress.max-in-flight=2",
+      "weather.ingress.max-body-batch=1KB",
+      "weather.ingress.max-batch-bytes-in-flight=1KB",
+      "weather.ingress.forward-deadline=3s",
+      "weather.ingress.retry-after=4s"
+    })
 class OverloadTest extends WithFakeGateways {
-  static final String TWEET = """
+  static final String TWEET =
+      """
       {"municipality":"chinautla","temperature":21,"humidity":64,"weather":"foggy"}""";
 
-  @LocalServerPort
-  int port;
-  @Autowired
-  MeterRegistry meters;
+  @LocalServerPort int port;
+  @Autowired MeterRegistry meters;
 
   @Test
   void shouldRefuseAtOnceWith503WhileEveryInFlightSlotWaitsOnASlowGateway() {
@@ -46,10 +48,15 @@ class OverloadTest extends WithFakeGateways {
     double overloadedBefore = rejected("overloaded");
 
     try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<CompletableFuture<IngressClient.Response>> waiting = IntStream.range(0, 2)
-          .mapToObj(i -> CompletableFuture.supplyAsync(() -> ingress.postJson("/api/tweet", TWEET), clients))
-          .toList();
-      // The two may travel in one gateway call or two (the ingress coalesces concurrent requests): count tweets.
+      List<CompletableFuture<IngressClient.Response>> waiting =
+          IntStream.range(0, 2)
+              .mapToObj(
+                  i ->
+                      CompletableFuture.supplyAsync(
+                          () -> ingress.postJson("/api/tweet", TWEET), clients))
+              .toList();
+      // The two may travel in one gateway call or two (the ingress coalesces concurrent requests):
+      // count tweets.
       await().atMost(Duration.ofSeconds(5)).until(() -> inFlight() == 2 && tweetsAtGateway() == 2);
 
       long start = System.nanoTime();
@@ -59,13 +66,15 @@ class OverloadTest extends WithFakeGateways {
       assertThat(refused.status()).isEqualTo(503);
       assertThat(refused.headers().firstValue("Retry-After")).hasValue("4");
       assertThat(refused.contentType()).startsWith("application/problem+json");
-      assertThat(refused.json().get("type").stringValue()).isEqualTo("tag:weathertweets.io,2026:problem/overloaded");
+      assertThat(refused.json().get("type").stringValue())
+          .isEqualTo("tag:weathertweets.io,2026:problem/overloaded");
       // Refused without waiting for anything, and without reaching the gateway.
       assertThat(took).isLessThan(Duration.ofSeconds(1));
       assertThat(tweetsAtGateway()).isEqualTo(2);
       assertThat(rejected("overloaded")).isEqualTo(overloadedBefore + 1);
 
-      // The two waiting requests end at their deadline (503, gateway unavailable) and give their slots back.
+      // The two waiting requests end at their deadline (503, gateway unavailable) and give their
+      // slots back.
       for (CompletableFuture<IngressClient.Response> request : waiting) {
         assertThat(request.join().status()).isEqualTo(503);
         assertThat(request.join().json().get("type").stringValue()).endsWith("gateway-unavailable");
@@ -97,10 +106,12 @@ class OverloadTest extends WithFakeGateways {
       IngressClient.Response refused = ingress.postJson("/api/tweets", medium);
       assertThat(refused.status()).isEqualTo(503);
       assertThat(refused.headers().firstValue("Retry-After")).hasValue("4");
-      assertThat(refused.json().get("detail").stringValue()).contains("maximum of 1024 bytes of batch bodies");
+      assertThat(refused.json().get("detail").stringValue())
+          .contains("maximum of 1024 bytes of batch bodies");
       assertThat(KAFKA.requests()).hasSize(1);
 
-      // A batch that fits into the bytes left is admitted beside the waiting one: it reaches the gateway.
+      // A batch that fits into the bytes left is admitted beside the waiting one: it reaches the
+      // gateway.
       CompletableFuture<IngressClient.Response> admitted =
           CompletableFuture.supplyAsync(() -> ingress.postJson("/api/tweets", small), clients);
       await().atMost(Duration.ofSeconds(5)).until(() -> KAFKA.requests().size() == 2);
@@ -118,7 +129,9 @@ class OverloadTest extends WithFakeGateways {
   }
 
   private static String batchOf(int tweets) {
-    return IntStream.range(0, tweets).mapToObj(i -> TWEET).collect(java.util.stream.Collectors.joining(",", "[", "]"));
+    return IntStream.range(0, tweets)
+        .mapToObj(i -> TWEET)
+        .collect(java.util.stream.Collectors.joining(",", "[", "]"));
   }
 
   private double batchBytesInFlight() {

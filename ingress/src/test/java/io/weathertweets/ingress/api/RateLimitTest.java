@@ -20,25 +20,28 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The per-client rate limit over real HTTP: a bucket of 3 refilled by 1 per minute, so the figures do not depend on
- * how fast the test runs. Clients are told apart by X-Forwarded-For (trusted here, as behind a proxy).
+ * The per-client rate limit over real HTTP: a bucket of 3 refilled by 1 per minute, so the figures
+ * do not depend on how fast the test runs. Clients are told apart by X-Forwarded-For (trusted here,
+ * as behind a proxy).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "spring.config.name=ingress",
-    "weather.ingress.routing=fanout",
-    "weather.ingress.rate-limit.requests=1",
-    "weather.ingress.rate-limit.period=1m",
-    "weather.ingress.rate-limit.burst=3",
-    "weather.ingress.rate-limit.trust-forwarded-for=true"})
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "spring.config.name=ingress",
+      "weather.ingress.routing=fanout",
+      "weather.ingress.rate-limit.requests=1",
+      "weather.ingress.rate-limit.period=1m",
+      "weather.ingress.rate-limit.burst=3",
+      "weather.ingress.rate-limit.trust-forwarded-for=true"
+    })
 class RateLimitTest extends WithFakeGateways {
-  static final String TWEET = """
+  static final String TWEET =
+      """
       {"municipality":"mixco","temperature":25,"humidity":70,"weather":"sunny"}""";
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  @LocalServerPort
-  int port;
-  @Autowired
-  MeterRegistry meters;
+  @LocalServerPort int port;
+  @Autowired MeterRegistry meters;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
@@ -47,20 +50,23 @@ class RateLimitTest extends WithFakeGateways {
     int forwardedBefore = KAFKA.requests().size();
 
     for (int i = 0; i < 3; i++) {
-      assertThat(post("203.0.113.7").statusCode()).as("request %d within the burst", i).isEqualTo(202);
+      assertThat(post("203.0.113.7").statusCode())
+          .as("request %d within the burst", i)
+          .isEqualTo(202);
     }
     HttpResponse<String> limited = post("203.0.113.7");
     HttpResponse<String> batchLimited = post("/api/tweets", "203.0.113.7", "[" + TWEET + "]");
 
     assertThat(limited.statusCode()).isEqualTo(429);
-    assertThat(limited.headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("application/problem+json"));
+    assertThat(limited.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
     // One token per minute: the next one is at most a minute away.
     assertThat(retryAfter).isBetween(1L, 60L);
     JsonNode problem = JSON.readTree(limited.body());
     assertThat(problem.get("status").intValue()).isEqualTo(429);
-    assertThat(problem.get("type").stringValue()).isEqualTo("tag:weathertweets.io,2026:problem/rate-limited");
+    assertThat(problem.get("type").stringValue())
+        .isEqualTo("tag:weathertweets.io,2026:problem/rate-limited");
     assertThat(problem.get("retryAfterSeconds").longValue()).isEqualTo(retryAfter);
     assertThat(problem.get("instance").stringValue()).isEqualTo("/api/tweet");
     assertThat(batchLimited.statusCode()).isEqualTo(429);
@@ -83,7 +89,8 @@ class RateLimitTest extends WithFakeGateways {
     }
     // Changing the client-written part of the header does not give a fresh bucket.
     assertThat(post("10.9.9.9, 203.0.113.20").statusCode()).isEqualTo(429);
-    // A header that is not an address falls back to the connection's address, which has its own bucket.
+    // A header that is not an address falls back to the connection's address, which has its own
+    // bucket.
     assertThat(post("not-an-address").statusCode()).isEqualTo(202);
   }
 
@@ -92,12 +99,13 @@ class RateLimitTest extends WithFakeGateways {
   }
 
   private HttpResponse<String> post(String path, String forwardedFor, String body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json")
-        .header("X-Forwarded-For", forwardedFor)
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .header("X-Forwarded-For", forwardedFor)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

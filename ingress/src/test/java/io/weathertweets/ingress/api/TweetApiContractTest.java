@@ -21,10 +21,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The HTTP contract, table-driven, against the running ingress (Tomcat on a random port, real gRPC channels to
- * two fake gateways that acknowledge everything): every rule of a tweet, every status code, and the problem body.
+ * The HTTP contract, table-driven, against the running ingress (Tomcat on a random port, real gRPC
+ * channels to two fake gateways that acknowledge everything): every rule of a tweet, every status
+ * code, and the problem body.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"spring.config.name=ingress", "weather.ingress.routing=fanout"})
 class TweetApiContractTest extends WithFakeGateways {
 
@@ -33,14 +35,20 @@ class TweetApiContractTest extends WithFakeGateways {
   static final String TOO_LARGE = "tag:weathertweets.io,2026:problem/content-too-large";
   static final String BLANK = "about:blank";
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
   /**
    * One row of the table: a request and what must come back. {@code fields} are the problem's
    * {@code errors[].field} in order (empty for statuses without per-field errors).
    */
-  record Case(String name, String method, String path, String contentType, String body, int status, String type,
+  record Case(
+      String name,
+      String method,
+      String path,
+      String contentType,
+      String body,
+      int status,
+      String type,
       List<String> fields) {
     @Override
     public String toString() {
@@ -49,18 +57,21 @@ class TweetApiContractTest extends WithFakeGateways {
   }
 
   static Case single(String name, String body, int status, String type, String... fields) {
-    return new Case(name, "POST", "/api/tweet", "application/json", body, status, type, List.of(fields));
+    return new Case(
+        name, "POST", "/api/tweet", "application/json", body, status, type, List.of(fields));
   }
 
   static Case batch(String name, String body, int status, String type, String... fields) {
-    return new Case(name, "POST", "/api/tweets", "application/json", body, status, type, List.of(fields));
+    return new Case(
+        name, "POST", "/api/tweets", "application/json", body, status, type, List.of(fields));
   }
 
   static Case accepted(String name, String body) {
     return single(name, body, 202, null);
   }
 
-  static final String COURSE = """
+  static final String COURSE =
+      """
       {"municipality":"mixco","temperature":25,"humidity":70,"weather":"sunny"}""";
 
   /** The course body with one field replaced by raw JSON ({@code null} removes it). */
@@ -70,7 +81,8 @@ class TweetApiContractTest extends WithFakeGateways {
     if (rawValue == null) {
       object.remove(field);
     } else {
-      object.set(field, tools.jackson.databind.json.JsonMapper.builder().build().readTree(rawValue));
+      object.set(
+          field, tools.jackson.databind.json.JsonMapper.builder().build().readTree(rawValue));
     }
     return object.toString();
   }
@@ -89,20 +101,33 @@ class TweetApiContractTest extends WithFakeGateways {
     return Stream.of(
         // Accepted: the course body and the leniencies the contract promises.
         accepted("course body", COURSE),
-        accepted("names are case-insensitive and trimmed", """
+        accepted(
+            "names are case-insensitive and trimmed",
+            """
             {"municipality":" MIXCO ","temperature":25,"humidity":70,"weather":"Sunny\\t"}"""),
         accepted("lowest temperature and humidity", with("temperature", "-50").replace("70", "0")),
-        accepted("highest temperature and humidity", with("temperature", "60").replace("70", "100")),
+        accepted(
+            "highest temperature and humidity", with("temperature", "60").replace("70", "100")),
         accepted("whole number written with a fraction", with("temperature", "25.0")),
         accepted("id of 64 characters", courseWith("\"id\":\"" + id64 + "\"")),
-        accepted("ISO-8601 timestamp with offset", courseWith("\"timestamp\":\"2026-11-23T10:15:30-06:00\"")),
+        accepted(
+            "ISO-8601 timestamp with offset",
+            courseWith("\"timestamp\":\"2026-11-23T10:15:30-06:00\"")),
         accepted("epoch-millisecond timestamp", courseWith("\"timestamp\":1795000000000")),
-        accepted("unknown extra fields are ignored", courseWith("\"source\":\"locust\",\"tags\":[1,2]")),
+        accepted(
+            "unknown extra fields are ignored", courseWith("\"source\":\"locust\",\"tags\":[1,2]")),
         accepted("null id and timestamp mean none", courseWith("\"id\":null,\"timestamp\":null")),
         // Wrong types, each reported for its field.
-        single("temperature as a string", with("temperature", "\"25\""), 400, INVALID, "temperature"),
-        single("temperature with a fraction", with("temperature", "25.5"), 400, INVALID, "temperature"),
-        single("temperature as a boolean", with("temperature", "true"), 400, INVALID, "temperature"),
+        single(
+            "temperature as a string", with("temperature", "\"25\""), 400, INVALID, "temperature"),
+        single(
+            "temperature with a fraction",
+            with("temperature", "25.5"),
+            400,
+            INVALID,
+            "temperature"),
+        single(
+            "temperature as a boolean", with("temperature", "true"), 400, INVALID, "temperature"),
         single("temperature null", with("temperature", "null"), 400, INVALID, "temperature"),
         single("humidity as an object", with("humidity", "{}"), 400, INVALID, "humidity"),
         single("municipality as a number", with("municipality", "5"), 400, INVALID, "municipality"),
@@ -112,74 +137,169 @@ class TweetApiContractTest extends WithFakeGateways {
         single("temperature above 60", with("temperature", "61"), 400, INVALID, "temperature"),
         single("humidity below 0", with("humidity", "-1"), 400, INVALID, "humidity"),
         single("humidity above 100", with("humidity", "101"), 400, INVALID, "humidity"),
-        single("huge integer", with("humidity", "99999999999999999999999999"), 400, INVALID, "humidity"),
+        single(
+            "huge integer",
+            with("humidity", "99999999999999999999999999"),
+            400,
+            INVALID,
+            "humidity"),
         single("huge exponent", with("temperature", "1e400"), 400, INVALID, "temperature"),
-        single("integer just past int range", with("temperature", "2147483648"), 400, INVALID, "temperature"),
-        single("unknown municipality", with("municipality", "\"zacapa\""), 400, INVALID, "municipality"),
+        single(
+            "integer just past int range",
+            with("temperature", "2147483648"),
+            400,
+            INVALID,
+            "temperature"),
+        single(
+            "unknown municipality",
+            with("municipality", "\"zacapa\""),
+            400,
+            INVALID,
+            "municipality"),
         single("empty municipality", with("municipality", "\"\""), 400, INVALID, "municipality"),
         single("unknown condition", with("weather", "\"snowy\""), 400, INVALID, "weather"),
         // Missing fields.
         single("municipality missing", with("municipality", null), 400, INVALID, "municipality"),
         single("weather missing", with("weather", null), 400, INVALID, "weather"),
-        single("empty object: every required field", "{}", 400, INVALID,
-            "municipality", "temperature", "humidity", "weather"),
-        single("every bad field at once", """
+        single(
+            "empty object: every required field",
+            "{}",
+            400,
+            INVALID,
+            "municipality",
+            "temperature",
+            "humidity",
+            "weather"),
+        single(
+            "every bad field at once",
+            """
             {"id":"","municipality":"x","temperature":"hot","humidity":200,"weather":1,"timestamp":"soon"}""",
-            400, INVALID, "id", "municipality", "temperature", "humidity", "weather", "timestamp"),
+            400,
+            INVALID,
+            "id",
+            "municipality",
+            "temperature",
+            "humidity",
+            "weather",
+            "timestamp"),
         // Optional fields.
         single("id too long", courseWith("\"id\":\"" + id65 + "\""), 400, INVALID, "id"),
         single("id empty", courseWith("\"id\":\"\""), 400, INVALID, "id"),
         single("id as a number", courseWith("\"id\":42"), 400, INVALID, "id"),
-        single("id with a control character", courseWith("\"id\":\"a\\u0000b\""), 400, INVALID, "id"),
-        single("timestamp not a date", courseWith("\"timestamp\":\"yesterday\""), 400, INVALID, "timestamp"),
-        single("timestamp without offset", courseWith("\"timestamp\":\"2026-11-23T10:15:30\""), 400, INVALID,
+        single(
+            "id with a control character", courseWith("\"id\":\"a\\u0000b\""), 400, INVALID, "id"),
+        single(
+            "timestamp not a date",
+            courseWith("\"timestamp\":\"yesterday\""),
+            400,
+            INVALID,
+            "timestamp"),
+        single(
+            "timestamp without offset",
+            courseWith("\"timestamp\":\"2026-11-23T10:15:30\""),
+            400,
+            INVALID,
             "timestamp"),
         single("timestamp zero", courseWith("\"timestamp\":0"), 400, INVALID, "timestamp"),
         single("timestamp negative", courseWith("\"timestamp\":-5"), 400, INVALID, "timestamp"),
-        single("timestamp past year 9999", courseWith("\"timestamp\":253402300800000"), 400, INVALID, "timestamp"),
-        single("timestamp as a boolean", courseWith("\"timestamp\":true"), 400, INVALID, "timestamp"),
-        // Hostile clocks: ahead of the receiver by more than weather.time.max-ahead (5 min), or before 2000.
-        single("timestamp two hours ahead", courseWith("\"timestamp\":" + (System.currentTimeMillis() + 7_200_000)),
-            400, INVALID, "timestamp"),
-        single("timestamp in year 9999", courseWith("\"timestamp\":\"9999-12-31T23:59:59Z\""), 400, INVALID,
+        single(
+            "timestamp past year 9999",
+            courseWith("\"timestamp\":253402300800000"),
+            400,
+            INVALID,
             "timestamp"),
-        single("timestamp before 2000", courseWith("\"timestamp\":\"1999-12-31T23:59:59Z\""), 400, INVALID,
+        single(
+            "timestamp as a boolean", courseWith("\"timestamp\":true"), 400, INVALID, "timestamp"),
+        // Hostile clocks: ahead of the receiver by more than weather.time.max-ahead (5 min), or
+        // before 2000.
+        single(
+            "timestamp two hours ahead",
+            courseWith("\"timestamp\":" + (System.currentTimeMillis() + 7_200_000)),
+            400,
+            INVALID,
             "timestamp"),
-        accepted("timestamp a minute ahead (a fast client clock)",
+        single(
+            "timestamp in year 9999",
+            courseWith("\"timestamp\":\"9999-12-31T23:59:59Z\""),
+            400,
+            INVALID,
+            "timestamp"),
+        single(
+            "timestamp before 2000",
+            courseWith("\"timestamp\":\"1999-12-31T23:59:59Z\""),
+            400,
+            INVALID,
+            "timestamp"),
+        accepted(
+            "timestamp a minute ahead (a fast client clock)",
             courseWith("\"timestamp\":" + (System.currentTimeMillis() + 60_000))),
         // Bodies that are not one JSON object.
         single("malformed JSON", "{\"municipality\":", 400, MALFORMED, "$"),
         single("empty body", "", 400, MALFORMED, "$"),
         single("trailing garbage", COURSE + " x", 400, MALFORMED, "$"),
-        single("duplicated field", with("humidity", null).replace("}", ",\"humidity\":1,\"humidity\":2}"), 400,
-            MALFORMED, "$"),
+        single(
+            "duplicated field",
+            with("humidity", null).replace("}", ",\"humidity\":1,\"humidity\":2}"),
+            400,
+            MALFORMED,
+            "$"),
         single("array to the single endpoint", "[" + COURSE + "]", 400, INVALID, "$"),
         single("bare string", "\"mixco\"", 400, INVALID, "$"),
-        single("body over 16 KiB", courseWith("\"pad\":\"" + "x".repeat(17 * 1024) + "\""), 413, TOO_LARGE),
+        single(
+            "body over 16 KiB",
+            courseWith("\"pad\":\"" + "x".repeat(17 * 1024) + "\""),
+            413,
+            TOO_LARGE),
         new Case("text/plain", "POST", "/api/tweet", "text/plain", COURSE, 415, BLANK, List.of()),
-        new Case("form content", "POST", "/api/tweet", "application/x-www-form-urlencoded", "a=b", 415, BLANK,
+        new Case(
+            "form content",
+            "POST",
+            "/api/tweet",
+            "application/x-www-form-urlencoded",
+            "a=b",
+            415,
+            BLANK,
             List.of()),
         new Case("no content type", "POST", "/api/tweet", null, COURSE, 415, BLANK, List.of()),
         new Case("GET", "GET", "/api/tweet", null, null, 405, BLANK, List.of()),
-        new Case("PUT batch", "PUT", "/api/tweets", "application/json", "[]", 405, BLANK, List.of()),
+        new Case(
+            "PUT batch", "PUT", "/api/tweets", "application/json", "[]", 405, BLANK, List.of()),
         // Batches.
         batch("batch of 3", array(3), 202, null),
         batch("batch of 1000", array(1000), 202, null),
         batch("empty batch", "[]", 400, INVALID, "$"),
         batch("object to the batch endpoint", COURSE, 400, INVALID, "$"),
         batch("batch of 1001", array(1001), 413, TOO_LARGE),
-        batch("batch body over 1 MiB", "[" + courseWith("\"pad\":\"" + "x".repeat(1024 * 1024) + "\"") + "]", 413,
+        batch(
+            "batch body over 1 MiB",
+            "[" + courseWith("\"pad\":\"" + "x".repeat(1024 * 1024) + "\"") + "]",
+            413,
             TOO_LARGE),
-        batch("every bad tweet and field of a batch", "[" + String.join(",", COURSE,
-            with("humidity", "\"wet\""), "5", COURSE, with("temperature", "99").replace("sunny", "snowy")) + "]",
-            400, INVALID, "[1].humidity", "[2]", "[4].temperature", "[4].weather"),
+        batch(
+            "every bad tweet and field of a batch",
+            "["
+                + String.join(
+                    ",",
+                    COURSE,
+                    with("humidity", "\"wet\""),
+                    "5",
+                    COURSE,
+                    with("temperature", "99").replace("sunny", "snowy"))
+                + "]",
+            400,
+            INVALID,
+            "[1].humidity",
+            "[2]",
+            "[4].temperature",
+            "[4].weather"),
         batch("malformed batch", "[" + COURSE + ",", 400, MALFORMED, "$"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("table")
   void shouldAnswerAsTheContractSays(Case c) {
-    IngressClient.Response response = new IngressClient(port).send(c.method(), c.path(), c.contentType(), c.body());
+    IngressClient.Response response =
+        new IngressClient(port).send(c.method(), c.path(), c.contentType(), c.body());
 
     assertThat(response.status()).as(response.body()).isEqualTo(c.status());
     if (c.status() == 202) {
@@ -205,22 +325,31 @@ class TweetApiContractTest extends WithFakeGateways {
       assertThat(problem.has("errors")).isFalse();
     } else {
       List<String> fields = new ArrayList<>();
-      problem.get("errors").values().forEach(e -> {
-        fields.add(e.get("field").stringValue());
-        assertThat(e.get("message").stringValue()).isNotBlank();
-      });
+      problem
+          .get("errors")
+          .values()
+          .forEach(
+              e -> {
+                fields.add(e.get("field").stringValue());
+                assertThat(e.get("message").stringValue()).isNotBlank();
+              });
       assertThat(fields).containsExactlyElementsOf(c.fields());
     }
   }
 
   @Test
   void shouldExplainEachBadFieldInWordsAClientUnderstands() {
-    IngressClient.Response response = new IngressClient(port).postJson("/api/tweet", """
+    IngressClient.Response response =
+        new IngressClient(port)
+            .postJson(
+                "/api/tweet",
+                """
         {"municipality":"zacapa","temperature":"25","humidity":101,"weather":"snowy","timestamp":"soon"}""");
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.json().get("errors").values().stream()
-        .map(e -> e.get("field").stringValue() + ": " + e.get("message").stringValue()))
+    assertThat(
+            response.json().get("errors").values().stream()
+                .map(e -> e.get("field").stringValue() + ": " + e.get("message").stringValue()))
         .containsExactly(
             "municipality: must be one of mixco, guatemala, amatitlan, chinautla, got string \"zacapa\"",
             "temperature: must be an integer, got string \"25\"",
@@ -235,7 +364,11 @@ class TweetApiContractTest extends WithFakeGateways {
   @Test
   void shouldForwardTheNormalisedTweetWithAssignedIdAndReceiveTime() {
     long before = System.currentTimeMillis();
-    IngressClient.Response response = new IngressClient(port).postJson("/api/tweet", """
+    IngressClient.Response response =
+        new IngressClient(port)
+            .postJson(
+                "/api/tweet",
+                """
         {"municipality":" Chinautla","temperature":-3,"humidity":55,"weather":"FOGGY"}""");
     long after = System.currentTimeMillis();
 
@@ -258,7 +391,8 @@ class TweetApiContractTest extends WithFakeGateways {
     IngressClient.Response response = new IngressClient(port).postJson("/api/tweets", array(5));
 
     assertThat(response.status()).isEqualTo(202);
-    List<String> ids = response.json().get("ids").values().stream().map(JsonNode::stringValue).toList();
+    List<String> ids =
+        response.json().get("ids").values().stream().map(JsonNode::stringValue).toList();
     assertThat(ids).hasSize(5).doesNotHaveDuplicates();
     assertThat(KAFKA.tweets().stream().map(Tweet::getId)).containsExactlyElementsOf(ids);
     assertThat(Arrays.asList(response.json().get("count").intValue())).containsExactly(5);

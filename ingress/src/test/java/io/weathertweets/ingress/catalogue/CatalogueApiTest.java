@@ -13,25 +13,30 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-/** {@code GET /api/catalogue} answers the enums' ids in order, and the live page takes its lists from it. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+/**
+ * {@code GET /api/catalogue} answers the enums' ids in order, and the live page takes its lists
+ * from it.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"spring.config.name=ingress", "weather.ingress.routing=kafka"})
 class CatalogueApiTest extends WithFakeGateways {
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
   @Test
   void shouldAnswerTheMunicipalitiesAndConditionsInCatalogueOrder() {
     IngressClient.Response response = new IngressClient(port).get("/api/catalogue");
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("application/json"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
     assertThat(response.json().propertyNames()).containsExactly("municipalities", "conditions");
-    assertThat(texts(response.json().get("municipalities"))).containsExactlyElementsOf(Municipality.ids())
+    assertThat(texts(response.json().get("municipalities")))
+        .containsExactlyElementsOf(Municipality.ids())
         .containsExactly("mixco", "guatemala", "amatitlan", "chinautla");
-    assertThat(texts(response.json().get("conditions"))).containsExactlyElementsOf(Condition.ids())
+    assertThat(texts(response.json().get("conditions")))
+        .containsExactlyElementsOf(Condition.ids())
         .containsExactly("sunny", "cloudy", "rainy", "foggy");
   }
 
@@ -43,8 +48,12 @@ class CatalogueApiTest extends WithFakeGateways {
       assertThat(page.status()).as(resource).isEqualTo(200);
       assertThat(Stream.concat(Municipality.ids().stream(), Condition.ids().stream()))
           .as("%s takes the catalogue from /api/catalogue", resource)
-          .allSatisfy(name -> assertThat(page.body()).doesNotContain("'" + name + "'")
-              .doesNotContain("\"" + name + "\"").doesNotContain(">" + name + "<"));
+          .allSatisfy(
+              name ->
+                  assertThat(page.body())
+                      .doesNotContain("'" + name + "'")
+                      .doesNotContain("\"" + name + "\"")
+                      .doesNotContain(">" + name + "<"));
     }
     assertThat(client.get("/live.js").body()).contains("/api/catalogue");
   }

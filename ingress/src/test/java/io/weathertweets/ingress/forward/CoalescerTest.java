@@ -53,9 +53,17 @@ class CoalescerTest {
     };
   }
 
-  private Coalescer coalescer(Function<List<Tweet>, ForwardResult> gateway, int callsInFlight, int maxTweets) {
-    coalescer = new Coalescer(gateway, PATHS, callsInFlight, maxTweets, Duration.ofSeconds(30),
-        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory()), new SimpleMeterRegistry());
+  private Coalescer coalescer(
+      Function<List<Tweet>, ForwardResult> gateway, int callsInFlight, int maxTweets) {
+    coalescer =
+        new Coalescer(
+            gateway,
+            PATHS,
+            callsInFlight,
+            maxTweets,
+            Duration.ofSeconds(30),
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory()),
+            new SimpleMeterRegistry());
     return coalescer;
   }
 
@@ -72,8 +80,8 @@ class CoalescerTest {
   }
 
   private CompletableFuture<ForwardResult> send(Coalescer coalescer, String... ids) {
-    return CompletableFuture.supplyAsync(() -> coalescer.forward(tweets(ids)),
-        Executors.newVirtualThreadPerTaskExecutor());
+    return CompletableFuture.supplyAsync(
+        () -> coalescer.forward(tweets(ids)), Executors.newVirtualThreadPerTaskExecutor());
   }
 
   @Test
@@ -94,8 +102,8 @@ class CoalescerTest {
     CompletableFuture<ForwardResult> first = send(coalescer, "first");
     await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
 
-    List<CompletableFuture<ForwardResult>> waiting = IntStream.range(0, 5)
-        .mapToObj(i -> send(coalescer, "w" + i)).toList();
+    List<CompletableFuture<ForwardResult>> waiting =
+        IntStream.range(0, 5).mapToObj(i -> send(coalescer, "w" + i)).toList();
     await().atMost(Duration.ofSeconds(10)).until(() -> coalescer.waiting() == 5);
     assertThat(calls).hasSize(1);
     releaseFirstCall.countDown();
@@ -122,16 +130,24 @@ class CoalescerTest {
 
     first.join();
     waiting.forEach(CompletableFuture::join);
-    assertThat(calls).containsExactly(List.of("first"), List.of("a1", "a2"), List.of("b1", "b2"),
-        List.of("big1", "big2", "big3", "big4"));
+    assertThat(calls)
+        .containsExactly(
+            List.of("first"),
+            List.of("a1", "a2"),
+            List.of("b1", "b2"),
+            List.of("big1", "big2", "big3", "big4"));
   }
 
   @Test
   void aFailedCallFailsEveryRequestItCarried() {
-    Coalescer coalescer = coalescer(tweets -> {
-      calls.add(List.of());
-      throw new IllegalStateException("gateway client broke");
-    }, 2, 1000);
+    Coalescer coalescer =
+        coalescer(
+            tweets -> {
+              calls.add(List.of());
+              throw new IllegalStateException("gateway client broke");
+            },
+            2,
+            1000);
 
     assertThatThrownBy(() -> coalescer.forward(tweets("a")))
         .isInstanceOf(CompletionException.class)
@@ -140,18 +156,27 @@ class CoalescerTest {
 
   @Test
   void aRequestQueuedLongerThanItsWaitIsAnsweredUnavailableAndNotForwarded() {
-    coalescer = new Coalescer(gateway(acknowledged()), PATHS, 1, 1000, Duration.ofMillis(300),
-        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory()), new SimpleMeterRegistry());
+    coalescer =
+        new Coalescer(
+            gateway(acknowledged()),
+            PATHS,
+            1,
+            1000,
+            Duration.ofMillis(300),
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory()),
+            new SimpleMeterRegistry());
     CompletableFuture<ForwardResult> first = send(coalescer, "first");
     await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
 
     ForwardResult late = coalescer.forward(tweets("late"));
 
     assertThat(late.allAcknowledged()).isFalse();
-    assertThat(late.failures().get(TweetPath.RABBIT).getDescription()).contains("not forwarded within 300 ms");
+    assertThat(late.failures().get(TweetPath.RABBIT).getDescription())
+        .contains("not forwarded within 300 ms");
     assertThat(coalescer.waiting()).isZero();
     releaseFirstCall.countDown();
-    assertThat(first.join().allAcknowledged()).isFalse(); // the first call itself outlived its 300 ms wait
+    assertThat(first.join().allAcknowledged())
+        .isFalse(); // the first call itself outlived its 300 ms wait
     assertThat(calls).containsExactly(List.of("first"));
   }
 

@@ -3,8 +3,8 @@ package io.weathertweets.loadgen.report;
 import org.HdrHistogram.Histogram;
 
 /**
- * Latency percentiles in milliseconds, from a histogram of microseconds. HdrHistogram keeps three significant
- * digits, so each figure is within 0.1 % of the true value.
+ * Latency percentiles in milliseconds, from a histogram of microseconds. HdrHistogram keeps three
+ * significant digits, so each figure is within 0.1 % of the true value.
  *
  * @param requests how many values the histogram holds
  */

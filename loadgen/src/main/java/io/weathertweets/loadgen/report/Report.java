@@ -11,7 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The final report of a run; printed as text for people or as JSON ({@code --json}) for scripts.
  *
  * @param seed the generator's seed, null for an input file
- * @param tweetsPerRequest how many tweets one latency value stands for (1, the batch or the stream size)
+ * @param tweetsPerRequest how many tweets one latency value stands for (1, the batch or the stream
+ *     size)
  * @param verification one entry per verified path; empty without {@code --verify}
  */
 public record Report(
@@ -33,13 +34,17 @@ public record Report(
     Latency latency,
     List<PathResult> verification) {
 
-  private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  private static final JsonMapper JSON =
+      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
   public boolean verified() {
     return verification.stream().allMatch(PathResult::verified);
   }
 
-  /** FAILED when any path failed, else UNVERIFIED when any could not be checked, else PASS (also without --verify). */
+  /**
+   * FAILED when any path failed, else UNVERIFIED when any could not be checked, else PASS (also
+   * without --verify).
+   */
   public PathResult.Verdict verdict() {
     if (verification.stream().anyMatch(p -> p.verdict() == PathResult.Verdict.FAILED)) {
       return PathResult.Verdict.FAILED;
@@ -56,23 +61,57 @@ public record Report(
 
   public String toText() {
     StringBuilder text = new StringBuilder();
-    line(text, "mode", "%s -> %s (concurrency %d, rate %s)%s", mode, target, concurrency,
-        targetRate == 0 ? "unlimited" : fmt("%.0f/s", targetRate), seed == null ? "" : ", seed " + seed);
-    line(text, "sent", "%d tweets in %.2f s = %.0f tweets/s", sent, elapsedSeconds, tweetsPerSecond);
+    line(
+        text,
+        "mode",
+        "%s -> %s (concurrency %d, rate %s)%s",
+        mode,
+        target,
+        concurrency,
+        targetRate == 0 ? "unlimited" : fmt("%.0f/s", targetRate),
+        seed == null ? "" : ", seed " + seed);
+    line(
+        text, "sent", "%d tweets in %.2f s = %.0f tweets/s", sent, elapsedSeconds, tweetsPerSecond);
     line(text, "accepted", "%d %s", accepted, acceptedByMunicipality);
     line(text, "rejected", "%d%s", rejected, byStatus(rejectedBy));
     line(text, "failed", "%d%s", failed, byStatus(failedBy));
-    line(text, "latency", "p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  (%d requests of up to %d tweets)",
-        latency.p50Ms(), latency.p90Ms(), latency.p99Ms(), latency.maxMs(), latency.requests(), tweetsPerRequest);
+    line(
+        text,
+        "latency",
+        "p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  (%d requests of up to %d tweets)",
+        latency.p50Ms(),
+        latency.p90Ms(),
+        latency.p99Ms(),
+        latency.maxMs(),
+        latency.requests(),
+        tweetsPerRequest);
     for (PathResult path : verification) {
       switch (path.verdict()) {
-        case PASS -> line(text, "verify " + path.path(),
-            "ok: %s accounts for all %d accepted tweets %d ms after the last send",
-            path.store(), accepted, path.visibleAfterMs());
-        case FAILED -> line(text, "verify " + path.path(), "FAILED: %s tweets_total +%d, counts +%d of %d accepted; %s",
-            path.store(), path.tweetsTotalDelta(), path.countSumDelta(), accepted, String.join("; ", path.problems()));
-        case UNVERIFIED -> line(text, "verify " + path.path(), "UNVERIFIED: %s not checked: %s", path.store(),
-            String.join("; ", path.problems()));
+        case PASS ->
+            line(
+                text,
+                "verify " + path.path(),
+                "ok: %s accounts for all %d accepted tweets %d ms after the last send",
+                path.store(),
+                accepted,
+                path.visibleAfterMs());
+        case FAILED ->
+            line(
+                text,
+                "verify " + path.path(),
+                "FAILED: %s tweets_total +%d, counts +%d of %d accepted; %s",
+                path.store(),
+                path.tweetsTotalDelta(),
+                path.countSumDelta(),
+                accepted,
+                String.join("; ", path.problems()));
+        case UNVERIFIED ->
+            line(
+                text,
+                "verify " + path.path(),
+                "UNVERIFIED: %s not checked: %s",
+                path.store(),
+                String.join("; ", path.problems()));
       }
     }
     return text.toString();
@@ -82,7 +121,8 @@ public record Report(
     if (counts.isEmpty()) {
       return "";
     }
-    return counts.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+    return counts.entrySet().stream()
+        .map(e -> e.getKey() + ": " + e.getValue())
         .collect(Collectors.joining(", ", " (", ")"));
   }
 

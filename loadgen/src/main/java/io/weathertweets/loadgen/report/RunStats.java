@@ -15,9 +15,14 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
-/** Counters and the latency histogram, written by every sender thread, read by the progress bar and report. */
+/**
+ * Counters and the latency histogram, written by every sender thread, read by the progress bar and
+ * report.
+ */
 public final class RunStats {
-  /** Latencies are recorded in microseconds, up to one hour, with three significant digits (0.1 %). */
+  /**
+   * Latencies are recorded in microseconds, up to one hour, with three significant digits (0.1 %).
+   */
   private static final long HIGHEST_TRACKABLE_MICROS = TimeUnit.HOURS.toMicros(1);
 
   private final LongAdder sent = new LongAdder();
@@ -26,10 +31,14 @@ public final class RunStats {
   private final LongAdder failed = new LongAdder();
   private final Map<String, LongAdder> rejectedBy = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> failedBy = new ConcurrentHashMap<>();
-  private final AtomicLongArray acceptedByMunicipality = new AtomicLongArray(Municipality.values().length);
+  private final AtomicLongArray acceptedByMunicipality =
+      new AtomicLongArray(Municipality.values().length);
   private final Histogram latencyMicros = new ConcurrentHistogram(1, HIGHEST_TRACKABLE_MICROS, 3);
 
-  /** Records one request's answer for every tweet it carried and its latency (one value per request). */
+  /**
+   * Records one request's answer for every tweet it carried and its latency (one value per
+   * request).
+   */
   public void record(Outcome outcome, List<LoadTweet> tweets, long latencyNanos) {
     int n = tweets.size();
     sent.add(n);
@@ -38,7 +47,8 @@ public final class RunStats {
         accepted.add(n);
         for (LoadTweet tweet : tweets) {
           Optional<Municipality> m = tweet.municipality();
-          m.ifPresent(municipality -> acceptedByMunicipality.incrementAndGet(municipality.ordinal()));
+          m.ifPresent(
+              municipality -> acceptedByMunicipality.incrementAndGet(municipality.ordinal()));
         }
       }
       case REJECTED -> {
@@ -50,7 +60,8 @@ public final class RunStats {
         failedBy.computeIfAbsent(outcome.reason(), k -> new LongAdder()).add(n);
       }
     }
-    latencyMicros.recordValue(Math.clamp(TimeUnit.NANOSECONDS.toMicros(latencyNanos), 1, HIGHEST_TRACKABLE_MICROS));
+    latencyMicros.recordValue(
+        Math.clamp(TimeUnit.NANOSECONDS.toMicros(latencyNanos), 1, HIGHEST_TRACKABLE_MICROS));
   }
 
   public long sent() {

@@ -17,13 +17,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The three gRPC modes over one shared channel (HTTP/2 multiplexes the concurrent calls):
- * v1 {@code Publish} (one batch per call), v1 {@code PublishStream} (several batches per call, one answer for
+ * The three gRPC modes over one shared channel (HTTP/2 multiplexes the concurrent calls): v1 {@code
+ * Publish} (one batch per call), v1 {@code PublishStream} (several batches per call, one answer for
  * all of them) and the course {@code SendTweet} (one tweet per call).
  */
 public final class GrpcSender implements Sender {
 
-  public enum Rpc { PUBLISH, PUBLISH_STREAM, SEND_TWEET }
+  public enum Rpc {
+    PUBLISH,
+    PUBLISH_STREAM,
+    SEND_TWEET
+  }
 
   private final ManagedChannel channel;
   private final Rpc rpc;
@@ -32,7 +36,12 @@ public final class GrpcSender implements Sender {
   private final long timeoutMs;
   private final TweetSource source;
 
-  public GrpcSender(String target, Rpc rpc, int batchSize, int batchesPerStream, long timeoutMs,
+  public GrpcSender(
+      String target,
+      Rpc rpc,
+      int batchSize,
+      int batchesPerStream,
+      long timeoutMs,
       TweetSource source) {
     this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
     this.rpc = rpc;
@@ -56,12 +65,14 @@ public final class GrpcSender implements Sender {
     long now = System.currentTimeMillis();
     try {
       switch (rpc) {
-        case PUBLISH -> TweetIngestServiceGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
-            .publish(batch(tweets, now));
-        case SEND_TWEET -> WeatherTweetServiceGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
-            .sendTweet(tweets.getFirst().toCourse());
+        case PUBLISH ->
+            TweetIngestServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
+                .publish(batch(tweets, now));
+        case SEND_TWEET ->
+            WeatherTweetServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
+                .sendTweet(tweets.getFirst().toCourse());
         case PUBLISH_STREAM -> {
           return stream(tweets, now);
         }
@@ -70,37 +81,42 @@ public final class GrpcSender implements Sender {
     } catch (StatusRuntimeException e) {
       return Outcome.ofGrpcStatus(e.getStatus().getCode());
     } catch (IllegalArgumentException e) {
-      // Only a tweet protobuf cannot carry at all (e.g. a text temperature from an input file) gets here.
+      // Only a tweet protobuf cannot carry at all (e.g. a text temperature from an input file) gets
+      // here.
       return Outcome.rejected("unsendable");
     }
   }
 
   private Outcome stream(List<LoadTweet> tweets, long now) {
     CompletableFuture<PublishResponse> answer = new CompletableFuture<>();
-    StreamObserver<PublishRequest> requests = TweetIngestServiceGrpc.newStub(channel)
-        .withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
-        .publishStream(new StreamObserver<>() {
-          @Override
-          public void onNext(PublishResponse value) {
-            answer.complete(value);
-          }
+    StreamObserver<PublishRequest> requests =
+        TweetIngestServiceGrpc.newStub(channel)
+            .withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
+            .publishStream(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(PublishResponse value) {
+                    answer.complete(value);
+                  }
 
-          @Override
-          public void onError(Throwable t) {
-            answer.completeExceptionally(t);
-          }
+                  @Override
+                  public void onError(Throwable t) {
+                    answer.completeExceptionally(t);
+                  }
 
-          @Override
-          public void onCompleted() {
-            answer.complete(null);
-          }
-        });
+                  @Override
+                  public void onCompleted() {
+                    answer.complete(null);
+                  }
+                });
     try {
       for (int from = 0; from < tweets.size(); from += batchSize) {
-        requests.onNext(batch(tweets.subList(from, Math.min(tweets.size(), from + batchSize)), now));
+        requests.onNext(
+            batch(tweets.subList(from, Math.min(tweets.size(), from + batchSize)), now));
       }
     } catch (IllegalArgumentException e) {
-      requests.onError(io.grpc.Status.CANCELLED.withDescription("unsendable tweet").asRuntimeException());
+      requests.onError(
+          io.grpc.Status.CANCELLED.withDescription("unsendable tweet").asRuntimeException());
       return Outcome.rejected("unsendable");
     }
     requests.onCompleted();

@@ -13,7 +13,10 @@ import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 
-/** {@code POST /api/tweet} (one JSON object) or {@code POST /api/tweets} (a JSON array of up to batch-size). */
+/**
+ * {@code POST /api/tweet} (one JSON object) or {@code POST /api/tweets} (a JSON array of up to
+ * batch-size).
+ */
 public final class HttpSender implements Sender {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -30,10 +33,11 @@ public final class HttpSender implements Sender {
     this.batchSize = batch ? batchSize : 1;
     this.timeout = timeout;
     // HTTP/1.1: the default (HTTP/2) would try an h2c upgrade on every new plain-text connection.
-    this.client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5))
-        .build();
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
   }
 
   @Override
@@ -47,11 +51,12 @@ public final class HttpSender implements Sender {
     } else {
       body = JSON.writeValueAsString(tweets.getFirst().httpBody(now));
     }
-    HttpRequest request = HttpRequest.newBuilder(uri)
-        .timeout(timeout)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     try {
       HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
       return Outcome.ofHttpStatus(response.statusCode());

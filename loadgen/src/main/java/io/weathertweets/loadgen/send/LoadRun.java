@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Sends {@code count} tweets of a source with {@code concurrency} workers. Each worker claims the next
- * request's worth of tweet indexes, waits for the pacer, sends, and records the answer. Claiming by index
- * keeps the set of tweets sent independent of scheduling.
+ * Sends {@code count} tweets of a source with {@code concurrency} workers. Each worker claims the
+ * next request's worth of tweet indexes, waits for the pacer, sends, and records the answer.
+ * Claiming by index keeps the set of tweets sent independent of scheduling.
  */
 public final class LoadRun {
   private final TweetSource source;
@@ -20,7 +20,8 @@ public final class LoadRun {
   private final int concurrency;
   private final RunStats stats;
 
-  public LoadRun(TweetSource source, long count, Sender sender, Pacer pacer, int concurrency, RunStats stats) {
+  public LoadRun(
+      TweetSource source, long count, Sender sender, Pacer pacer, int concurrency, RunStats stats) {
     this.source = source;
     this.count = count;
     this.sender = sender;

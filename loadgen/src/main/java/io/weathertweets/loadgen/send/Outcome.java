@@ -1,20 +1,25 @@
 package io.weathertweets.loadgen.send;
 
 /**
- * What the server answered to one request (one tweet, one batch or one stream); it applies to every tweet the
- * request carried, since the services accept or refuse a batch as a whole.
+ * What the server answered to one request (one tweet, one batch or one stream); it applies to every
+ * tweet the request carried, since the services accept or refuse a batch as a whole.
  *
- * @param reason the status as the server gave it, e.g. {@code 400}, {@code 503}, {@code INVALID_ARGUMENT},
- *     {@code UNAVAILABLE}, {@code timeout}; empty when accepted
+ * @param reason the status as the server gave it, e.g. {@code 400}, {@code 503}, {@code
+ *     INVALID_ARGUMENT}, {@code UNAVAILABLE}, {@code timeout}; empty when accepted
  */
 public record Outcome(Kind kind, String reason) {
 
   public enum Kind {
     /** 2xx / OK: the gateways confirmed that the brokers have the tweets. */
     ACCEPTED,
-    /** The request itself is wrong (4xx, INVALID_ARGUMENT...): retrying it unchanged cannot help. */
+    /**
+     * The request itself is wrong (4xx, INVALID_ARGUMENT...): retrying it unchanged cannot help.
+     */
     REJECTED,
-    /** The system could not take it now (5xx, UNAVAILABLE, timeouts, connection errors): worth retrying. */
+    /**
+     * The system could not take it now (5xx, UNAVAILABLE, timeouts, connection errors): worth
+     * retrying.
+     */
     FAILED
   }
 
@@ -43,8 +48,14 @@ public record Outcome(Kind kind, String reason) {
   public static Outcome ofGrpcStatus(io.grpc.Status.Code code) {
     return switch (code) {
       case OK -> ACCEPTED;
-      case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, ALREADY_EXISTS, NOT_FOUND, PERMISSION_DENIED,
-           UNAUTHENTICATED -> rejected(code.name());
+      case INVALID_ARGUMENT,
+          FAILED_PRECONDITION,
+          OUT_OF_RANGE,
+          ALREADY_EXISTS,
+          NOT_FOUND,
+          PERMISSION_DENIED,
+          UNAUTHENTICATED ->
+          rejected(code.name());
       default -> failed(code.name());
     };
   }

@@ -3,9 +3,10 @@ package io.weathertweets.loadgen.send;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Open-loop pacing: tweet {@code i} is due at {@code start + i / rate}, whatever happened before. A worker
- * that is late sends at once (it catches up) instead of shifting every later tweet, so the run keeps the
- * target rate on average and a slow answer does not silently lower it. Rate 0 means unlimited.
+ * Open-loop pacing: tweet {@code i} is due at {@code start + i / rate}, whatever happened before. A
+ * worker that is late sends at once (it catches up) instead of shifting every later tweet, so the
+ * run keeps the target rate on average and a slow answer does not silently lower it. Rate 0 means
+ * unlimited.
  */
 public final class Pacer {
   private final double tweetsPerSecond;
@@ -27,7 +28,9 @@ public final class Pacer {
     return startNanos + (long) (tweetIndex * 1_000_000_000d / tweetsPerSecond);
   }
 
-  /** How long to wait at {@code nowNanos} before sending that tweet; 0 when it is due or overdue. */
+  /**
+   * How long to wait at {@code nowNanos} before sending that tweet; 0 when it is due or overdue.
+   */
   public long waitNanos(long tweetIndex, long nowNanos) {
     return Math.max(0, dueNanos(tweetIndex) - nowNanos);
   }

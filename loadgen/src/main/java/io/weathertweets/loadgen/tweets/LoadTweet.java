@@ -15,8 +15,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One tweet to send, kept as the HTTP JSON body (the course contract plus optional {@code id} and
- * {@code timestamp}) so that an input file can carry deliberately invalid tweets and the HTTP modes send them
- * unchanged: the server, not the load generator, decides what is valid.
+ * {@code timestamp}) so that an input file can carry deliberately invalid tweets and the HTTP modes
+ * send them unchanged: the server, not the load generator, decides what is valid.
  *
  * @param index position in the run (0-based); ids of generated tweets are derived from it
  * @param body the JSON object; never modified (copies are made when a field is added)
@@ -42,32 +42,39 @@ public record LoadTweet(long index, ObjectNode body) {
   }
 
   /**
-   * The v1 wire form. Unknown names map to the UNSPECIFIED values so the gateway rejects them as it would
-   * any client's; only what protobuf cannot carry at all (a non-integer temperature) is refused here.
+   * The v1 wire form. Unknown names map to the UNSPECIFIED values so the gateway rejects them as it
+   * would any client's; only what protobuf cannot carry at all (a non-integer temperature) is
+   * refused here.
    *
    * @param fallbackId used when the tweet has no id of its own (v1 tweets must carry one)
    */
   public Tweet toV1(long nowMs, String fallbackId) {
     return Tweet.newBuilder()
         .setId(id().orElse(fallbackId))
-        .setMunicipality(municipality().map(Municipality::toProto)
-            .orElse(io.weathertweets.proto.v1.Municipality.MUNICIPALITY_UNSPECIFIED))
+        .setMunicipality(
+            municipality()
+                .map(Municipality::toProto)
+                .orElse(io.weathertweets.proto.v1.Municipality.MUNICIPALITY_UNSPECIFIED))
         .setTemperature(integer("temperature"))
         .setHumidity(integer("humidity"))
-        .setCondition(Condition.parse(text("weather")).map(Condition::toProto)
-            .orElse(io.weathertweets.proto.v1.Condition.CONDITION_UNSPECIFIED))
+        .setCondition(
+            Condition.parse(text("weather"))
+                .map(Condition::toProto)
+                .orElse(io.weathertweets.proto.v1.Condition.CONDITION_UNSPECIFIED))
         .setEventTimeMs(eventTimeMs().orElse(nowMs))
         .build();
   }
 
   /** The course wire form: no id, no event time (the gateway assigns both). */
   public WeatherTweetRequest toCourse() {
-    Municipalities municipality = municipality()
-        .map(m -> Municipalities.valueOf(m.id()))
-        .orElse(Municipalities.municipalities_unknown);
-    Weathers weather = Condition.parse(text("weather"))
-        .map(c -> Weathers.valueOf(c.id()))
-        .orElse(Weathers.weathers_unknown);
+    Municipalities municipality =
+        municipality()
+            .map(m -> Municipalities.valueOf(m.id()))
+            .orElse(Municipalities.municipalities_unknown);
+    Weathers weather =
+        Condition.parse(text("weather"))
+            .map(c -> Weathers.valueOf(c.id()))
+            .orElse(Weathers.weathers_unknown);
     return WeatherTweetRequest.newBuilder()
         .setMunicipality(municipality)
         .setTemperature(integer("temperature"))
@@ -100,7 +107,8 @@ public record LoadTweet(long index, ObjectNode body) {
   private int integer(String field) {
     JsonNode node = body.get(field);
     if (node == null || !node.isIntegralNumber() || !node.canConvertToInt()) {
-      throw new IllegalArgumentException(field + ": not an integer in tweet " + index + ": " + node);
+      throw new IllegalArgumentException(
+          field + ": not an integer in tweet " + index + ": " + node);
     }
     return node.intValue();
   }

@@ -13,8 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Tweets read from a JSON-lines file (one HTTP body per line; blank lines and lines starting with {@code #}
- * are skipped). Lines are kept as written, invalid ones included, so a file can exercise the rejections.
+ * Tweets read from a JSON-lines file (one HTTP body per line; blank lines and lines starting with
+ * {@code #} are skipped). Lines are kept as written, invalid ones included, so a file can exercise
+ * the rejections.
  */
 public final class TweetFile implements TweetSource {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -46,10 +47,12 @@ public final class TweetFile implements TweetSource {
         try {
           node = JSON.readTree(trimmed);
         } catch (JacksonException e) {
-          throw new IllegalArgumentException(file + ":" + lineNumber + ": not JSON: " + e.getOriginalMessage(), e);
+          throw new IllegalArgumentException(
+              file + ":" + lineNumber + ": not JSON: " + e.getOriginalMessage(), e);
         }
         if (!(node instanceof ObjectNode object)) {
-          throw new IllegalArgumentException(file + ":" + lineNumber + ": expected a JSON object per line");
+          throw new IllegalArgumentException(
+              file + ":" + lineNumber + ": expected a JSON object per line");
         }
         tweets.add(new LoadTweet(tweets.size(), object));
       }

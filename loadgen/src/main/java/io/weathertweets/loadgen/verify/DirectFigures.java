@@ -10,20 +10,25 @@ import java.util.Optional;
 import org.redisson.api.RedissonClient;
 
 /**
- * The figures read from the stores themselves (gRPC modes, or store URLs given): {@code meta.tweets_total}, the
- * municipality counts, and the consumer's own report of its lag that each path writes into its store.
+ * The figures read from the stores themselves (gRPC modes, or store URLs given): {@code
+ * meta.tweets_total}, the municipality counts, and the consumer's own report of its lag that each
+ * path writes into its store.
  */
 public final class DirectFigures implements FigureSource {
   private final Map<String, Probe> probes = new LinkedHashMap<>();
 
   private record Probe(String url, RedissonClient client, StoreReader reader) {}
 
-  /** @param storeUrlByPath path name → redis:// URL of its store, in report order */
+  /**
+   * @param storeUrlByPath path name → redis:// URL of its store, in report order
+   */
   public DirectFigures(Map<String, String> storeUrlByPath, String prefix) {
-    storeUrlByPath.forEach((path, url) -> {
-      RedissonClient client = StoreClients.create(url, false);
-      probes.put(path, new Probe(url, client, new StoreReader(client, new StoreLayout(prefix))));
-    });
+    storeUrlByPath.forEach(
+        (path, url) -> {
+          RedissonClient client = StoreClients.create(url, false);
+          probes.put(
+              path, new Probe(url, client, new StoreReader(client, new StoreLayout(prefix))));
+        });
   }
 
   @Override

@@ -2,10 +2,16 @@ package io.weathertweets.loadgen.verify;
 
 import java.util.Map;
 
-/** Where {@code --verify} reads the figures of each path: the stores themselves, or the ingress's view of them. */
+/**
+ * Where {@code --verify} reads the figures of each path: the stores themselves, or the ingress's
+ * view of them.
+ */
 public interface FigureSource extends AutoCloseable {
 
-  /** Every path's reading now, in report order; a path whose store cannot be read gets {@link Reading#failed}. */
+  /**
+   * Every path's reading now, in report order; a path whose store cannot be read gets {@link
+   * Reading#failed}.
+   */
   Map<String, Reading> read();
 
   /** Where a path's figures come from, for the report (no passwords). */

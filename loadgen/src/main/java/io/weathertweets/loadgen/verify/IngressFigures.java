@@ -17,31 +17,39 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The figures as the ingress reads them ({@code GET /api/stores}), for HTTP runs given no store URL: the user
- * needs to reach only the ingress, and the figures are the ones its live page shows. Body:
+ * The figures as the ingress reads them ({@code GET /api/stores}), for HTTP runs given no store
+ * URL: the user needs to reach only the ingress, and the figures are the ones its live page shows.
+ * Body:
+ *
  * <pre>
  * {"redis":  {"municipalities": {"mixco": {"count": "12", ...}, ...}, "panels": {...},
  *             "meta": {"tweets_total": "40", ...}, "consumer": {"lag": 0, "stalled": null, ...}},
  *  "valkey": {...}, "readAt": 1765000000000}
  * </pre>
- * Values as stored (strings); a municipality without tweets is absent; {@code consumer} is absent or null while the
- * path's consumer has written no report (older ingresses send none), its {@code lag} null when unknown; a store the
- * ingress cannot read appears as {@code {"error": "..."}}.
+ *
+ * Values as stored (strings); a municipality without tweets is absent; {@code consumer} is absent
+ * or null while the path's consumer has written no report (older ingresses send none), its {@code
+ * lag} null when unknown; a store the ingress cannot read appears as {@code {"error": "..."}}.
  */
 public final class IngressFigures implements FigureSource {
   /** Path → the ingress's name for its store. */
-  private static final Map<String, String> STORE_OF_PATH = Map.of("kafka", "redis", "rabbit", "valkey");
+  private static final Map<String, String> STORE_OF_PATH =
+      Map.of("kafka", "redis", "rabbit", "valkey");
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final URI stores;
   private final List<String> paths;
   private final Duration timeout;
-  private final HttpClient client = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5))
-      .build();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
-  /** @param ingress the ingress's base URL (as for sending) */
+  /**
+   * @param ingress the ingress's base URL (as for sending)
+   */
   public IngressFigures(URI ingress, List<String> paths, Duration timeout) {
     this.stores = URI.create(ingress.toString().replaceAll("/+$", "") + "/api/stores");
     this.paths = List.copyOf(paths);
@@ -52,8 +60,10 @@ public final class IngressFigures implements FigureSource {
   public Map<String, Reading> read() {
     JsonNode body;
     try {
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(stores).timeout(timeout).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          client.send(
+              HttpRequest.newBuilder(stores).timeout(timeout).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         return all(Reading.failed(stores + " answered HTTP " + response.statusCode()));
       }
@@ -83,16 +93,22 @@ public final class IngressFigures implements FigureSource {
       Map<Municipality, Long> counts = new EnumMap<>(Municipality.class);
       for (Municipality m : Municipality.values()) {
         Map<String, String> fields = new LinkedHashMap<>();
-        store.path("municipalities").path(m.id()).properties()
+        store
+            .path("municipalities")
+            .path(m.id())
+            .properties()
             .forEach(e -> fields.put(e.getKey(), e.getValue().asString()));
         counts.put(m, Aggregate.fromFields(fields).count());
       }
       JsonNode total = store.path("meta").path("tweets_total");
-      long tweetsTotal = total.isMissingNode() || total.isNull() || total.asString().isBlank() ? 0
-          : Long.parseLong(total.asString().trim());
+      long tweetsTotal =
+          total.isMissingNode() || total.isNull() || total.asString().isBlank()
+              ? 0
+              : Long.parseLong(total.asString().trim());
       JsonNode consumer = store.path("consumer");
       Long lag = consumer.path("lag").isNumber() ? consumer.get("lag").longValue() : null;
-      String stalled = consumer.path("stalled").isString() ? consumer.get("stalled").asString() : null;
+      String stalled =
+          consumer.path("stalled").isString() ? consumer.get("stalled").asString() : null;
       return Reading.of(new StoreSnapshot(tweetsTotal, counts), lag, stalled);
     } catch (NumberFormatException e) {
       return Reading.failed("the ingress's figures are not numbers: " + e.getMessage());

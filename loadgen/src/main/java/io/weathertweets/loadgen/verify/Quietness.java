@@ -7,11 +7,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Decides when each path's store is quiet enough to take the baseline of {@code --verify}: its figures
- * ({@code tweets_total} and every municipality count) unchanged across reads at least {@code quietNanos} apart, and,
- * when its consumer reports a lag, that lag 0. A baseline read while a path still works off earlier tweets (a
- * previous run, someone else's load) counts the rest of that backlog as this run's: a "double count" the store does
- * not hold. Pure bookkeeping on the readings it is given, with the caller's clock.
+ * Decides when each path's store is quiet enough to take the baseline of {@code --verify}: its
+ * figures ({@code tweets_total} and every municipality count) unchanged across reads at least
+ * {@code quietNanos} apart, and, when its consumer reports a lag, that lag 0. A baseline read while
+ * a path still works off earlier tweets (a previous run, someone else's load) counts the rest of
+ * that backlog as this run's: a "double count" the store does not hold. Pure bookkeeping on the
+ * readings it is given, with the caller's clock.
  */
 final class Quietness {
   private final long quietNanos;
@@ -21,11 +22,18 @@ final class Quietness {
   /** One path: its latest reading and since when its figures have not changed. */
   private static final class State {
     Reading latest;
+
     /** The first figures read, for "went from … to …". */
     StoreSnapshot first;
-    /** The figures of the current unchanged stretch, and when the stretch began; null after a failed read. */
+
+    /**
+     * The figures of the current unchanged stretch, and when the stretch began; null after a failed
+     * read.
+     */
     StoreSnapshot stable;
+
     long stableSinceNanos;
+
     /** When the figures were last seen to change; -1 while they never were. */
     long lastChangeNanos = -1;
   }
@@ -36,29 +44,33 @@ final class Quietness {
   }
 
   void observe(long nowNanos, Map<String, Reading> readings) {
-    readings.forEach((path, reading) -> {
-      State state = states.computeIfAbsent(path, p -> new State());
-      state.latest = reading;
-      if (!reading.readable()) {
-        state.stable = null;
-        return;
-      }
-      if (state.first == null) {
-        state.first = reading.figures();
-      }
-      if (!reading.figures().equals(state.stable)) {
-        if (state.stable != null) {
-          state.lastChangeNanos = nowNanos;
-        }
-        state.stable = reading.figures();
-        state.stableSinceNanos = nowNanos;
-      }
-    });
+    readings.forEach(
+        (path, reading) -> {
+          State state = states.computeIfAbsent(path, p -> new State());
+          state.latest = reading;
+          if (!reading.readable()) {
+            state.stable = null;
+            return;
+          }
+          if (state.first == null) {
+            state.first = reading.figures();
+          }
+          if (!reading.figures().equals(state.stable)) {
+            if (state.stable != null) {
+              state.lastChangeNanos = nowNanos;
+            }
+            state.stable = reading.figures();
+            state.stableSinceNanos = nowNanos;
+          }
+        });
   }
 
   boolean quiet(String path, long nowNanos) {
     State state = states.get(path);
-    return state != null && state.latest.readable() && stableLongEnough(state, nowNanos) && caughtUp(state);
+    return state != null
+        && state.latest.readable()
+        && stableLongEnough(state, nowNanos)
+        && caughtUp(state);
   }
 
   boolean allQuiet(long nowNanos) {
@@ -75,7 +87,8 @@ final class Quietness {
   }
 
   /**
-   * Why a path is not quiet, as a clause for a person: "the Kafka path's store was still changing (…)".
+   * Why a path is not quiet, as a clause for a person: "the Kafka path's store was still changing
+   * (…)".
    *
    * @param past "was" at the end of the wait, "is" while still waiting
    */
@@ -86,16 +99,32 @@ final class Quietness {
       return name + " store was never read";
     }
     if (!state.latest.readable()) {
-      return name + " store " + (past ? "could" : "can") + " not be read (" + state.latest.error() + ")";
+      return name
+          + " store "
+          + (past ? "could" : "can")
+          + " not be read ("
+          + state.latest.error()
+          + ")";
     }
     List<String> reasons = new ArrayList<>();
     if (!stableLongEnough(state, nowNanos)) {
-      reasons.add(name + " store " + (past ? "was" : "is") + " still changing (" + change(state, nowNanos) + ")");
+      reasons.add(
+          name
+              + " store "
+              + (past ? "was" : "is")
+              + " still changing ("
+              + change(state, nowNanos)
+              + ")");
     }
     if (!caughtUp(state)) {
-      reasons.add(name + " consumer " + (past ? "still reported" : "still reports")
-          + String.format(Locale.ROOT, " %,d tweets not yet processed", state.latest.lag())
-          + (state.latest.stalled() == null ? "" : " (stalled: " + state.latest.stalled() + ")"));
+      reasons.add(
+          name
+              + " consumer "
+              + (past ? "still reported" : "still reports")
+              + String.format(Locale.ROOT, " %,d tweets not yet processed", state.latest.lag())
+              + (state.latest.stalled() == null
+                  ? ""
+                  : " (stalled: " + state.latest.stalled() + ")"));
     }
     return String.join("; ", reasons);
   }
@@ -111,18 +140,32 @@ final class Quietness {
   private String change(State state, long nowNanos) {
     StoreSnapshot now = state.latest.figures();
     String waited = seconds(nowNanos - startNanos);
-    String last = state.lastChangeNanos < 0 ? "" : ", the last change " + seconds(nowNanos - state.lastChangeNanos)
-        + " ago";
+    String last =
+        state.lastChangeNanos < 0
+            ? ""
+            : ", the last change " + seconds(nowNanos - state.lastChangeNanos) + " ago";
     if (state.lastChangeNanos < 0) {
-      return String.format(Locale.ROOT, "tweets_total %,d, unchanged for only %s", now.tweetsTotal(),
+      return String.format(
+          Locale.ROOT,
+          "tweets_total %,d, unchanged for only %s",
+          now.tweetsTotal(),
           seconds(nowNanos - state.stableSinceNanos));
     }
     if (now.tweetsTotal() != state.first.tweetsTotal()) {
-      return String.format(Locale.ROOT, "tweets_total went from %,d to %,d while loadgen waited %s%s",
-          state.first.tweetsTotal(), now.tweetsTotal(), waited, last);
+      return String.format(
+          Locale.ROOT,
+          "tweets_total went from %,d to %,d while loadgen waited %s%s",
+          state.first.tweetsTotal(),
+          now.tweetsTotal(),
+          waited,
+          last);
     }
-    return String.format(Locale.ROOT, "municipality counts changed while loadgen waited %s, tweets_total stayed at %,d%s",
-        waited, now.tweetsTotal(), last);
+    return String.format(
+        Locale.ROOT,
+        "municipality counts changed while loadgen waited %s, tweets_total stayed at %,d%s",
+        waited,
+        now.tweetsTotal(),
+        last);
   }
 
   static String pathName(String path) {

@@ -4,8 +4,8 @@ package io.weathertweets.loadgen.verify;
  * One path's figures at one moment, with what its consumer says about its backlog.
  *
  * @param figures {@code null} when the store could not be read
- * @param lag tweets the path's consumer reported as not yet processed; {@code null} when it reports none (no report,
- *     or its broker could not be asked)
+ * @param lag tweets the path's consumer reported as not yet processed; {@code null} when it reports
+ *     none (no report, or its broker could not be asked)
  * @param stalled why the consumer counts as stopped, {@code null} while it does not
  * @param error why the figures could not be read, {@code null} when they were
  */

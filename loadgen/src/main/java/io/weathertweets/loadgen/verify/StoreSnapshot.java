@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The counts of one store at one moment: {@code meta.tweets_total} and the all-time count per municipality.
+ * The counts of one store at one moment: {@code meta.tweets_total} and the all-time count per
+ * municipality.
  */
 public record StoreSnapshot(long tweetsTotal, Map<Municipality, Long> counts) {
 
@@ -19,7 +20,8 @@ public record StoreSnapshot(long tweetsTotal, Map<Municipality, Long> counts) {
     for (Municipality m : Municipality.values()) {
       counts.put(m, Aggregate.fromFields(reader.hash(reader.layout().municipality(m))).count());
     }
-    return new StoreSnapshot(total == null || total.isBlank() ? 0 : Long.parseLong(total.trim()), counts);
+    return new StoreSnapshot(
+        total == null || total.isBlank() ? 0 : Long.parseLong(total.trim()), counts);
   }
 
   public long countSum() {
@@ -27,13 +29,16 @@ public record StoreSnapshot(long tweetsTotal, Map<Municipality, Long> counts) {
   }
 
   /**
-   * What keeps {@code now} from accounting for exactly the accepted tweets since {@code before}; empty when
-   * it does. Exact equality, not "at least": more than expected means someone else is writing to the same
-   * prefix, and then this run proves nothing.
+   * What keeps {@code now} from accounting for exactly the accepted tweets since {@code before};
+   * empty when it does. Exact equality, not "at least": more than expected means someone else is
+   * writing to the same prefix, and then this run proves nothing.
    *
    * @param expectedByMunicipality null to skip the per-municipality comparison
    */
-  public static List<String> problems(StoreSnapshot before, StoreSnapshot now, long accepted,
+  public static List<String> problems(
+      StoreSnapshot before,
+      StoreSnapshot now,
+      long accepted,
       Map<Municipality, Long> expectedByMunicipality) {
     List<String> problems = new ArrayList<>();
     long totalDelta = now.tweetsTotal() - before.tweetsTotal();

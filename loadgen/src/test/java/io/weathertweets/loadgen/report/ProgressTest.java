@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** When the progress bar is drawn; the bar itself is checked through the command line (LoadGenHttpTest). */
+/**
+ * When the progress bar is drawn; the bar itself is checked through the command line
+ * (LoadGenHttpTest).
+ */
 class ProgressTest {
 
   @Test

@@ -34,7 +34,9 @@ class PacerTest {
     assertThat(pacer.waitNanos(10, START)).isEqualTo(100_000_000);
     assertThat(pacer.waitNanos(10, START + 40_000_000)).isEqualTo(60_000_000);
     assertThat(pacer.waitNanos(10, START + 100_000_000)).isZero();
-    assertThat(pacer.waitNanos(10, START + 900_000_000)).as("late: catch up, no negative wait").isZero();
+    assertThat(pacer.waitNanos(10, START + 900_000_000))
+        .as("late: catch up, no negative wait")
+        .isZero();
   }
 
   @Test

@@ -14,7 +14,10 @@ class TweetFileTest {
 
   @Test
   void shouldReadOneTweetPerLineKeepingInvalidOnesAsWritten(@TempDir Path dir) throws Exception {
-    Path file = Files.writeString(dir.resolve("t.jsonl"), """
+    Path file =
+        Files.writeString(
+            dir.resolve("t.jsonl"),
+            """
         # course body, no id
         {"municipality": "Mixco ", "temperature": 25, "humidity": 70, "weather": "SUNNY"}
 
@@ -30,13 +33,15 @@ class TweetFileTest {
     Tweet second = tweets.get(1).toV1(5, tweets.fallbackId(1));
     assertThat(second.getId()).isEqualTo("t-2");
     assertThat(second.getEventTimeMs()).isEqualTo(1000);
-    assertThat(second.getMunicipality()).isEqualTo(io.weathertweets.proto.v1.Municipality.MUNICIPALITY_UNSPECIFIED);
+    assertThat(second.getMunicipality())
+        .isEqualTo(io.weathertweets.proto.v1.Municipality.MUNICIPALITY_UNSPECIFIED);
     assertThat(tweets.get(1).httpBody(5).get("municipality").stringValue()).isEqualTo("atlantis");
   }
 
   @Test
   void shouldNameTheLineThatIsNotJson(@TempDir Path dir) throws Exception {
-    Path file = Files.writeString(dir.resolve("bad.jsonl"), "{\"municipality\": \"mixco\"}\n{oops\n");
+    Path file =
+        Files.writeString(dir.resolve("bad.jsonl"), "{\"municipality\": \"mixco\"}\n{oops\n");
 
     assertThatThrownBy(() -> TweetFile.read(file, "run"))
         .isInstanceOf(IllegalArgumentException.class)

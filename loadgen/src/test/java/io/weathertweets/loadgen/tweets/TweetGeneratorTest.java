@@ -21,9 +21,13 @@ class TweetGeneratorTest {
     TweetGenerator first = new TweetGenerator(42, 1000);
     TweetGenerator second = new TweetGenerator(42, 1000);
 
-    List<String> forward = LongStream.range(0, 1000).mapToObj(i -> first.get(i).body().toString()).toList();
-    List<String> backward = LongStream.iterate(999, i -> i >= 0, i -> i - 1)
-        .mapToObj(i -> second.get(i).body().toString()).toList().reversed();
+    List<String> forward =
+        LongStream.range(0, 1000).mapToObj(i -> first.get(i).body().toString()).toList();
+    List<String> backward =
+        LongStream.iterate(999, i -> i >= 0, i -> i - 1)
+            .mapToObj(i -> second.get(i).body().toString())
+            .toList()
+            .reversed();
 
     assertThat(forward).isEqualTo(backward);
   }
@@ -33,9 +37,16 @@ class TweetGeneratorTest {
     TweetGenerator a = new TweetGenerator(1, 100);
     TweetGenerator b = new TweetGenerator(2, 100);
 
-    long same = LongStream.range(0, 100)
-        .filter(i -> a.get(i).body().deepCopy().put("id", "").equals(b.get(i).body().deepCopy().put("id", "")))
-        .count();
+    long same =
+        LongStream.range(0, 100)
+            .filter(
+                i ->
+                    a.get(i)
+                        .body()
+                        .deepCopy()
+                        .put("id", "")
+                        .equals(b.get(i).body().deepCopy().put("id", "")))
+            .count();
 
     // 4 * 4 * 111 * 101 combinations: a handful of equal tweets by chance at most.
     assertThat(same).isLessThan(5);
@@ -49,7 +60,8 @@ class TweetGeneratorTest {
 
     assertThat(ids).hasSize(10_000);
     assertThat(generator.get(5).id()).contains("lg-" + Long.toUnsignedString(-7, 36) + "-5");
-    assertThat(ids).allSatisfy(id -> assertThat(id.length()).isLessThanOrEqualTo(TweetRules.ID_MAX_LENGTH));
+    assertThat(ids)
+        .allSatisfy(id -> assertThat(id.length()).isLessThanOrEqualTo(TweetRules.ID_MAX_LENGTH));
   }
 
   @Test
@@ -86,10 +98,13 @@ class TweetGeneratorTest {
     LoadTweet generated = new TweetGenerator(3, 1).get(0);
 
     assertThat(generated.httpBody(NOW).get("timestamp").longValue()).isEqualTo(NOW);
-    assertThat(generated.body().has("timestamp")).as("the source tweet is left unchanged").isFalse();
+    assertThat(generated.body().has("timestamp"))
+        .as("the source tweet is left unchanged")
+        .isFalse();
     assertThat(generated.toV1(NOW, "x").getEventTimeMs()).isEqualTo(NOW);
 
-    LoadTweet dated = new LoadTweet(0, generated.body().deepCopy().put("timestamp", "2026-01-02T03:04:05Z"));
+    LoadTweet dated =
+        new LoadTweet(0, generated.body().deepCopy().put("timestamp", "2026-01-02T03:04:05Z"));
     assertThat(dated.toV1(NOW, "x").getEventTimeMs()).isEqualTo(1_767_323_045_000L);
   }
 }

@@ -13,7 +13,10 @@ class IngressFiguresTest {
 
   @Test
   void shouldReadTheFiguresAsStoredAndTheConsumersLag() {
-    Reading reading = IngressFigures.parse(JSON.readTree("""
+    Reading reading =
+        IngressFigures.parse(
+            JSON.readTree(
+                """
         {"municipalities": {"mixco": {"count": "12", "temperature_sum": "300", "sunny": "12"},
                             "chinautla": {"count": "3", "temperature_sum": "60", "rainy": "3"}},
          "panels": {"temperature:avg": {"mixco": "25.00"}},
@@ -23,8 +26,10 @@ class IngressFiguresTest {
 
     assertThat(reading.error()).isNull();
     assertThat(reading.figures().tweetsTotal()).isEqualTo(15);
-    assertThat(reading.figures().counts()).containsEntry(Municipality.MIXCO, 12L)
-        .containsEntry(Municipality.CHINAUTLA, 3L).containsEntry(Municipality.GUATEMALA, 0L)
+    assertThat(reading.figures().counts())
+        .containsEntry(Municipality.MIXCO, 12L)
+        .containsEntry(Municipality.CHINAUTLA, 3L)
+        .containsEntry(Municipality.GUATEMALA, 0L)
         .containsEntry(Municipality.AMATITLAN, 0L);
     assertThat(reading.lag()).isEqualTo(1204L);
     assertThat(reading.stalled()).isNull();
@@ -32,11 +37,20 @@ class IngressFiguresTest {
 
   @Test
   void shouldTakeAnEmptyStoreAndAMissingOrUnknownLagAsNoLagInformation() {
-    Reading empty = IngressFigures.parse(JSON.readTree("""
+    Reading empty =
+        IngressFigures.parse(
+            JSON.readTree(
+                """
         {"municipalities": {}, "panels": {}, "meta": {}, "consumer": null}"""));
-    Reading olderIngress = IngressFigures.parse(JSON.readTree("""
+    Reading olderIngress =
+        IngressFigures.parse(
+            JSON.readTree(
+                """
         {"municipalities": {}, "panels": {}, "meta": {"tweets_total": "4"}}"""));
-    Reading unknownLag = IngressFigures.parse(JSON.readTree("""
+    Reading unknownLag =
+        IngressFigures.parse(
+            JSON.readTree(
+                """
         {"municipalities": {}, "meta": {}, "consumer": {"lag": null, "stalled": "no report from the rabbit-bridge for 120 s"}}"""));
 
     assertThat(empty.figures().tweetsTotal()).isZero();
@@ -50,13 +64,20 @@ class IngressFiguresTest {
 
   @Test
   void shouldTurnAStoreTheIngressCannotReadIntoAFailedReading() {
-    JsonNode body = JSON.readTree("""
+    JsonNode body =
+        JSON.readTree(
+            """
         {"redis": {"error": "RedisConnectionException: Unable to connect"}, "readAt": 1}""");
 
     assertThat(IngressFigures.parse(body.path("redis")).error())
         .isEqualTo("the ingress cannot read it: RedisConnectionException: Unable to connect");
     assertThat(IngressFigures.parse(body.path("valkey")).readable()).isFalse();
-    assertThat(IngressFigures.parse(JSON.readTree("""
-        {"meta": {"tweets_total": "lots"}}""")).error()).startsWith("the ingress's figures are not numbers");
+    assertThat(
+            IngressFigures.parse(
+                    JSON.readTree(
+                        """
+        {"meta": {"tweets_total": "lots"}}"""))
+                .error())
+        .startsWith("the ingress's figures are not numbers");
   }
 }

@@ -31,30 +31,41 @@ class QuietnessTest {
     observe(1500, figures(12), figures(7));
     assertThat(quietness.quiet("kafka", at(1500))).as("changed at 900").isFalse();
     assertThat(quietness.quiet("rabbit", at(1500))).isTrue();
-    assertThat(quietness.whyNot("kafka", at(1500), true)).isEqualTo("the Kafka path's store was still changing "
-        + "(tweets_total went from 10 to 12 while loadgen waited 1.5 s, the last change 0.6 s ago)");
+    assertThat(quietness.whyNot("kafka", at(1500), true))
+        .isEqualTo(
+            "the Kafka path's store was still changing "
+                + "(tweets_total went from 10 to 12 while loadgen waited 1.5 s, the last change 0.6 s ago)");
 
     // Same total, one tweet moved to another municipality: still a change.
     observe(1900, reading(12, 5, 7), figures(7));
     assertThat(quietness.quiet("kafka", at(2800))).isFalse();
-    assertThat(quietness.whyNot("kafka", at(2800), false)).startsWith(
-        "the Kafka path's store is still changing (tweets_total went from 10 to 12");
+    assertThat(quietness.whyNot("kafka", at(2800), false))
+        .startsWith("the Kafka path's store is still changing (tweets_total went from 10 to 12");
     observe(2900, reading(12, 5, 7), figures(7));
     assertThat(quietness.allQuiet(at(2900))).isTrue();
   }
 
   @Test
   void shouldWaitForAReportedLagOfZeroAndIgnoreAnUnknownLag() {
-    observe(0, Reading.of(figures(10).figures(), 1204L, null), Reading.of(figures(7).figures(), null, null));
-    observe(1500, Reading.of(figures(10).figures(), 1204L, "has stopped consuming"),
+    observe(
+        0,
+        Reading.of(figures(10).figures(), 1204L, null),
+        Reading.of(figures(7).figures(), null, null));
+    observe(
+        1500,
+        Reading.of(figures(10).figures(), 1204L, "has stopped consuming"),
         Reading.of(figures(7).figures(), null, null));
 
     assertThat(quietness.quiet("kafka", at(1500))).isFalse();
     assertThat(quietness.quiet("rabbit", at(1500))).as("no lag reported: stability alone").isTrue();
-    assertThat(quietness.whyNot("kafka", at(1500), true)).isEqualTo(
-        "the Kafka path's consumer still reported 1,204 tweets not yet processed (stalled: has stopped consuming)");
+    assertThat(quietness.whyNot("kafka", at(1500), true))
+        .isEqualTo(
+            "the Kafka path's consumer still reported 1,204 tweets not yet processed (stalled: has stopped consuming)");
 
-    observe(1700, Reading.of(figures(10).figures(), 0L, null), Reading.of(figures(7).figures(), null, null));
+    observe(
+        1700,
+        Reading.of(figures(10).figures(), 0L, null),
+        Reading.of(figures(7).figures(), null, null));
     assertThat(quietness.allQuiet(at(1700))).isTrue();
   }
 
@@ -66,7 +77,8 @@ class QuietnessTest {
     assertThat(quietness.quiet("kafka", at(1200))).isTrue();
     assertThat(quietness.quiet("rabbit", at(1200))).isFalse();
     assertThat(quietness.whyNot("rabbit", at(1200), true))
-        .isEqualTo("the RabbitMQ path's store could not be read (RedisConnectionException: refused)");
+        .isEqualTo(
+            "the RabbitMQ path's store could not be read (RedisConnectionException: refused)");
 
     // Readable again: the window starts over from that read.
     observe(1400, figures(10), figures(7));

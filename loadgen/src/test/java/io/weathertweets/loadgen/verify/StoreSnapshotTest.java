@@ -23,7 +23,8 @@ class StoreSnapshotTest {
     StoreSnapshot after = snapshot(15, 8, 3, 2, 2);
 
     assertThat(StoreSnapshot.problems(before, after, 7, expected(4, 0, 2, 1)))
-        .containsExactly("meta tweets_total grew by 5, expected 7",
+        .containsExactly(
+            "meta tweets_total grew by 5, expected 7",
             "sum of municipality counts grew by 5, expected 7",
             "amatitlan count grew by 0, expected 2");
   }
@@ -34,13 +35,15 @@ class StoreSnapshotTest {
     StoreSnapshot after = snapshot(2, 2, 0, 0, 0);
 
     assertThat(StoreSnapshot.problems(before, after, 2, expected(1, 1, 0, 0)))
-        .containsExactly("mixco count grew by 2, expected 1", "guatemala count grew by 0, expected 1");
+        .containsExactly(
+            "mixco count grew by 2, expected 1", "guatemala count grew by 0, expected 1");
     assertThat(StoreSnapshot.problems(before, after, 2, null)).as("totals only").isEmpty();
   }
 
   @Test
   void shouldFailWhenTheStoreGrewByMoreThanThisRunSent() {
-    assertThat(StoreSnapshot.problems(snapshot(0, 0, 0, 0, 0), snapshot(3, 3, 0, 0, 0), 2, null)).hasSize(2);
+    assertThat(StoreSnapshot.problems(snapshot(0, 0, 0, 0, 0), snapshot(3, 3, 0, 0, 0), 2, null))
+        .hasSize(2);
   }
 
   private static StoreSnapshot snapshot(long total, long... counts) {

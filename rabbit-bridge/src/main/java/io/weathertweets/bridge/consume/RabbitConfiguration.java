@@ -37,21 +37,26 @@ import org.springframework.context.annotation.Configuration;
 class RabbitConfiguration {
 
   /**
-   * The exchange is declared exactly as the gateway declares it (durable, not auto-delete, topic); RabbitMQ
-   * refuses a redeclaration with different settings, so both sides must agree.
+   * The exchange is declared exactly as the gateway declares it (durable, not auto-delete, topic);
+   * RabbitMQ refuses a redeclaration with different settings, so both sides must agree.
    */
   @Bean
-  @ConditionalOnProperty(name = "weather.rabbit.declare", havingValue = "true", matchIfMissing = true)
+  @ConditionalOnProperty(
+      name = "weather.rabbit.declare",
+      havingValue = "true",
+      matchIfMissing = true)
   Declarables bridgeTopology(BridgeProperties properties) {
     BridgeProperties.Rabbit rabbit = properties.rabbit();
     TopicExchange exchange = new TopicExchange(rabbit.exchange(), true, false);
     QueueBuilder queue = QueueBuilder.durable(rabbit.queue());
     if (rabbit.queueType() == BridgeProperties.QueueType.QUORUM) {
-      // A message that keeps coming back (the bridge crashing on it) ends in the DLQ instead of looping.
+      // A message that keeps coming back (the bridge crashing on it) ends in the DLQ instead of
+      // looping.
       queue.quorum().deliveryLimit(rabbit.deliveryLimit());
     }
     if (!rabbit.deadLettering()) {
-      // Only for brokers that reject dead-letter arguments (an embedded AMQP broker in the standalone launcher).
+      // Only for brokers that reject dead-letter arguments (an embedded AMQP broker in the
+      // standalone launcher).
       Queue tweets = queue.build();
       return new Declarables(exchange, tweets, BindingBuilder.bind(tweets).to(exchange).with("#"));
     }
@@ -69,17 +74,24 @@ class RabbitConfiguration {
   }
 
   @Bean
-  TweetBatchListener tweetBatchListener(BatchScript batchScript, MeterRegistry meters,
-      BridgeProperties properties, StallCheck consumerStall, OldestWait oldestWait) {
+  TweetBatchListener tweetBatchListener(
+      BatchScript batchScript,
+      MeterRegistry meters,
+      BridgeProperties properties,
+      StallCheck consumerStall,
+      OldestWait oldestWait) {
     return new TweetBatchListener(batchScript, meters, properties, consumerStall, oldestWait);
   }
 
   @Bean
-  StallCheck consumerStall(MeterRegistry meters,
-      @Value("${weather.health.stall-after:60s}") Duration stallAfter) {
-    StallCheck stall = new StallCheck(TweetPath.RABBIT.describe(), stallAfter, System.currentTimeMillis());
+  StallCheck consumerStall(
+      MeterRegistry meters, @Value("${weather.health.stall-after:60s}") Duration stallAfter) {
+    StallCheck stall =
+        new StallCheck(TweetPath.RABBIT.describe(), stallAfter, System.currentTimeMillis());
     Gauge.builder("weather.consumer.idle", stall, s -> s.idleSeconds(System.currentTimeMillis()))
-        .tag("path", TweetPath.RABBIT.id()).description("Seconds since the path last consumed a tweet").baseUnit("seconds")
+        .tag("path", TweetPath.RABBIT.id())
+        .description("Seconds since the path last consumed a tweet")
+        .baseUnit("seconds")
         .register(meters);
     return stall;
   }
@@ -90,48 +102,71 @@ class RabbitConfiguration {
   }
 
   @Bean
-  QueueDepth queueDepth(AmqpAdmin admin, BridgeProperties properties, MeterRegistry meters, OldestWait oldestWait) {
+  QueueDepth queueDepth(
+      AmqpAdmin admin, BridgeProperties properties, MeterRegistry meters, OldestWait oldestWait) {
     return new QueueDepth(admin, properties.rabbit().queue(), meters, oldestWait);
   }
 
-  /** Queue depth, idle time and stall verdict, written into Valkey every few seconds for the readers of the figures. */
+  /**
+   * Queue depth, idle time and stall verdict, written into Valkey every few seconds for the readers
+   * of the figures.
+   */
   @Bean(destroyMethod = "close")
-  ConsumerReporter consumerReporter(RedissonClient valkeyClient, BridgeProperties properties, QueueDepth depth,
+  ConsumerReporter consumerReporter(
+      RedissonClient valkeyClient,
+      BridgeProperties properties,
+      QueueDepth depth,
       StallCheck consumerStall) {
-    return new ConsumerReporter(valkeyClient, properties.store().layout(), () -> {
-      long now = System.currentTimeMillis();
-      long lag = depth.waiting();
-      return new ConsumerReport(TweetPath.RABBIT.consumer(), now, lag, consumerStall.idleSeconds(now),
-          consumerStall.stalled(lag, now).orElse(null), depth.oldestWaitSeconds(now));
-    }, ConsumerReporter.DEFAULT_INTERVAL);
+    return new ConsumerReporter(
+        valkeyClient,
+        properties.store().layout(),
+        () -> {
+          long now = System.currentTimeMillis();
+          long lag = depth.waiting();
+          return new ConsumerReport(
+              TweetPath.RABBIT.consumer(),
+              now,
+              lag,
+              consumerStall.idleSeconds(now),
+              consumerStall.stalled(lag, now).orElse(null),
+              depth.oldestWaitSeconds(now));
+        },
+        ConsumerReporter.DEFAULT_INTERVAL);
   }
 
   /**
-   * DOWN, with the reason, when tweets wait in the queue and nothing was consumed for a minute (a listener stuck
-   * on Valkey, a broken consumer); UP otherwise, idle included.
+   * DOWN, with the reason, when tweets wait in the queue and nothing was consumed for a minute (a
+   * listener stuck on Valkey, a broken consumer); UP otherwise, idle included.
    */
   @Bean
   HealthIndicator consumerHealth(QueueDepth depth, StallCheck consumerStall) {
     return () -> {
       long now = System.currentTimeMillis();
       long lag = depth.waiting();
-      return consumerStall.stalled(lag, now)
+      return consumerStall
+          .stalled(lag, now)
           .map(reason -> Health.down().withDetail("reason", reason + "; see the rabbit-bridge log"))
           .orElseGet(Health::up)
-          .withDetail("lag", lag).withDetail("idleSeconds", consumerStall.idleSeconds(now))
-          .withDetail("oldestWaitSeconds", depth.oldestWaitSeconds(now)).build();
+          .withDetail("lag", lag)
+          .withDetail("idleSeconds", consumerStall.idleSeconds(now))
+          .withDetail("oldestWaitSeconds", depth.oldestWaitSeconds(now))
+          .build();
     };
   }
 
   /**
-   * Batches of up to {@code batch-size} messages, acknowledged by the listener itself after Valkey applied
-   * them. Prefetch is raised to at least the batch size by the container (a smaller one could never fill it).
+   * Batches of up to {@code batch-size} messages, acknowledged by the listener itself after Valkey
+   * applied them. Prefetch is raised to at least the batch size by the container (a smaller one
+   * could never fill it).
    */
   @Bean
-  SimpleMessageListenerContainer tweetContainer(ConnectionFactory connectionFactory, TweetBatchListener listener,
+  SimpleMessageListenerContainer tweetContainer(
+      ConnectionFactory connectionFactory,
+      TweetBatchListener listener,
       BridgeProperties properties) {
     BridgeProperties.Rabbit rabbit = properties.rabbit();
-    SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+    SimpleMessageListenerContainer container =
+        new SimpleMessageListenerContainer(connectionFactory);
     container.setQueueNames(rabbit.queue());
     container.setMessageListener(listener);
     container.setAcknowledgeMode(AcknowledgeMode.MANUAL);

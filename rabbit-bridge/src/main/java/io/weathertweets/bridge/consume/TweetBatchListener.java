@@ -29,18 +29,19 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 
 /**
- * One batch of deliveries → poison messages rejected to the dead-letter exchange → the valid tweets applied to
- * Valkey in one script call → one acknowledgement (multiple) up to the last valid delivery.
+ * One batch of deliveries → poison messages rejected to the dead-letter exchange → the valid tweets
+ * applied to Valkey in one script call → one acknowledgement (multiple) up to the last valid
+ * delivery.
  *
- * <p>Delivery guarantee: a tweet is acknowledged only after Valkey applied it, so a crash at any point means
- * redelivery, never loss; the script's per-id guard turns the redelivery into duplicates that change nothing.
- * While Valkey is unavailable the batch is retried in place ({@link RetryUntilStopped}: exponential backoff,
- * nothing acknowledged); the listener gives up only when the application stops, and then requeues (an
- * infrastructure error must not push good tweets toward the DLQ; each requeue does count against a quorum queue's
- * delivery limit).
+ * <p>Delivery guarantee: a tweet is acknowledged only after Valkey applied it, so a crash at any
+ * point means redelivery, never loss; the script's per-id guard turns the redelivery into
+ * duplicates that change nothing. While Valkey is unavailable the batch is retried in place ({@link
+ * RetryUntilStopped}: exponential backoff, nothing acknowledged); the listener gives up only when
+ * the application stops, and then requeues (an infrastructure error must not push good tweets
+ * toward the DLQ; each requeue does count against a quorum queue's delivery limit).
  */
-class TweetBatchListener implements ChannelAwareBatchMessageListener,
-    ApplicationListener<ContextClosedEvent> {
+class TweetBatchListener
+    implements ChannelAwareBatchMessageListener, ApplicationListener<ContextClosedEvent> {
   private static final Logger log = LoggerFactory.getLogger(TweetBatchListener.class);
   private static final String PATH = TweetPath.RABBIT.id();
 
@@ -60,26 +61,46 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
   private final StallCheck stall;
   private final OldestWait oldestWait;
 
-  TweetBatchListener(BatchScript script, MeterRegistry meters, BridgeProperties properties, StallCheck stall,
+  TweetBatchListener(
+      BatchScript script,
+      MeterRegistry meters,
+      BridgeProperties properties,
+      StallCheck stall,
       OldestWait oldestWait) {
     this.script = script;
     this.stall = stall;
     this.oldestWait = oldestWait;
     this.properties = properties;
     this.meters = meters;
-    this.retry = new RetryUntilStopped(properties.retry().initialBackoff(), properties.retry().maxBackoff());
-    this.processed = counter("weather.tweets.processed", "Tweets counted in the store for the first time");
+    this.retry =
+        new RetryUntilStopped(properties.retry().initialBackoff(), properties.retry().maxBackoff());
+    this.processed =
+        counter("weather.tweets.processed", "Tweets counted in the store for the first time");
     this.dlq = counter("weather.tweets.dlq", "Messages rejected to the dead-letter queue");
-    this.duplicates = counter("weather.tweets.duplicates", "Redelivered tweets skipped by the replay guard");
-    this.late = counter("weather.tweets.late", "Tweets too late for their window (all-time figures only)");
-    this.writeFailures = counter("weather.store.write.failures", "Batch applications Valkey did not confirm");
-    this.batchSize = DistributionSummary.builder("weather.bridge.batch.size")
-        .description("Messages per consumed batch").baseUnit("messages").register(meters);
-    this.writeLatency = Timer.builder("weather.store.write.latency").tag("path", PATH)
-        .description("One batch script call in Valkey").publishPercentileHistogram().register(meters);
-    this.e2eLatency = Timer.builder("weather.e2e.latency").tag("path", PATH)
-        .description("Tweet accepted by the ingress until visible in the store")
-        .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(meters);
+    this.duplicates =
+        counter("weather.tweets.duplicates", "Redelivered tweets skipped by the replay guard");
+    this.late =
+        counter("weather.tweets.late", "Tweets too late for their window (all-time figures only)");
+    this.writeFailures =
+        counter("weather.store.write.failures", "Batch applications Valkey did not confirm");
+    this.batchSize =
+        DistributionSummary.builder("weather.bridge.batch.size")
+            .description("Messages per consumed batch")
+            .baseUnit("messages")
+            .register(meters);
+    this.writeLatency =
+        Timer.builder("weather.store.write.latency")
+            .tag("path", PATH)
+            .description("One batch script call in Valkey")
+            .publishPercentileHistogram()
+            .register(meters);
+    this.e2eLatency =
+        Timer.builder("weather.e2e.latency")
+            .tag("path", PATH)
+            .description("Tweet accepted by the ingress until visible in the store")
+            .publishPercentileHistogram()
+            .publishPercentiles(0.5, 0.99)
+            .register(meters);
   }
 
   private Counter counter(String name, String description) {
@@ -121,7 +142,8 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
     }
   }
 
-  private void applyAndAck(List<Message> messages, Channel channel, List<Tweet> tweets, long lastValidTag) {
+  private void applyAndAck(
+      List<Message> messages, Channel channel, List<Tweet> tweets, long lastValidTag) {
     ApplyResult result = applyUntilDone(tweets);
     if (result == null) {
       requeue(channel, lastValidTag, tweets.size());
@@ -129,8 +151,12 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
     }
     long now = System.currentTimeMillis();
     if (log.isDebugEnabled()) {
-      log.debug("Applied {} deliveries (tags {}..{}): {}", messages.size(),
-          messages.getFirst().getMessageProperties().getDeliveryTag(), lastValidTag, result);
+      log.debug(
+          "Applied {} deliveries (tags {}..{}): {}",
+          messages.size(),
+          messages.getFirst().getMessageProperties().getDeliveryTag(),
+          lastValidTag,
+          result);
     }
     stall.progress(now);
     processed.increment(result.processed());
@@ -153,25 +179,33 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
   }
 
   /** Test seam: runs after the batch is in Valkey and before it is acknowledged. */
-  protected void beforeAck(Channel channel, List<Message> messages) {
-  }
+  protected void beforeAck(Channel channel, List<Message> messages) {}
 
   private Tweet decode(Message message) {
     Tweet tweet;
     try {
       tweet = Tweet.parseFrom(message.getBody());
     } catch (InvalidProtocolBufferException e) {
-      log.warn("Dead-lettering message {} (delivery {}): body is not a v1 Tweet protobuf ({}). Inspect it in {}.",
-          message.getMessageProperties().getMessageId(), message.getMessageProperties().getDeliveryTag(),
-          e.getMessage(), properties.rabbit().deadLetterQueue());
+      log.warn(
+          "Dead-lettering message {} (delivery {}): body is not a v1 Tweet protobuf ({}). Inspect it in {}.",
+          message.getMessageProperties().getMessageId(),
+          message.getMessageProperties().getDeliveryTag(),
+          e.getMessage(),
+          properties.rabbit().deadLetterQueue());
       return null;
     }
-    // Judged against the time the tweet was accepted, as the Kafka path does: a tweet stamped far ahead would
+    // Judged against the time the tweet was accepted, as the Kafka path does: a tweet stamped far
+    // ahead would
     // move this municipality's stream time into the future and close its windows early.
-    List<TweetRules.Violation> violations = TweetRules.consumerViolations(tweet, properties.time().rule());
+    List<TweetRules.Violation> violations =
+        TweetRules.consumerViolations(tweet, properties.time().rule());
     if (!violations.isEmpty()) {
-      log.warn("Dead-lettering tweet {} (delivery {}): {}. Inspect it in {}.", tweet.getId(),
-          message.getMessageProperties().getDeliveryTag(), violations, properties.rabbit().deadLetterQueue());
+      log.warn(
+          "Dead-lettering tweet {} (delivery {}): {}. Inspect it in {}.",
+          tweet.getId(),
+          message.getMessageProperties().getDeliveryTag(),
+          violations,
+          properties.rabbit().deadLetterQueue());
       return null;
     }
     return tweet;
@@ -189,28 +223,43 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
 
   /** Null when the application is stopping before Valkey confirmed the batch. */
   private ApplyResult applyUntilDone(List<Tweet> tweets) {
-    // One token for every attempt: an attempt that timed out may have run, and the retry must know it was us.
+    // One token for every attempt: an attempt that timed out may have run, and the retry must know
+    // it was us.
     String token = BatchScript.newBatchToken();
     try {
-      return retry.run(() -> {
-        long started = System.nanoTime();
-        try {
-          ApplyResult result = script.apply(tweets, token, System.currentTimeMillis());
-          writeLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-          return result;
-        } catch (RuntimeException e) {
-          writeFailures.increment();
-          throw e;
-        }
-      }, (attempt, failure, retryIn) -> log.warn("Valkey did not apply a batch of {} tweets (attempt {}: {}). "
-              + "Nothing is acknowledged; retrying in {} ms. Check that Valkey at VALKEY_URL is up, reachable and "
-              + "not out of memory; the tweets wait in queue {}.", tweets.size(), attempt, failure.toString(),
-              retryIn.toMillis(), properties.rabbit().queue()),
-          attempts -> log.info("Valkey applied the batch of {} tweets after {} attempts", tweets.size(), attempts));
+      return retry.run(
+          () -> {
+            long started = System.nanoTime();
+            try {
+              ApplyResult result = script.apply(tweets, token, System.currentTimeMillis());
+              writeLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+              return result;
+            } catch (RuntimeException e) {
+              writeFailures.increment();
+              throw e;
+            }
+          },
+          (attempt, failure, retryIn) ->
+              log.warn(
+                  "Valkey did not apply a batch of {} tweets (attempt {}: {}). "
+                      + "Nothing is acknowledged; retrying in {} ms. Check that Valkey at VALKEY_URL is up, reachable and "
+                      + "not out of memory; the tweets wait in queue {}.",
+                  tweets.size(),
+                  attempt,
+                  failure.toString(),
+                  retryIn.toMillis(),
+                  properties.rabbit().queue()),
+          attempts ->
+              log.info(
+                  "Valkey applied the batch of {} tweets after {} attempts",
+                  tweets.size(),
+                  attempts));
     } catch (RetryUntilStopped.Stopped e) {
       if (!e.interrupted()) {
-        log.warn("Stopping while Valkey has not confirmed a batch of {} tweets; requeueing it ({})",
-            tweets.size(), e.getCause().toString());
+        log.warn(
+            "Stopping while Valkey has not confirmed a batch of {} tweets; requeueing it ({})",
+            tweets.size(),
+            e.getCause().toString());
       }
       return null;
     }
@@ -221,8 +270,10 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
       channel.basicNack(lastTag, true, true);
     } catch (IOException e) {
       // The channel is gone: the broker requeues every unacknowledged delivery by itself.
-      log.warn("Could not requeue {} tweets ({}); the broker will redeliver them when the channel closes",
-          count, e.toString());
+      log.warn(
+          "Could not requeue {} tweets ({}); the broker will redeliver them when the channel closes",
+          count,
+          e.toString());
     }
   }
 
@@ -234,13 +285,17 @@ class TweetBatchListener implements ChannelAwareBatchMessageListener,
     if (percentiles.length < 2) {
       return;
     }
-    script.writeLatency(Math.round(percentiles[0].value(TimeUnit.MILLISECONDS)),
-        Math.round(percentiles[1].value(TimeUnit.MILLISECONDS))).whenComplete((ignored, failure) -> {
-          if (failure != null) {
-            // Informational figures only; the batch itself is applied and acknowledged.
-            log.warn("Could not write e2e latency to the meta hash: {}", failure.toString());
-          }
-        });
+    script
+        .writeLatency(
+            Math.round(percentiles[0].value(TimeUnit.MILLISECONDS)),
+            Math.round(percentiles[1].value(TimeUnit.MILLISECONDS)))
+        .whenComplete(
+            (ignored, failure) -> {
+              if (failure != null) {
+                // Informational figures only; the batch itself is applied and acknowledged.
+                log.warn("Could not write e2e latency to the meta hash: {}", failure.toString());
+              }
+            });
   }
 
   @Override

@@ -37,22 +37,23 @@ import org.redisson.command.CommandAsyncExecutor;
 import org.redisson.command.CommandBatchService;
 
 /**
- * Applies a batch of tweets to Valkey with ONE call of {@code apply-batch.lua}, so a batch is in the store
- * completely or not at all. Every tweet is guarded by {@code {p}:seen:{m}:{id}} (SET NX PX horizon): a batch
- * redelivered after a crash between "applied" and "acked" changes nothing and reports its tweets as
- * duplicates.
+ * Applies a batch of tweets to Valkey with ONE call of {@code apply-batch.lua}, so a batch is in
+ * the store completely or not at all. Every tweet is guarded by {@code {p}:seen:{m}:{id}} (SET NX
+ * PX horizon): a batch redelivered after a crash between "applied" and "acked" changes nothing and
+ * reports its tweets as duplicates.
  *
- * <p>Unless {@link StoreDurability} says {@code none}, the script call travels in one pipeline with {@code SET
- * {p}:bridge:ack_mark <token>} and {@code WAITAOF 1 <replicas> <timeout>} on the same connection, and a batch counts
- * as applied only when WAITAOF confirms. WAITAOF waits for the last write made on its own connection; the mark is
- * that write even when the script wrote nothing (a retry or a redelivery finding every tweet applied), so the
- * confirmation always covers the batch, including a first attempt that ran on another connection.
+ * <p>Unless {@link StoreDurability} says {@code none}, the script call travels in one pipeline with
+ * {@code SET {p}:bridge:ack_mark <token>} and {@code WAITAOF 1 <replicas> <timeout>} on the same
+ * connection, and a batch counts as applied only when WAITAOF confirms. WAITAOF waits for the last
+ * write made on its own connection; the mark is that write even when the script wrote nothing (a
+ * retry or a redelivery finding every tweet applied), so the confirmation always covers the batch,
+ * including a first attempt that ran on another connection.
  *
- * <p>Identity, stream time and lateness follow the same rules as the Kafka path (see docs/architecture.md): a tweet
- * is its municipality and its id, and each municipality has its own durable stream time
- * ({@code {p}:bridge:stream_time:{m}}). With listener concurrency above 1 the arrival order of a municipality's
- * tweets is interleaved, and the two paths can then disagree on which tweets are late; all-time figures never
- * differ.
+ * <p>Identity, stream time and lateness follow the same rules as the Kafka path (see
+ * docs/architecture.md): a tweet is its municipality and its id, and each municipality has its own
+ * durable stream time ({@code {p}:bridge:stream_time:{m}}). With listener concurrency above 1 the
+ * arrival order of a municipality's tweets is interleaved, and the two paths can then disagree on
+ * which tweets are late; all-time figures never differ.
  */
 public final class BatchScript {
   private static final String RESOURCE = "apply-batch.lua";
@@ -70,32 +71,61 @@ public final class BatchScript {
   private volatile String sha;
 
   /** Acknowledging on the script's reply ({@link StoreDurability#none()}). */
-  public BatchScript(RedissonClient client, StoreLayout layout, WindowSpec windows, Duration dedupHorizon,
-      Duration windowTtl, int seriesMaxLength, Duration callTimeout) {
-    this(client, layout, windows, dedupHorizon, windowTtl, seriesMaxLength, callTimeout, StoreDurability.none());
+  public BatchScript(
+      RedissonClient client,
+      StoreLayout layout,
+      WindowSpec windows,
+      Duration dedupHorizon,
+      Duration windowTtl,
+      int seriesMaxLength,
+      Duration callTimeout) {
+    this(
+        client,
+        layout,
+        windows,
+        dedupHorizon,
+        windowTtl,
+        seriesMaxLength,
+        callTimeout,
+        StoreDurability.none());
   }
 
   /**
-   * @param callTimeout longest wait for one script call, on top of the client's own timeouts and retries: a
-   *     call that hangs for any reason fails instead of stalling the consumer (a retry is always safe); longer
-   *     than the durability timeout
+   * @param callTimeout longest wait for one script call, on top of the client's own timeouts and
+   *     retries: a call that hangs for any reason fails instead of stalling the consumer (a retry
+   *     is always safe); longer than the durability timeout
    * @param durability what Valkey must confirm before {@link #apply} reports a batch applied
    */
-  public BatchScript(RedissonClient client, StoreLayout layout, WindowSpec windows, Duration dedupHorizon,
-      Duration windowTtl, int seriesMaxLength, Duration callTimeout, StoreDurability durability) {
-    if (dedupHorizon.toMillis() <= 0 || windowTtl.toMillis() <= 0 || seriesMaxLength <= 0
+  public BatchScript(
+      RedissonClient client,
+      StoreLayout layout,
+      WindowSpec windows,
+      Duration dedupHorizon,
+      Duration windowTtl,
+      int seriesMaxLength,
+      Duration callTimeout,
+      StoreDurability durability) {
+    if (dedupHorizon.toMillis() <= 0
+        || windowTtl.toMillis() <= 0
+        || seriesMaxLength <= 0
         || callTimeout.toMillis() <= 0) {
       throw new IllegalArgumentException(
           "dedup horizon, window ttl, series max length and call timeout must be positive");
     }
     if (durability.requested() != StoreDurability.Mode.NONE) {
       if (durability.timeout().compareTo(callTimeout) >= 0) {
-        throw new IllegalArgumentException("weather.store.durability-timeout (" + durability.timeout()
-            + ") must be shorter than weather.store.call-timeout (" + callTimeout + ")");
+        throw new IllegalArgumentException(
+            "weather.store.durability-timeout ("
+                + durability.timeout()
+                + ") must be shorter than weather.store.call-timeout ("
+                + callTimeout
+                + ")");
       }
       if (!(client instanceof Redisson)) {
-        throw new IllegalArgumentException("weather.store.durability=" + durability.requested().setting()
-            + " needs a Redisson client (WAITAOF goes through its batch executor)");
+        throw new IllegalArgumentException(
+            "weather.store.durability="
+                + durability.requested().setting()
+                + " needs a Redisson client (WAITAOF goes through its batch executor)");
       }
     }
     this.durability = durability;
@@ -111,9 +141,10 @@ public final class BatchScript {
   }
 
   /**
-   * A fresh token for one batch; every attempt to apply that batch must pass the same one. Below 2^40 so the
-   * script's {@code token * 2 + 1} stays exact in a Lua double; two batches sharing a token by chance
-   * (2^-40) would only misreport a redelivery as processed in the meters, never change the store.
+   * A fresh token for one batch; every attempt to apply that batch must pass the same one. Below
+   * 2^40 so the script's {@code token * 2 + 1} stays exact in a Lua double; two batches sharing a
+   * token by chance (2^-40) would only misreport a redelivery as processed in the meters, never
+   * change the store.
    */
   public static String newBatchToken() {
     return Long.toString(ThreadLocalRandom.current().nextLong(1, 1L << 40));
@@ -125,10 +156,11 @@ public final class BatchScript {
   }
 
   /**
-   * Applies valid tweets (see {@link TweetRules}); throws {@link IllegalArgumentException} before touching the
-   * store if one is not, and a Redisson {@link RedisException} when Valkey did not confirm the batch. Then it
-   * may or may not have been applied: call again with the same tweets and the same {@code batchToken}; the
-   * store changes at most once, and the result reports what the first successful execution did.
+   * Applies valid tweets (see {@link TweetRules}); throws {@link IllegalArgumentException} before
+   * touching the store if one is not, and a Redisson {@link RedisException} when Valkey did not
+   * confirm the batch. Then it may or may not have been applied: call again with the same tweets
+   * and the same {@code batchToken}; the store changes at most once, and the result reports what
+   * the first successful execution did.
    *
    * @param batchToken from {@link #newBatchToken()}: a decimal integer in [1, 2^40)
    */
@@ -164,46 +196,56 @@ public final class BatchScript {
       args.add(Long.toString(tweet.getEventTimeMs()));
     }
     StoreDurability.Mode mode = durability.mode(this::probe);
-    List<Object> reply = mode == StoreDurability.Mode.NONE
-        ? evaluate(args.toArray())
-        : evaluateDurably(args.toArray(), mode, batchToken, tweets.size());
-    // A reply that is not this call's own (a client mixing up replies after timeouts) must never lead to an
+    List<Object> reply =
+        mode == StoreDurability.Mode.NONE
+            ? evaluate(args.toArray())
+            : evaluateDurably(args.toArray(), mode, batchToken, tweets.size());
+    // A reply that is not this call's own (a client mixing up replies after timeouts) must never
+    // lead to an
     // acknowledgement: the script echoes the token, and there is one flag per tweet.
-    if (reply.size() != 6 || !batchToken.equals(reply.get(5)) || !(reply.get(4) instanceof String flags)
+    if (reply.size() != 6
+        || !batchToken.equals(reply.get(5))
+        || !(reply.get(4) instanceof String flags)
         || flags.length() != tweets.size()) {
-      throw new IllegalStateException("Valkey answered the batch script with a reply that is not this call's: "
-          + reply);
+      throw new IllegalStateException(
+          "Valkey answered the batch script with a reply that is not this call's: " + reply);
     }
-    return new ApplyResult((Long) reply.get(0), (Long) reply.get(1), (Long) reply.get(2), (Long) reply.get(3),
-        flags);
+    return new ApplyResult(
+        (Long) reply.get(0), (Long) reply.get(1), (Long) reply.get(2), (Long) reply.get(3), flags);
   }
 
   /**
-   * The recent end-to-end latency percentiles, beside the figures the script keeps in the meta hash. Not
-   * awaited: informational figures must not hold up the consumer.
+   * The recent end-to-end latency percentiles, beside the figures the script keeps in the meta
+   * hash. Not awaited: informational figures must not hold up the consumer.
    */
   public CompletionStage<Void> writeLatency(long p50Ms, long p99Ms) {
-    return client.<String, String>getMap(layout.meta(), StringCodec.INSTANCE)
-        .putAllAsync(Map.of("e2e_p50_ms", Long.toString(p50Ms), "e2e_p99_ms", Long.toString(p99Ms)));
+    return client
+        .<String, String>getMap(layout.meta(), StringCodec.INSTANCE)
+        .putAllAsync(
+            Map.of("e2e_p50_ms", Long.toString(p50Ms), "e2e_p99_ms", Long.toString(p99Ms)));
   }
 
   private List<Object> evaluate(Object[] args) {
     RScript script = client.getScript(StringCodec.INSTANCE);
-    // The meta key routes the call; the script derives its other keys from the prefix (standalone Valkey).
+    // The meta key routes the call; the script derives its other keys from the prefix (standalone
+    // Valkey).
     List<Object> keys = List.of(layout.meta());
     String loaded = sha;
     if (loaded == null) {
       loaded = load(script);
     }
     try {
-      return await(script.evalShaAsync(RScript.Mode.READ_WRITE, loaded, RScript.ReturnType.LIST, keys, args));
+      return await(
+          script.evalShaAsync(
+              RScript.Mode.READ_WRITE, loaded, RScript.ReturnType.LIST, keys, args));
     } catch (RedisException e) {
       if (e.getMessage() == null || !e.getMessage().contains("NOSCRIPT")) {
         throw e;
       }
       // Valkey restarted (or SCRIPT FLUSH): its script cache is empty, load once more.
-      return await(script.evalShaAsync(RScript.Mode.READ_WRITE, load(script), RScript.ReturnType.LIST, keys,
-          args));
+      return await(
+          script.evalShaAsync(
+              RScript.Mode.READ_WRITE, load(script), RScript.ReturnType.LIST, keys, args));
     }
   }
 
@@ -213,10 +255,12 @@ public final class BatchScript {
   }
 
   /**
-   * EVALSHA, the mark and WAITAOF in one pipeline, then the WAITAOF answer checked against the mode. Throws
-   * {@link StoreDurability.NotConfirmedException} when Valkey applied the batch but did not confirm it in time.
+   * EVALSHA, the mark and WAITAOF in one pipeline, then the WAITAOF answer checked against the
+   * mode. Throws {@link StoreDurability.NotConfirmedException} when Valkey applied the batch but
+   * did not confirm it in time.
    */
-  private List<Object> evaluateDurably(Object[] args, StoreDurability.Mode mode, String token, int tweets) {
+  private List<Object> evaluateDurably(
+      Object[] args, StoreDurability.Mode mode, String token, int tweets) {
     String loaded = sha;
     if (loaded == null) {
       loaded = load(client.getScript(StringCodec.INSTANCE));
@@ -241,30 +285,44 @@ public final class BatchScript {
   }
 
   /**
-   * The pipeline failed: when the script and the mark went through and the server's error names WAITAOF, the
-   * server refused WAITAOF (Redisson leaves a refused WAITAOF's own future incomplete, so this is known from the
-   * others and the error).
+   * The pipeline failed: when the script and the mark went through and the server's error names
+   * WAITAOF, the server refused WAITAOF (Redisson leaves a refused WAITAOF's own future incomplete,
+   * so this is known from the others and the error).
    */
-  private RuntimeException refusedOr(Pipeline pipeline, StoreDurability.Mode mode, RedisException failure) {
+  private RuntimeException refusedOr(
+      Pipeline pipeline, StoreDurability.Mode mode, RedisException failure) {
     if (succeeded(pipeline.eval()) && succeeded(pipeline.mark()) && isWaitaofRefusal(failure)) {
       return durability.refused(mode, failure);
     }
     return failure;
   }
 
-  /** An error reply to WAITAOF (no append-only file, ACL, unknown command), not a lost connection or a timeout. */
+  /**
+   * An error reply to WAITAOF (no append-only file, ACL, unknown command), not a lost connection or
+   * a timeout.
+   */
   private static boolean isWaitaofRefusal(RedisException failure) {
-    return !(failure instanceof RedisTimeoutException) && !(failure instanceof RedisConnectionException)
+    return !(failure instanceof RedisTimeoutException)
+        && !(failure instanceof RedisConnectionException)
         && !(failure instanceof RedisReconnectedException)
-        && StoreDurability.serverError(failure.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("waitaof");
+        && StoreDurability.serverError(failure.getMessage())
+            .toLowerCase(java.util.Locale.ROOT)
+            .contains("waitaof");
   }
 
   /** The durability probe: the mark and WAITAOF alone, on one connection. */
   private List<?> probe(int replicas) {
     CommandBatchService batch = newPipeline();
-    RFuture<Void> mark = batch.writeAsync(markKey, StringCodec.INSTANCE, RedisCommands.SET, markKey, "probe");
-    RFuture<List<Integer>> waitaof = batch.writeAsync(markKey, StringCodec.INSTANCE, RedisCommands.WAITAOF, 1,
-        replicas, durability.timeout().toMillis());
+    RFuture<Void> mark =
+        batch.writeAsync(markKey, StringCodec.INSTANCE, RedisCommands.SET, markKey, "probe");
+    RFuture<List<Integer>> waitaof =
+        batch.writeAsync(
+            markKey,
+            StringCodec.INSTANCE,
+            RedisCommands.WAITAOF,
+            1,
+            replicas,
+            durability.timeout().toMillis());
     try {
       await(batch.executeAsync());
     } catch (RedisException e) {
@@ -276,34 +334,57 @@ public final class BatchScript {
     return waitaof.toCompletableFuture().join();
   }
 
-  private record Pipeline(CompletableFuture<List<Object>> eval, CompletableFuture<Void> mark,
-      CompletableFuture<List<Integer>> waitaof, RFuture<?> all) {
-  }
+  private record Pipeline(
+      CompletableFuture<List<Object>> eval,
+      CompletableFuture<Void> mark,
+      CompletableFuture<List<Integer>> waitaof,
+      RFuture<?> all) {}
 
   private Pipeline pipeline(String loaded, Object[] args, String token) {
     CommandBatchService batch = newPipeline();
     // RBatch's own script object, on a batch that also carries commands RBatch has no API for.
-    RFuture<List<Object>> eval = new RedissonScript(batch, StringCodec.INSTANCE).evalShaAsync(layout.meta(),
-        RScript.Mode.READ_WRITE, loaded, RScript.ReturnType.LIST, List.of(layout.meta()), args);
-    RFuture<Void> mark = batch.writeAsync(markKey, StringCodec.INSTANCE, RedisCommands.SET, markKey, token);
-    RFuture<List<Integer>> waitaof = batch.writeAsync(markKey, StringCodec.INSTANCE, RedisCommands.WAITAOF, 1,
-        durability.replicas(), durability.timeout().toMillis());
-    return new Pipeline(eval.toCompletableFuture(), mark.toCompletableFuture(), waitaof.toCompletableFuture(),
+    RFuture<List<Object>> eval =
+        new RedissonScript(batch, StringCodec.INSTANCE)
+            .evalShaAsync(
+                layout.meta(),
+                RScript.Mode.READ_WRITE,
+                loaded,
+                RScript.ReturnType.LIST,
+                List.of(layout.meta()),
+                args);
+    RFuture<Void> mark =
+        batch.writeAsync(markKey, StringCodec.INSTANCE, RedisCommands.SET, markKey, token);
+    RFuture<List<Integer>> waitaof =
+        batch.writeAsync(
+            markKey,
+            StringCodec.INSTANCE,
+            RedisCommands.WAITAOF,
+            1,
+            durability.replicas(),
+            durability.timeout().toMillis());
+    return new Pipeline(
+        eval.toCompletableFuture(),
+        mark.toCompletableFuture(),
+        waitaof.toCompletableFuture(),
         batch.executeAsync());
   }
 
   /**
-   * A batch in IN_MEMORY mode: its commands go out together, in order, on ONE connection (what WAITAOF needs).
-   * Redisson's BatchOptions.syncAOF cannot be used instead: it adds WAITAOF only when asked for at least one
-   * replica, and reports replicas only. No retries inside Redisson: a retry would resend only the commands that
-   * had not answered yet, possibly WAITAOF alone on a fresh connection, where it waits for nothing; the caller
-   * retries the whole pipeline instead. The response timeout leaves WAITAOF its own timeout on top of the usual.
+   * A batch in IN_MEMORY mode: its commands go out together, in order, on ONE connection (what
+   * WAITAOF needs). Redisson's BatchOptions.syncAOF cannot be used instead: it adds WAITAOF only
+   * when asked for at least one replica, and reports replicas only. No retries inside Redisson: a
+   * retry would resend only the commands that had not answered yet, possibly WAITAOF alone on a
+   * fresh connection, where it waits for nothing; the caller retries the whole pipeline instead.
+   * The response timeout leaves WAITAOF its own timeout on top of the usual.
    */
   private CommandBatchService newPipeline() {
     CommandAsyncExecutor executor = ((Redisson) client).getCommandExecutor();
     long usual = executor.getServiceManager().getConfig().getTimeout();
-    BatchOptions options = BatchOptions.defaults().executionMode(BatchOptions.ExecutionMode.IN_MEMORY)
-        .retryAttempts(0).responseTimeout(usual + durability.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    BatchOptions options =
+        BatchOptions.defaults()
+            .executionMode(BatchOptions.ExecutionMode.IN_MEMORY)
+            .retryAttempts(0)
+            .responseTimeout(usual + durability.timeout().toMillis(), TimeUnit.MILLISECONDS);
     return executor.createCommandBatchService(options);
   }
 
@@ -335,7 +416,8 @@ public final class BatchScript {
       return future.toCompletableFuture().get(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       future.cancel(false);
-      throw new RedisTimeoutException("no answer from Valkey within " + callTimeout.toMillis() + " ms");
+      throw new RedisTimeoutException(
+          "no answer from Valkey within " + callTimeout.toMillis() + " ms");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
@@ -356,7 +438,8 @@ public final class BatchScript {
   private static String readSource() {
     try (InputStream in = BatchScript.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is missing from the classpath next to BatchScript");
+        throw new IllegalStateException(
+            RESOURCE + " is missing from the classpath next to BatchScript");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

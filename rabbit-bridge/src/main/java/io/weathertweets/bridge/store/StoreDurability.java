@@ -18,49 +18,61 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What Valkey must confirm before the bridge acknowledges a batch to RabbitMQ ({@code weather.store.durability},
- * {@code WEATHER_STORE_DURABILITY}):
+ * What Valkey must confirm before the bridge acknowledges a batch to RabbitMQ ({@code
+ * weather.store.durability}, {@code WEATHER_STORE_DURABILITY}):
  *
  * <ul>
- *   <li>{@code none}: the script's reply, i.e. the batch is in Valkey's memory. A crash of the Valkey node (not
- *       only of its process) or a promotion of an asynchronous replica loses acknowledged batches.</li>
- *   <li>{@code local-aof}: {@code WAITAOF 1 0} answered 1, i.e. Valkey fsynced its append-only file past the
- *       batch.</li>
- *   <li>{@code replicas}: {@code WAITAOF 1 N} answered 1 and at least N, i.e. the local AOF and the AOF of N
- *       replicas hold the batch, so promoting one of those replicas loses nothing acknowledged.</li>
- *   <li>{@code auto} (the default): {@code local-aof} when Valkey fsyncs its append-only file on every write
- *       ({@code appendonly yes}, {@code appendfsync always}; or appendfsync not readable and WAITAOF accepted),
- *       else {@code none} with a warning saying why and what to change. With {@code appendfsync everysec} a
- *       batch would wait up to a second for the next fsync (100 to 200 ms measured on Valkey 8.0.1, whose
- *       WAITAOF moreover confirms before the fsync in that mode), so auto does not wait there.</li>
+ *   <li>{@code none}: the script's reply, i.e. the batch is in Valkey's memory. A crash of the
+ *       Valkey node (not only of its process) or a promotion of an asynchronous replica loses
+ *       acknowledged batches.
+ *   <li>{@code local-aof}: {@code WAITAOF 1 0} answered 1, i.e. Valkey fsynced its append-only file
+ *       past the batch.
+ *   <li>{@code replicas}: {@code WAITAOF 1 N} answered 1 and at least N, i.e. the local AOF and the
+ *       AOF of N replicas hold the batch, so promoting one of those replicas loses nothing
+ *       acknowledged.
+ *   <li>{@code auto} (the default): {@code local-aof} when Valkey fsyncs its append-only file on
+ *       every write ({@code appendonly yes}, {@code appendfsync always}; or appendfsync not
+ *       readable and WAITAOF accepted), else {@code none} with a warning saying why and what to
+ *       change. With {@code appendfsync everysec} a batch would wait up to a second for the next
+ *       fsync (100 to 200 ms measured on Valkey 8.0.1, whose WAITAOF moreover confirms before the
+ *       fsync in that mode), so auto does not wait there.
  * </ul>
  *
- * <p>The mode is decided once, at start-up when Valkey answers, else at the first batch: from {@code CONFIG GET
- * append*}, else (when the ACL forbids CONFIG) from {@code INFO persistence}, and always by one {@code WAITAOF}
- * probe, which is what every later batch relies on and which an ACL may allow where both others are forbidden
- * (the k8s writer user). An explicit {@code local-aof} or {@code replicas} that the server cannot give (no
- * append-only file, {@code appendfsync no}, a server older than 7.2, WAITAOF forbidden) is refused with an
- * explanation instead of being retried forever: at start-up the bridge does not start, later every batch stays
- * unacknowledged in the queue and the log says what to change.
+ * <p>The mode is decided once, at start-up when Valkey answers, else at the first batch: from
+ * {@code CONFIG GET append*}, else (when the ACL forbids CONFIG) from {@code INFO persistence}, and
+ * always by one {@code WAITAOF} probe, which is what every later batch relies on and which an ACL
+ * may allow where both others are forbidden (the k8s writer user). An explicit {@code local-aof} or
+ * {@code replicas} that the server cannot give (no append-only file, {@code appendfsync no}, a
+ * server older than 7.2, WAITAOF forbidden) is refused with an explanation instead of being retried
+ * forever: at start-up the bridge does not start, later every batch stays unacknowledged in the
+ * queue and the log says what to change.
  *
- * <p>A WAITAOF answer below what the mode requires (its timeout passed) counts as a failed write: the batch is
- * not acknowledged and is applied again, which the script's replay guard turns into no change.
+ * <p>A WAITAOF answer below what the mode requires (its timeout passed) counts as a failed write:
+ * the batch is not acknowledged and is applied again, which the script's replay guard turns into no
+ * change.
  */
 public final class StoreDurability {
   private static final Logger log = LoggerFactory.getLogger(StoreDurability.class);
   static final String SETTING = "weather.store.durability";
+
   /**
-   * Why {@code appendfsync everysec} and WAITAOF do not go together: measured on Valkey 8.0.1 with the script, the
-   * mark and WAITAOF in one pipeline (against 3 ms with {@code always}); Valkey 8.0 also counts data written in the
-   * last second as fsynced under everysec (the bug fixed in Redis by redis/redis#13793), so the wait buys nothing.
+   * Why {@code appendfsync everysec} and WAITAOF do not go together: measured on Valkey 8.0.1 with
+   * the script, the mark and WAITAOF in one pipeline (against 3 ms with {@code always}); Valkey 8.0
+   * also counts data written in the last second as fsynced under everysec (the bug fixed in Redis
+   * by redis/redis#13793), so the wait buys nothing.
    */
-  static final String EVERYSEC_COST = "100 to 200 ms (up to a second), and Valkey 8.0 answers WAITAOF before the "
-      + "fsync in that mode anyway (redis/redis#13793)";
+  static final String EVERYSEC_COST =
+      "100 to 200 ms (up to a second), and Valkey 8.0 answers WAITAOF before the "
+          + "fsync in that mode anyway (redis/redis#13793)";
+
   /** Valkey's refusal of WAITAOF 1 x x on a server without an append-only file. */
   static final String AOF_DISABLED = "appendonly is disabled";
 
   public enum Mode {
-    AUTO, NONE, LOCAL_AOF, REPLICAS;
+    AUTO,
+    NONE,
+    LOCAL_AOF,
+    REPLICAS;
 
     /** As written in bridge.yml and WEATHER_STORE_DURABILITY. */
     public String setting() {
@@ -69,7 +81,8 @@ public final class StoreDurability {
   }
 
   /**
-   * What Valkey said about its append-only file; null where it would not say (ACL) or was not asked.
+   * What Valkey said about its append-only file; null where it would not say (ACL) or was not
+   * asked.
    *
    * @param appendonly {@code appendonly} (CONFIG GET) or {@code aof_enabled} (INFO persistence)
    * @param appendfsync {@code always}, {@code everysec} or {@code no}; CONFIG GET only
@@ -78,15 +91,21 @@ public final class StoreDurability {
    * @param probeLocal the probe's WAITAOF answer: 1 when the local AOF was fsynced in time
    * @param probeReplicas replicas that confirmed the probe in time
    */
-  record Facts(Boolean appendonly, String appendfsync, String source, String waitaofRefusal, Long probeLocal,
-      Long probeReplicas) {
-  }
+  record Facts(
+      Boolean appendonly,
+      String appendfsync,
+      String source,
+      String waitaofRefusal,
+      Long probeLocal,
+      Long probeReplicas) {}
 
   /** The mode in force and what to say about it once. */
-  record Decision(Mode mode, boolean warn, String message) {
-  }
+  record Decision(Mode mode, boolean warn, String message) {}
 
-  /** Thrown for an explicit mode the server cannot give: no batch can be acknowledged until it changes. */
+  /**
+   * Thrown for an explicit mode the server cannot give: no batch can be acknowledged until it
+   * changes.
+   */
   public static final class UnavailableException extends RedisException {
     UnavailableException(String message) {
       super(message);
@@ -100,7 +119,10 @@ public final class StoreDurability {
     }
   }
 
-  /** Thrown when WAITAOF answered, but with less than the mode requires: the batch is not acknowledged. */
+  /**
+   * Thrown when WAITAOF answered, but with less than the mode requires: the batch is not
+   * acknowledged.
+   */
   public static final class NotConfirmedException extends RedisException {
     NotConfirmedException(String message) {
       super(message);
@@ -118,30 +140,49 @@ public final class StoreDurability {
   private volatile String described = "undecided: Valkey has not answered yet";
 
   /**
-   * @param replicas for {@code replicas}: how many replicas' AOF must hold the batch (ignored otherwise)
+   * @param replicas for {@code replicas}: how many replicas' AOF must hold the batch (ignored
+   *     otherwise)
    * @param timeout WAITAOF's own timeout; longer waits count as a failed write
    * @param where the store, for the log (a URL without its password)
    */
-  public StoreDurability(RedissonClient client, Mode requested, int replicas, Duration timeout, String where,
+  public StoreDurability(
+      RedissonClient client,
+      Mode requested,
+      int replicas,
+      Duration timeout,
+      String where,
       MeterRegistry meters) {
     if (timeout.toMillis() <= 0) {
-      throw new IllegalArgumentException("weather.store.durability-timeout must be positive (WAITAOF 0 waits forever)");
+      throw new IllegalArgumentException(
+          "weather.store.durability-timeout must be positive (WAITAOF 0 waits forever)");
     }
     if (requested == Mode.REPLICAS && replicas < 1) {
-      throw new IllegalArgumentException("weather.store.durability=replicas needs weather.store.durability-replicas "
-          + "(WEATHER_STORE_DURABILITY_REPLICAS) of at least 1, was " + replicas);
+      throw new IllegalArgumentException(
+          "weather.store.durability=replicas needs weather.store.durability-replicas "
+              + "(WEATHER_STORE_DURABILITY_REPLICAS) of at least 1, was "
+              + replicas);
     }
     this.client = client;
     this.requested = requested;
     this.replicas = requested == Mode.REPLICAS ? replicas : 0;
     this.timeout = timeout;
     this.where = where;
-    this.timedOut = Counter.builder("weather.store.durability.failures").tag("path", TweetPath.RABBIT.id())
-        .tag("reason", "not-confirmed").description("Batches Valkey applied but did not confirm durable in time "
-            + "(WAITAOF below the required count); not acknowledged, applied again").register(meters);
-    this.refused = Counter.builder("weather.store.durability.failures").tag("path", TweetPath.RABBIT.id())
-        .tag("reason", "refused").description("Batches whose WAITAOF Valkey refused (append-only file off, ACL, "
-            + "old server); not acknowledged").register(meters);
+    this.timedOut =
+        Counter.builder("weather.store.durability.failures")
+            .tag("path", TweetPath.RABBIT.id())
+            .tag("reason", "not-confirmed")
+            .description(
+                "Batches Valkey applied but did not confirm durable in time "
+                    + "(WAITAOF below the required count); not acknowledged, applied again")
+            .register(meters);
+    this.refused =
+        Counter.builder("weather.store.durability.failures")
+            .tag("path", TweetPath.RABBIT.id())
+            .tag("reason", "refused")
+            .description(
+                "Batches whose WAITAOF Valkey refused (append-only file off, ACL, "
+                    + "old server); not acknowledged")
+            .register(meters);
     if (requested == Mode.NONE) {
       mode = Mode.NONE;
       described = Mode.NONE.setting();
@@ -150,7 +191,8 @@ public final class StoreDurability {
 
   /** Acknowledge on the script's reply; for tests and tools that apply batches without a bridge. */
   public static StoreDurability none() {
-    return new StoreDurability(null, Mode.NONE, 0, Duration.ofSeconds(1), "(none)", new SimpleMeterRegistry());
+    return new StoreDurability(
+        null, Mode.NONE, 0, Duration.ofSeconds(1), "(none)", new SimpleMeterRegistry());
   }
 
   public Mode requested() {
@@ -191,13 +233,17 @@ public final class StoreDurability {
   }
 
   /**
-   * Start-up check: decides the mode if Valkey answers now. Valkey being away is no reason not to start (the
-   * bridge reports it on health and batches wait); an explicit mode this server cannot give is.
+   * Start-up check: decides the mode if Valkey answers now. Valkey being away is no reason not to
+   * start (the bridge reports it on health and batches wait); an explicit mode this server cannot
+   * give is.
    */
   public void checkAtStartup(Probe probe) {
     if (requested == Mode.NONE) {
-      log.info("Acknowledging batches once Valkey at {} holds them in memory ({}): a crash of the Valkey node "
-          + "or a promotion of a replica can lose acknowledged tweets", where, setting(Mode.NONE));
+      log.info(
+          "Acknowledging batches once Valkey at {} holds them in memory ({}): a crash of the Valkey node "
+              + "or a promotion of a replica can lose acknowledged tweets",
+          where,
+          setting(Mode.NONE));
       return;
     }
     try {
@@ -205,15 +251,23 @@ public final class StoreDurability {
     } catch (UnavailableException e) {
       throw e;
     } catch (RedisConnectionException | RedisTimeoutException e) {
-      log.info("Valkey at {} does not answer yet ({}); {} is decided at the first batch", where, e.getMessage(),
+      log.info(
+          "Valkey at {} does not answer yet ({}); {} is decided at the first batch",
+          where,
+          e.getMessage(),
           setting(requested));
     } catch (RedisException e) {
-      log.warn("Could not ask Valkey at {} about its append-only file ({}); {} is decided at the first batch",
-          where, e.toString(), setting(requested));
+      log.warn(
+          "Could not ask Valkey at {} about its append-only file ({}); {} is decided at the first batch",
+          where,
+          e.toString(),
+          setting(requested));
     }
   }
 
-  /** Checks a WAITAOF answer {@code [local, replicas]} against the mode; throws when it falls short. */
+  /**
+   * Checks a WAITAOF answer {@code [local, replicas]} against the mode; throws when it falls short.
+   */
   void confirm(Mode mode, List<?> answer, int tweets) {
     long local = answer.isEmpty() ? 0 : ((Number) answer.get(0)).longValue();
     long acked = answer.size() < 2 ? 0 : ((Number) answer.get(1)).longValue();
@@ -223,21 +277,38 @@ public final class StoreDurability {
     timedOut.increment();
     String missing = local < 1 ? "Valkey's own AOF fsync" : "";
     if (acked < replicas) {
-      missing += (missing.isEmpty() ? "" : " and ") + "the AOF of " + replicas + " replica(s) (" + acked
-          + " confirmed)";
+      missing +=
+          (missing.isEmpty() ? "" : " and ")
+              + "the AOF of "
+              + replicas
+              + " replica(s) ("
+              + acked
+              + " confirmed)";
     }
-    String message = "Valkey applied a batch of " + tweets + " tweets but did not confirm " + missing + " within "
-        + timeout.toMillis() + " ms (" + setting(mode) + "); not acknowledging it, it will be "
-        + "applied again (the replay guard makes that change nothing)";
-    log.warn("{}. {}", message, local < 1
-        ? "Check Valkey's disk (INFO persistence: aof_last_write_status) and that it runs with appendfsync always"
-        : "Check that the replicas are connected (INFO replication) and run with appendonly yes");
+    String message =
+        "Valkey applied a batch of "
+            + tweets
+            + " tweets but did not confirm "
+            + missing
+            + " within "
+            + timeout.toMillis()
+            + " ms ("
+            + setting(mode)
+            + "); not acknowledging it, it will be "
+            + "applied again (the replay guard makes that change nothing)";
+    log.warn(
+        "{}. {}",
+        message,
+        local < 1
+            ? "Check Valkey's disk (INFO persistence: aof_last_write_status) and that it runs with appendfsync always"
+            : "Check that the replicas are connected (INFO replication) and run with appendonly yes");
     throw new NotConfirmedException(message);
   }
 
   /**
-   * WAITAOF was refused after the mode was decided (the server's configuration changed, or a failover reached a
-   * node without an append-only file): decide again at the next batch, and fail this one.
+   * WAITAOF was refused after the mode was decided (the server's configuration changed, or a
+   * failover reached a node without an append-only file): decide again at the next batch, and fail
+   * this one.
    */
   NotConfirmedException refused(Mode mode, RedisException refusal) {
     refused.increment();
@@ -245,15 +316,23 @@ public final class StoreDurability {
       this.mode = null;
       described = "undecided: WAITAOF refused (" + serverError(refusal.getMessage()) + ")";
     }
-    String message = "Valkey at " + where + " refused WAITAOF (" + serverError(refusal.getMessage()) + ") while "
-        + setting(mode) + "; the batch is not acknowledged, the mode is decided again at the next attempt";
+    String message =
+        "Valkey at "
+            + where
+            + " refused WAITAOF ("
+            + serverError(refusal.getMessage())
+            + ") while "
+            + setting(mode)
+            + "; the batch is not acknowledged, the mode is decided again at the next attempt";
     log.warn(message);
     return new NotConfirmedException(message);
   }
 
   private void decided(Decision decision) {
     mode = decision.mode();
-    described = decision.mode().setting() + (requested == decision.mode() ? "" : " (" + requested.setting() + ")");
+    described =
+        decision.mode().setting()
+            + (requested == decision.mode() ? "" : " (" + requested.setting() + ")");
     if (decision.warn()) {
       log.warn(decision.message());
     } else {
@@ -261,7 +340,10 @@ public final class StoreDurability {
     }
   }
 
-  /** The append-only file as far as this server tells; runs the WAITAOF probe unless the AOF is known off. */
+  /**
+   * The append-only file as far as this server tells; runs the WAITAOF probe unless the AOF is
+   * known off.
+   */
   private Facts inspect(Probe probe) {
     Boolean appendonly = null;
     String appendfsync = null;
@@ -298,76 +380,135 @@ public final class StoreDurability {
     }
     try {
       List<?> answer = probe.waitaof(replicas);
-      return new Facts(appendonly, appendfsync, source, null,
+      return new Facts(
+          appendonly,
+          appendfsync,
+          source,
+          null,
           answer.isEmpty() ? 0L : ((Number) answer.get(0)).longValue(),
           answer.size() < 2 ? 0L : ((Number) answer.get(1)).longValue());
     } catch (WaitaofRefusedException e) {
       boolean aofOff = e.getMessage() != null && e.getMessage().contains(AOF_DISABLED);
-      return new Facts(aofOff ? Boolean.FALSE : appendonly, appendfsync, aofOff ? "WAITAOF" : source,
-          serverError(e.getMessage()), null, null);
+      return new Facts(
+          aofOff ? Boolean.FALSE : appendonly,
+          appendfsync,
+          aofOff ? "WAITAOF" : source,
+          serverError(e.getMessage()),
+          null,
+          null);
     }
   }
 
   /**
-   * The decision table, apart from Valkey: what {@code requested} means on a server with these facts.
+   * The decision table, apart from Valkey: what {@code requested} means on a server with these
+   * facts.
    *
    * @throws UnavailableException for an explicit mode the server cannot give
    */
   static Decision decide(Mode requested, int replicas, Facts facts, String where) {
     if (requested == Mode.NONE) {
-      return new Decision(Mode.NONE, false, "Acknowledging batches once Valkey holds them in memory ("
-          + setting(Mode.NONE) + ")");
+      return new Decision(
+          Mode.NONE,
+          false,
+          "Acknowledging batches once Valkey holds them in memory (" + setting(Mode.NONE) + ")");
     }
     String cannot = cannot(facts);
     if (cannot != null) {
       if (requested == Mode.AUTO) {
-        return new Decision(Mode.NONE, true, "Valkey at " + where + " " + cannot + ". " + setting(Mode.AUTO)
-            + " therefore acknowledges a batch as soon as Valkey holds it in memory: a crash of the Valkey node or a "
-            + "replica promotion can lose acknowledged tweets. " + remedy(facts) + " and restart the bridge, or set "
-            + "WEATHER_STORE_DURABILITY=none to accept this and silence the warning.");
+        return new Decision(
+            Mode.NONE,
+            true,
+            "Valkey at "
+                + where
+                + " "
+                + cannot
+                + ". "
+                + setting(Mode.AUTO)
+                + " therefore acknowledges a batch as soon as Valkey holds it in memory: a crash of the Valkey node or a "
+                + "replica promotion can lose acknowledged tweets. "
+                + remedy(facts)
+                + " and restart the bridge, or set "
+                + "WEATHER_STORE_DURABILITY=none to accept this and silence the warning.");
       }
-      throw new UnavailableException(setting(requested) + ", but Valkey at " + where + " " + cannot
-          + ", so no batch could ever be acknowledged. " + remedy(facts) + ", or set WEATHER_STORE_DURABILITY=auto "
-          + "(acknowledge in memory, with a warning) or none.");
+      throw new UnavailableException(
+          setting(requested)
+              + ", but Valkey at "
+              + where
+              + " "
+              + cannot
+              + ", so no batch could ever be acknowledged. "
+              + remedy(facts)
+              + ", or set WEATHER_STORE_DURABILITY=auto "
+              + "(acknowledge in memory, with a warning) or none.");
     }
     boolean everysec = "everysec".equalsIgnoreCase(facts.appendfsync());
     if (requested == Mode.AUTO && everysec) {
-      return new Decision(Mode.NONE, true, "Valkey at " + where + " fsyncs its append-only file once a second "
-          + "(appendfsync everysec, from CONFIG GET): waiting for that fsync would hold every batch " + EVERYSEC_COST
-          + ". " + setting(Mode.AUTO) + " therefore acknowledges a batch once Valkey holds it in memory and has "
-          + "written it to its AOF: a crash of the Valkey process loses nothing, a crash of its node or a replica "
-          + "promotion can lose about a second of acknowledged tweets. Set appendfsync always on Valkey and restart "
-          + "the bridge to acknowledge only fsynced batches, or set WEATHER_STORE_DURABILITY=none to accept this and "
-          + "silence the warning.");
+      return new Decision(
+          Mode.NONE,
+          true,
+          "Valkey at "
+              + where
+              + " fsyncs its append-only file once a second "
+              + "(appendfsync everysec, from CONFIG GET): waiting for that fsync would hold every batch "
+              + EVERYSEC_COST
+              + ". "
+              + setting(Mode.AUTO)
+              + " therefore acknowledges a batch once Valkey holds it in memory and has "
+              + "written it to its AOF: a crash of the Valkey process loses nothing, a crash of its node or a replica "
+              + "promotion can lose about a second of acknowledged tweets. Set appendfsync always on Valkey and restart "
+              + "the bridge to acknowledge only fsynced batches, or set WEATHER_STORE_DURABILITY=none to accept this and "
+              + "silence the warning.");
     }
     Mode mode = requested == Mode.AUTO ? Mode.LOCAL_AOF : requested;
-    StringBuilder message = new StringBuilder("Acknowledging a batch only after Valkey at ").append(where)
-        .append(" confirmed it with WAITAOF: ")
-        .append(mode == Mode.REPLICAS ? "its own AOF and the AOF of " + replicas + " replica(s)" : "its own AOF")
-        .append(" fsynced (").append(setting(requested))
-        .append(requested == mode ? "" : " → " + mode.setting()).append("; appendonly ")
-        .append(facts.appendonly() == null ? "not readable, WAITAOF accepted" : "yes from " + facts.source())
-        .append(facts.appendfsync() == null ? "" : ", appendfsync " + facts.appendfsync()).append(')');
+    StringBuilder message =
+        new StringBuilder("Acknowledging a batch only after Valkey at ")
+            .append(where)
+            .append(" confirmed it with WAITAOF: ")
+            .append(
+                mode == Mode.REPLICAS
+                    ? "its own AOF and the AOF of " + replicas + " replica(s)"
+                    : "its own AOF")
+            .append(" fsynced (")
+            .append(setting(requested))
+            .append(requested == mode ? "" : " → " + mode.setting())
+            .append("; appendonly ")
+            .append(
+                facts.appendonly() == null
+                    ? "not readable, WAITAOF accepted"
+                    : "yes from " + facts.source())
+            .append(facts.appendfsync() == null ? "" : ", appendfsync " + facts.appendfsync())
+            .append(')');
     boolean warn = false;
     if (facts.appendfsync() == null) {
-      message.append(". appendfsync is not readable here (ACL): run Valkey with appendfsync always, or every batch "
-          + "waits for its once-a-second fsync");
+      message.append(
+          ". appendfsync is not readable here (ACL): run Valkey with appendfsync always, or every batch "
+              + "waits for its once-a-second fsync");
     } else if (everysec) {
       warn = true;
-      message.append(". Note: with appendfsync everysec every batch waits for Valkey's next fsync, ")
-          .append(EVERYSEC_COST).append("; set appendfsync always on Valkey");
+      message
+          .append(". Note: with appendfsync everysec every batch waits for Valkey's next fsync, ")
+          .append(EVERYSEC_COST)
+          .append("; set appendfsync always on Valkey");
     }
     if (facts.probeLocal() != null && facts.probeLocal() < 1) {
       warn = true;
-      message.append(". Note: the start-up probe's write was not confirmed fsynced within the timeout; if Valkey "
-          + "runs with appendfsync no it never will be, and batches will wait unacknowledged: set appendfsync "
-          + "always");
+      message.append(
+          ". Note: the start-up probe's write was not confirmed fsynced within the timeout; if Valkey "
+              + "runs with appendfsync no it never will be, and batches will wait unacknowledged: set appendfsync "
+              + "always");
     }
-    if (mode == Mode.REPLICAS && facts.probeReplicas() != null && facts.probeReplicas() < replicas) {
+    if (mode == Mode.REPLICAS
+        && facts.probeReplicas() != null
+        && facts.probeReplicas() < replicas) {
       warn = true;
-      message.append(". Note: only ").append(facts.probeReplicas()).append(" of ").append(replicas)
-          .append(" replica(s) confirmed the start-up probe: batches wait unacknowledged until enough replicas with "
-              + "appendonly yes are connected");
+      message
+          .append(". Note: only ")
+          .append(facts.probeReplicas())
+          .append(" of ")
+          .append(replicas)
+          .append(
+              " replica(s) confirmed the start-up probe: batches wait unacknowledged until enough replicas with "
+                  + "appendonly yes are connected");
     }
     return new Decision(mode, warn, message.toString());
   }
@@ -409,7 +550,8 @@ public final class StoreDurability {
   }
 
   private static String remedy(Facts facts) {
-    String refusal = facts.waitaofRefusal() == null ? "" : facts.waitaofRefusal().toLowerCase(Locale.ROOT);
+    String refusal =
+        facts.waitaofRefusal() == null ? "" : facts.waitaofRefusal().toLowerCase(Locale.ROOT);
     if (refusal.contains("noperm")) {
       return "Allow WAITAOF to the bridge's Valkey user (ACL: +waitaof or +@connection)";
     }
@@ -420,7 +562,10 @@ public final class StoreDurability {
         + "SET appendonly yes, CONFIG SET appendfsync always)";
   }
 
-  /** Sends a write and {@code WAITAOF 1 replicas timeout} on one connection; the answer is {@code [local, replicas]}. */
+  /**
+   * Sends a write and {@code WAITAOF 1 replicas timeout} on one connection; the answer is {@code
+   * [local, replicas]}.
+   */
   @FunctionalInterface
   public interface Probe {
     List<?> waitaof(int replicas);

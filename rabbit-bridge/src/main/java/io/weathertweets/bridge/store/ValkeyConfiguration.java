@@ -12,32 +12,50 @@ class ValkeyConfiguration {
 
   @Bean(destroyMethod = "shutdown")
   RedissonClient valkeyClient(BridgeProperties properties) {
-    // Lazy: the bridge starts (and reports Valkey down on health) while Valkey is away; batches then wait.
+    // Lazy: the bridge starts (and reports Valkey down on health) while Valkey is away; batches
+    // then wait.
     return StoreClients.create(properties.valkey().url(), true);
   }
 
   @Bean
-  StoreDurability storeDurability(RedissonClient valkeyClient, BridgeProperties properties, MeterRegistry meters) {
+  StoreDurability storeDurability(
+      RedissonClient valkeyClient, BridgeProperties properties, MeterRegistry meters) {
     BridgeProperties.Store store = properties.store();
-    return new StoreDurability(valkeyClient, store.durability(), store.durabilityReplicas(), store.durabilityTimeout(),
-        StoreClients.redact(properties.valkey().url()), meters);
+    return new StoreDurability(
+        valkeyClient,
+        store.durability(),
+        store.durabilityReplicas(),
+        store.durabilityTimeout(),
+        StoreClients.redact(properties.valkey().url()),
+        meters);
   }
 
   /**
-   * Decides the durability mode before the listener container starts, when Valkey answers: an explicit mode the
-   * server cannot give stops the start here, with the reason, instead of leaving every batch unacknowledged.
+   * Decides the durability mode before the listener container starts, when Valkey answers: an
+   * explicit mode the server cannot give stops the start here, with the reason, instead of leaving
+   * every batch unacknowledged.
    */
   @Bean
-  BatchScript batchScript(RedissonClient valkeyClient, BridgeProperties properties, StoreDurability storeDurability) {
+  BatchScript batchScript(
+      RedissonClient valkeyClient, BridgeProperties properties, StoreDurability storeDurability) {
     BridgeProperties.Store store = properties.store();
-    BatchScript script = new BatchScript(valkeyClient, store.layout(), properties.window().spec(),
-        store.dedupHorizon(), store.windowTtl(), store.seriesMaxLength(), store.callTimeout(), storeDurability);
+    BatchScript script =
+        new BatchScript(
+            valkeyClient,
+            store.layout(),
+            properties.window().spec(),
+            store.dedupHorizon(),
+            store.windowTtl(),
+            store.seriesMaxLength(),
+            store.callTimeout(),
+            storeDurability);
     script.checkDurability();
     return script;
   }
 
   @Bean
-  ValkeyHealthIndicator valkeyHealthIndicator(RedissonClient valkeyClient, StoreDurability storeDurability) {
+  ValkeyHealthIndicator valkeyHealthIndicator(
+      RedissonClient valkeyClient, StoreDurability storeDurability) {
     return new ValkeyHealthIndicator(valkeyClient, storeDurability);
   }
 }

@@ -5,8 +5,8 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Valkey answers PING: without it the bridge cannot apply batches (they wait in the queue). The detail
- * {@code durability} says what an acknowledgement means (see {@link StoreDurability}).
+ * Valkey answers PING: without it the bridge cannot apply batches (they wait in the queue). The
+ * detail {@code durability} says what an acknowledgement means (see {@link StoreDurability}).
  */
 class ValkeyHealthIndicator extends AbstractHealthIndicator {
   private final RedissonClient client;

@@ -22,7 +22,8 @@ class BridgeEndToEndTest extends BridgeIntegrationTest {
   void shouldComputeEveryFigureExactlyForTenThousandTweets() {
     List<Tweet> deliveries = TweetSequence.of(10_000, 42, "e2e");
     GroundTruth truth = TweetSequence.truth(deliveries);
-    // The sequence must exercise what it claims to: late tweets, duplicates, closed and open windows.
+    // The sequence must exercise what it claims to: late tweets, duplicates, closed and open
+    // windows.
     assertThat(truth.counted).isEqualTo(10_000);
     assertThat(truth.duplicates).isPositive();
     assertThat(truth.late).isPositive();
@@ -38,9 +39,14 @@ class BridgeEndToEndTest extends BridgeIntegrationTest {
     assertThat(count("weather.tweets.late")).isEqualTo(truth.late);
     assertThat(count("weather.tweets.dlq")).isZero();
     assertThat(meters.get("weather.bridge.batch.size").summary().max()).isLessThanOrEqualTo(200);
-    assertThat(meters.get("weather.e2e.latency").tag("path", "rabbit").timer().count()).isEqualTo(10_000);
+    assertThat(meters.get("weather.e2e.latency").tag("path", "rabbit").timer().count())
+        .isEqualTo(10_000);
     assertThat(reader().meta()).containsKeys("e2e_p50_ms", "e2e_p99_ms");
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(meters.get("weather.consumer.lag").tag("path", "rabbit").gauge().value()).isZero());
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(meters.get("weather.consumer.lag").tag("path", "rabbit").gauge().value())
+                    .isZero());
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import io.weathertweets.embedded.LocalServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Condition;
@@ -16,6 +15,7 @@ import io.weathertweets.bridge.BridgeApplication;
 import io.weathertweets.bridge.BridgeProperties;
 import io.weathertweets.bridge.OwnValkey;
 import io.weathertweets.bridge.ValkeyTestSupport;
+import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.proto.v1.Tweet;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -42,13 +42,19 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * The whole bridge against the test RabbitMQ and Valkey ({@link LocalServers}). Each test class gets its own
- * exchange, queues and key prefix, publishes over its own connection (as the gateway would), and removes its
- * topology and keys afterwards.
+ * The whole bridge against the test RabbitMQ and Valkey ({@link LocalServers}). Each test class
+ * gets its own exchange, queues and key prefix, publishes over its own connection (as the gateway
+ * would), and removes its topology and keys afterwards.
  */
-@SpringBootTest(classes = BridgeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-    properties = {"spring.config.name=bridge", "weather.rabbit.receive-timeout=50ms",
-        "weather.rabbit.lag-interval=200ms", "logging.level.io.weathertweets.bridge.consume=DEBUG"})
+@SpringBootTest(
+    classes = BridgeApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.NONE,
+    properties = {
+      "spring.config.name=bridge",
+      "weather.rabbit.receive-timeout=50ms",
+      "weather.rabbit.lag-interval=200ms",
+      "logging.level.io.weathertweets.bridge.consume=DEBUG"
+    })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DirtiesContext
 abstract class BridgeIntegrationTest {
@@ -88,8 +94,8 @@ abstract class BridgeIntegrationTest {
     }
 
     /**
-     * As {@link #register}, on a Valkey of the test's own that it stops or disturbs: the bridge retries a failed
-     * batch quickly (100 ms, then up to 1 s).
+     * As {@link #register}, on a Valkey of the test's own that it stops or disturbs: the bridge
+     * retries a failed batch quickly (100 ms, then up to 1 s).
      */
     void registerOn(DynamicPropertyRegistry registry, OwnValkey valkey) {
       register(registry, valkey.url());
@@ -100,8 +106,10 @@ abstract class BridgeIntegrationTest {
 
   @BeforeAll
   void connectPublisher() {
-    // amqp-client reads the trailing "/" of RABBIT as the empty vhost (Boot reads it as "/"): host and port here.
-    publisherConnection = new CachingConnectionFactory(LocalServers.rabbitHost(), LocalServers.rabbitPort());
+    // amqp-client reads the trailing "/" of RABBIT as the empty vhost (Boot reads it as "/"): host
+    // and port here.
+    publisherConnection =
+        new CachingConnectionFactory(LocalServers.rabbitHost(), LocalServers.rabbitPort());
     // As the gateway does: a publish counts only once the broker confirmed it.
     publisherConnection.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
     publisher = new RabbitTemplate(publisherConnection);
@@ -120,9 +128,10 @@ abstract class BridgeIntegrationTest {
     afterCleanup();
   }
 
-  /** Runs after the shared cleanup (JUnit runs a subclass's own @AfterAll before the superclass's). */
-  void afterCleanup() throws Exception {
-  }
+  /**
+   * Runs after the shared cleanup (JUnit runs a subclass's own @AfterAll before the superclass's).
+   */
+  void afterCleanup() throws Exception {}
 
   StoreLayout layout() {
     return properties.store().layout();
@@ -134,27 +143,34 @@ abstract class BridgeIntegrationTest {
 
   /** Publishes on one channel, so the queue holds the tweets in this order. */
   void publish(List<Tweet> tweets) {
-    publisher.invoke(operations -> {
-      for (Tweet tweet : tweets) {
-        operations.send(properties.rabbit().exchange(), Municipality.fromProto(tweet.getMunicipality()).id(),
-            message(tweet.toByteArray(), tweet.getId()));
-      }
-      operations.waitForConfirmsOrDie(30_000);
-      return null;
-    });
+    publisher.invoke(
+        operations -> {
+          for (Tweet tweet : tweets) {
+            operations.send(
+                properties.rabbit().exchange(),
+                Municipality.fromProto(tweet.getMunicipality()).id(),
+                message(tweet.toByteArray(), tweet.getId()));
+          }
+          operations.waitForConfirmsOrDie(30_000);
+          return null;
+        });
   }
 
   void publishRaw(byte[] body, String messageId) {
-    publisher.invoke(operations -> {
-      operations.send(properties.rabbit().exchange(), "mixco", message(body, messageId));
-      operations.waitForConfirmsOrDie(30_000);
-      return null;
-    });
+    publisher.invoke(
+        operations -> {
+          operations.send(properties.rabbit().exchange(), "mixco", message(body, messageId));
+          operations.waitForConfirmsOrDie(30_000);
+          return null;
+        });
   }
 
   static Message message(byte[] body, String messageId) {
-    return MessageBuilder.withBody(body).setContentType("application/x-protobuf").setMessageId(messageId)
-        .setDeliveryMode(MessageDeliveryMode.PERSISTENT).build();
+    return MessageBuilder.withBody(body)
+        .setContentType("application/x-protobuf")
+        .setMessageId(messageId)
+        .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
+        .build();
   }
 
   double count(String meter) {
@@ -163,40 +179,63 @@ abstract class BridgeIntegrationTest {
 
   void awaitTweetsTotal(long expected, Duration atMost) {
     try {
-      await().atMost(atMost).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-          assertThat(reader().meta().get("tweets_total")).as(this::diagnostics)
-              .isEqualTo(Long.toString(expected)));
+      await()
+          .atMost(atMost)
+          .pollInterval(Duration.ofMillis(100))
+          .untilAsserted(
+              () ->
+                  assertThat(reader().meta().get("tweets_total"))
+                      .as(this::diagnostics)
+                      .isEqualTo(Long.toString(expected)));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      // Where are the missing tweets: held by the consumer (they return to the queue when it stops) or gone?
-      Thread.getAllStackTraces().forEach((thread, stack) -> {
-        if (thread.getName().contains("Container")) {
-          System.out.println("Stack of " + thread.getName() + ":");
-          for (StackTraceElement element : stack) {
-            System.out.println("    at " + element);
-          }
-        }
-      });
+      // Where are the missing tweets: held by the consumer (they return to the queue when it stops)
+      // or gone?
+      Thread.getAllStackTraces()
+          .forEach(
+              (thread, stack) -> {
+                if (thread.getName().contains("Container")) {
+                  System.out.println("Stack of " + thread.getName() + ":");
+                  for (StackTraceElement element : stack) {
+                    System.out.println("    at " + element);
+                  }
+                }
+              });
       container.stop();
       QueueInformation queue = admin.getQueueInfo(properties.rabbit().queue());
-      throw new AssertionError(e.getMessage() + "; after stopping the consumer the queue holds "
-          + (queue == null ? "?" : queue.getMessageCount()) + " messages", e);
+      throw new AssertionError(
+          e.getMessage()
+              + "; after stopping the consumer the queue holds "
+              + (queue == null ? "?" : queue.getMessageCount())
+              + " messages",
+          e);
     }
   }
 
   /** What the bridge was doing, for a failure message that says where the tweets are. */
   private String diagnostics() {
     QueueInformation queue = admin.getQueueInfo(properties.rabbit().queue());
-    return "tweets_total (processed=" + count("weather.tweets.processed") + ", duplicates="
-        + count("weather.tweets.duplicates") + ", store write failures=" + count("weather.store.write.failures")
-        + ", dlq=" + count("weather.tweets.dlq") + ", dead-lettered="
+    return "tweets_total (processed="
+        + count("weather.tweets.processed")
+        + ", duplicates="
+        + count("weather.tweets.duplicates")
+        + ", store write failures="
+        + count("weather.store.write.failures")
+        + ", dlq="
+        + count("weather.tweets.dlq")
+        + ", dead-lettered="
         + admin.getQueueInfo(properties.rabbit().deadLetterQueue()).getMessageCount()
-        + ", queue ready=" + (queue == null ? "?" : queue.getMessageCount()) + ", consumers="
-        + (queue == null ? "?" : queue.getConsumerCount()) + ", container running=" + container.isRunning() + ")";
+        + ", queue ready="
+        + (queue == null ? "?" : queue.getMessageCount())
+        + ", consumers="
+        + (queue == null ? "?" : queue.getConsumerCount())
+        + ", container running="
+        + container.isRunning()
+        + ")";
   }
 
   /**
-   * Stops the consumer, which hands every unacknowledged delivery back to the queue, then counts what is
-   * left: zero proves every tweet was acknowledged, not just applied.
+   * Stops the consumer, which hands every unacknowledged delivery back to the queue, then counts
+   * what is left: zero proves every tweet was acknowledged, not just applied.
    */
   void assertNothingLeftInQueue() {
     container.stop();
@@ -204,10 +243,14 @@ abstract class BridgeIntegrationTest {
     assertThat(info).isNotNull();
     assertThat(info.getMessageCount()).as("messages left in the queue").isZero();
     assertThat(admin.getQueueInfo(properties.rabbit().deadLetterQueue()).getMessageCount())
-        .as("messages dead-lettered").isZero();
+        .as("messages dead-lettered")
+        .isZero();
   }
 
-  /** Every figure of the store layout against the independent ground truth, then the cross-path contract. */
+  /**
+   * Every figure of the store layout against the independent ground truth, then the cross-path
+   * contract.
+   */
   void assertStoreEquals(GroundTruth truth) {
     StoreLayout layout = layout();
     StoreReader reader = reader();
@@ -222,9 +265,12 @@ abstract class BridgeIntegrationTest {
       }
       assertFigures(m.id(), stored, expected);
       assertThat(stored).containsKey("updated_at");
-      assertThat(reader.hash(layout.reports())).containsEntry(m.id(), Long.toString(expected.count));
-      assertThat(reader.hash(layout.temperatureMax())).containsEntry(m.id(), Long.toString(expected.temperatureMax));
-      assertThat(reader.hash(layout.temperatureMin())).containsEntry(m.id(), Long.toString(expected.temperatureMin));
+      assertThat(reader.hash(layout.reports()))
+          .containsEntry(m.id(), Long.toString(expected.count));
+      assertThat(reader.hash(layout.temperatureMax()))
+          .containsEntry(m.id(), Long.toString(expected.temperatureMax));
+      assertThat(reader.hash(layout.temperatureMin()))
+          .containsEntry(m.id(), Long.toString(expected.temperatureMin));
       assertThat(Double.parseDouble(reader.hash(layout.temperatureAvg()).get(m.id())))
           .isCloseTo((double) expected.temperatureSum / expected.count, within(0.005));
       assertThat(Double.parseDouble(reader.hash(layout.humidityAvg()).get(m.id())))
@@ -233,7 +279,10 @@ abstract class BridgeIntegrationTest {
       TreeMap<Long, GroundTruth.Figures> windows = truth.windows.getOrDefault(m, new TreeMap<>());
       Map<Long, Aggregate> series = reader.series(m);
       for (Map.Entry<Long, GroundTruth.Figures> w : windows.entrySet()) {
-        assertFigures(m.id() + " window " + w.getKey(), reader.hash(layout.window(m, w.getKey())), w.getValue());
+        assertFigures(
+            m.id() + " window " + w.getKey(),
+            reader.hash(layout.window(m, w.getKey())),
+            w.getValue());
       }
       List<Long> closed = windows.keySet().stream().filter(truth::isClosed).toList();
       assertThat(series.keySet()).as(m.id() + " series entries").containsExactlyElementsOf(closed);
@@ -281,34 +330,44 @@ abstract class BridgeIntegrationTest {
         .containsEntry("grace_ms", Long.toString(GRACE.toMillis()))
         .containsEntry("path", "rabbit");
 
-    // Text, against what the Kafka path writes for the same tweets: Aggregate.toFields and Overview.
+    // Text, against what the Kafka path writes for the same tweets: Aggregate.toFields and
+    // Overview.
     Map<Municipality, Aggregate> byMunicipality = new EnumMap<>(Municipality.class);
-    truth.allTimeTweets.forEach((m, tweets) -> {
-      Aggregate a = Aggregate.EMPTY;
-      for (Tweet t : tweets) {
-        a = a.plus(t);
-      }
-      byMunicipality.put(m, a);
-      Map<String, String> stored = new HashMap<>(reader.hash(layout.municipality(m)));
-      stored.remove("updated_at");
-      assertThat(stored).as(m.id() + " all-time text").isEqualTo(a.toFields());
-    });
-    truth.windowTweets.forEach((m, windows) -> windows.forEach((start, tweets) -> {
-      Aggregate a = Aggregate.EMPTY;
-      for (Tweet t : tweets) {
-        a = a.plus(t);
-      }
-      assertThat(reader.hash(layout.window(m, start))).as(m.id() + " window text").isEqualTo(a.toFields());
-      if (truth.isClosed(start)) {
-        assertThat(reader.series(m).get(start)).isEqualTo(a.figures());
-      }
-    }));
-    new Overview(byMunicipality).panelHashes(layout).forEach((key, fields) ->
-        assertThat(reader.hash(key)).as(key).isEqualTo(fields));
+    truth.allTimeTweets.forEach(
+        (m, tweets) -> {
+          Aggregate a = Aggregate.EMPTY;
+          for (Tweet t : tweets) {
+            a = a.plus(t);
+          }
+          byMunicipality.put(m, a);
+          Map<String, String> stored = new HashMap<>(reader.hash(layout.municipality(m)));
+          stored.remove("updated_at");
+          assertThat(stored).as(m.id() + " all-time text").isEqualTo(a.toFields());
+        });
+    truth.windowTweets.forEach(
+        (m, windows) ->
+            windows.forEach(
+                (start, tweets) -> {
+                  Aggregate a = Aggregate.EMPTY;
+                  for (Tweet t : tweets) {
+                    a = a.plus(t);
+                  }
+                  assertThat(reader.hash(layout.window(m, start)))
+                      .as(m.id() + " window text")
+                      .isEqualTo(a.toFields());
+                  if (truth.isClosed(start)) {
+                    assertThat(reader.series(m).get(start)).isEqualTo(a.figures());
+                  }
+                }));
+    new Overview(byMunicipality)
+        .panelHashes(layout)
+        .forEach((key, fields) -> assertThat(reader.hash(key)).as(key).isEqualTo(fields));
   }
 
-  private static void assertFigures(String what, Map<String, String> stored, GroundTruth.Figures expected) {
-    assertThat(stored).as(what)
+  private static void assertFigures(
+      String what, Map<String, String> stored, GroundTruth.Figures expected) {
+    assertThat(stored)
+        .as(what)
         .containsEntry("count", Long.toString(expected.count))
         .containsEntry("temperature_sum", Long.toString(expected.temperatureSum))
         .containsEntry("temperature_min", Long.toString(expected.temperatureMin))
@@ -317,9 +376,11 @@ abstract class BridgeIntegrationTest {
     for (Condition c : Condition.values()) {
       assertThat(stored).as(what).containsEntry(c.id(), Long.toString(expected.conditions.get(c)));
     }
-    assertThat(Double.parseDouble(stored.get("temperature_avg"))).as(what)
+    assertThat(Double.parseDouble(stored.get("temperature_avg")))
+        .as(what)
         .isCloseTo((double) expected.temperatureSum / expected.count, within(0.005));
-    assertThat(Double.parseDouble(stored.get("humidity_avg"))).as(what)
+    assertThat(Double.parseDouble(stored.get("humidity_avg")))
+        .as(what)
         .isCloseTo((double) expected.humiditySum / expected.count, within(0.005));
   }
 }

@@ -25,9 +25,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The bridge dies between "batch applied in Valkey" and "batch acknowledged": its connection to RabbitMQ drops
- * (as when the process is killed), the broker redelivers every unacknowledged tweet, and the replay guard must
- * keep every figure exact.
+ * The bridge dies between "batch applied in Valkey" and "batch acknowledged": its connection to
+ * RabbitMQ drops (as when the process is killed), the broker redelivers every unacknowledged tweet,
+ * and the replay guard must keep every figure exact.
  */
 @Import(CrashBeforeAckTest.Crash.class)
 class CrashBeforeAckTest extends BridgeIntegrationTest {
@@ -42,7 +42,8 @@ class CrashBeforeAckTest extends BridgeIntegrationTest {
   static class Crash {
     @Bean
     @Primary
-    CrashingListener crashingListener(BatchScript script, MeterRegistry meters, BridgeProperties properties) {
+    CrashingListener crashingListener(
+        BatchScript script, MeterRegistry meters, BridgeProperties properties) {
       return new CrashingListener(script, meters, properties);
     }
   }
@@ -52,15 +53,20 @@ class CrashBeforeAckTest extends BridgeIntegrationTest {
     final AtomicInteger crashedBatchSize = new AtomicInteger();
 
     CrashingListener(BatchScript script, MeterRegistry meters, BridgeProperties properties) {
-      super(script, meters, properties, new StallCheck("RabbitMQ path", StallCheck.DEFAULT_LIMIT,
-          System.currentTimeMillis()), new OldestWait());
+      super(
+          script,
+          meters,
+          properties,
+          new StallCheck("RabbitMQ path", StallCheck.DEFAULT_LIMIT, System.currentTimeMillis()),
+          new OldestWait());
     }
 
     @Override
     protected void beforeAck(Channel channel, List<Message> messages) {
       if (crashAfterNextApply.compareAndSet(true, false)) {
         crashedBatchSize.set(messages.size());
-        // The TCP connection goes away with everything unacknowledged on it, as with a killed process.
+        // The TCP connection goes away with everything unacknowledged on it, as with a killed
+        // process.
         channel.getConnection().abort();
       }
     }
@@ -80,8 +86,10 @@ class CrashBeforeAckTest extends BridgeIntegrationTest {
     assertThat(listener.crashAfterNextApply).isFalse();
     assertThat(listener.crashedBatchSize.get()).isPositive();
     // The applied-but-unacknowledged batch came back and was recognised, tweet by tweet.
-    await(() -> assertThat(count("weather.tweets.duplicates"))
-        .isGreaterThanOrEqualTo(truth.duplicates + listener.crashedBatchSize.get() - 1));
+    await(
+        () ->
+            assertThat(count("weather.tweets.duplicates"))
+                .isGreaterThanOrEqualTo(truth.duplicates + listener.crashedBatchSize.get() - 1));
     assertThat(count("weather.tweets.processed")).isEqualTo(truth.counted);
     assertNothingLeftInQueue();
     assertStoreEquals(truth);

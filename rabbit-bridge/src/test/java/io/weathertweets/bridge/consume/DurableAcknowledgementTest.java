@@ -14,12 +14,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The whole bridge acknowledges a batch only after Valkey confirmed it fsynced to its append-only file
- * ({@code weather.store.durability=local-aof}): while Valkey stops confirming, batches are applied but neither
- * counted as processed nor acknowledged, and once it confirms again every tweet is acknowledged and counted once.
+ * The whole bridge acknowledges a batch only after Valkey confirmed it fsynced to its append-only
+ * file ({@code weather.store.durability=local-aof}): while Valkey stops confirming, batches are
+ * applied but neither counted as processed nor acknowledged, and once it confirms again every tweet
+ * is acknowledged and counted once.
  *
- * <p>Own {@code valkey-server} with {@code appendonly yes}; {@code appendfsync no}, switched on at runtime, stands
- * for a disk that has not fsynced yet (Valkey then never confirms WAITAOF).
+ * <p>Own {@code valkey-server} with {@code appendonly yes}; {@code appendfsync no}, switched on at
+ * runtime, stands for a disk that has not fsynced yet (Valkey then never confirms WAITAOF).
  */
 class DurableAcknowledgementTest extends BridgeIntegrationTest {
   private static final Names NAMES = Names.random();
@@ -39,7 +40,8 @@ class DurableAcknowledgementTest extends BridgeIntegrationTest {
   }
 
   private double notConfirmed() {
-    Counter counter = meters.find("weather.store.durability.failures").tag("reason", "not-confirmed").counter();
+    Counter counter =
+        meters.find("weather.store.durability.failures").tag("reason", "not-confirmed").counter();
     return counter == null ? 0 : counter.count();
   }
 
@@ -57,18 +59,24 @@ class DurableAcknowledgementTest extends BridgeIntegrationTest {
 
     publish(first);
     awaitTweetsTotal(firstTruth.counted, Duration.ofSeconds(30));
-    await().atMost(Duration.ofSeconds(10)).until(() -> count("weather.tweets.processed") == firstTruth.counted);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> count("weather.tweets.processed") == firstTruth.counted);
     assertThat(valkey.waitaofCalls()).as("WAITAOF calls on Valkey").isPositive();
 
     valkey.node().setConfig("appendfsync", "no");
     publish(deliveries.subList(first.size(), deliveries.size()));
-    await().atMost(Duration.ofSeconds(30)).until(() -> notConfirmed() >= 2 && tweetsTotal() > firstTruth.counted);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> notConfirmed() >= 2 && tweetsTotal() > firstTruth.counted);
     // In Valkey, but not confirmed durable: not reported processed, hence not acknowledged.
     assertThat(count("weather.tweets.processed")).isEqualTo(firstTruth.counted);
 
     valkey.node().setConfig("appendfsync", "always");
     awaitTweetsTotal(truth.counted, Duration.ofSeconds(60));
-    await().atMost(Duration.ofSeconds(30)).until(() -> count("weather.tweets.processed") == truth.counted);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> count("weather.tweets.processed") == truth.counted);
     assertThat(count("weather.tweets.duplicates")).isEqualTo(truth.duplicates);
     assertThat(count("weather.tweets.late")).isEqualTo(truth.late);
     assertNothingLeftInQueue();

@@ -12,20 +12,24 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What the store must hold after a sequence of deliveries, computed with plain loops and none of the code
- * under test: duplicates by id, late tweets by the stream time before each tweet, windows closed by the final
- * stream time.
+ * What the store must hold after a sequence of deliveries, computed with plain loops and none of
+ * the code under test: duplicates by id, late tweets by the stream time before each tweet, windows
+ * closed by the final stream time.
  */
 final class GroundTruth {
   private final long sizeMs;
   private final long graceMs;
   private final Set<String> seen = new HashSet<>();
   final Map<Municipality, Figures> allTime = new EnumMap<>(Municipality.class);
+
   /** Municipality → window start → figures. */
   final Map<Municipality, TreeMap<Long, Figures>> windows = new EnumMap<>(Municipality.class);
+
   /** The tweets counted, per municipality and per window, for the cross-path text contract. */
   final Map<Municipality, List<Tweet>> allTimeTweets = new EnumMap<>(Municipality.class);
-  final Map<Municipality, TreeMap<Long, List<Tweet>>> windowTweets = new EnumMap<>(Municipality.class);
+
+  final Map<Municipality, TreeMap<Long, List<Tweet>>> windowTweets =
+      new EnumMap<>(Municipality.class);
   long streamTime;
   long lastEvent;
   long counted;
@@ -51,8 +55,13 @@ final class GroundTruth {
     if (start + sizeMs + graceMs <= streamTime) {
       late++;
     } else {
-      windows.computeIfAbsent(m, k -> new TreeMap<>()).computeIfAbsent(start, k -> new Figures()).add(tweet);
-      windowTweets.computeIfAbsent(m, k -> new TreeMap<>()).computeIfAbsent(start, k -> new ArrayList<>())
+      windows
+          .computeIfAbsent(m, k -> new TreeMap<>())
+          .computeIfAbsent(start, k -> new Figures())
+          .add(tweet);
+      windowTweets
+          .computeIfAbsent(m, k -> new TreeMap<>())
+          .computeIfAbsent(start, k -> new ArrayList<>())
           .add(tweet);
     }
     streamTime = Math.max(streamTime, event);

@@ -6,8 +6,8 @@ import static io.weathertweets.bridge.TestTweets.T0;
 import static io.weathertweets.bridge.TestTweets.tweet;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.bridge.ValkeyTestSupport;
+import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.proto.v1.Tweet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +28,10 @@ class PoisonMessageTest extends BridgeIntegrationTest {
 
   @Test
   void shouldDeadLetterPoisonAndGoOnWithTheRestOfTheBatch() {
-    // Dead-lettering through the queue's x-dead-letter-exchange is RabbitMQ's; Qpid requeues a rejected message.
-    Assumptions.assumeTrue(LocalServers.realRabbitMq(), "needs RabbitMQ: dead-lettering via x-dead-letter-exchange");
+    // Dead-lettering through the queue's x-dead-letter-exchange is RabbitMQ's; Qpid requeues a
+    // rejected message.
+    Assumptions.assumeTrue(
+        LocalServers.realRabbitMq(), "needs RabbitMQ: dead-lettering via x-dead-letter-exchange");
     byte[] garbage = {(byte) 0xff, 0x01, 0x02, 0x03};
     Tweet outOfRange = tweet(MIXCO).id("too-hot").at(T0).temperature(99).build();
     Tweet good = tweet(GUATEMALA).id("good").at(T0).temperature(21).build();
@@ -43,14 +45,18 @@ class PoisonMessageTest extends BridgeIntegrationTest {
     assertThat(count("weather.tweets.processed")).isEqualTo(1);
 
     List<Message> deadLettered = new ArrayList<>();
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-      Message m = publisher.receive(properties.rabbit().deadLetterQueue());
-      if (m != null) {
-        deadLettered.add(m);
-      }
-      return deadLettered.size() == 2;
-    });
-    assertThat(deadLettered).extracting(m -> m.getMessageProperties().getMessageId())
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              Message m = publisher.receive(properties.rabbit().deadLetterQueue());
+              if (m != null) {
+                deadLettered.add(m);
+              }
+              return deadLettered.size() == 2;
+            });
+    assertThat(deadLettered)
+        .extracting(m -> m.getMessageProperties().getMessageId())
         .containsExactly("garbage", "too-hot");
     assertThat(deadLettered.get(0).getBody()).isEqualTo(garbage);
     assertThat(deadLettered.get(1).getBody()).isEqualTo(outOfRange.toByteArray());

@@ -22,7 +22,8 @@ class QueueDepthTest {
     depth.refresh();
     long now = System.currentTimeMillis();
 
-    // At light load the whole backlog is in the batch the listener keeps retrying: nothing is ready in the queue.
+    // At light load the whole backlog is in the batch the listener keeps retrying: nothing is ready
+    // in the queue.
     oldestWait.taken(now - 90_000, 12, now);
 
     assertThat(depth.waiting()).isEqualTo(12);
@@ -36,7 +37,8 @@ class QueueDepthTest {
   @Test
   void shouldSayUnknownWhileTheBrokerCannotBeAsked() {
     AmqpAdmin admin = mock(AmqpAdmin.class);
-    when(admin.getQueueInfo("q")).thenThrow(new org.springframework.amqp.AmqpConnectException(null));
+    when(admin.getQueueInfo("q"))
+        .thenThrow(new org.springframework.amqp.AmqpConnectException(null));
     QueueDepth depth = new QueueDepth(admin, "q", new SimpleMeterRegistry(), new OldestWait());
     depth.refresh();
 

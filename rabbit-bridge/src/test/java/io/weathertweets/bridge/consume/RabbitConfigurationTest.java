@@ -19,14 +19,18 @@ class RabbitConfigurationTest {
   }
 
   private static Declarables topology(QueueType type, String deadLetterExchange) {
-    BridgeProperties.Rabbit rabbit = new BridgeProperties.Rabbit(true, null, null, deadLetterExchange, null, type,
-        null, 0, 0, 0, null);
-    return new RabbitConfiguration().bridgeTopology(new BridgeProperties(rabbit, null, null, null, null, null));
+    BridgeProperties.Rabbit rabbit =
+        new BridgeProperties.Rabbit(
+            true, null, null, deadLetterExchange, null, type, null, 0, 0, 0, null);
+    return new RabbitConfiguration()
+        .bridgeTopology(new BridgeProperties(rabbit, null, null, null, null, null));
   }
 
   private static Queue queue(Declarables declarables, String name) {
-    return declarables.getDeclarablesByType(Queue.class).stream().filter(q -> q.getName().equals(name))
-        .findFirst().orElseThrow();
+    return declarables.getDeclarablesByType(Queue.class).stream()
+        .filter(q -> q.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
@@ -39,22 +43,25 @@ class RabbitConfigurationTest {
         .containsEntry("x-dead-letter-exchange", "weather.tweets.dlx");
     assertThat(queue(declarables, "weather.tweets.bridge").isDurable()).isTrue();
     assertThat(declarables.getDeclarablesByType(Exchange.class))
-        .anySatisfy(e -> {
-          assertThat(e.getName()).isEqualTo("weather.tweets");
-          assertThat(e.getType()).isEqualTo(ExchangeTypes.TOPIC);
-          assertThat(e.isDurable()).isTrue();
-          assertThat(e.isAutoDelete()).isFalse();
-        });
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("weather.tweets");
+              assertThat(e.getType()).isEqualTo(ExchangeTypes.TOPIC);
+              assertThat(e.isDurable()).isTrue();
+              assertThat(e.isAutoDelete()).isFalse();
+            });
     assertThat(declarables.getDeclarablesByType(Binding.class))
-        .anySatisfy(b -> {
-          assertThat(b.getExchange()).isEqualTo("weather.tweets");
-          assertThat(b.getDestination()).isEqualTo("weather.tweets.bridge");
-          assertThat(b.getRoutingKey()).isEqualTo("#");
-        })
-        .anySatisfy(b -> {
-          assertThat(b.getExchange()).isEqualTo("weather.tweets.dlx");
-          assertThat(b.getDestination()).isEqualTo("weather.tweets.bridge.dlq");
-        });
+        .anySatisfy(
+            b -> {
+              assertThat(b.getExchange()).isEqualTo("weather.tweets");
+              assertThat(b.getDestination()).isEqualTo("weather.tweets.bridge");
+              assertThat(b.getRoutingKey()).isEqualTo("#");
+            })
+        .anySatisfy(
+            b -> {
+              assertThat(b.getExchange()).isEqualTo("weather.tweets.dlx");
+              assertThat(b.getDestination()).isEqualTo("weather.tweets.bridge.dlq");
+            });
   }
 
   @Test
@@ -64,7 +71,8 @@ class RabbitConfigurationTest {
     assertThat(queue(declarables, "weather.tweets.bridge").getArguments())
         .doesNotContainKeys("x-queue-type", "x-delivery-limit")
         .containsEntry("x-dead-letter-exchange", "weather.tweets.dlx");
-    assertThat(queue(declarables, "weather.tweets.bridge.dlq").getArguments()).doesNotContainKey("x-queue-type");
+    assertThat(queue(declarables, "weather.tweets.bridge.dlq").getArguments())
+        .doesNotContainKey("x-queue-type");
   }
 
   @Test
@@ -73,7 +81,8 @@ class RabbitConfigurationTest {
 
     assertThat(queue(declarables, "weather.tweets.bridge").getArguments()).isEmpty();
     assertThat(declarables.getDeclarablesByType(Queue.class)).hasSize(1);
-    assertThat(declarables.getDeclarablesByType(Exchange.class)).extracting(Exchange::getName)
+    assertThat(declarables.getDeclarablesByType(Exchange.class))
+        .extracting(Exchange::getName)
         .containsExactly("weather.tweets");
   }
 }

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A deterministic delivery sequence: event times mostly in order (about 30 ms apart, so 10,000 tweets span
- * five one-minute windows), 2% a few seconds out of order (inside the grace), 1% over a minute late (their
- * window has closed), and 1% republished copies of earlier tweets (same id).
+ * A deterministic delivery sequence: event times mostly in order (about 30 ms apart, so 10,000
+ * tweets span five one-minute windows), 2% a few seconds out of order (inside the grace), 1% over a
+ * minute late (their window has closed), and 1% republished copies of earlier tweets (same id).
  */
 final class TweetSequence {
   private TweetSequence() {}
@@ -30,15 +30,17 @@ final class TweetSequence {
       } else if (kind == 2) {
         event = clock - 75_000 - random.nextInt(60_000);
       }
-      Tweet tweet = Tweet.newBuilder()
-          .setId(idPrefix + "-" + i)
-          .setMunicipality(Municipality.values()[random.nextInt(Municipality.values().length)].toProto())
-          .setTemperature(random.nextInt(111) - 50)
-          .setHumidity(random.nextInt(101))
-          .setCondition(Condition.values()[random.nextInt(Condition.values().length)].toProto())
-          .setEventTimeMs(event)
-          .setAcceptedAtMs(System.currentTimeMillis())
-          .build();
+      Tweet tweet =
+          Tweet.newBuilder()
+              .setId(idPrefix + "-" + i)
+              .setMunicipality(
+                  Municipality.values()[random.nextInt(Municipality.values().length)].toProto())
+              .setTemperature(random.nextInt(111) - 50)
+              .setHumidity(random.nextInt(101))
+              .setCondition(Condition.values()[random.nextInt(Condition.values().length)].toProto())
+              .setEventTimeMs(event)
+              .setAcceptedAtMs(System.currentTimeMillis())
+              .build();
       deliveries.add(tweet);
       published.add(tweet);
       if (random.nextInt(100) == 0) {
@@ -49,8 +51,9 @@ final class TweetSequence {
   }
 
   static GroundTruth truth(List<Tweet> deliveries) {
-    GroundTruth truth = new GroundTruth(BridgeIntegrationTest.WINDOW.toMillis(),
-        BridgeIntegrationTest.GRACE.toMillis());
+    GroundTruth truth =
+        new GroundTruth(
+            BridgeIntegrationTest.WINDOW.toMillis(), BridgeIntegrationTest.GRACE.toMillis());
     deliveries.forEach(truth::deliver);
     return truth;
   }

@@ -14,11 +14,12 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Valkey stops answering in the middle of the stream and comes back with its data: the bridge must
- * acknowledge nothing meanwhile, retry the same batch, and end with exact figures and an empty queue.
+ * acknowledge nothing meanwhile, retry the same batch, and end with exact figures and an empty
+ * queue.
  *
- * <p>The test runs its own {@code valkey-server} (the shared one on 6380 serves others) and freezes it with
- * SIGSTOP: the TCP connections stay open and commands hang, which is what a stalled or partitioned store looks
- * like to a client; SIGCONT brings it back with everything it held.
+ * <p>The test runs its own {@code valkey-server} (the shared one on 6380 serves others) and freezes
+ * it with SIGSTOP: the TCP connections stay open and commands hang, which is what a stalled or
+ * partitioned store looks like to a client; SIGCONT brings it back with everything it held.
  */
 class ValkeyOutageTest extends BridgeIntegrationTest {
   private static final Names NAMES = Names.random();
@@ -38,11 +39,16 @@ class ValkeyOutageTest extends BridgeIntegrationTest {
 
   @Test
   void shouldApplyEveryTweetExactlyOnceWhenValkeyStallsMidStream() throws Exception {
-    // Accepted a minute before they are published, so that an age counted from the moment the bridge took the batch
+    // Accepted a minute before they are published, so that an age counted from the moment the
+    // bridge took the batch
     // (and not from acceptance) is told apart.
     long createdFrom = System.currentTimeMillis() - ACCEPTED_BEFORE_MS;
-    List<Tweet> deliveries = TweetSequence.of(4_000, 11, "outage").stream()
-        .map(t -> t.toBuilder().setAcceptedAtMs(t.getAcceptedAtMs() - ACCEPTED_BEFORE_MS).build()).toList();
+    List<Tweet> deliveries =
+        TweetSequence.of(4_000, 11, "outage").stream()
+            .map(
+                t ->
+                    t.toBuilder().setAcceptedAtMs(t.getAcceptedAtMs() - ACCEPTED_BEFORE_MS).build())
+            .toList();
     long createdUntil = System.currentTimeMillis() - ACCEPTED_BEFORE_MS;
     GroundTruth truth = TweetSequence.truth(deliveries);
     List<Tweet> first = deliveries.subList(0, 1_000);
@@ -52,23 +58,29 @@ class ValkeyOutageTest extends BridgeIntegrationTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> count("weather.tweets.processed") > 0);
     valkey.freeze();
     publish(rest);
-    // At least one batch failed against the frozen server, and nothing of it may have been acknowledged.
+    // At least one batch failed against the frozen server, and nothing of it may have been
+    // acknowledged.
     await().atMost(Duration.ofSeconds(60)).until(() -> count("weather.store.write.failures") >= 2);
     assertThat(admin.getQueueInfo(properties.rabbit().queue()).getMessageCount()).isPositive();
-    // The batch retried in hand holds the oldest waiting tweets: their age is reported exactly, and it grows.
+    // The batch retried in hand holds the oldest waiting tweets: their age is reported exactly, and
+    // it grows.
     long now = System.currentTimeMillis();
-    assertThat(oldestWaitSeconds()).isBetween((now - createdUntil) / 1000 - 1, (now - createdFrom) / 1000 + 1);
+    assertThat(oldestWaitSeconds())
+        .isBetween((now - createdUntil) / 1000 - 1, (now - createdFrom) / 1000 + 1);
     valkey.thaw();
 
     awaitTweetsTotal(truth.counted, Duration.ofSeconds(90));
-    // Exact even if a timed-out attempt did run on the server: its retry recognises its own batch token.
+    // Exact even if a timed-out attempt did run on the server: its retry recognises its own batch
+    // token.
     assertThat(count("weather.tweets.processed")).isEqualTo(truth.counted);
     assertThat(count("weather.tweets.duplicates")).isEqualTo(truth.duplicates);
     assertThat(count("weather.tweets.late")).isEqualTo(truth.late);
     assertThat(count("weather.tweets.dlq")).isZero();
     assertNothingLeftInQueue();
     assertStoreEquals(truth);
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(oldestWaitSeconds()).isZero());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(oldestWaitSeconds()).isZero());
   }
 
   private long oldestWaitSeconds() {

@@ -33,10 +33,14 @@ import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
-/** The batch script on the real Valkey: window boundaries, grace, series, replay guard, text formats. */
+/**
+ * The batch script on the real Valkey: window boundaries, grace, series, replay guard, text
+ * formats.
+ */
 class BatchScriptTest {
   private static final long MINUTE = 60_000;
-  private static final WindowSpec WINDOWS = new WindowSpec(Duration.ofMinutes(1), Duration.ofSeconds(10));
+  private static final WindowSpec WINDOWS =
+      new WindowSpec(Duration.ofMinutes(1), Duration.ofSeconds(10));
 
   private static RedissonClient client;
   private StoreLayout layout;
@@ -57,8 +61,15 @@ class BatchScriptTest {
   void freshPrefix() {
     layout = new StoreLayout("bridge-test-" + UUID.randomUUID());
     reader = new StoreReader(client, layout);
-    script = new BatchScript(client, layout, WINDOWS, Duration.ofHours(1), Duration.ofHours(24), 10_000,
-        Duration.ofSeconds(15));
+    script =
+        new BatchScript(
+            client,
+            layout,
+            WINDOWS,
+            Duration.ofHours(1),
+            Duration.ofHours(24),
+            10_000,
+            Duration.ofSeconds(15));
   }
 
   @AfterEach
@@ -72,7 +83,8 @@ class BatchScriptTest {
 
   @Test
   void shouldPutTweetAtWindowEndIntoNextWindow() {
-    apply(tweet(MIXCO).at(T0 + MINUTE - 1).temperature(10).build(),
+    apply(
+        tweet(MIXCO).at(T0 + MINUTE - 1).temperature(10).build(),
         tweet(MIXCO).at(T0 + MINUTE).temperature(30).build());
 
     assertThat(reader.window(MIXCO, T0).count()).isEqualTo(1);
@@ -84,7 +96,8 @@ class BatchScriptTest {
   @Test
   void shouldAcceptTweetUntilGraceHasPassed() {
     apply(tweet(MIXCO).at(T0).build());
-    // Window [T0, T0+60s) closes at stream time T0+70s; one millisecond before, it still takes tweets.
+    // Window [T0, T0+60s) closes at stream time T0+70s; one millisecond before, it still takes
+    // tweets.
     apply(tweet(GUATEMALA).at(T0 + MINUTE + 10_000 - 1).build());
     ApplyResult result = apply(tweet(MIXCO).at(T0 + 59_999).build());
 
@@ -111,7 +124,8 @@ class BatchScriptTest {
 
   @Test
   void shouldWriteSeriesEntryOnceWhenStreamTimePassesWindowEndPlusGrace() {
-    apply(tweet(MIXCO).at(T0 + 1_000).temperature(11).humidity(61).condition(Condition.RAINY).build(),
+    apply(
+        tweet(MIXCO).at(T0 + 1_000).temperature(11).humidity(61).condition(Condition.RAINY).build(),
         tweet(MIXCO).at(T0 + 2_000).temperature(14).humidity(70).build());
     Map<String, String> windowBefore = reader.hash(layout.window(MIXCO, T0));
 
@@ -120,27 +134,42 @@ class BatchScriptTest {
     ApplyResult closing = apply(tweet(MIXCO).at(T0 + MINUTE + 10_000).build());
     ApplyResult later = apply(tweet(CHINAUTLA).at(T0 + 5 * MINUTE + 70_000).build());
 
-    // Each municipality has its own stream time: chinautla running ahead closes none of mixco's windows.
+    // Each municipality has its own stream time: chinautla running ahead closes none of mixco's
+    // windows.
     assertThat(otherMunicipality.closedWindows()).isZero();
     assertThat(notYet.closedWindows()).isZero();
     assertThat(closing.closedWindows()).isEqualTo(1);
     assertThat(reader.series(MIXCO)).containsOnlyKeys(T0);
-    Map<String, String> entry = client.<String, String>getStream(layout.series(MIXCO), StringCodec.INSTANCE)
-        .range(org.redisson.api.stream.StreamMessageId.MIN, org.redisson.api.stream.StreamMessageId.MAX)
-        .values().iterator().next();
+    Map<String, String> entry =
+        client
+            .<String, String>getStream(layout.series(MIXCO), StringCodec.INSTANCE)
+            .range(
+                org.redisson.api.stream.StreamMessageId.MIN,
+                org.redisson.api.stream.StreamMessageId.MAX)
+            .values()
+            .iterator()
+            .next();
     assertThat(new ArrayList<>(entry.keySet())).containsExactly(Aggregate.NUMERIC_FIELDS);
     assertThat(entry).isEqualTo(windowBefore);
-    // Chinautla's window at T0+5min closes with its own jump: one entry per closed window, never twice.
+    // Chinautla's window at T0+5min closes with its own jump: one entry per closed window, never
+    // twice.
     assertThat(later.closedWindows()).isEqualTo(1);
     assertThat(reader.series(CHINAUTLA)).containsOnlyKeys(T0 + 5 * MINUTE);
-    assertThat(client.getScoredSortedSet(layout.prefix() + ":bridge:open_windows:chinautla", StringCodec.INSTANCE)
-        .readAll()).containsExactly("chinautla:" + (T0 + 6 * MINUTE));
+    assertThat(
+            client
+                .getScoredSortedSet(
+                    layout.prefix() + ":bridge:open_windows:chinautla", StringCodec.INSTANCE)
+                .readAll())
+        .containsExactly("chinautla:" + (T0 + 6 * MINUTE));
   }
 
   @Test
   void shouldTreatTheSameIdInTwoMunicipalitiesAsTwoTweets() {
-    ApplyResult result = apply(tweet(MIXCO).id("client-1").at(T0).build(),
-        tweet(GUATEMALA).id("client-1").at(T0).build(), tweet(MIXCO).id("client-1").at(T0 + 5).build());
+    ApplyResult result =
+        apply(
+            tweet(MIXCO).id("client-1").at(T0).build(),
+            tweet(GUATEMALA).id("client-1").at(T0).build(),
+            tweet(MIXCO).id("client-1").at(T0 + 5).build());
 
     assertThat(result.flags()).isEqualTo("nnd");
     assertThat(reader.allTime().get(MIXCO).count()).isEqualTo(1);
@@ -158,7 +187,8 @@ class BatchScriptTest {
 
   @Test
   void shouldCloseWindowOpenedInTheSameBatch() {
-    ApplyResult result = apply(tweet(AMATITLAN).at(T0).build(), tweet(AMATITLAN).at(T0 + 2 * MINUTE).build());
+    ApplyResult result =
+        apply(tweet(AMATITLAN).at(T0).build(), tweet(AMATITLAN).at(T0 + 2 * MINUTE).build());
 
     assertThat(result.closedWindows()).isEqualTo(1);
     assertThat(reader.series(AMATITLAN).get(T0).count()).isEqualTo(1);
@@ -214,23 +244,33 @@ class BatchScriptTest {
     Tweet tweet = tweet(MIXCO).at(T0).build();
     apply(tweet);
 
-    long ttl = client.getBucket(layout.prefix() + ":seen:mixco:" + tweet.getId(), StringCodec.INSTANCE)
-        .remainTimeToLive();
+    long ttl =
+        client
+            .getBucket(layout.prefix() + ":seen:mixco:" + tweet.getId(), StringCodec.INSTANCE)
+            .remainTimeToLive();
     assertThat(ttl).isBetween(Duration.ofMinutes(59).toMillis(), Duration.ofHours(1).toMillis());
   }
 
   @Test
   void shouldWriteTheSameTextAsAggregateAndOverview() {
-    // Means chosen to hit rounding corners: -1/300 (C prints "-0.00"), 1/8 (exact tie, half-even down),
+    // Means chosen to hit rounding corners: -1/300 (C prints "-0.00"), 1/8 (exact tie, half-even
+    // down),
     // 3/8 (tie, up), 1/40 (binary slightly above .025) and a plain negative mean.
     List<Tweet> tweets = new ArrayList<>();
     tweets.add(tweet(MIXCO).at(T0).temperature(-1).humidity(1).condition(Condition.FOGGY).build());
     for (int i = 1; i < 300; i++) {
       tweets.add(tweet(MIXCO).at(T0 + i).temperature(0).humidity(0).build());
     }
-    tweets.add(tweet(GUATEMALA).at(T0).temperature(1).humidity(3).condition(Condition.CLOUDY).build());
+    tweets.add(
+        tweet(GUATEMALA).at(T0).temperature(1).humidity(3).condition(Condition.CLOUDY).build());
     for (int i = 1; i < 8; i++) {
-      tweets.add(tweet(GUATEMALA).at(T0 + i).temperature(0).humidity(0).condition(Condition.RAINY).build());
+      tweets.add(
+          tweet(GUATEMALA)
+              .at(T0 + i)
+              .temperature(0)
+              .humidity(0)
+              .condition(Condition.RAINY)
+              .build());
     }
     tweets.add(tweet(AMATITLAN).at(T0).temperature(1).humidity(0).build());
     for (int i = 1; i < 40; i++) {
@@ -255,23 +295,39 @@ class BatchScriptTest {
       assertThat(stored).isEqualTo(e.getValue().toFields());
       assertThat(reader.hash(layout.window(e.getKey(), T0))).isEqualTo(e.getValue().toFields());
     }
-    new Overview(expected).panelHashes(layout).forEach((key, fields) ->
-        assertThat(reader.hash(key)).as(key).isEqualTo(fields));
-    assertThat(reader.meta()).containsEntry("tweets_total", Long.toString(tweets.size()))
-        .containsEntry("last_event_at", Long.toString(T0 + 299)).containsEntry("window_size_ms", "60000")
-        .containsEntry("grace_ms", "10000").containsEntry("path", "rabbit");
+    new Overview(expected)
+        .panelHashes(layout)
+        .forEach((key, fields) -> assertThat(reader.hash(key)).as(key).isEqualTo(fields));
+    assertThat(reader.meta())
+        .containsEntry("tweets_total", Long.toString(tweets.size()))
+        .containsEntry("last_event_at", Long.toString(T0 + 299))
+        .containsEntry("window_size_ms", "60000")
+        .containsEntry("grace_ms", "10000")
+        .containsEntry("path", "rabbit");
   }
 
   @Test
   void shouldNameTheFirstMunicipalityInOrderOnTies() {
-    apply(tweet(CHINAUTLA).at(T0).temperature(30).build(), tweet(GUATEMALA).at(T0).temperature(30).build(),
-        tweet(AMATITLAN).at(T0).temperature(-3).build(), tweet(MIXCO).at(T0).temperature(-3).build());
+    apply(
+        tweet(CHINAUTLA).at(T0).temperature(30).build(),
+        tweet(GUATEMALA).at(T0).temperature(30).build(),
+        tweet(AMATITLAN).at(T0).temperature(-3).build(),
+        tweet(MIXCO).at(T0).temperature(-3).build());
 
-    assertThat(reader.hash(layout.extremes())).containsExactlyEntriesOf(orderedMap(
-        "temperature_max", "30", "temperature_max_municipality", "guatemala",
-        "temperature_min", "-3", "temperature_min_municipality", "mixco"));
+    assertThat(reader.hash(layout.extremes()))
+        .containsExactlyEntriesOf(
+            orderedMap(
+                "temperature_max",
+                "30",
+                "temperature_max_municipality",
+                "guatemala",
+                "temperature_min",
+                "-3",
+                "temperature_min_municipality",
+                "mixco"));
     assertThat(reader.hash(layout.conditions()))
-        .containsExactlyEntriesOf(orderedMap("sunny", "4", "cloudy", "0", "rainy", "0", "foggy", "0"));
+        .containsExactlyEntriesOf(
+            orderedMap("sunny", "4", "cloudy", "0", "rainy", "0", "foggy", "0"));
   }
 
   @Test
@@ -279,7 +335,8 @@ class BatchScriptTest {
     Tweet invalid = tweet(MIXCO).at(T0).temperature(99).build();
 
     assertThatThrownBy(() -> apply(tweet(MIXCO).at(T0).build(), invalid))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("temperature");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("temperature");
     assertThat(reader.meta()).isEmpty();
   }
 

@@ -30,17 +30,20 @@ import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 
 /**
- * Acknowledgement follows durability, on real {@code valkey-server}s this test starts with an append-only file:
- * WAITAOF runs on the connection of the script call, right after it; a batch is reported applied only when
- * WAITAOF confirmed it; a server that cannot confirm is recognised instead of being retried forever.
+ * Acknowledgement follows durability, on real {@code valkey-server}s this test starts with an
+ * append-only file: WAITAOF runs on the connection of the script call, right after it; a batch is
+ * reported applied only when WAITAOF confirmed it; a server that cannot confirm is recognised
+ * instead of being retried forever.
  *
- * <p>{@code appendfsync always} makes Valkey fsync before it answers, so WAITAOF then confirms at once.
- * {@code appendfsync no} stands for a disk that has not fsynced yet: Valkey never moves its fsynced offset then,
- * so WAITAOF cannot confirm anything written meanwhile (switched at runtime with CONFIG SET).
+ * <p>{@code appendfsync always} makes Valkey fsync before it answers, so WAITAOF then confirms at
+ * once. {@code appendfsync no} stands for a disk that has not fsynced yet: Valkey never moves its
+ * fsynced offset then, so WAITAOF cannot confirm anything written meanwhile (switched at runtime
+ * with CONFIG SET).
  */
 class DurableBatchTest {
   private static final Duration SHORT = Duration.ofMillis(300);
-  private static final Pattern MONITOR_LINE = Pattern.compile("^\\S+ \\[\\d+ ([^\\]]+)\\] \"([A-Za-z]+)\"(.*)$");
+  private static final Pattern MONITOR_LINE =
+      Pattern.compile("^\\S+ \\[\\d+ ([^\\]]+)\\] \"([A-Za-z]+)\"(.*)$");
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private final MeterRegistry meters = new SimpleMeterRegistry();
@@ -64,13 +67,25 @@ class DurableBatchTest {
     return valkey;
   }
 
-  private BatchScript script(RedissonClient client, String prefix, Mode mode, int replicas, Duration timeout) {
-    return script(client, prefix, new StoreDurability(client, mode, replicas, timeout, "test valkey", meters));
+  private BatchScript script(
+      RedissonClient client, String prefix, Mode mode, int replicas, Duration timeout) {
+    return script(
+        client,
+        prefix,
+        new StoreDurability(client, mode, replicas, timeout, "test valkey", meters));
   }
 
-  private static BatchScript script(RedissonClient client, String prefix, StoreDurability durability) {
-    return new BatchScript(client, new StoreLayout(prefix), WindowSpec.DEFAULT, Duration.ofHours(1),
-        Duration.ofHours(24), 10_000, Duration.ofSeconds(15), durability);
+  private static BatchScript script(
+      RedissonClient client, String prefix, StoreDurability durability) {
+    return new BatchScript(
+        client,
+        new StoreLayout(prefix),
+        WindowSpec.DEFAULT,
+        Duration.ofHours(1),
+        Duration.ofHours(24),
+        10_000,
+        Duration.ofSeconds(15),
+        durability);
   }
 
   private String tweetsTotal(RedissonClient client, String prefix) {
@@ -85,22 +100,26 @@ class DurableBatchTest {
   void shouldSendWaitaofOnTheScriptsConnectionRightAfterIt() throws Exception {
     OwnValkey valkey = withAof();
     RedissonClient client = valkey.client();
-    BatchScript script = script(client, "same-connection", Mode.LOCAL_AOF, 0, Duration.ofSeconds(5));
+    BatchScript script =
+        script(client, "same-connection", Mode.LOCAL_AOF, 0, Duration.ofSeconds(5));
     script.checkDurability();
     String token = BatchScript.newBatchToken();
     BlockingQueue<String> seen = new LinkedBlockingQueue<>();
     RawResp monitor = new RawResp(valkey.port());
     started.add(monitor);
     assertThat(monitor.call("MONITOR")).isEqualTo("OK");
-    Thread reader = Thread.ofVirtual().start(() -> {
-      try {
-        while (true) {
-          seen.add((String) monitor.read());
-        }
-      } catch (UncheckedIOException closed) {
-        // the test is over
-      }
-    });
+    Thread reader =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    while (true) {
+                      seen.add((String) monitor.read());
+                    }
+                  } catch (UncheckedIOException closed) {
+                    // the test is over
+                  }
+                });
     started.add(reader::interrupt);
     long before = valkey.waitaofCalls();
 
@@ -109,15 +128,18 @@ class DurableBatchTest {
     assertThat(result.processed()).isEqualTo(20);
     assertThat(valkey.waitaofCalls()).isEqualTo(before + 1);
     List<String[]> commands = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      for (String line = seen.poll(); line != null; line = seen.poll()) {
-        Matcher m = MONITOR_LINE.matcher(line);
-        if (m.matches() && !"lua".equals(m.group(1))) {
-          commands.add(new String[] {m.group(1), m.group(2).toUpperCase(), m.group(3)});
-        }
-      }
-      assertThat(commands).extracting(c -> c[1]).contains("WAITAOF");
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              for (String line = seen.poll(); line != null; line = seen.poll()) {
+                Matcher m = MONITOR_LINE.matcher(line);
+                if (m.matches() && !"lua".equals(m.group(1))) {
+                  commands.add(new String[] {m.group(1), m.group(2).toUpperCase(), m.group(3)});
+                }
+              }
+              assertThat(commands).extracting(c -> c[1]).contains("WAITAOF");
+            });
     int eval = indexOf(commands, "EVALSHA", "");
     int mark = indexOf(commands, "SET", "\"same-connection:bridge:ack_mark\" \"" + token + "\"");
     int waitaof = indexOf(commands, "WAITAOF", "\"1\" \"0\" \"5000\"");
@@ -164,9 +186,10 @@ class DurableBatchTest {
   }
 
   /**
-   * A redelivered batch finds every tweet applied, so its script call writes nothing, and WAITAOF alone would
-   * wait for this connection's earlier writes only: the mark makes it wait for everything before it, including the
-   * first application by another connection (a bridge that crashed before acknowledging).
+   * A redelivered batch finds every tweet applied, so its script call writes nothing, and WAITAOF
+   * alone would wait for this connection's earlier writes only: the mark makes it wait for
+   * everything before it, including the first application by another connection (a bridge that
+   * crashed before acknowledging).
    */
   @Test
   void shouldNotConfirmARedeliveryWhoseFirstApplicationIsNotFsyncedYet() throws Exception {
@@ -174,8 +197,15 @@ class DurableBatchTest {
     RedissonClient bridge = valkey.client();
     RedissonClient crashed = valkey.client();
     BatchScript durable = script(bridge, "redelivery", Mode.LOCAL_AOF, 0, SHORT);
-    BatchScript before = new BatchScript(crashed, new StoreLayout("redelivery"), WindowSpec.DEFAULT,
-        Duration.ofHours(1), Duration.ofHours(24), 10_000, Duration.ofSeconds(15));
+    BatchScript before =
+        new BatchScript(
+            crashed,
+            new StoreLayout("redelivery"),
+            WindowSpec.DEFAULT,
+            Duration.ofHours(1),
+            Duration.ofHours(24),
+            10_000,
+            Duration.ofSeconds(15));
     durable.apply(tweets(5), 1);
     List<Tweet> batch = tweets(30);
     RawResp other = new RawResp(valkey.port());
@@ -184,9 +214,11 @@ class DurableBatchTest {
 
     valkey.node().setConfig("appendfsync", "no");
     before.apply(batch, 2);
-    // What the mark is for: a connection whose own writes are fsynced is confirmed at once, whatever others wrote.
+    // What the mark is for: a connection whose own writes are fsynced is confirmed at once,
+    // whatever others wrote.
     assertThat(other.call("WAITAOF", 1, 0, 100)).isEqualTo(List.of(1L, 0L));
-    assertThatThrownBy(() -> durable.apply(batch, 3)).isInstanceOf(StoreDurability.NotConfirmedException.class);
+    assertThatThrownBy(() -> durable.apply(batch, 3))
+        .isInstanceOf(StoreDurability.NotConfirmedException.class);
 
     valkey.node().setConfig("appendfsync", "always");
     ApplyResult redelivered = durable.apply(batch, 4);
@@ -198,7 +230,8 @@ class DurableBatchTest {
   void aValkeyThatDoesNotAnswerAtStartShouldBeAskedAtTheFirstBatch() throws Exception {
     OwnValkey valkey = withAof();
     RedissonClient client = valkey.client();
-    StoreDurability durability = new StoreDurability(client, Mode.LOCAL_AOF, 0, SHORT, "test valkey", meters);
+    StoreDurability durability =
+        new StoreDurability(client, Mode.LOCAL_AOF, 0, SHORT, "test valkey", meters);
     BatchScript script = script(client, "late", durability);
 
     valkey.freeze();
@@ -219,7 +252,8 @@ class DurableBatchTest {
   void autoShouldAcknowledgeInMemoryOnAServerWithoutAppendOnlyFile() throws Exception {
     OwnValkey valkey = valkey();
     RedissonClient client = valkey.client();
-    StoreDurability durability = new StoreDurability(client, Mode.AUTO, 0, SHORT, "test valkey", meters);
+    StoreDurability durability =
+        new StoreDurability(client, Mode.AUTO, 0, SHORT, "test valkey", meters);
     BatchScript script = script(client, "auto-off", durability);
 
     script.checkDurability();
@@ -230,12 +264,16 @@ class DurableBatchTest {
     assertThat(valkey.waitaofCalls()).isZero();
   }
 
-  /** Under everysec each batch would wait for Valkey's next timer tick (100 to 200 ms measured) for no guarantee. */
+  /**
+   * Under everysec each batch would wait for Valkey's next timer tick (100 to 200 ms measured) for
+   * no guarantee.
+   */
   @Test
   void autoShouldNotWaitForTheFsyncOfAnEverysecServer() throws Exception {
     OwnValkey valkey = valkey("--appendonly", "yes", "--appendfsync", "everysec");
     RedissonClient client = valkey.client();
-    StoreDurability durability = new StoreDurability(client, Mode.AUTO, 0, SHORT, "test valkey", meters);
+    StoreDurability durability =
+        new StoreDurability(client, Mode.AUTO, 0, SHORT, "test valkey", meters);
     BatchScript script = script(client, "auto-everysec", durability);
     script.checkDurability();
     long afterProbe = valkey.waitaofCalls();
@@ -252,16 +290,19 @@ class DurableBatchTest {
     RedissonClient client = valkey.client();
     BatchScript script = script(client, "explicit-off", Mode.LOCAL_AOF, 0, SHORT);
 
-    assertThatThrownBy(script::checkDurability).isInstanceOf(StoreDurability.UnavailableException.class)
-        .hasMessageContaining("appendonly no, from CONFIG GET").hasMessageContaining("appendonly yes");
+    assertThatThrownBy(script::checkDurability)
+        .isInstanceOf(StoreDurability.UnavailableException.class)
+        .hasMessageContaining("appendonly no, from CONFIG GET")
+        .hasMessageContaining("appendonly yes");
     // Not applied, not retried in silence: every attempt says why.
-    assertThatThrownBy(() -> script.apply(tweets(3), 1)).isInstanceOf(StoreDurability.UnavailableException.class);
+    assertThatThrownBy(() -> script.apply(tweets(3), 1))
+        .isInstanceOf(StoreDurability.UnavailableException.class);
     assertThat(tweetsTotal(client, "explicit-off")).isNull();
   }
 
   /**
-   * The k8s writer user (k8s/base/valkey.yaml) may not run CONFIG or INFO (-@dangerous): the WAITAOF probe
-   * alone decides, both ways.
+   * The k8s writer user (k8s/base/valkey.yaml) may not run CONFIG or INFO (-@dangerous): the
+   * WAITAOF probe alone decides, both ways.
    */
   @Test
   void theK8sWriterUserShouldBeDecidedForByTheWaitaofProbe() throws Exception {
@@ -276,7 +317,8 @@ class DurableBatchTest {
 
     try (RawResp writer = new RawResp(withAof.port())) {
       writer.call("AUTH", "weather-writer", "secret");
-      assertThatThrownBy(() -> writer.call("CONFIG", "GET", "appendonly")).hasMessageContaining("NOPERM");
+      assertThatThrownBy(() -> writer.call("CONFIG", "GET", "appendonly"))
+          .hasMessageContaining("NOPERM");
       assertThatThrownBy(() -> writer.call("INFO", "persistence")).hasMessageContaining("NOPERM");
     }
     long before = withAof.waitaofCalls();
@@ -287,12 +329,14 @@ class DurableBatchTest {
 
   private BatchScript asWriter(OwnValkey valkey, String rule) throws IOException {
     try (RawResp admin = new RawResp(valkey.port())) {
-      List<Object> command = new ArrayList<>(List.of("ACL", "SETUSER", "weather-writer", "on", ">secret"));
+      List<Object> command =
+          new ArrayList<>(List.of("ACL", "SETUSER", "weather-writer", "on", ">secret"));
       command.addAll(List.of(rule.split(" ")));
       assertThat(admin.call(command.toArray())).isEqualTo("OK");
     }
     RedissonClient client = valkey.client("weather-writer", "secret");
-    StoreDurability durability = new StoreDurability(client, Mode.AUTO, 0, SHORT, valkey.url(), meters);
+    StoreDurability durability =
+        new StoreDurability(client, Mode.AUTO, 0, SHORT, valkey.url(), meters);
     return script(client, "weather", durability);
   }
 
@@ -305,10 +349,12 @@ class DurableBatchTest {
   }
 
   @Test
-  void autoShouldFallBackToInMemoryAcksWhenTheAppendOnlyFileIsTurnedOffWhileRunning() throws Exception {
+  void autoShouldFallBackToInMemoryAcksWhenTheAppendOnlyFileIsTurnedOffWhileRunning()
+      throws Exception {
     OwnValkey valkey = withAof();
     RedissonClient client = valkey.client();
-    StoreDurability durability = new StoreDurability(client, Mode.AUTO, 0, SHORT, "test valkey", meters);
+    StoreDurability durability =
+        new StoreDurability(client, Mode.AUTO, 0, SHORT, "test valkey", meters);
     BatchScript script = script(client, "turned-off", durability);
     script.apply(tweets(5), 1);
     assertThat(durability.describe()).isEqualTo("local-aof (auto)");
@@ -317,7 +363,8 @@ class DurableBatchTest {
 
     valkey.node().setConfig("appendonly", "no");
     assertThatThrownBy(() -> script.apply(batch, token, 2))
-        .isInstanceOf(StoreDurability.NotConfirmedException.class).hasMessageContaining("refused WAITAOF");
+        .isInstanceOf(StoreDurability.NotConfirmedException.class)
+        .hasMessageContaining("refused WAITAOF");
     ApplyResult retry = script.apply(batch, token, 3);
 
     assertThat(failures("refused")).isEqualTo(1);
@@ -327,8 +374,8 @@ class DurableBatchTest {
   }
 
   /**
-   * {@code replicas}: nothing is confirmed while no replica with an append-only file follows; once one does, the
-   * same batch is confirmed, so promoting that replica loses nothing acknowledged.
+   * {@code replicas}: nothing is confirmed while no replica with an append-only file follows; once
+   * one does, the same batch is confirmed, so promoting that replica loses nothing acknowledged.
    */
   @Test
   void replicasShouldConfirmOnlyWhenAReplicaHoldsTheBatchInItsAppendOnlyFile() throws Exception {
@@ -340,11 +387,14 @@ class DurableBatchTest {
     String token = BatchScript.newBatchToken();
 
     assertThatThrownBy(() -> script.apply(batch, token, 1))
-        .isInstanceOf(StoreDurability.NotConfirmedException.class).hasMessageContaining("(0 confirmed)");
+        .isInstanceOf(StoreDurability.NotConfirmedException.class)
+        .hasMessageContaining("(0 confirmed)");
     OwnValkey replica = withAof("--replicaof", "127.0.0.1", Integer.toString(primary.port()));
 
     ApplyResult[] confirmed = new ApplyResult[1];
-    await().atMost(Duration.ofSeconds(30)).ignoreException(StoreDurability.NotConfirmedException.class)
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreException(StoreDurability.NotConfirmedException.class)
         .untilAsserted(() -> confirmed[0] = script.apply(batch, token, 2));
     assertThat(confirmed[0].processed()).isEqualTo(25);
     RedissonClient replicaClient = replica.client();

@@ -18,7 +18,10 @@ import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNode;
 import org.redisson.client.RedisTimeoutException;
 
-/** Things only a private Valkey can show: the script cache being emptied, and the replay guard's memory. */
+/**
+ * Things only a private Valkey can show: the script cache being emptied, and the replay guard's
+ * memory.
+ */
 class ReplayGuardOnOwnValkeyTest {
   private static OwnValkey valkey;
   private static RedissonClient client;
@@ -35,8 +38,13 @@ class ReplayGuardOnOwnValkeyTest {
   }
 
   private static BatchScript script(String prefix) {
-    return new BatchScript(client, new StoreLayout(prefix), WindowSpec.DEFAULT, Duration.ofHours(1),
-        Duration.ofHours(24), 10_000,
+    return new BatchScript(
+        client,
+        new StoreLayout(prefix),
+        WindowSpec.DEFAULT,
+        Duration.ofHours(1),
+        Duration.ofHours(24),
+        10_000,
         Duration.ofSeconds(15));
   }
 
@@ -53,8 +61,15 @@ class ReplayGuardOnOwnValkeyTest {
 
   @Test
   void shouldReportTheGhostExecutionOfACallThatTimedOutWhenItIsRetried() throws Exception {
-    BatchScript script = new BatchScript(client, new StoreLayout("ghost"), WindowSpec.DEFAULT, Duration.ofHours(1),
-        Duration.ofHours(24), 10_000, Duration.ofMillis(500));
+    BatchScript script =
+        new BatchScript(
+            client,
+            new StoreLayout("ghost"),
+            WindowSpec.DEFAULT,
+            Duration.ofHours(1),
+            Duration.ofHours(24),
+            10_000,
+            Duration.ofMillis(500));
     script.apply(tweets(1), 1);
     List<Tweet> batch = tweets(10);
     String token = BatchScript.newBatchToken();
@@ -62,18 +77,21 @@ class ReplayGuardOnOwnValkeyTest {
     valkey.freeze();
     try {
       long started = System.nanoTime();
-      assertThatThrownBy(() -> script.apply(batch, token, 2)).isInstanceOf(RedisTimeoutException.class);
+      assertThatThrownBy(() -> script.apply(batch, token, 2))
+          .isInstanceOf(RedisTimeoutException.class);
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
     } finally {
       valkey.thaw();
     }
-    // The timed-out call is still in the server's socket and runs on thaw; the retry must not count it again
+    // The timed-out call is still in the server's socket and runs on thaw; the retry must not count
+    // it again
     // and must report it as processed.
     ApplyResult retry = script.apply(batch, token, 3);
 
     assertThat(retry.processed()).isEqualTo(10);
     assertThat(retry.duplicates()).isZero();
-    assertThat(new StoreReader(client, new StoreLayout("ghost")).meta()).containsEntry("tweets_total", "11");
+    assertThat(new StoreReader(client, new StoreLayout("ghost")).meta())
+        .containsEntry("tweets_total", "11");
   }
 
   @Test
@@ -88,7 +106,8 @@ class ReplayGuardOnOwnValkeyTest {
     }
     long perKey = (usedMemory() - before) / count;
 
-    // UUID ids under prefix "weather", PX set, int-encoded value: 144 B measured on Valkey 8.0 (jemalloc).
+    // UUID ids under prefix "weather", PX set, int-encoded value: 144 B measured on Valkey 8.0
+    // (jemalloc).
     System.out.println("replay guard: " + perKey + " bytes per seen key");
     assertThat(perKey).isBetween(100L, 170L);
   }

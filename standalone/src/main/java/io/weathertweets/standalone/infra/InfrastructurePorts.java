@@ -1,9 +1,9 @@
 package io.weathertweets.standalone.infra;
 
 /**
- * Ports of the embedded servers. The defaults are the documented ones (the same as the services' defaults, so
- * nothing needs configuring); each can be moved with a system property, which tests use to run on free ports
- * next to real servers.
+ * Ports of the embedded servers. The defaults are the documented ones (the same as the services'
+ * defaults, so nothing needs configuring); each can be moved with a system property, which tests
+ * use to run on free ports next to real servers.
  *
  * <table>
  *   <caption>Ports</caption>
@@ -17,47 +17,57 @@ package io.weathertweets.standalone.infra;
  */
 public record InfrastructurePorts(int kafka, int kafkaController, int amqp, int redis, int valkey) {
 
-    public static final String KAFKA_PORT_PROPERTY = "weather.standalone.kafka-port";
-    public static final String KAFKA_CONTROLLER_PORT_PROPERTY = "weather.standalone.kafka-controller-port";
-    public static final String AMQP_PORT_PROPERTY = "weather.standalone.amqp-port";
-    public static final String REDIS_PORT_PROPERTY = "weather.standalone.redis-port";
-    public static final String VALKEY_PORT_PROPERTY = "weather.standalone.valkey-port";
+  public static final String KAFKA_PORT_PROPERTY = "weather.standalone.kafka-port";
+  public static final String KAFKA_CONTROLLER_PORT_PROPERTY =
+      "weather.standalone.kafka-controller-port";
+  public static final String AMQP_PORT_PROPERTY = "weather.standalone.amqp-port";
+  public static final String REDIS_PORT_PROPERTY = "weather.standalone.redis-port";
+  public static final String VALKEY_PORT_PROPERTY = "weather.standalone.valkey-port";
 
-    public static InfrastructurePorts defaults() {
-        return new InfrastructurePorts(9092, 9093, 5672, 6379, 6380);
-    }
+  public static InfrastructurePorts defaults() {
+    return new InfrastructurePorts(9092, 9093, 5672, 6379, 6380);
+  }
 
-    /**
-     * These ports, with each port of a part that will be embedded (its variable unset in {@code env}) replaced
-     * by a free one when something already listens there — a machine that runs its own RabbitMQ or Redis.
-     * Each move is described in {@code moves}.
-     */
-    public InfrastructurePorts movedOffTakenPorts(java.util.Map<String, String> env, java.util.List<String> moves) {
-        boolean kafkaEmbedded = blank(env.get(EmbeddedInfrastructure.KAFKA_ENV));
-        return new InfrastructurePorts(
-                kafkaEmbedded ? PortGuard.freeOrMoved(kafka, KAFKA_PORT_PROPERTY, "embedded Kafka broker", moves) : kafka,
-                kafkaEmbedded ? PortGuard.freeOrMoved(kafkaController, KAFKA_CONTROLLER_PORT_PROPERTY, "embedded Kafka controller", moves)
-                        : kafkaController,
-                blank(env.get(EmbeddedInfrastructure.RABBIT_ENV))
-                        ? PortGuard.freeOrMoved(amqp, AMQP_PORT_PROPERTY, "embedded AMQP broker", moves) : amqp,
-                blank(env.get(EmbeddedInfrastructure.REDIS_ENV))
-                        ? PortGuard.freeOrMoved(redis, REDIS_PORT_PROPERTY, "embedded Redis-role server", moves) : redis,
-                blank(env.get(EmbeddedInfrastructure.VALKEY_ENV))
-                        ? PortGuard.freeOrMoved(valkey, VALKEY_PORT_PROPERTY, "embedded Valkey-role server", moves) : valkey);
-    }
+  /**
+   * These ports, with each port of a part that will be embedded (its variable unset in {@code env})
+   * replaced by a free one when something already listens there — a machine that runs its own
+   * RabbitMQ or Redis. Each move is described in {@code moves}.
+   */
+  public InfrastructurePorts movedOffTakenPorts(
+      java.util.Map<String, String> env, java.util.List<String> moves) {
+    boolean kafkaEmbedded = blank(env.get(EmbeddedInfrastructure.KAFKA_ENV));
+    return new InfrastructurePorts(
+        kafkaEmbedded
+            ? PortGuard.freeOrMoved(kafka, KAFKA_PORT_PROPERTY, "embedded Kafka broker", moves)
+            : kafka,
+        kafkaEmbedded
+            ? PortGuard.freeOrMoved(
+                kafkaController, KAFKA_CONTROLLER_PORT_PROPERTY, "embedded Kafka controller", moves)
+            : kafkaController,
+        blank(env.get(EmbeddedInfrastructure.RABBIT_ENV))
+            ? PortGuard.freeOrMoved(amqp, AMQP_PORT_PROPERTY, "embedded AMQP broker", moves)
+            : amqp,
+        blank(env.get(EmbeddedInfrastructure.REDIS_ENV))
+            ? PortGuard.freeOrMoved(redis, REDIS_PORT_PROPERTY, "embedded Redis-role server", moves)
+            : redis,
+        blank(env.get(EmbeddedInfrastructure.VALKEY_ENV))
+            ? PortGuard.freeOrMoved(
+                valkey, VALKEY_PORT_PROPERTY, "embedded Valkey-role server", moves)
+            : valkey);
+  }
 
-    private static boolean blank(String value) {
-        return value == null || value.isBlank();
-    }
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
+  }
 
-    /** The defaults, each replaced by its system property when that is set. */
-    public static InfrastructurePorts fromSystemProperties() {
-        InfrastructurePorts d = defaults();
-        return new InfrastructurePorts(
-                Integer.getInteger(KAFKA_PORT_PROPERTY, d.kafka()),
-                Integer.getInteger(KAFKA_CONTROLLER_PORT_PROPERTY, d.kafkaController()),
-                Integer.getInteger(AMQP_PORT_PROPERTY, d.amqp()),
-                Integer.getInteger(REDIS_PORT_PROPERTY, d.redis()),
-                Integer.getInteger(VALKEY_PORT_PROPERTY, d.valkey()));
-    }
+  /** The defaults, each replaced by its system property when that is set. */
+  public static InfrastructurePorts fromSystemProperties() {
+    InfrastructurePorts d = defaults();
+    return new InfrastructurePorts(
+        Integer.getInteger(KAFKA_PORT_PROPERTY, d.kafka()),
+        Integer.getInteger(KAFKA_CONTROLLER_PORT_PROPERTY, d.kafkaController()),
+        Integer.getInteger(AMQP_PORT_PROPERTY, d.amqp()),
+        Integer.getInteger(REDIS_PORT_PROPERTY, d.redis()),
+        Integer.getInteger(VALKEY_PORT_PROPERTY, d.valkey()));
+  }
 }

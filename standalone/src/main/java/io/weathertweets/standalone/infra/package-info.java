@@ -14,12 +14,13 @@
  *       from the PATH, else the bundled binary</td><td>6380</td><td>{@code VALKEY_URL}</td><td>{@code valkey/}</td></tr>
  * </table>
  *
- * <p>Kafka: one partition replica everywhere, transaction coordinator usable (Kafka Streams
- * {@code exactly_once_v2}), {@code num.partitions=6}, topics auto-created. AMQP: user guest/guest, virtual host
- * {@code /}; durable topic exchange {@code weather.tweets} → {@code #} → durable queue {@code weather.tweets.bridge},
- * whose rejected messages ({@code requeue=false}) go to {@code weather.tweets.bridge.dlq}; run the rabbit-bridge with
- * {@code weather.rabbit.declare=false}. Qpid is not RabbitMQ: no quorum queues, no delivery limit for requeues
- * or crashes, RabbitMQ queue arguments ignored. Redis-protocol servers: 127.0.0.1 only, AOF on
- * ({@code appendfsync everysec}), RDB snapshots off.
+ * <p>Kafka: one partition replica everywhere, transaction coordinator usable (Kafka Streams {@code
+ * exactly_once_v2}), {@code num.partitions=6}, topics auto-created. AMQP: user guest/guest, virtual
+ * host {@code /}; durable topic exchange {@code weather.tweets} → {@code #} → durable queue {@code
+ * weather.tweets.bridge}, whose rejected messages ({@code requeue=false}) go to {@code
+ * weather.tweets.bridge.dlq}; run the rabbit-bridge with {@code weather.rabbit.declare=false}. Qpid
+ * is not RabbitMQ: no quorum queues, no delivery limit for requeues or crashes, RabbitMQ queue
+ * arguments ignored. Redis-protocol servers: 127.0.0.1 only, AOF on ({@code appendfsync everysec}),
+ * RDB snapshots off.
  */
 package io.weathertweets.standalone.infra;

@@ -28,8 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * Interactive queries of this instance's state stores: the same figures as the Redis hashes, straight from
- * Kafka Streams. With several instances each one answers for the partitions it owns.
+ * Interactive queries of this instance's state stores: the same figures as the Redis hashes,
+ * straight from Kafka Streams. With several instances each one answers for the partitions it owns.
  */
 @RestController
 @RequestMapping("/api/aggregates")
@@ -55,17 +55,24 @@ class AggregatesController {
   /** One municipality: its all-time aggregate and its most recent windows (newest first). */
   @GetMapping("/{municipality}")
   Map<String, Object> one(@PathVariable String municipality) {
-    Municipality m = Municipality.parse(municipality).orElseThrow(
-        () -> new ResponseStatusException(HttpStatus.NOT_FOUND, "unknown municipality " + municipality));
+    Municipality m =
+        Municipality.parse(municipality)
+            .orElseThrow(
+                () ->
+                    new ResponseStatusException(
+                        HttpStatus.NOT_FOUND, "unknown municipality " + municipality));
     Tally tally = allTimeStore().get(m.id());
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("municipality", m.id());
     result.put("all_time", (tally == null ? Aggregate.EMPTY : tally.aggregate()).toFields());
     List<Map<String, Object>> windows = new ArrayList<>();
-    ReadOnlyWindowStore<String, Aggregate> store = store(StoreQueryParameters.fromNameAndType(
-        WeatherTopology.windowStore(), QueryableStoreTypes.windowStore()));
+    ReadOnlyWindowStore<String, Aggregate> store =
+        store(
+            StoreQueryParameters.fromNameAndType(
+                WeatherTopology.windowStore(), QueryableStoreTypes.windowStore()));
     try (KeyValueIterator<Windowed<String>, Aggregate> it =
-             store.backwardFetch(m.id(), m.id(), Instant.EPOCH, Instant.now().plusSeconds(366L * 24 * 3600))) {
+        store.backwardFetch(
+            m.id(), m.id(), Instant.EPOCH, Instant.now().plusSeconds(366L * 24 * 3600))) {
       while (it.hasNext() && windows.size() < MAX_WINDOWS) {
         KeyValue<Windowed<String>, Aggregate> kv = it.next();
         Map<String, Object> w = new LinkedHashMap<>();
@@ -81,19 +88,23 @@ class AggregatesController {
 
   @ExceptionHandler(InvalidStateStoreException.class)
   void notQueryable(InvalidStateStoreException e) {
-    throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
-        "state stores are not queryable right now (starting or rebalancing); retry shortly", e);
+    throw new ResponseStatusException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        "state stores are not queryable right now (starting or rebalancing); retry shortly",
+        e);
   }
 
   private ReadOnlyKeyValueStore<String, Tally> allTimeStore() {
-    return store(StoreQueryParameters.fromNameAndType(WeatherTopology.allTimeStore(),
-        QueryableStoreTypes.keyValueStore()));
+    return store(
+        StoreQueryParameters.fromNameAndType(
+            WeatherTopology.allTimeStore(), QueryableStoreTypes.keyValueStore()));
   }
 
   private <T> T store(StoreQueryParameters<T> parameters) {
     KafkaStreams streams = factoryBean.getKafkaStreams();
     if (streams == null) {
-      throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "Kafka Streams is not started yet");
+      throw new ResponseStatusException(
+          HttpStatus.SERVICE_UNAVAILABLE, "Kafka Streams is not started yet");
     }
     return streams.store(parameters);
   }

@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tweets in {@code weather-tweets} that the application has not yet processed and committed: the end offsets minus
- * the group's committed offsets, summed over partitions. The consumer's own lag metric cannot tell this: a stream
- * thread stuck on a record has already fetched the records behind it. Asked of the broker at most every five
- * seconds; -1 while the broker cannot be asked.
+ * Tweets in {@code weather-tweets} that the application has not yet processed and committed: the
+ * end offsets minus the group's committed offsets, summed over partitions. The consumer's own lag
+ * metric cannot tell this: a stream thread stuck on a record has already fetched the records behind
+ * it. Asked of the broker at most every five seconds; -1 while the broker cannot be asked.
  */
 final class InputLag implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InputLag.class);
@@ -42,12 +42,21 @@ final class InputLag implements AutoCloseable {
 
   private long ask() {
     try {
-      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-          .partitionsToOffsetAndMetadata().get(3, TimeUnit.SECONDS);
-      var partitions = admin.describeTopics(java.util.List.of(Topics.TWEETS.name())).allTopicNames()
-          .get(3, TimeUnit.SECONDS).get(Topics.TWEETS.name()).partitions().stream()
-          .map(p -> new TopicPartition(Topics.TWEETS.name(), p.partition()))
-          .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(groupId)
+              .partitionsToOffsetAndMetadata()
+              .get(3, TimeUnit.SECONDS);
+      var partitions =
+          admin
+              .describeTopics(java.util.List.of(Topics.TWEETS.name()))
+              .allTopicNames()
+              .get(3, TimeUnit.SECONDS)
+              .get(Topics.TWEETS.name())
+              .partitions()
+              .stream()
+              .map(p -> new TopicPartition(Topics.TWEETS.name(), p.partition()))
+              .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
       var ends = admin.listOffsets(partitions).all().get(3, TimeUnit.SECONDS);
       long lag = 0;
       for (var end : ends.entrySet()) {

@@ -3,6 +3,8 @@ package io.weathertweets.streams.run;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.aggregates.ConsumerReport;
+import io.weathertweets.aggregates.ConsumerReporter;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.proto.v1.Tweet;
@@ -27,8 +29,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.kstream.KStream;
-import io.weathertweets.aggregates.ConsumerReport;
-import io.weathertweets.aggregates.ConsumerReporter;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,9 +49,9 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.streams.KafkaStreamsMicrometerListener;
 
 /**
- * Owns the running Kafka Streams instance (through Spring's StreamsBuilderFactoryBean): its configuration,
- * the Redis sink, the uncaught-exception policy, metrics and shutdown. The topology itself is
- * {@link WeatherTopology}, a pure function.
+ * Owns the running Kafka Streams instance (through Spring's StreamsBuilderFactoryBean): its
+ * configuration, the Redis sink, the uncaught-exception policy, metrics and shutdown. The topology
+ * itself is {@link WeatherTopology}, a pure function.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableKafkaStreams
@@ -59,8 +59,8 @@ class StreamsRunner {
   private static final Logger log = LoggerFactory.getLogger(StreamsRunner.class);
 
   @Bean
-  PipelineMetrics pipelineMetrics(MeterRegistry registry,
-      @Value("${weather.health.stall-after:60s}") Duration stallAfter) {
+  PipelineMetrics pipelineMetrics(
+      MeterRegistry registry, @Value("${weather.health.stall-after:60s}") Duration stallAfter) {
     return new PipelineMetrics(registry, stallAfter);
   }
 
@@ -70,15 +70,24 @@ class StreamsRunner {
   }
 
   @Bean
-  RedisStoreSink redisStoreSink(RedissonClient storeRedisson, WeatherProperties properties, PipelineMetrics metrics) {
-    return new RedisStoreSink(storeRedisson, properties.layout(), properties.topologySettings().window(),
-        properties.store().windowTtl(), properties.store().seriesMaxLen(), metrics, Clock.systemUTC(),
-        properties.store().retryBackoffMax(), StoreClients.redact(properties.redis().url()));
+  RedisStoreSink redisStoreSink(
+      RedissonClient storeRedisson, WeatherProperties properties, PipelineMetrics metrics) {
+    return new RedisStoreSink(
+        storeRedisson,
+        properties.layout(),
+        properties.topologySettings().window(),
+        properties.store().windowTtl(),
+        properties.store().seriesMaxLen(),
+        metrics,
+        Clock.systemUTC(),
+        properties.store().retryBackoffMax(),
+        StoreClients.redact(properties.redis().url()));
   }
 
   /**
-   * Stops the sink's endless retries before the streams instance closes (higher phase stops first), so that
-   * a shutdown while Redis is down ends promptly; the uncommitted work is replayed on the next start.
+   * Stops the sink's endless retries before the streams instance closes (higher phase stops first),
+   * so that a shutdown while Redis is down ends promptly; the uncommitted work is replayed on the
+   * next start.
    */
   @Bean
   SmartLifecycle redisStoreSinkLifecycle(RedisStoreSink sink) {
@@ -109,11 +118,12 @@ class StreamsRunner {
   }
 
   /**
-   * The input topic, created with the broker's default partitions and replication when it does not exist yet
-   * (Spring's KafkaAdmin does this before Kafka Streams starts; on Strimzi the KafkaTopic exists first and this is
-   * a no-op). Without it, a streams app that starts before the kafka gateway has created the topic fails its
-   * first rebalance with MissingSourceTopicException, and its replacement thread waits out the dead member's
-   * session timeout (45 s) before it processes anything.
+   * The input topic, created with the broker's default partitions and replication when it does not
+   * exist yet (Spring's KafkaAdmin does this before Kafka Streams starts; on Strimzi the KafkaTopic
+   * exists first and this is a no-op). Without it, a streams app that starts before the kafka
+   * gateway has created the topic fails its first rebalance with MissingSourceTopicException, and
+   * its replacement thread waits out the dead member's session timeout (45 s) before it processes
+   * anything.
    */
   @Bean
   NewTopic sourceTopic() {
@@ -121,62 +131,95 @@ class StreamsRunner {
   }
 
   @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
-  KafkaStreamsConfiguration defaultKafkaStreamsConfig(KafkaProperties kafka, PipelineMetrics metrics) {
+  KafkaStreamsConfiguration defaultKafkaStreamsConfig(
+      KafkaProperties kafka, PipelineMetrics metrics) {
     Map<String, Object> config = new HashMap<>(kafka.buildStreamsProperties());
     config.putAll(WeatherTopology.requiredConfig(metrics));
     return new KafkaStreamsConfiguration(config);
   }
 
   @Bean
-  KStream<String, Tweet> weatherTopology(StreamsBuilder builder, WeatherProperties properties,
-      RedisStoreSink sink, PipelineMetrics metrics) {
-    return WeatherTopology.define(builder, properties.topologySettings(), sink, metrics, Clock.systemUTC());
+  KStream<String, Tweet> weatherTopology(
+      StreamsBuilder builder,
+      WeatherProperties properties,
+      RedisStoreSink sink,
+      PipelineMetrics metrics) {
+    return WeatherTopology.define(
+        builder, properties.topologySettings(), sink, metrics, Clock.systemUTC());
   }
 
   @Bean
-  StreamsBuilderFactoryBeanConfigurer streamsLifecycle(MeterRegistry registry, KafkaAdmin kafkaAdmin) {
+  StreamsBuilderFactoryBeanConfigurer streamsLifecycle(
+      MeterRegistry registry, KafkaAdmin kafkaAdmin) {
     return factoryBean -> {
-      factoryBean.setKafkaStreamsCustomizer(streams -> wipeForeignState(streams, factoryBean, kafkaAdmin));
-      Counter threadFailures = Counter.builder("weather.streams.thread.failures").tag("path", PipelineMetrics.PATH)
-          .description("Stream threads that failed and were replaced; a rising count with no progress is a stall")
-          .register(registry);
-      factoryBean.setStreamsUncaughtExceptionHandler(exception -> {
-        // The failed thread's tasks are aborted (exactly-once) and replayed by the replacement thread.
-        threadFailures.increment();
-        log.error("A Kafka Streams thread failed ({} so far); replacing it. Its uncommitted work is rolled back and "
-            + "replayed. If this repeats, the cause below needs fixing.", (long) threadFailures.count(), exception);
-        return StreamThreadExceptionResponse.REPLACE_THREAD;
-      });
-      factoryBean.setStateListener((next, previous) -> log.info("Kafka Streams state {} -> {}", previous, next));
+      factoryBean.setKafkaStreamsCustomizer(
+          streams -> wipeForeignState(streams, factoryBean, kafkaAdmin));
+      Counter threadFailures =
+          Counter.builder("weather.streams.thread.failures")
+              .tag("path", PipelineMetrics.PATH)
+              .description(
+                  "Stream threads that failed and were replaced; a rising count with no progress is a stall")
+              .register(registry);
+      factoryBean.setStreamsUncaughtExceptionHandler(
+          exception -> {
+            // The failed thread's tasks are aborted (exactly-once) and replayed by the replacement
+            // thread.
+            threadFailures.increment();
+            log.error(
+                "A Kafka Streams thread failed ({} so far); replacing it. Its uncommitted work is rolled back and "
+                    + "replayed. If this repeats, the cause below needs fixing.",
+                (long) threadFailures.count(),
+                exception);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+          });
+      factoryBean.setStateListener(
+          (next, previous) -> log.info("Kafka Streams state {} -> {}", previous, next));
       factoryBean.addListener(new KafkaStreamsMicrometerListener(registry));
-      // Within the pods' 30 s termination grace period (k8s/base), so that the leave below is sent before a SIGKILL.
+      // Within the pods' 30 s termination grace period (k8s/base), so that the leave below is sent
+      // before a SIGKILL.
       factoryBean.setCloseTimeout(20);
-      // Kafka Streams stays in its consumer group on close by default: a restarted instance would then wait out the
-      // old member's session timeout (45 s) before it got any partition. Leaving makes the group rebalance at once.
-      // (With static membership, group.instance.id, leaving on close would defeat it; it is not used here.)
+      // Kafka Streams stays in its consumer group on close by default: a restarted instance would
+      // then wait out the
+      // old member's session timeout (45 s) before it got any partition. Leaving makes the group
+      // rebalance at once.
+      // (With static membership, group.instance.id, leaving on close would defeat it; it is not
+      // used here.)
       factoryBean.setLeaveGroupOnClose(true);
     };
   }
 
   /**
-   * Local state that belongs to another Kafka cluster or to an earlier incarnation of the input topic is wiped
-   * before the start (see {@link StateOrigin}); it is rebuilt from this cluster's changelogs. When Kafka cannot
-   * be reached yet, the check is skipped with a warning: the state then cannot be told apart.
+   * Local state that belongs to another Kafka cluster or to an earlier incarnation of the input
+   * topic is wiped before the start (see {@link StateOrigin}); it is rebuilt from this cluster's
+   * changelogs. When Kafka cannot be reached yet, the check is skipped with a warning: the state
+   * then cannot be told apart.
    */
-  private static void wipeForeignState(KafkaStreams streams, StreamsBuilderFactoryBean factoryBean,
-      KafkaAdmin kafkaAdmin) {
+  private static void wipeForeignState(
+      KafkaStreams streams, StreamsBuilderFactoryBean factoryBean, KafkaAdmin kafkaAdmin) {
     Properties config = factoryBean.getStreamsConfiguration();
-    Path appStateDir = Path.of(config.getProperty(StreamsConfig.STATE_DIR_CONFIG),
-        config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+    Path appStateDir =
+        Path.of(
+            config.getProperty(StreamsConfig.STATE_DIR_CONFIG),
+            config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
     String origin;
     try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
       String clusterId = admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
-      String topicId = admin.describeTopics(List.of(Topics.TWEETS.name())).allTopicNames().get(10, TimeUnit.SECONDS)
-          .get(Topics.TWEETS.name()).topicId().toString();
+      String topicId =
+          admin
+              .describeTopics(List.of(Topics.TWEETS.name()))
+              .allTopicNames()
+              .get(10, TimeUnit.SECONDS)
+              .get(Topics.TWEETS.name())
+              .topicId()
+              .toString();
       origin = StateOrigin.of(clusterId, topicId);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      log.warn("Could not read the Kafka cluster id and the id of topic {} ({}); local state in {} is used without "
-          + "checking that it belongs to this cluster.", Topics.TWEETS.name(), e.toString(), appStateDir);
+      log.warn(
+          "Could not read the Kafka cluster id and the id of topic {} ({}); local state in {} is used without "
+              + "checking that it belongs to this cluster.",
+          Topics.TWEETS.name(),
+          e.toString(),
+          appStateDir);
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -184,9 +227,12 @@ class StreamsRunner {
     }
     StateOrigin state = new StateOrigin(appStateDir);
     if (state.isForeign(origin)) {
-      log.warn("Local state in {} was built from {} but this is {} (cluster/input topic id): wiping it; it is "
-              + "rebuilt from this cluster's changelog topics.", appStateDir,
-          state.recorded().orElse("an unrecorded origin"), origin);
+      log.warn(
+          "Local state in {} was built from {} but this is {} (cluster/input topic id): wiping it; it is "
+              + "rebuilt from this cluster's changelog topics.",
+          appStateDir,
+          state.recorded().orElse("an unrecorded origin"),
+          origin);
       streams.cleanUp();
     }
     state.record(origin);
@@ -194,36 +240,62 @@ class StreamsRunner {
 
   @Bean(destroyMethod = "close")
   InputLag inputLag(KafkaAdmin kafkaAdmin, KafkaProperties kafka) {
-    return new InputLag(kafkaAdmin.getConfigurationProperties(), kafka.getStreams().getApplicationId());
-  }
-
-  /** Lag, idle time and stall verdict, written into Redis every few seconds for the readers of the figures. */
-  @Bean(destroyMethod = "close")
-  ConsumerReporter consumerReporter(RedissonClient storeRedisson, WeatherProperties properties,
-      PipelineMetrics metrics, InputLag inputLag) {
-    return new ConsumerReporter(storeRedisson, properties.layout(), () -> {
-      long now = System.currentTimeMillis();
-      long lag = inputLag.get();
-      return new ConsumerReport(TweetPath.KAFKA.consumer(), now, lag, metrics.stall().idleSeconds(now),
-          metrics.stall().stalled(lag, now).orElse(null));
-    }, ConsumerReporter.DEFAULT_INTERVAL);
+    return new InputLag(
+        kafkaAdmin.getConfigurationProperties(), kafka.getStreams().getApplicationId());
   }
 
   /**
-   * UP while Kafka Streams runs or rebalances and the path is not stalled; DOWN with the reason otherwise — a
-   * stream thread that keeps failing on the same record, or waits on an unreachable Redis, shows here within a
-   * minute, as tweets waiting and nothing consumed. Lag and idle time are also gauges:
-   * {@code weather.consumer.lag{path=kafka}} and {@code weather.consumer.idle{path=kafka}}.
+   * Lag, idle time and stall verdict, written into Redis every few seconds for the readers of the
+   * figures.
+   */
+  @Bean(destroyMethod = "close")
+  ConsumerReporter consumerReporter(
+      RedissonClient storeRedisson,
+      WeatherProperties properties,
+      PipelineMetrics metrics,
+      InputLag inputLag) {
+    return new ConsumerReporter(
+        storeRedisson,
+        properties.layout(),
+        () -> {
+          long now = System.currentTimeMillis();
+          long lag = inputLag.get();
+          return new ConsumerReport(
+              TweetPath.KAFKA.consumer(),
+              now,
+              lag,
+              metrics.stall().idleSeconds(now),
+              metrics.stall().stalled(lag, now).orElse(null));
+        },
+        ConsumerReporter.DEFAULT_INTERVAL);
+  }
+
+  /**
+   * UP while Kafka Streams runs or rebalances and the path is not stalled; DOWN with the reason
+   * otherwise — a stream thread that keeps failing on the same record, or waits on an unreachable
+   * Redis, shows here within a minute, as tweets waiting and nothing consumed. Lag and idle time
+   * are also gauges: {@code weather.consumer.lag{path=kafka}} and {@code
+   * weather.consumer.idle{path=kafka}}.
    */
   @Bean
-  HealthIndicator kafkaStreamsHealth(StreamsBuilderFactoryBean factoryBean, PipelineMetrics metrics,
-      MeterRegistry registry, InputLag inputLag) {
+  HealthIndicator kafkaStreamsHealth(
+      StreamsBuilderFactoryBean factoryBean,
+      PipelineMetrics metrics,
+      MeterRegistry registry,
+      InputLag inputLag) {
     Gauge.builder("weather.consumer.lag", inputLag, InputLag::get)
-        .tag("path", PipelineMetrics.PATH).description("Tweets in weather-tweets not yet processed (-1: unknown)")
-        .baseUnit("messages").register(registry);
-    Gauge.builder("weather.consumer.idle", metrics, m -> m.stall().idleSeconds(System.currentTimeMillis()))
-        .tag("path", PipelineMetrics.PATH).description("Seconds since the path last consumed a tweet")
-        .baseUnit("seconds").register(registry);
+        .tag("path", PipelineMetrics.PATH)
+        .description("Tweets in weather-tweets not yet processed (-1: unknown)")
+        .baseUnit("messages")
+        .register(registry);
+    Gauge.builder(
+            "weather.consumer.idle",
+            metrics,
+            m -> m.stall().idleSeconds(System.currentTimeMillis()))
+        .tag("path", PipelineMetrics.PATH)
+        .description("Seconds since the path last consumed a tweet")
+        .baseUnit("seconds")
+        .register(registry);
     return () -> {
       KafkaStreams streams = factoryBean.getKafkaStreams();
       if (streams == null) {
@@ -233,15 +305,23 @@ class StreamsRunner {
       long lag = inputLag.get();
       long now = System.currentTimeMillis();
       var stalled = metrics.stall().stalled(lag, now);
-      Health.Builder health = (state.isRunningOrRebalancing() || state == KafkaStreams.State.CREATED)
-          && stalled.isEmpty() ? Health.up() : Health.down();
-      stalled.ifPresent(reason -> health.withDetail("reason", reason + "; the streams-app log names the failing"
-          + " record or store"));
+      Health.Builder health =
+          (state.isRunningOrRebalancing() || state == KafkaStreams.State.CREATED)
+                  && stalled.isEmpty()
+              ? Health.up()
+              : Health.down();
+      stalled.ifPresent(
+          reason ->
+              health.withDetail(
+                  "reason",
+                  reason + "; the streams-app log names the failing" + " record or store"));
       Counter threadFailures = registry.find("weather.streams.thread.failures").counter();
-      return health.withDetail("state", state.name()).withDetail("lag", lag)
+      return health
+          .withDetail("state", state.name())
+          .withDetail("lag", lag)
           .withDetail("idleSeconds", metrics.stall().idleSeconds(now))
-          .withDetail("threadFailures", threadFailures == null ? 0 : (long) threadFailures.count()).build();
+          .withDetail("threadFailures", threadFailures == null ? 0 : (long) threadFailures.count())
+          .build();
     };
   }
-
 }

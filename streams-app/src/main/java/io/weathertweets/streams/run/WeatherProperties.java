@@ -38,11 +38,16 @@ public record WeatherProperties(
       @DefaultValue("10000") int seriesMaxLen,
       @DefaultValue("5s") Duration retryBackoffMax) {}
 
-  /** @param url redis://[user:password@]host:port[/db] */
-  public record Redis(@DefaultValue("redis://localhost:6379") String url, @DefaultValue("3s") Duration timeout) {}
+  /**
+   * @param url redis://[user:password@]host:port[/db]
+   */
+  public record Redis(
+      @DefaultValue("redis://localhost:6379") String url, @DefaultValue("3s") Duration timeout) {}
 
   public WeatherTopology.Settings topologySettings() {
-    return new WeatherTopology.Settings(new WindowSpec(window.size(), window.grace()), dedup.horizon(),
+    return new WeatherTopology.Settings(
+        new WindowSpec(window.size(), window.grace()),
+        dedup.horizon(),
         new EventTimeRule(time.maxAhead()));
   }
 

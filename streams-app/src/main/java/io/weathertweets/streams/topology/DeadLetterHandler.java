@@ -6,10 +6,10 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 /**
- * Kafka Streams' log-and-continue handler, which (since 4.2) also hands the raw record to the dead-letter
- * topic named by {@code errors.dead.letter.queue.topic.name}, plus a count of what went there. The metrics
- * object arrives through the streams configuration under {@link #METRICS_CONFIG} because Kafka Streams
- * instantiates the handler itself.
+ * Kafka Streams' log-and-continue handler, which (since 4.2) also hands the raw record to the
+ * dead-letter topic named by {@code errors.dead.letter.queue.topic.name}, plus a count of what went
+ * there. The metrics object arrives through the streams configuration under {@link #METRICS_CONFIG}
+ * because Kafka Streams instantiates the handler itself.
  */
 public final class DeadLetterHandler extends LogAndContinueExceptionHandler {
   public static final String METRICS_CONFIG = "weather.pipeline.metrics";
@@ -25,8 +25,8 @@ public final class DeadLetterHandler extends LogAndContinueExceptionHandler {
   }
 
   @Override
-  public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-      Exception exception) {
+  public Response handleError(
+      ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     Response response = super.handleError(context, record, exception);
     if (metrics != null) {
       metrics.deadLettered();

@@ -18,20 +18,24 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Decides, once and durably, whether a tweet counts and whether it is too late for its window — the same rules
- * as the RabbitMQ path's script, so that both paths hold the same figures:
+ * Decides, once and durably, whether a tweet counts and whether it is too late for its window — the
+ * same rules as the RabbitMQ path's script, so that both paths hold the same figures:
+ *
  * <ul>
- *   <li><b>Identity</b>: a tweet is its municipality and its id. A second tweet with a known (municipality, id)
- *       within the horizon is a duplicate, whatever its other fields. The horizon is measured in the time the
- *       tweets were accepted ({@code accepted_at_ms}), a wall clock, not in event time: a retry of an old
- *       tweet is still recognised, and one skewed event time cannot switch de-duplication off.</li>
- *   <li><b>Lateness</b>: each municipality has its own stream time, the largest event time of its counted
- *       tweets, kept in a changelogged store ({@code stream-time-store}). A restart, a rebalance or state rebuilt
- *       from the changelog therefore never re-opens a closed window. A late tweet still counts in the all-time
- *       figures; it is forwarded with header {@value #LATE_HEADER} and kept out of the windows.</li>
+ *   <li><b>Identity</b>: a tweet is its municipality and its id. A second tweet with a known
+ *       (municipality, id) within the horizon is a duplicate, whatever its other fields. The
+ *       horizon is measured in the time the tweets were accepted ({@code accepted_at_ms}), a wall
+ *       clock, not in event time: a retry of an old tweet is still recognised, and one skewed event
+ *       time cannot switch de-duplication off.
+ *   <li><b>Lateness</b>: each municipality has its own stream time, the largest event time of its
+ *       counted tweets, kept in a changelogged store ({@code stream-time-store}). A restart, a
+ *       rebalance or state rebuilt from the changelog therefore never re-opens a closed window. A
+ *       late tweet still counts in the all-time figures; it is forwarded with header {@value
+ *       #LATE_HEADER} and kept out of the windows.
  * </ul>
- * Both stores are changelogged like the aggregates, so "seen", "stream time" and "counted" commit in one
- * transaction. The key is also checked to be the tweet's municipality.
+ *
+ * Both stores are changelogged like the aggregates, so "seen", "stream time" and "counted" commit
+ * in one transaction. The key is also checked to be the tweet's municipality.
  */
 final class DedupProcessor implements FixedKeyProcessorSupplier<String, Tweet, Tweet> {
   static final String STORE = "dedup-store";
@@ -53,11 +57,13 @@ final class DedupProcessor implements FixedKeyProcessorSupplier<String, Tweet, T
     return Set.of(
         Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(STORE, horizon.multipliedBy(2), horizon, false),
-                Serdes.String(), Serdes.Long())
-            .withCachingDisabled(),
-        // Cached: read and moved on nearly every tweet, written to its changelog once per key and commit.
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STREAM_TIME_STORE), Serdes.String(),
+                Serdes.String(),
                 Serdes.Long())
+            .withCachingDisabled(),
+        // Cached: read and moved on nearly every tweet, written to its changelog once per key and
+        // commit.
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(STREAM_TIME_STORE), Serdes.String(), Serdes.Long())
             .withCachingEnabled());
   }
 
@@ -87,10 +93,11 @@ final class DedupProcessor implements FixedKeyProcessorSupplier<String, Tweet, T
           throw new KeyMismatchException(record.key(), tweet.getId(), municipality);
         }
         String identity = municipality + ":" + tweet.getId();
-        long acceptedMs = tweet.getAcceptedAtMs() > 0 ? tweet.getAcceptedAtMs() : record.timestamp();
+        long acceptedMs =
+            tweet.getAcceptedAtMs() > 0 ? tweet.getAcceptedAtMs() : record.timestamp();
         long horizonMs = horizon.toMillis();
         try (WindowStoreIterator<Long> earlier =
-                 seen.fetch(identity, acceptedMs - horizonMs, acceptedMs + horizonMs)) {
+            seen.fetch(identity, acceptedMs - horizonMs, acceptedMs + horizonMs)) {
           if (earlier.hasNext()) {
             metrics.duplicate();
             return;

@@ -8,8 +8,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * JSON for the output topic {@code weather-aggregates}: readable with any console consumer. Not for state:
- * stores are read and written for every tweet, see {@link BinarySerde}.
+ * JSON for the output topic {@code weather-aggregates}: readable with any console consumer. Not for
+ * state: stores are read and written for every tweet, see {@link BinarySerde}.
  */
 final class JsonSerde<T> implements Serde<T> {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();

@@ -26,26 +26,53 @@ public final class PipelineMetrics {
     this(registry, StallCheck.DEFAULT_LIMIT);
   }
 
-  /** @param stallAfter how long the path may consume nothing while tweets wait before health calls it stalled */
+  /**
+   * @param stallAfter how long the path may consume nothing while tweets wait before health calls
+   *     it stalled
+   */
   public PipelineMetrics(MeterRegistry registry, Duration stallAfter) {
     stall = new StallCheck(TweetPath.KAFKA.describe(), stallAfter, System.currentTimeMillis());
-    processed = Counter.builder("weather.tweets.processed").tag("path", PATH)
-        .description("Tweets counted into the aggregates").register(registry);
-    late = Counter.builder("weather.tweets.late").tag("path", PATH)
-        .description("Tweets too late for their window (still counted all-time)").register(registry);
-    dlq = Counter.builder("weather.tweets.dlq").tag("path", PATH)
-        .description("Records sent to the dead-letter topic").register(registry);
-    duplicates = Counter.builder("weather.tweets.duplicates").tag("path", PATH)
-        .description("Tweets ignored because their id was already counted").register(registry);
-    staleWrites = Counter.builder("weather.store.stale.writes").tag("path", PATH)
-        .description("Writes not applied because the store already held newer figures (a fenced or paused "
-            + "instance, or a replay)").register(registry);
-    storeWrite = Timer.builder("weather.store.write.latency").tag("path", PATH)
-        .description("One pipelined Redis update, including retries").publishPercentileHistogram()
-        .register(registry);
-    e2e = Timer.builder("weather.e2e.latency").tag("path", PATH)
-        .description("Accepted at the ingress until visible in Redis (newest tweet of each coalesced update)")
-        .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry);
+    processed =
+        Counter.builder("weather.tweets.processed")
+            .tag("path", PATH)
+            .description("Tweets counted into the aggregates")
+            .register(registry);
+    late =
+        Counter.builder("weather.tweets.late")
+            .tag("path", PATH)
+            .description("Tweets too late for their window (still counted all-time)")
+            .register(registry);
+    dlq =
+        Counter.builder("weather.tweets.dlq")
+            .tag("path", PATH)
+            .description("Records sent to the dead-letter topic")
+            .register(registry);
+    duplicates =
+        Counter.builder("weather.tweets.duplicates")
+            .tag("path", PATH)
+            .description("Tweets ignored because their id was already counted")
+            .register(registry);
+    staleWrites =
+        Counter.builder("weather.store.stale.writes")
+            .tag("path", PATH)
+            .description(
+                "Writes not applied because the store already held newer figures (a fenced or paused "
+                    + "instance, or a replay)")
+            .register(registry);
+    storeWrite =
+        Timer.builder("weather.store.write.latency")
+            .tag("path", PATH)
+            .description("One pipelined Redis update, including retries")
+            .publishPercentileHistogram()
+            .register(registry);
+    e2e =
+        Timer.builder("weather.e2e.latency")
+            .tag("path", PATH)
+            .description(
+                "Accepted at the ingress until visible in Redis (newest tweet of each coalesced update)")
+            .publishPercentileHistogram()
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
   }
 
   public void processed() {

@@ -4,8 +4,8 @@ import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.proto.v1.Tweet;
 
 /**
- * The all-time aggregate of one municipality plus the newest accepted-at time among its tweets. The latter
- * exists only to measure end-to-end latency when the coalesced aggregate reaches the store.
+ * The all-time aggregate of one municipality plus the newest accepted-at time among its tweets. The
+ * latter exists only to measure end-to-end latency when the coalesced aggregate reaches the store.
  */
 public record Tally(Aggregate aggregate, long lastAcceptedMs) {
 

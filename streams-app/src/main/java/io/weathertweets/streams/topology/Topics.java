@@ -11,8 +11,8 @@ public final class Topics {
       new Topic<>("weather-tweets", Serdes.String(), new TweetSerde());
 
   /**
-   * Output, compacted: the latest aggregate per key. Key "mixco" = all-time aggregate of mixco;
-   * key "mixco@1767225600000" = the window of mixco starting at that epoch millisecond. Value = JSON.
+   * Output, compacted: the latest aggregate per key. Key "mixco" = all-time aggregate of mixco; key
+   * "mixco@1767225600000" = the window of mixco starting at that epoch millisecond. Value = JSON.
    */
   public static final Topic<String, AggregateRecord> AGGREGATES =
       new Topic<>("weather-aggregates", Serdes.String(), new JsonSerde<>(AggregateRecord.class));

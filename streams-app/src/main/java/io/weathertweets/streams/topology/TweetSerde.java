@@ -11,9 +11,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * v1 Tweet protobuf. The deserializer also applies {@link TweetRules}: a record that decodes but breaks a
- * rule fails here, like undecodable bytes, so that both reach the dead-letter topic through the one
- * deserialization exception handler instead of two error paths.
+ * v1 Tweet protobuf. The deserializer also applies {@link TweetRules}: a record that decodes but
+ * breaks a rule fails here, like undecodable bytes, so that both reach the dead-letter topic
+ * through the one deserialization exception handler instead of two error paths.
  */
 final class TweetSerde implements Serde<Tweet> {
   private final EventTimeRule time;
@@ -41,11 +41,13 @@ final class TweetSerde implements Serde<Tweet> {
       try {
         tweet = Tweet.parseFrom(bytes);
       } catch (InvalidProtocolBufferException e) {
-        throw new SerializationException("weather tweet: not a v1 Tweet protobuf: " + e.getMessage(), e);
+        throw new SerializationException(
+            "weather tweet: not a v1 Tweet protobuf: " + e.getMessage(), e);
       }
       List<TweetRules.Violation> violations = TweetRules.consumerViolations(tweet, time);
       if (!violations.isEmpty()) {
-        throw new SerializationException("weather tweet " + tweet.getId() + " is invalid: " + violations);
+        throw new SerializationException(
+            "weather tweet " + tweet.getId() + " is invalid: " + violations);
       }
       return tweet;
     };

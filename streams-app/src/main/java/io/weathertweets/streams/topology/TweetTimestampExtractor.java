@@ -12,7 +12,8 @@ final class TweetTimestampExtractor implements TimestampExtractor {
     if (record.value() instanceof Tweet tweet && tweet.getEventTimeMs() > 0) {
       return tweet.getEventTimeMs();
     }
-    // Only reachable for values the deserializer let through without an event time, which TweetRules forbids.
+    // Only reachable for values the deserializer let through without an event time, which
+    // TweetRules forbids.
     return record.timestamp();
   }
 }

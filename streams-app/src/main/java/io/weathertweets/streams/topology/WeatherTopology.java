@@ -36,23 +36,28 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * The Kafka path of Weather Tweets, as a pure function of its settings.
  *
- * <p>Tweets are read from {@code weather-tweets} (key = municipality, value = v1 Tweet protobuf, event time =
- * the tweet's {@code event_time_ms}). Records that do not decode or break the tweet rules go to
- * {@code weather-tweets-dlq}, event times ahead of acceptance included. Each (municipality, id) is let through once
- * within the de-duplication horizon, and lateness is decided against the municipality's durable stream time
- * ({@link DedupProcessor}); late tweets skip the windows. The tweets, grouped by municipality, feed
+ * <p>Tweets are read from {@code weather-tweets} (key = municipality, value = v1 Tweet protobuf,
+ * event time = the tweet's {@code event_time_ms}). Records that do not decode or break the tweet
+ * rules go to {@code weather-tweets-dlq}, event times ahead of acceptance included. Each
+ * (municipality, id) is let through once within the de-duplication horizon, and lateness is decided
+ * against the municipality's durable stream time ({@link DedupProcessor}); late tweets skip the
+ * windows. The tweets, grouped by municipality, feed
+ *
  * <ol>
- *   <li>an all-time aggregate ({@code all-time-store}), written to the municipality hash and to the compacted
- *       topic {@code weather-aggregates} under key {@code mixco};</li>
- *   <li>a tumbling-window aggregate ({@code window-store}): every update of a window goes to its window hash and
- *       to {@code weather-aggregates} under key {@code mixco@windowStartMs}; once the grace period has passed,
- *       the window's final result is appended to the municipality's series stream;</li>
- *   <li>an overview: the all-time table re-grouped to one key ({@code overview-store}) from which every
- *       cross-municipality figure (bar-chart hashes, conditions, extremes, meta) is derived.</li>
+ *   <li>an all-time aggregate ({@code all-time-store}), written to the municipality hash and to the
+ *       compacted topic {@code weather-aggregates} under key {@code mixco};
+ *   <li>a tumbling-window aggregate ({@code window-store}): every update of a window goes to its
+ *       window hash and to {@code weather-aggregates} under key {@code mixco@windowStartMs}; once
+ *       the grace period has passed, the window's final result is appended to the municipality's
+ *       series stream;
+ *   <li>an overview: the all-time table re-grouped to one key ({@code overview-store}) from which
+ *       every cross-municipality figure (bar-chart hashes, conditions, extremes, meta) is derived.
  * </ol>
- * Every figure written to the store is derived from complete state, so replays after a crash overwrite with
- * the same values instead of counting twice. The aggregate state (stores, changelogs, suppression buffer,
- * overview repartition topic) is in {@link BinarySerde}'s compact format; only the output topic is JSON.
+ *
+ * Every figure written to the store is derived from complete state, so replays after a crash
+ * overwrite with the same values instead of counting twice. The aggregate state (stores,
+ * changelogs, suppression buffer, overview repartition topic) is in {@link BinarySerde}'s compact
+ * format; only the output topic is JSON.
  */
 public final class WeatherTopology {
   static final String ALL_TIME_STORE = "all-time-store";
@@ -60,7 +65,9 @@ public final class WeatherTopology {
   static final String OVERVIEW_STORE = "overview-store";
   static final String OVERVIEW_KEY = "all";
 
-  /** What the topology depends on; the window is declared here once and everything derives from it. */
+  /**
+   * What the topology depends on; the window is declared here once and everything derives from it.
+   */
   public record Settings(WindowSpec window, Duration dedupHorizon, EventTimeRule time) {
     public static final Settings DEFAULT = new Settings(WindowSpec.DEFAULT, Duration.ofHours(1));
 
@@ -71,83 +78,112 @@ public final class WeatherTopology {
 
   private WeatherTopology() {}
 
-  public static Topology build(Settings settings, StoreSink sink, PipelineMetrics metrics, Clock clock) {
+  public static Topology build(
+      Settings settings, StoreSink sink, PipelineMetrics metrics, Clock clock) {
     StreamsBuilder builder = new StreamsBuilder();
     define(builder, settings, sink, metrics, clock);
     return builder.build();
   }
 
   /** Adds the topology to {@code builder} (the form Spring's StreamsBuilderFactoryBean needs). */
-  public static KStream<String, Tweet> define(StreamsBuilder builder, Settings settings, StoreSink sink,
-      PipelineMetrics metrics, Clock clock) {
+  public static KStream<String, Tweet> define(
+      StreamsBuilder builder,
+      Settings settings,
+      StoreSink sink,
+      PipelineMetrics metrics,
+      Clock clock) {
     Serde<Tweet> tweetSerde = Topics.TWEETS.valueSerde();
     WindowSpec window = settings.window();
 
-    // The deserializer dead-letters what breaks the rules, event times ahead of acceptance included, so that no
+    // The deserializer dead-letters what breaks the rules, event times ahead of acceptance
+    // included, so that no
     // record can move stream time into the future.
-    KStream<String, Tweet> source = builder.stream(Topics.TWEETS.name(),
-        Consumed.with(Topics.TWEETS.keySerde(), new TweetSerde(settings.time()))
-            .withTimestampExtractor(new TweetTimestampExtractor())
-            .withName("weather-tweets-source"));
-    KStream<String, Tweet> counted = source
-        .processValues(new DedupProcessor(window, settings.dedupHorizon(), metrics), Named.as("dedup"));
-    KGroupedStream<String, Tweet> byMunicipality = counted
-        .groupByKey(Grouped.with("tweets-by-municipality", Serdes.String(), tweetSerde));
-    // Only tweets whose window is still open by the durable per-municipality stream time reach the windows; the
-    // window aggregate's own (in-memory) stream time starts afresh after a restart and must not decide.
-    KGroupedStream<String, Tweet> onTime = counted
-        .processValues(OnTimeFilter::new, Named.as("on-time"))
-        .groupByKey(Grouped.with("on-time-by-municipality", Serdes.String(), tweetSerde));
+    KStream<String, Tweet> source =
+        builder.stream(
+            Topics.TWEETS.name(),
+            Consumed.with(Topics.TWEETS.keySerde(), new TweetSerde(settings.time()))
+                .withTimestampExtractor(new TweetTimestampExtractor())
+                .withName("weather-tweets-source"));
+    KStream<String, Tweet> counted =
+        source.processValues(
+            new DedupProcessor(window, settings.dedupHorizon(), metrics), Named.as("dedup"));
+    KGroupedStream<String, Tweet> byMunicipality =
+        counted.groupByKey(Grouped.with("tweets-by-municipality", Serdes.String(), tweetSerde));
+    // Only tweets whose window is still open by the durable per-municipality stream time reach the
+    // windows; the
+    // window aggregate's own (in-memory) stream time starts afresh after a restart and must not
+    // decide.
+    KGroupedStream<String, Tweet> onTime =
+        counted
+            .processValues(OnTimeFilter::new, Named.as("on-time"))
+            .groupByKey(Grouped.with("on-time-by-municipality", Serdes.String(), tweetSerde));
 
-    KTable<String, Tally> allTime = byMunicipality.aggregate(
-        () -> Tally.EMPTY,
-        (m, tweet, tally) -> tally.plus(tweet),
-        Named.as("all-time-aggregate"),
-        Materialized.<String, Tally, KeyValueStore<Bytes, byte[]>>as(ALL_TIME_STORE)
-            .withKeySerde(Serdes.String()).withValueSerde(BinarySerde.TALLY));
-    allTime.toStream(Named.as("all-time-updates"))
+    KTable<String, Tally> allTime =
+        byMunicipality.aggregate(
+            () -> Tally.EMPTY,
+            (m, tweet, tally) -> tally.plus(tweet),
+            Named.as("all-time-aggregate"),
+            Materialized.<String, Tally, KeyValueStore<Bytes, byte[]>>as(ALL_TIME_STORE)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(BinarySerde.TALLY));
+    allTime
+        .toStream(Named.as("all-time-updates"))
         .process(StoreWriters.allTime(sink, metrics, clock), Named.as("all-time-writer"))
         .to(Topics.AGGREGATES.name(), Topics.AGGREGATES.produced().withName("all-time-output"));
 
-    KTable<Windowed<String>, Aggregate> windows = onTime
-        .windowedBy(TimeWindows.ofSizeAndGrace(window.size(), window.grace()))
-        .aggregate(
-            () -> Aggregate.EMPTY,
-            (m, tweet, aggregate) -> aggregate.plus(tweet),
-            Named.as("window-aggregate"),
-            Materialized.<String, Aggregate, WindowStore<Bytes, byte[]>>as(WINDOW_STORE)
-                .withKeySerde(Serdes.String()).withValueSerde(BinarySerde.AGGREGATE));
-    windows.toStream(Named.as("window-updates"))
+    KTable<Windowed<String>, Aggregate> windows =
+        onTime
+            .windowedBy(TimeWindows.ofSizeAndGrace(window.size(), window.grace()))
+            .aggregate(
+                () -> Aggregate.EMPTY,
+                (m, tweet, aggregate) -> aggregate.plus(tweet),
+                Named.as("window-aggregate"),
+                Materialized.<String, Aggregate, WindowStore<Bytes, byte[]>>as(WINDOW_STORE)
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(BinarySerde.AGGREGATE));
+    windows
+        .toStream(Named.as("window-updates"))
         .process(StoreWriters.window(sink), Named.as("window-writer"))
         .to(Topics.AGGREGATES.name(), Topics.AGGREGATES.produced().withName("window-output"));
-    windows.suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("window-final"))
+    windows
+        .suppress(
+            Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
+                .withName("window-final"))
         .toStream(Named.as("closed-windows"))
         .process(StoreWriters.series(sink), Named.as("series-writer"));
 
     allTime
-        .groupBy((m, tally) -> KeyValue.pair(OVERVIEW_KEY, new MunicipalityAggregate(municipality(m), tally.aggregate())),
+        .groupBy(
+            (m, tally) ->
+                KeyValue.pair(
+                    OVERVIEW_KEY, new MunicipalityAggregate(municipality(m), tally.aggregate())),
             Grouped.with("overview-regroup", Serdes.String(), BinarySerde.MUNICIPALITY_AGGREGATE))
         .aggregate(
             Overview::empty,
             (key, update, overview) -> overview.with(update.municipality(), update.aggregate()),
-            // Order-proof: only remove what is still the current value (an adder may have run first).
-            (key, old, overview) -> old.aggregate().equals(overview.byMunicipality().get(old.municipality()))
-                ? overview.without(old.municipality()) : overview,
+            // Order-proof: only remove what is still the current value (an adder may have run
+            // first).
+            (key, old, overview) ->
+                old.aggregate().equals(overview.byMunicipality().get(old.municipality()))
+                    ? overview.without(old.municipality())
+                    : overview,
             Named.as("overview-aggregate"),
             Materialized.<String, Overview, KeyValueStore<Bytes, byte[]>>as(OVERVIEW_STORE)
-                .withKeySerde(Serdes.String()).withValueSerde(BinarySerde.OVERVIEW))
+                .withKeySerde(Serdes.String())
+                .withValueSerde(BinarySerde.OVERVIEW))
         .toStream(Named.as("overview-updates"))
         .process(StoreWriters.overview(sink), Named.as("overview-writer"));
     return source;
   }
 
   /**
-   * The streams configuration the topology's correctness depends on (error handling and dead letters);
-   * the runner adds connection, exactly-once and caching settings on top.
+   * The streams configuration the topology's correctness depends on (error handling and dead
+   * letters); the runner adds connection, exactly-once and caching settings on top.
    */
   public static Map<String, Object> requiredConfig(PipelineMetrics metrics) {
     Map<String, Object> config = new HashMap<>();
-    config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+    config.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, InvalidRecordHandler.class);
     config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DLQ.name());
     config.put(DeadLetterHandler.METRICS_CONFIG, metrics);
@@ -172,7 +208,8 @@ public final class WeatherTopology {
   }
 
   private static Municipality municipality(String key) {
-    return Municipality.parse(key).orElseThrow(() -> new IllegalStateException("unknown municipality key " + key));
+    return Municipality.parse(key)
+        .orElseThrow(() -> new IllegalStateException("unknown municipality key " + key));
   }
 
   /** Names of the stores, for interactive queries. */

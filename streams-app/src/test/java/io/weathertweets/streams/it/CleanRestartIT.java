@@ -24,15 +24,23 @@ import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /**
- * A clean restart (SIGTERM, then a new instance with the same application id) on a real broker, with Kafka's
- * default 45 s session timeout: the closing instance leaves the consumer group, so the new one gets every partition
- * at once instead of waiting for the old member's session to expire.
+ * A clean restart (SIGTERM, then a new instance with the same application id) on a real broker,
+ * with Kafka's default 45 s session timeout: the closing instance leaves the consumer group, so the
+ * new one gets every partition at once instead of waiting for the old member's session to expire.
  */
-@EmbeddedKafka(partitions = 6, topics = {"weather-tweets", "weather-aggregates", "weather-tweets-dlq"},
-    brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
-        "group.initial.rebalance.delay.ms=0"})
+@EmbeddedKafka(
+    partitions = 6,
+    topics = {"weather-tweets", "weather-aggregates", "weather-tweets-dlq"},
+    brokerProperties = {
+      "transaction.state.log.replication.factor=1",
+      "transaction.state.log.min.isr=1",
+      "group.initial.rebalance.delay.ms=0"
+    })
 class CleanRestartIT {
-  /** Well below the 45 s session timeout a member that stays in the group on close costs its successor. */
+  /**
+   * Well below the 45 s session timeout a member that stays in the group on close costs its
+   * successor.
+   */
   private static final Duration BOUND = Duration.ofSeconds(20);
 
   private final String prefix = "wt-restart-" + UUID.randomUUID();
@@ -53,35 +61,46 @@ class CleanRestartIT {
   }
 
   @Test
-  void shouldProcessWellBeforeTheSessionTimeoutAfterACleanRestart(EmbeddedKafkaBroker broker) throws Exception {
+  void shouldProcessWellBeforeTheSessionTimeoutAfterACleanRestart(EmbeddedKafkaBroker broker)
+      throws Exception {
     Path work = Files.createDirectories(Path.of("target", "restart-it", prefix));
     String[] arguments = {
-        "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
-        "--spring.kafka.streams.application-id=weather-restart-" + UUID.randomUUID(),
-        "--spring.kafka.streams.state-dir=" + work.resolve("state").toAbsolutePath(),
-        // No session.timeout.ms: Kafka's default (45 s), as in production.
-        "--weather.store.prefix=" + prefix,
-        "--server.port=0"};
+      "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+      "--spring.kafka.streams.application-id=weather-restart-" + UUID.randomUUID(),
+      "--spring.kafka.streams.state-dir=" + work.resolve("state").toAbsolutePath(),
+      // No session.timeout.ms: Kafka's default (45 s), as in production.
+      "--weather.store.prefix=" + prefix,
+      "--server.port=0"
+    };
 
     first = new ChildStreamsApp(work.resolve("first.log"), arguments);
-    await().atMost(Duration.ofSeconds(90)).until(() -> first.log().contains("REBALANCING -> RUNNING"));
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> first.log().contains("REBALANCING -> RUNNING"));
     produce(broker, "before");
     await().atMost(Duration.ofSeconds(30)).until(() -> tweetsTotal() == 1);
     first.close();
-    assertThat(first.log()).as("closed by SIGTERM, not killed").contains("PENDING_SHUTDOWN -> NOT_RUNNING");
+    assertThat(first.log())
+        .as("closed by SIGTERM, not killed")
+        .contains("PENDING_SHUTDOWN -> NOT_RUNNING");
     long closed = System.nanoTime();
 
     second = new ChildStreamsApp(work.resolve("second.log"), arguments);
     produce(broker, "after");
-    // The clock starts when the new instance's Kafka Streams joins the group, so JVM and Spring start-up (slow on a
+    // The clock starts when the new instance's Kafka Streams joins the group, so JVM and Spring
+    // start-up (slow on a
     // busy machine) are not counted; what remains is the wait for the partitions.
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> second.log().contains("CREATED -> REBALANCING"));
     long joined = System.nanoTime();
     await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(() -> tweetsTotal() == 2);
     long processed = System.nanoTime();
-    System.out.printf("clean restart: new tweet processed %.1f s after the new instance joined (%.1f s after the "
-        + "old one exited)%n", (processed - joined) / 1e9, (processed - closed) / 1e9);
+    System.out.printf(
+        "clean restart: new tweet processed %.1f s after the new instance joined (%.1f s after the "
+            + "old one exited)%n",
+        (processed - joined) / 1e9, (processed - closed) / 1e9);
   }
 
   private long tweetsTotal() {
@@ -91,13 +110,26 @@ class CleanRestartIT {
 
   private static void produce(EmbeddedKafkaBroker broker, String id) {
     long now = System.currentTimeMillis();
-    Tweet tweet = Tweet.newBuilder().setId(id).setMunicipality(Municipality.MIXCO.toProto()).setTemperature(20)
-        .setHumidity(50).setCondition(Condition.SUNNY.toProto()).setEventTimeMs(now).setAcceptedAtMs(now).build();
-    Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-        ProducerConfig.ACKS_CONFIG, "all");
+    Tweet tweet =
+        Tweet.newBuilder()
+            .setId(id)
+            .setMunicipality(Municipality.MIXCO.toProto())
+            .setTemperature(20)
+            .setHumidity(50)
+            .setCondition(Condition.SUNNY.toProto())
+            .setEventTimeMs(now)
+            .setAcceptedAtMs(now)
+            .build();
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.getBrokersAsString(),
+            ProducerConfig.ACKS_CONFIG,
+            "all");
     try (KafkaProducer<String, byte[]> producer =
-             new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>("weather-tweets", Municipality.MIXCO.id(), tweet.toByteArray()));
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(
+          new ProducerRecord<>("weather-tweets", Municipality.MIXCO.id(), tweet.toByteArray()));
       producer.flush();
     }
   }

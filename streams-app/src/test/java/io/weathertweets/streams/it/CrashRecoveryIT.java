@@ -32,20 +32,28 @@ import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /**
- * Crash safety on a real broker and the real Redis, with the real app in a child JVM. While tweets keep
- * arriving: the app is killed with SIGKILL mid-stream and started again on the same state directory; then,
- * mid-stream again, Redis becomes unreachable (a TCP proxy between app and Redis is cut) and comes back.
- * At the end every figure in Redis still equals the ground truth: nothing lost, nothing counted twice.
+ * Crash safety on a real broker and the real Redis, with the real app in a child JVM. While tweets
+ * keep arriving: the app is killed with SIGKILL mid-stream and started again on the same state
+ * directory; then, mid-stream again, Redis becomes unreachable (a TCP proxy between app and Redis
+ * is cut) and comes back. At the end every figure in Redis still equals the ground truth: nothing
+ * lost, nothing counted twice.
  */
-@EmbeddedKafka(partitions = 6, topics = {"weather-tweets", "weather-aggregates", "weather-tweets-dlq"},
-    brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
-        "group.initial.rebalance.delay.ms=0", "group.min.session.timeout.ms=3000"})
+@EmbeddedKafka(
+    partitions = 6,
+    topics = {"weather-tweets", "weather-aggregates", "weather-tweets-dlq"},
+    brokerProperties = {
+      "transaction.state.log.replication.factor=1",
+      "transaction.state.log.min.isr=1",
+      "group.initial.rebalance.delay.ms=0",
+      "group.min.session.timeout.ms=3000"
+    })
 class CrashRecoveryIT {
   private static final Logger log = LoggerFactory.getLogger(CrashRecoveryIT.class);
 
   private final String prefix = "wt-crash-" + UUID.randomUUID();
   private final RawResp raw = RawResp.connect(LocalServers.redisUrl());
-  private final TcpProxy redisProxy = new TcpProxy(LocalServers.redisHost(), LocalServers.redisPort());
+  private final TcpProxy redisProxy =
+      new TcpProxy(LocalServers.redisHost(), LocalServers.redisPort());
   private ChildStreamsApp first;
   private ChildStreamsApp second;
 
@@ -68,43 +76,56 @@ class CrashRecoveryIT {
   }
 
   @Test
-  void shouldEndWithExactFiguresAfterAKillAndARedisOutageMidStream(EmbeddedKafkaBroker broker) throws Exception {
+  void shouldEndWithExactFiguresAfterAKillAndARedisOutageMidStream(EmbeddedKafkaBroker broker)
+      throws Exception {
     TweetStream stream = new TweetStream(77L, 10_000, TweetStream.recentStart(), 30);
     GroundTruth truth = new GroundTruth(stream.unique, 60_000, 10_000);
     Path work = Files.createDirectories(Path.of("target", "crash-it", prefix));
     String[] arguments = {
-        "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
-        "--spring.kafka.streams.application-id=weather-crash-" + UUID.randomUUID(),
-        "--spring.kafka.streams.state-dir=" + work.resolve("state").toAbsolutePath(),
-        // A killed member must leave the group quickly for the restarted one to get its partitions.
-        "--spring.kafka.streams.properties.session.timeout.ms=4000",
-        "--spring.kafka.streams.properties.heartbeat.interval.ms=1000",
-        "--weather.store.prefix=" + prefix,
-        "--weather.redis.url=redis://127.0.0.1:" + redisProxy.port(),
-        "--weather.redis.timeout=1s",
-        "--weather.store.retry-backoff-max=1s",
-        "--server.port=0"};
+      "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+      "--spring.kafka.streams.application-id=weather-crash-" + UUID.randomUUID(),
+      "--spring.kafka.streams.state-dir=" + work.resolve("state").toAbsolutePath(),
+      // A killed member must leave the group quickly for the restarted one to get its partitions.
+      "--spring.kafka.streams.properties.session.timeout.ms=4000",
+      "--spring.kafka.streams.properties.heartbeat.interval.ms=1000",
+      "--weather.store.prefix=" + prefix,
+      "--weather.redis.url=redis://127.0.0.1:" + redisProxy.port(),
+      "--weather.redis.timeout=1s",
+      "--weather.store.retry-backoff-max=1s",
+      "--server.port=0"
+    };
 
     CountDownLatch firstRunning = new CountDownLatch(1);
     CountDownLatch secondRunning = new CountDownLatch(1);
     CountDownLatch redisBack = new CountDownLatch(1);
-    CompletableFuture<Void> producing = CompletableFuture.runAsync(() ->
-        produce(broker, stream.sent, List.of(firstRunning, secondRunning, redisBack)));
+    CompletableFuture<Void> producing =
+        CompletableFuture.runAsync(
+            () -> produce(broker, stream.sent, List.of(firstRunning, secondRunning, redisBack)));
 
     // 1. Kill -9 while the first run is busy with a stream that keeps coming.
     first = new ChildStreamsApp(work.resolve("first.log"), arguments);
-    await().atMost(Duration.ofSeconds(60)).until(() -> first.log().contains("REBALANCING -> RUNNING"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> first.log().contains("REBALANCING -> RUNNING"));
     firstRunning.countDown();
     await().atMost(Duration.ofSeconds(60)).until(() -> tweetsTotal() >= 1_500);
     int exit = first.kill();
     long atKill = tweetsTotal();
-    log.info("killed the first run (exit {}) with {} of {} tweets visible", exit, atKill, stream.unique.size());
+    log.info(
+        "killed the first run (exit {}) with {} of {} tweets visible",
+        exit,
+        atKill,
+        stream.unique.size());
     assertThat(exit).as("SIGKILL").isEqualTo(137);
-    assertThat(atKill).as("killed mid-stream, before the producer's first pause").isLessThan(stream.sent.size() / 2);
+    assertThat(atKill)
+        .as("killed mid-stream, before the producer's first pause")
+        .isLessThan(stream.sent.size() / 2);
 
     // 2. Restart on the same state directory; once it is processing again, cut Redis mid-stream.
     second = new ChildStreamsApp(work.resolve("second.log"), arguments);
-    await().atMost(Duration.ofSeconds(90)).until(() -> second.log().contains("REBALANCING -> RUNNING"));
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> second.log().contains("REBALANCING -> RUNNING"));
     secondRunning.countDown();
     await().atMost(Duration.ofSeconds(60)).until(() -> tweetsTotal() > stream.sent.size() / 2);
     redisProxy.cut();
@@ -117,22 +138,25 @@ class CrashRecoveryIT {
     log.info("Redis cut at {} tweets and restored", atCut);
 
     producing.get(120, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
         .untilAsserted(() -> assertStoreMatches(raw, prefix, truth));
     assertThat(second.isAlive()).isTrue();
   }
 
   /**
-   * Paced so that the stream is still flowing at the kill and during the outage; pauses before the start,
-   * at half and at four fifths until the matching gate opens.
+   * Paced so that the stream is still flowing at the kill and during the outage; pauses before the
+   * start, at half and at four fifths until the matching gate opens.
    */
-  private static void produce(EmbeddedKafkaBroker broker, List<Tweet> tweets, List<CountDownLatch> gates) {
+  private static void produce(
+      EmbeddedKafkaBroker broker, List<Tweet> tweets, List<CountDownLatch> gates) {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     List<Integer> pauses = List.of(0, tweets.size() / 2, tweets.size() * 4 / 5);
     try (KafkaProducer<String, byte[]> producer =
-             new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < tweets.size(); i++) {
         int pause = pauses.indexOf(i);
         if (pause >= 0) {
@@ -140,8 +164,14 @@ class CrashRecoveryIT {
           await().atMost(Duration.ofSeconds(150)).until(() -> gate.getCount() == 0);
         }
         Tweet tweet = tweets.get(i);
-        producer.send(new ProducerRecord<>("weather-tweets", TweetStream.key(tweet),
-            tweet.toBuilder().setAcceptedAtMs(System.currentTimeMillis()).build().toByteArray()));
+        producer.send(
+            new ProducerRecord<>(
+                "weather-tweets",
+                TweetStream.key(tweet),
+                tweet.toBuilder()
+                    .setAcceptedAtMs(System.currentTimeMillis())
+                    .build()
+                    .toByteArray()));
         if (i % 4 == 0) {
           producer.flush();
           LockSupport.parkNanos(Duration.ofMillis(2).toNanos());

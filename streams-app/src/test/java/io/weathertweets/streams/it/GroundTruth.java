@@ -11,16 +11,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The expected store, computed from the tweets with plain loops and arrays (no Aggregate, no Overview), so a
- * bug in the shared model cannot hide behind itself. Averages follow the layout's printing rule: the double
- * quotient, two places, half-even (what C's printf "%.2f" does).
+ * The expected store, computed from the tweets with plain loops and arrays (no Aggregate, no
+ * Overview), so a bug in the shared model cannot hide behind itself. Averages follow the layout's
+ * printing rule: the double quotient, two places, half-even (what C's printf "%.2f" does).
  */
 final class GroundTruth {
   /** The catalogue's names; the proto enums number them 1, 2, ... in this order (CatalogueTest). */
   private static final List<String> MUNICIPALITIES = Municipality.ids();
+
   private static final List<String> CONDITIONS = Condition.ids();
 
-  /** Figures of one group of tweets: count, tsum, tmin, tmax, hsum, then one count per condition. */
+  /**
+   * Figures of one group of tweets: count, tsum, tmin, tmax, hsum, then one count per condition.
+   */
   static final class Figures {
     long count;
     long temperatureSum;
@@ -59,8 +62,10 @@ final class GroundTruth {
   }
 
   final Map<String, Figures> allTime = new LinkedHashMap<>();
+
   /** municipality → window start → figures. */
   final Map<String, TreeMap<Long, Figures>> windows = new LinkedHashMap<>();
+
   final long tweetsTotal;
   final long lastEventMs;
   final long windowSizeMs;
@@ -75,7 +80,10 @@ final class GroundTruth {
       String m = MUNICIPALITIES.get(t.getMunicipalityValue() - 1);
       allTime.computeIfAbsent(m, k -> new Figures()).add(t);
       long start = t.getEventTimeMs() - Math.floorMod(t.getEventTimeMs(), windowSizeMs);
-      windows.computeIfAbsent(m, k -> new TreeMap<>()).computeIfAbsent(start, k -> new Figures()).add(t);
+      windows
+          .computeIfAbsent(m, k -> new TreeMap<>())
+          .computeIfAbsent(start, k -> new Figures())
+          .add(t);
       last = Math.max(last, t.getEventTimeMs());
     }
     tweetsTotal = tweets.size();
@@ -83,18 +91,27 @@ final class GroundTruth {
     streamTimeMs = last;
   }
 
-  /** Windows whose end plus grace is at or before the stream time: their final result is in the series. */
+  /**
+   * Windows whose end plus grace is at or before the stream time: their final result is in the
+   * series.
+   */
   Map<Long, Map<String, String>> closedWindows(String m) {
     Map<Long, Map<String, String>> closed = new TreeMap<>();
-    windows.getOrDefault(m, new TreeMap<>()).forEach((start, f) -> {
-      if (start + windowSizeMs + graceMs <= streamTimeMs) {
-        closed.put(start, f.fields());
-      }
-    });
+    windows
+        .getOrDefault(m, new TreeMap<>())
+        .forEach(
+            (start, f) -> {
+              if (start + windowSizeMs + graceMs <= streamTimeMs) {
+                closed.put(start, f.fields());
+              }
+            });
     return closed;
   }
 
-  /** key suffix (after "prefix:") → expected hash, for every hash of the layout except window hashes. */
+  /**
+   * key suffix (after "prefix:") → expected hash, for every hash of the layout except window
+   * hashes.
+   */
   Map<String, Map<String, String>> hashes() {
     Map<String, Map<String, String>> h = new LinkedHashMap<>();
     Map<String, String> avg = new LinkedHashMap<>();
@@ -136,15 +153,23 @@ final class GroundTruth {
       cond.put(CONDITIONS.get(c), Long.toString(conditions[c]));
     }
     h.put("conditions", cond);
-    h.put("extremes", Map.of(
-        "temperature_max", Long.toString(allTime.get(hottest).temperatureMax),
-        "temperature_max_municipality", hottest,
-        "temperature_min", Long.toString(allTime.get(coldest).temperatureMin),
-        "temperature_min_municipality", coldest));
+    h.put(
+        "extremes",
+        Map.of(
+            "temperature_max",
+            Long.toString(allTime.get(hottest).temperatureMax),
+            "temperature_max_municipality",
+            hottest,
+            "temperature_min",
+            Long.toString(allTime.get(coldest).temperatureMin),
+            "temperature_min_municipality",
+            coldest));
     return h;
   }
 
   private static String avg(long sum, long count) {
-    return new BigDecimal((double) sum / (double) count).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
+    return new BigDecimal((double) sum / (double) count)
+        .setScale(2, RoundingMode.HALF_EVEN)
+        .toPlainString();
   }
 }

@@ -11,17 +11,19 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A deterministic tweet stream in event-time order: several municipalities, spanning several windows, a few
- * retried tweets (same id, sent again), and at the end one "tick" per municipality far enough ahead to close
- * every earlier window on every partition.
+ * A deterministic tweet stream in event-time order: several municipalities, spanning several
+ * windows, a few retried tweets (same id, sent again), and at the end one "tick" per municipality
+ * far enough ahead to close every earlier window on every partition.
  */
 final class TweetStream {
   /** Per municipality: lowest temperature and range width, so that extremes differ between them. */
   private static final int[][] TEMPERATURE = {{10, 21}, {5, 31}, {-10, 36}, {-20, 41}};
 
   final List<Tweet> unique = new ArrayList<>();
+
   /** What is sent: every unique tweet, some of them twice in a row. */
   final List<Tweet> sent = new ArrayList<>();
+
   final long tickMs;
 
   TweetStream(long seed, int count, Instant start, int retries) {
@@ -32,14 +34,15 @@ final class TweetStream {
     for (int i = 0; i < count; i++) {
       t += random.nextInt(60);
       int m = random.nextInt(municipalities.length);
-      Tweet tweet = Tweet.newBuilder()
-          .setId("it-" + seed + "-" + i)
-          .setMunicipality(municipalities[m].toProto())
-          .setTemperature(TEMPERATURE[m][0] + random.nextInt(TEMPERATURE[m][1]))
-          .setHumidity(random.nextInt(101))
-          .setCondition(conditions[random.nextInt(conditions.length)].toProto())
-          .setEventTimeMs(t)
-          .build();
+      Tweet tweet =
+          Tweet.newBuilder()
+              .setId("it-" + seed + "-" + i)
+              .setMunicipality(municipalities[m].toProto())
+              .setTemperature(TEMPERATURE[m][0] + random.nextInt(TEMPERATURE[m][1]))
+              .setHumidity(random.nextInt(101))
+              .setCondition(conditions[random.nextInt(conditions.length)].toProto())
+              .setEventTimeMs(t)
+              .build();
       unique.add(tweet);
       sent.add(tweet);
       if (random.nextInt(count) < retries) {
@@ -48,17 +51,25 @@ final class TweetStream {
     }
     tickMs = t + Duration.ofMinutes(5).toMillis();
     for (Municipality m : municipalities) {
-      Tweet tick = Tweet.newBuilder().setId("it-" + seed + "-tick-" + m.id()).setMunicipality(m.toProto())
-          .setTemperature(15).setHumidity(50).setCondition(Condition.CLOUDY.toProto()).setEventTimeMs(tickMs).build();
+      Tweet tick =
+          Tweet.newBuilder()
+              .setId("it-" + seed + "-tick-" + m.id())
+              .setMunicipality(m.toProto())
+              .setTemperature(15)
+              .setHumidity(50)
+              .setCondition(Condition.CLOUDY.toProto())
+              .setEventTimeMs(tickMs)
+              .build();
       unique.add(tick);
       sent.add(tick);
     }
   }
 
   /**
-   * A start a few minutes ago, on a minute boundary. Event times must be recent: changelogs of window stores
-   * are compact+delete with a retention (window retention + 1 day) the broker applies against its wall clock,
-   * so months-old event times would let the broker delete window state that a restart needs.
+   * A start a few minutes ago, on a minute boundary. Event times must be recent: changelogs of
+   * window stores are compact+delete with a retention (window retention + 1 day) the broker applies
+   * against its wall clock, so months-old event times would let the broker delete window state that
+   * a restart needs.
    */
   static Instant recentStart() {
     return Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(8));

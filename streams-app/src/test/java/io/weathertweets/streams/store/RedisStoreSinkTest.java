@@ -35,21 +35,33 @@ class RedisStoreSinkTest {
 
   private final String prefix = "wt-test-" + UUID.randomUUID();
   private final StoreLayout layout = new StoreLayout(prefix);
-  private final RedissonClient redisson = StoreClients.create(LocalServers.redisUrl(), false, Duration.ofSeconds(2));
+  private final RedissonClient redisson =
+      StoreClients.create(LocalServers.redisUrl(), false, Duration.ofSeconds(2));
   private final RawResp raw = RawResp.connect(LocalServers.redisUrl());
   private final RedisStoreSink sink = sink(redisson);
 
   // mixco: 25 sunny/70, 31 rainy/80, 18 rainy/65; chinautla: -4 foggy/90, -9 cloudy/95
-  private final Aggregate mixco = Aggregate.EMPTY.plus(25, 70, io.weathertweets.aggregates.Condition.SUNNY, W0 + 1)
-      .plus(31, 80, io.weathertweets.aggregates.Condition.RAINY, W0 + 2)
-      .plus(18, 65, io.weathertweets.aggregates.Condition.RAINY, W0 + 3);
-  private final Aggregate chinautla = Aggregate.EMPTY.plus(-4, 90, io.weathertweets.aggregates.Condition.FOGGY, W0 + 4)
-      .plus(-9, 95, io.weathertweets.aggregates.Condition.CLOUDY, W0 + 5);
+  private final Aggregate mixco =
+      Aggregate.EMPTY
+          .plus(25, 70, io.weathertweets.aggregates.Condition.SUNNY, W0 + 1)
+          .plus(31, 80, io.weathertweets.aggregates.Condition.RAINY, W0 + 2)
+          .plus(18, 65, io.weathertweets.aggregates.Condition.RAINY, W0 + 3);
+  private final Aggregate chinautla =
+      Aggregate.EMPTY
+          .plus(-4, 90, io.weathertweets.aggregates.Condition.FOGGY, W0 + 4)
+          .plus(-9, 95, io.weathertweets.aggregates.Condition.CLOUDY, W0 + 5);
 
   private RedisStoreSink sink(RedissonClient client) {
-    return new RedisStoreSink(client, layout, WindowSpec.DEFAULT, Duration.ofHours(24), 10_000,
-        new PipelineMetrics(new SimpleMeterRegistry()), Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC),
-        Duration.ofMillis(200), LocalServers.redisUrl());
+    return new RedisStoreSink(
+        client,
+        layout,
+        WindowSpec.DEFAULT,
+        Duration.ofHours(24),
+        10_000,
+        new PipelineMetrics(new SimpleMeterRegistry()),
+        Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC),
+        Duration.ofMillis(200),
+        LocalServers.redisUrl());
   }
 
   @AfterEach
@@ -65,27 +77,50 @@ class RedisStoreSinkTest {
 
     String key = prefix + ":municipality:mixco";
     assertThat(raw.type(key)).isEqualTo("hash");
-    assertThat(raw.hgetall(key)).isEqualTo(Map.ofEntries(
-        Map.entry("count", "3"), Map.entry("temperature_sum", "74"), Map.entry("temperature_min", "18"),
-        Map.entry("temperature_max", "31"), Map.entry("temperature_avg", "24.67"), Map.entry("humidity_sum", "215"),
-        Map.entry("humidity_avg", "71.67"), Map.entry("sunny", "1"), Map.entry("cloudy", "0"),
-        Map.entry("rainy", "2"), Map.entry("foggy", "0"), Map.entry("updated_at", Long.toString(NOW))));
+    assertThat(raw.hgetall(key))
+        .isEqualTo(
+            Map.ofEntries(
+                Map.entry("count", "3"),
+                Map.entry("temperature_sum", "74"),
+                Map.entry("temperature_min", "18"),
+                Map.entry("temperature_max", "31"),
+                Map.entry("temperature_avg", "24.67"),
+                Map.entry("humidity_sum", "215"),
+                Map.entry("humidity_avg", "71.67"),
+                Map.entry("sunny", "1"),
+                Map.entry("cloudy", "0"),
+                Map.entry("rainy", "2"),
+                Map.entry("foggy", "0"),
+                Map.entry("updated_at", Long.toString(NOW))));
   }
 
   @Test
   void shouldWritePanelHashesAndMetaFromTheOverview() {
-    sink.writeOverview(Overview.empty().with(Municipality.MIXCO, mixco).with(Municipality.CHINAUTLA, chinautla));
+    sink.writeOverview(
+        Overview.empty().with(Municipality.MIXCO, mixco).with(Municipality.CHINAUTLA, chinautla));
 
-    assertThat(raw.hgetall(prefix + ":temperature_avg")).isEqualTo(Map.of("mixco", "24.67", "chinautla", "-6.50"));
-    assertThat(raw.hgetall(prefix + ":temperature_max")).isEqualTo(Map.of("mixco", "31", "chinautla", "-4"));
-    assertThat(raw.hgetall(prefix + ":temperature_min")).isEqualTo(Map.of("mixco", "18", "chinautla", "-9"));
-    assertThat(raw.hgetall(prefix + ":humidity_avg")).isEqualTo(Map.of("mixco", "71.67", "chinautla", "92.50"));
+    assertThat(raw.hgetall(prefix + ":temperature_avg"))
+        .isEqualTo(Map.of("mixco", "24.67", "chinautla", "-6.50"));
+    assertThat(raw.hgetall(prefix + ":temperature_max"))
+        .isEqualTo(Map.of("mixco", "31", "chinautla", "-4"));
+    assertThat(raw.hgetall(prefix + ":temperature_min"))
+        .isEqualTo(Map.of("mixco", "18", "chinautla", "-9"));
+    assertThat(raw.hgetall(prefix + ":humidity_avg"))
+        .isEqualTo(Map.of("mixco", "71.67", "chinautla", "92.50"));
     assertThat(raw.hgetall(prefix + ":reports")).isEqualTo(Map.of("mixco", "3", "chinautla", "2"));
     assertThat(raw.hgetall(prefix + ":conditions"))
         .isEqualTo(Map.of("sunny", "1", "cloudy", "1", "rainy", "2", "foggy", "1"));
-    assertThat(raw.hgetall(prefix + ":extremes")).isEqualTo(Map.of(
-        "temperature_max", "31", "temperature_max_municipality", "mixco",
-        "temperature_min", "-9", "temperature_min_municipality", "chinautla"));
+    assertThat(raw.hgetall(prefix + ":extremes"))
+        .isEqualTo(
+            Map.of(
+                "temperature_max",
+                "31",
+                "temperature_max_municipality",
+                "mixco",
+                "temperature_min",
+                "-9",
+                "temperature_min_municipality",
+                "chinautla"));
     assertThat(raw.type(prefix + ":meta")).isEqualTo("hash");
     assertThat(raw.hgetall(prefix + ":meta"))
         .containsEntry("tweets_total", "5")
@@ -102,8 +137,11 @@ class RedisStoreSinkTest {
 
     String key = prefix + ":window:mixco:" + W0;
     assertThat(raw.type(key)).isEqualTo("hash");
-    assertThat(raw.hgetall(key)).containsEntry("count", "3").containsEntry("temperature_avg", "24.67");
-    assertThat((Long) raw.call("PTTL", key)).isBetween(Duration.ofHours(23).toMillis(), Duration.ofHours(24).toMillis());
+    assertThat(raw.hgetall(key))
+        .containsEntry("count", "3")
+        .containsEntry("temperature_avg", "24.67");
+    assertThat((Long) raw.call("PTTL", key))
+        .isBetween(Duration.ofHours(23).toMillis(), Duration.ofHours(24).toMillis());
   }
 
   @Test
@@ -124,13 +162,17 @@ class RedisStoreSinkTest {
 
   @Test
   void shouldLeaveTheSameFiguresWhenAllUpdatesAreReplayed() {
-    Runnable updates = () -> {
-      sink.writeAllTime(Municipality.MIXCO, mixco);
-      sink.writeAllTime(Municipality.CHINAUTLA, chinautla);
-      sink.writeWindow(Municipality.MIXCO, W0, mixco);
-      sink.appendSeries(Municipality.MIXCO, W0, mixco);
-      sink.writeOverview(Overview.empty().with(Municipality.MIXCO, mixco).with(Municipality.CHINAUTLA, chinautla));
-    };
+    Runnable updates =
+        () -> {
+          sink.writeAllTime(Municipality.MIXCO, mixco);
+          sink.writeAllTime(Municipality.CHINAUTLA, chinautla);
+          sink.writeWindow(Municipality.MIXCO, W0, mixco);
+          sink.appendSeries(Municipality.MIXCO, W0, mixco);
+          sink.writeOverview(
+              Overview.empty()
+                  .with(Municipality.MIXCO, mixco)
+                  .with(Municipality.CHINAUTLA, chinautla));
+        };
     updates.run();
     Map<String, Object> first = snapshot();
     updates.run();
@@ -142,16 +184,21 @@ class RedisStoreSinkTest {
   @Test
   void shouldWaitForRedisAndThenWriteWhenRedisWasUnreachable() throws Exception {
     try (TcpProxy proxy = new TcpProxy(LocalServers.redisHost(), LocalServers.redisPort())) {
-      RedissonClient viaProxy = StoreClients.create("redis://127.0.0.1:" + proxy.port(), false, Duration.ofMillis(500));
+      RedissonClient viaProxy =
+          StoreClients.create("redis://127.0.0.1:" + proxy.port(), false, Duration.ofMillis(500));
       try {
         RedisStoreSink proxied = sink(viaProxy);
         proxied.writeAllTime(Municipality.MIXCO, mixco);
         proxy.cut();
 
-        CompletableFuture<Void> write = CompletableFuture.runAsync(
-            () -> proxied.writeAllTime(Municipality.CHINAUTLA, chinautla));
+        CompletableFuture<Void> write =
+            CompletableFuture.runAsync(
+                () -> proxied.writeAllTime(Municipality.CHINAUTLA, chinautla));
         // Still retrying, not skipped and not failed, while Redis is away.
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> !write.isDone());
+        await()
+            .during(Duration.ofSeconds(2))
+            .atMost(Duration.ofSeconds(3))
+            .until(() -> !write.isDone());
         assertThat(raw.hgetall(prefix + ":municipality:chinautla")).isEmpty();
 
         proxy.restore();
@@ -166,7 +213,8 @@ class RedisStoreSinkTest {
   @Test
   void shouldFailInsteadOfRetryingOnceStopped() {
     try (TcpProxy proxy = new TcpProxy(LocalServers.redisHost(), LocalServers.redisPort())) {
-      RedissonClient viaProxy = StoreClients.create("redis://127.0.0.1:" + proxy.port(), false, Duration.ofMillis(300));
+      RedissonClient viaProxy =
+          StoreClients.create("redis://127.0.0.1:" + proxy.port(), false, Duration.ofMillis(300));
       try {
         RedisStoreSink proxied = sink(viaProxy);
         proxy.cut();
@@ -181,11 +229,16 @@ class RedisStoreSinkTest {
 
   @Test
   void shouldAuthenticateWithThePasswordInTheUrl() {
-    // The shared Redis has no password: a URL carrying one must reach the server's AUTH and be refused there,
+    // The shared Redis has no password: a URL carrying one must reach the server's AUTH and be
+    // refused there,
     // which proves the password is taken from the URL rather than ignored.
     RedissonClient withPassword = null;
     try {
-      withPassword = StoreClients.create("redis://:wrong-secret@" + LocalServers.redisHost() + ":" + LocalServers.redisPort(), false, Duration.ofSeconds(1));
+      withPassword =
+          StoreClients.create(
+              "redis://:wrong-secret@" + LocalServers.redisHost() + ":" + LocalServers.redisPort(),
+              false,
+              Duration.ofSeconds(1));
       RedissonClient client = withPassword;
       assertThatThrownBy(() -> client.getBucket("x").get()).hasStackTraceContaining("AUTH");
     } catch (RuntimeException e) {
@@ -199,9 +252,20 @@ class RedisStoreSinkTest {
 
   private Map<String, Object> snapshot() {
     Map<String, Object> all = new TreeMap<>();
-    for (String key : new String[] {"municipality:mixco", "municipality:chinautla", "window:mixco:" + W0,
-        "temperature_avg", "temperature_max", "temperature_min", "humidity_avg", "reports", "conditions",
-        "extremes", "meta"}) {
+    for (String key :
+        new String[] {
+          "municipality:mixco",
+          "municipality:chinautla",
+          "window:mixco:" + W0,
+          "temperature_avg",
+          "temperature_max",
+          "temperature_min",
+          "humidity_avg",
+          "reports",
+          "conditions",
+          "extremes",
+          "meta"
+        }) {
       Map<String, String> hash = new LinkedHashMap<>(raw.hgetall(prefix + ":" + key));
       hash.remove("updated_at");
       all.put(key, hash);
@@ -211,15 +275,17 @@ class RedisStoreSinkTest {
   }
 
   /**
-   * A fenced or paused instance, or a task that lost its state, writes older figures: they must never replace
-   * newer ones (the versions are counts, which only grow).
+   * A fenced or paused instance, or a task that lost its state, writes older figures: they must
+   * never replace newer ones (the versions are counts, which only grow).
    */
   @Test
   void shouldNeverReplaceNewerFiguresWithOlderOnes() {
-    Aggregate one = Aggregate.EMPTY.plus(25, 70, io.weathertweets.aggregates.Condition.SUNNY, W0 + 1);
+    Aggregate one =
+        Aggregate.EMPTY.plus(25, 70, io.weathertweets.aggregates.Condition.SUNNY, W0 + 1);
     sink.writeWindow(Municipality.MIXCO, W0, mixco);
     sink.writeAllTime(Municipality.MIXCO, mixco);
-    sink.writeOverview(Overview.empty().with(Municipality.MIXCO, mixco).with(Municipality.CHINAUTLA, chinautla));
+    sink.writeOverview(
+        Overview.empty().with(Municipality.MIXCO, mixco).with(Municipality.CHINAUTLA, chinautla));
 
     sink.writeWindow(Municipality.MIXCO, W0, one);
     sink.writeAllTime(Municipality.MIXCO, one);

@@ -18,7 +18,9 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 class BinarySerdeTest {
-  private static final long[] LONG_EDGES = {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MAX_VALUE + 1L};
+  private static final long[] LONG_EDGES = {
+    0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MAX_VALUE + 1L
+  };
   private static final int[] INT_EDGES = {0, 1, -1, -50, 60, Integer.MAX_VALUE, Integer.MIN_VALUE};
   private static final SplittableRandom RANDOM = new SplittableRandom(20261201L);
 
@@ -73,7 +75,9 @@ class BinarySerdeTest {
 
   @Test
   void shouldWriteTheVersionByteThenTheFixedLayout() {
-    Tally tally = new Tally(Aggregate.EMPTY.plus(25, 70, Condition.SUNNY, 1_767_225_600_000L), 1_767_225_600_003L);
+    Tally tally =
+        new Tally(
+            Aggregate.EMPTY.plus(25, 70, Condition.SUNNY, 1_767_225_600_000L), 1_767_225_600_003L);
     byte[] bytes = BinarySerde.TALLY.serializer().serialize("t", tally);
     assertThat(bytes[0]).isEqualTo(BinarySerde.VERSION);
     assertThat(bytes).hasSize(1 + BinarySerde.AGGREGATE_BYTES + 8);
@@ -81,7 +85,8 @@ class BinarySerdeTest {
 
   @Test
   void shouldRefuseStateInTheEarlierJsonFormatAndSayHowToReset() {
-    byte[] json = "{\"aggregate\":{\"count\":1},\"lastAcceptedMs\":0}".getBytes(StandardCharsets.UTF_8);
+    byte[] json =
+        "{\"aggregate\":{\"count\":1},\"lastAcceptedMs\":0}".getBytes(StandardCharsets.UTF_8);
     assertThatThrownBy(() -> BinarySerde.TALLY.deserializer().deserialize("t", json))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("JSON format of an earlier release")
@@ -100,30 +105,45 @@ class BinarySerdeTest {
   @Test
   void shouldRefuseTruncatedOrOverlongValues() {
     byte[] bytes = BinarySerde.AGGREGATE.serializer().serialize("t", Aggregate.EMPTY);
-    assertThatThrownBy(() -> BinarySerde.AGGREGATE.deserializer().deserialize("t",
-        Arrays.copyOf(bytes, bytes.length - 1)))
-        .isInstanceOf(SerializationException.class).hasMessageContaining("truncated");
-    assertThatThrownBy(() -> BinarySerde.AGGREGATE.deserializer().deserialize("t",
-        Arrays.copyOf(bytes, bytes.length + 1)))
-        .isInstanceOf(SerializationException.class).hasMessageContaining("trailing");
+    assertThatThrownBy(
+            () ->
+                BinarySerde.AGGREGATE
+                    .deserializer()
+                    .deserialize("t", Arrays.copyOf(bytes, bytes.length - 1)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("truncated");
+    assertThatThrownBy(
+            () ->
+                BinarySerde.AGGREGATE
+                    .deserializer()
+                    .deserialize("t", Arrays.copyOf(bytes, bytes.length + 1)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("trailing");
     assertThatThrownBy(() -> BinarySerde.AGGREGATE.deserializer().deserialize("t", new byte[0]))
-        .isInstanceOf(SerializationException.class).hasMessageContaining("empty value");
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("empty value");
   }
 
   @Test
   void shouldRefuseAMunicipalityThisReleaseDoesNotKnow() {
-    byte[] bytes = BinarySerde.MUNICIPALITY_AGGREGATE.serializer()
-        .serialize("t", new MunicipalityAggregate(Municipality.MIXCO, Aggregate.EMPTY));
+    byte[] bytes =
+        BinarySerde.MUNICIPALITY_AGGREGATE
+            .serializer()
+            .serialize("t", new MunicipalityAggregate(Municipality.MIXCO, Aggregate.EMPTY));
     bytes[1] = (byte) Municipality.values().length;
-    assertThatThrownBy(() -> BinarySerde.MUNICIPALITY_AGGREGATE.deserializer().deserialize("t", bytes))
-        .isInstanceOf(SerializationException.class).hasMessageContaining("unknown municipality ordinal");
+    assertThatThrownBy(
+            () -> BinarySerde.MUNICIPALITY_AGGREGATE.deserializer().deserialize("t", bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("unknown municipality ordinal");
   }
 
   private static <T> T roundTrip(BinarySerde<T> serde, T value) {
     return serde.deserializer().deserialize("topic", serde.serializer().serialize("topic", value));
   }
 
-  /** Edge values in every field, aggregates built the way the topology builds them, and random ones. */
+  /**
+   * Edge values in every field, aggregates built the way the topology builds them, and random ones.
+   */
   private static List<Aggregate> aggregates() {
     List<Aggregate> all = new ArrayList<>();
     all.add(Aggregate.EMPTY);
@@ -135,15 +155,27 @@ class BinarySerdeTest {
     }
     Aggregate built = Aggregate.EMPTY;
     for (int i = 0; i < 200; i++) {
-      built = built.plus(RANDOM.nextInt(-50, 61), RANDOM.nextInt(0, 101),
-          Condition.values()[RANDOM.nextInt(Condition.values().length)],
-          1_767_225_600_000L + RANDOM.nextLong(0, 3_600_000));
+      built =
+          built.plus(
+              RANDOM.nextInt(-50, 61),
+              RANDOM.nextInt(0, 101),
+              Condition.values()[RANDOM.nextInt(Condition.values().length)],
+              1_767_225_600_000L + RANDOM.nextLong(0, 3_600_000));
       all.add(built);
     }
     for (int i = 0; i < 1_000; i++) {
-      all.add(new Aggregate(RANDOM.nextLong(), RANDOM.nextLong(), RANDOM.nextInt(), RANDOM.nextInt(),
-          RANDOM.nextLong(), RANDOM.nextLong(), RANDOM.nextLong(), RANDOM.nextLong(), RANDOM.nextLong(),
-          RANDOM.nextLong()));
+      all.add(
+          new Aggregate(
+              RANDOM.nextLong(),
+              RANDOM.nextLong(),
+              RANDOM.nextInt(),
+              RANDOM.nextInt(),
+              RANDOM.nextLong(),
+              RANDOM.nextLong(),
+              RANDOM.nextLong(),
+              RANDOM.nextLong(),
+              RANDOM.nextLong(),
+              RANDOM.nextLong()));
     }
     return all;
   }

@@ -13,6 +13,7 @@ import io.weathertweets.aggregates.WindowSpec;
 import io.weathertweets.proto.v1.Tweet;
 import io.weathertweets.streams.InMemoryStoreSink;
 import io.weathertweets.streams.TweetBuilder;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,11 +35,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.nio.file.Path;
 
 class WeatherTopologyTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-  private static final WindowSpec WINDOW = new WindowSpec(Duration.ofMinutes(1), Duration.ofSeconds(10));
+  private static final WindowSpec WINDOW =
+      new WindowSpec(Duration.ofMinutes(1), Duration.ofSeconds(10));
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final PipelineMetrics metrics = new PipelineMetrics(registry);
@@ -49,15 +50,17 @@ class WeatherTopologyTest {
   private TestOutputTopic<String, AggregateRecord> aggregates;
   private TestOutputTopic<byte[], byte[]> deadLetters;
 
-  @TempDir
-  Path stateDir;
+  @TempDir Path stateDir;
 
   @BeforeEach
   void startDriver() {
     driver = newDriver();
   }
 
-  /** A driver on {@link #stateDir}: a second one after {@code driver.close()} is a restart with local state. */
+  /**
+   * A driver on {@link #stateDir}: a second one after {@code driver.close()} is a restart with
+   * local state.
+   */
   private TopologyTestDriver newDriver() {
     Properties props = new Properties();
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -65,16 +68,27 @@ class WeatherTopologyTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "weather-topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     Clock clock = Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC);
-    TopologyTestDriver started = new TopologyTestDriver(
-        WeatherTopology.build(new WeatherTopology.Settings(WINDOW, Duration.ofHours(1)), sink, metrics, clock),
-        props, T0);
+    TopologyTestDriver started =
+        new TopologyTestDriver(
+            WeatherTopology.build(
+                new WeatherTopology.Settings(WINDOW, Duration.ofHours(1)), sink, metrics, clock),
+            props,
+            T0);
     driver = started;
-    tweets = driver.createInputTopic(Topics.TWEETS.name(), new StringSerializer(),
-        Topics.TWEETS.valueSerde().serializer());
-    rawTweets = driver.createInputTopic(Topics.TWEETS.name(), new StringSerializer(), new ByteArraySerializer());
-    aggregates = driver.createOutputTopic(Topics.AGGREGATES.name(), new StringDeserializer(),
-        Topics.AGGREGATES.valueSerde().deserializer());
-    deadLetters = driver.createOutputTopic(Topics.DLQ.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    tweets =
+        driver.createInputTopic(
+            Topics.TWEETS.name(), new StringSerializer(), Topics.TWEETS.valueSerde().serializer());
+    rawTweets =
+        driver.createInputTopic(
+            Topics.TWEETS.name(), new StringSerializer(), new ByteArraySerializer());
+    aggregates =
+        driver.createOutputTopic(
+            Topics.AGGREGATES.name(),
+            new StringDeserializer(),
+            Topics.AGGREGATES.valueSerde().deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            Topics.DLQ.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     return started;
   }
 
@@ -89,13 +103,15 @@ class WeatherTopologyTest {
   }
 
   private Aggregate allTimeInStore(String municipality) {
-    KeyValueStore<String, ValueAndTimestamp<Tally>> store = driver.getTimestampedKeyValueStore(WeatherTopology.allTimeStore());
+    KeyValueStore<String, ValueAndTimestamp<Tally>> store =
+        driver.getTimestampedKeyValueStore(WeatherTopology.allTimeStore());
     ValueAndTimestamp<Tally> tally = store.get(municipality);
     return tally == null ? null : tally.value().aggregate();
   }
 
   private Aggregate windowInStore(String municipality, Instant windowStart) {
-    WindowStore<String, ValueAndTimestamp<Aggregate>> store = driver.getTimestampedWindowStore(WeatherTopology.windowStore());
+    WindowStore<String, ValueAndTimestamp<Aggregate>> store =
+        driver.getTimestampedWindowStore(WeatherTopology.windowStore());
     ValueAndTimestamp<Aggregate> value = store.fetch(municipality, windowStart.toEpochMilli());
     return value == null ? null : value.value();
   }
@@ -115,14 +131,18 @@ class WeatherTopologyTest {
     assertThat(windowInStore("mixco", T0.plusSeconds(60)).count()).isEqualTo(1);
     assertThat(windowInStore("mixco", T0.plusSeconds(60)).temperatureMax()).isEqualTo(30);
     assertThat(sink.window(Municipality.MIXCO, T0.toEpochMilli()).count()).isEqualTo(2);
-    assertThat(sink.window(Municipality.MIXCO, T0.plusSeconds(60).toEpochMilli()).count()).isEqualTo(1);
+    assertThat(sink.window(Municipality.MIXCO, T0.plusSeconds(60).toEpochMilli()).count())
+        .isEqualTo(1);
     assertThat(allTimeInStore("mixco").count()).isEqualTo(3);
   }
 
   @Test
   void shouldCountTweetWithinGraceInItsWindow() {
     send(tweet("mixco").at(T0.plusSeconds(5)).temperature(10));
-    send(tweet("mixco").at(T0.plusSeconds(69)).temperature(20)); // stream time 69 s: window [0, 60) open until 70 s
+    send(
+        tweet("mixco")
+            .at(T0.plusSeconds(69))
+            .temperature(20)); // stream time 69 s: window [0, 60) open until 70 s
     send(tweet("mixco").at(T0.plusSeconds(30)).temperature(30));
 
     assertThat(windowInStore("mixco", T0).count()).isEqualTo(2);
@@ -134,7 +154,10 @@ class WeatherTopologyTest {
   @Test
   void shouldDropRecordWhenGraceHasPassedButStillCountItAllTime() {
     send(tweet("mixco").at(T0.plusSeconds(5)).temperature(10));
-    send(tweet("mixco").at(T0.plusSeconds(70)).temperature(20)); // window [0, 60) closes at 60 + 10 s
+    send(
+        tweet("mixco")
+            .at(T0.plusSeconds(70))
+            .temperature(20)); // window [0, 60) closes at 60 + 10 s
     send(tweet("mixco").at(T0.plusSeconds(30)).temperature(30));
 
     assertThat(windowInStore("mixco", T0).count()).isEqualTo(1);
@@ -158,7 +181,8 @@ class WeatherTopologyTest {
     assertThat(a.temperatureMin()).isEqualTo(-12);
     assertThat(a.temperatureAvg()).isEqualTo("-6.67");
     assertThat(sink.lastOverview().panelHashes(StoreLayout.DEFAULT).get("weather:extremes"))
-        .containsEntry("temperature_max", "-3").containsEntry("temperature_max_municipality", "chinautla")
+        .containsEntry("temperature_max", "-3")
+        .containsEntry("temperature_max_municipality", "chinautla")
         .containsEntry("temperature_min", "-12");
   }
 
@@ -186,9 +210,10 @@ class WeatherTopologyTest {
     send(tweet("amatitlan").at(T0.plusSeconds(3)).temperature(31).humidity(80));
     send(tweet("guatemala").at(T0.plusSeconds(4)).temperature(22).humidity(55));
 
-    assertThat(allTimeInStore("mixco")).isEqualTo(new Aggregate(2, 24, 10, 14, 100, 2, 0, 0, 0,
-        T0.plusSeconds(2).toEpochMilli()));
-    assertThat(allTimeInStore("amatitlan").figures()).isEqualTo(new Aggregate(2, 61, 30, 31, 170, 2, 0, 0, 0, 0));
+    assertThat(allTimeInStore("mixco"))
+        .isEqualTo(new Aggregate(2, 24, 10, 14, 100, 2, 0, 0, 0, T0.plusSeconds(2).toEpochMilli()));
+    assertThat(allTimeInStore("amatitlan").figures())
+        .isEqualTo(new Aggregate(2, 61, 30, 31, 170, 2, 0, 0, 0, 0));
     assertThat(allTimeInStore("guatemala").count()).isEqualTo(1);
     assertThat(allTimeInStore("chinautla")).isNull();
 
@@ -199,10 +224,14 @@ class WeatherTopologyTest {
     assertThat(sink.allTime.get(Municipality.AMATITLAN).humidityAvg()).isEqualTo("85.00");
 
     Map<String, AggregateRecord> latest = aggregates.readKeyValuesToMap();
-    assertThat(latest.get("mixco").fields()).containsEntry("count", "2").containsEntry("temperature_avg", "12.00");
+    assertThat(latest.get("mixco").fields())
+        .containsEntry("count", "2")
+        .containsEntry("temperature_avg", "12.00");
     assertThat(latest.get("mixco").windowStartMs()).isNull();
     String windowKey = Topics.windowKey("amatitlan", T0.toEpochMilli());
-    assertThat(latest.get(windowKey).fields()).containsEntry("count", "2").containsEntry("temperature_sum", "61");
+    assertThat(latest.get(windowKey).fields())
+        .containsEntry("count", "2")
+        .containsEntry("temperature_sum", "61");
     assertThat(latest.get(windowKey).windowEndMs()).isEqualTo(T0.plusSeconds(60).toEpochMilli());
   }
 
@@ -252,7 +281,9 @@ class WeatherTopologyTest {
 
     var series = sink.series.get(Municipality.MIXCO);
     assertThat(series).containsOnlyKeys(T0.toEpochMilli(), T0.plusSeconds(60).toEpochMilli());
-    assertThat(series.get(T0.toEpochMilli()).toFields()).containsEntry("count", "2").containsEntry("temperature_avg", "15.00");
+    assertThat(series.get(T0.toEpochMilli()).toFields())
+        .containsEntry("count", "2")
+        .containsEntry("temperature_avg", "15.00");
     assertThat(series.get(T0.plusSeconds(60).toEpochMilli()).temperatureSum()).isEqualTo(5);
   }
 
@@ -265,12 +296,14 @@ class WeatherTopologyTest {
     assertThat(timer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(2000);
   }
 
-  // --- Hostile clocks, restarts and identity: each of these failed before the time rules were made durable.
+  // --- Hostile clocks, restarts and identity: each of these failed before the time rules were made
+  // durable.
 
   @Test
   void shouldDeadLetterATweetStampedFarAheadOfItsAcceptanceAndKeepWindowsOpen() {
     send(tweet("mixco").at(T0.plusSeconds(5)).temperature(10));
-    // Two hours ahead of the time it was accepted: it would move stream time two hours on and close every window.
+    // Two hours ahead of the time it was accepted: it would move stream time two hours on and close
+    // every window.
     send(tweet("mixco").at(T0.plusSeconds(7200)).acceptedAt(T0.plusSeconds(6).toEpochMilli()));
     send(tweet("mixco").at(T0.plusSeconds(30)).temperature(30));
 
@@ -284,8 +317,13 @@ class WeatherTopologyTest {
   @Test
   void shouldDeadLetterEventTimesThatOverflowWindowArithmetic() {
     for (long hostile : new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 253_402_300_800_000L, -1}) {
-      tweets.pipeInput("mixco", tweet("mixco").at(T0).build().toBuilder().setEventTimeMs(hostile).setAcceptedAtMs(0)
-          .build(), T0.toEpochMilli());
+      tweets.pipeInput(
+          "mixco",
+          tweet("mixco").at(T0).build().toBuilder()
+              .setEventTimeMs(hostile)
+              .setAcceptedAtMs(0)
+              .build(),
+          T0.toEpochMilli());
     }
     send(tweet("mixco").at(T0.plusSeconds(1)));
 
@@ -296,10 +334,16 @@ class WeatherTopologyTest {
   @Test
   void shouldRecogniseARetryOfAnOldTweetByItsAcceptanceTime() {
     Instant now = T0.plusSeconds(10_800);
-    // Buffered by a client for three hours: its event time is far behind the stream time when it arrives.
+    // Buffered by a client for three hours: its event time is far behind the stream time when it
+    // arrives.
     send(tweet("mixco").at(now).temperature(1));
     send(tweet("mixco").id("buffered").at(T0).acceptedAt(now.toEpochMilli()).temperature(2));
-    send(tweet("mixco").id("buffered").at(T0).acceptedAt(now.plusSeconds(5).toEpochMilli()).temperature(2));
+    send(
+        tweet("mixco")
+            .id("buffered")
+            .at(T0)
+            .acceptedAt(now.plusSeconds(5).toEpochMilli())
+            .temperature(2));
 
     assertThat(allTimeInStore("mixco").count()).isEqualTo(2);
     assertThat(counter("weather.tweets.duplicates")).isEqualTo(1);
