@@ -1,5 +1,6 @@
 package io.weathertweets.bridge;
 
+import io.weathertweets.aggregates.PathSemantics;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -10,7 +11,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  * Valkey atomically, writing the same store layout as the Kafka Streams path writes to Redis.
  */
 @SpringBootApplication
-@EnableConfigurationProperties(BridgeProperties.class)
+@EnableConfigurationProperties({BridgeProperties.class, PathSemantics.class})
 @EnableScheduling
 public class BridgeApplication {
 

@@ -1,41 +1,25 @@
 package io.weathertweets.bridge;
 
-import io.weathertweets.aggregates.EventTimeRule;
 import io.weathertweets.aggregates.StoreLayout;
-import io.weathertweets.aggregates.WindowSpec;
 import io.weathertweets.bridge.store.StoreDurability;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Everything under {@code weather.*} in bridge.yml. */
+/**
+ * {@code weather.*} in bridge.yml: this path's queue, store and retries. What both paths must agree
+ * on (window, dedup horizon, event-time rule) is {@link io.weathertweets.aggregates.PathSemantics},
+ * bound from the same keys by the streams-app.
+ */
 @ConfigurationProperties("weather")
-public record BridgeProperties(
-    Rabbit rabbit, Valkey valkey, Store store, Window window, Retry retry, Time time) {
+public record BridgeProperties(Rabbit rabbit, Store store, Retry retry) {
 
   public BridgeProperties {
     rabbit =
         rabbit == null
             ? new Rabbit(null, null, null, null, null, null, null, 0, 0, 0, null)
             : rabbit;
-    valkey = valkey == null ? new Valkey(null) : valkey;
     store = store == null ? new Store(null, null, null, null, null, null, null, null) : store;
-    window = window == null ? new Window(null, null) : window;
     retry = retry == null ? new Retry(null, null) : retry;
-    time = time == null ? new Time(null) : time;
-  }
-
-  /**
-   * @param maxAhead how far an event time may lie ahead of the time the tweet was accepted
-   *     (EventTimeRule)
-   */
-  public record Time(Duration maxAhead) {
-    public Time {
-      maxAhead = maxAhead == null ? EventTimeRule.DEFAULT.maxAhead() : maxAhead;
-    }
-
-    public EventTimeRule rule() {
-      return new EventTimeRule(maxAhead);
-    }
   }
 
   public enum QueueType {
@@ -90,17 +74,9 @@ public record BridgeProperties(
   }
 
   /**
-   * @param url {@code redis://[[user]:password@]host:port[/db]}, {@code rediss://} for TLS
-   */
-  public record Valkey(String url) {
-    public Valkey {
-      url = url == null ? "redis://localhost:6380" : url;
-    }
-  }
-
-  /**
-   * @param dedupHorizon how long a tweet id is remembered: a redelivery later than this counts
-   *     again
+   * @param url {@code redis://[[user]:password@]host:port[/db]}, {@code rediss://} for TLS ({@code
+   *     VALKEY_URL})
+   * @param prefix key prefix of the layout
    * @param windowTtl expiry of the live window hashes
    * @param seriesMaxLength approximate cap of each series stream (XADD MAXLEN ~)
    * @param callTimeout longest wait for one batch script call before it counts as failed and is
@@ -112,8 +88,8 @@ public record BridgeProperties(
    *     and is applied again; shorter than {@code callTimeout}
    */
   public record Store(
+      String url,
       String prefix,
-      Duration dedupHorizon,
       Duration windowTtl,
       Integer seriesMaxLength,
       Duration callTimeout,
@@ -121,8 +97,8 @@ public record BridgeProperties(
       Integer durabilityReplicas,
       Duration durabilityTimeout) {
     public Store {
+      url = url == null ? "redis://localhost:6380" : url;
       prefix = prefix == null ? StoreLayout.DEFAULT.prefix() : prefix;
-      dedupHorizon = dedupHorizon == null ? Duration.ofHours(1) : dedupHorizon;
       windowTtl = windowTtl == null ? Duration.ofHours(24) : windowTtl;
       seriesMaxLength = seriesMaxLength == null ? 10_000 : seriesMaxLength;
       callTimeout = callTimeout == null ? Duration.ofSeconds(15) : callTimeout;
@@ -133,17 +109,6 @@ public record BridgeProperties(
 
     public StoreLayout layout() {
       return new StoreLayout(prefix);
-    }
-  }
-
-  public record Window(Duration size, Duration grace) {
-    public Window {
-      size = size == null ? WindowSpec.DEFAULT.size() : size;
-      grace = grace == null ? WindowSpec.DEFAULT.grace() : grace;
-    }
-
-    public WindowSpec spec() {
-      return new WindowSpec(size, grace);
     }
   }
 

@@ -105,7 +105,7 @@ public final class Standalone implements AutoCloseable {
           new ArrayList<>(
               List.of(
                   "--server.port=" + ports.bridgeHttp(),
-                  "--weather.valkey.url=" + infrastructure.valkeyUrl(),
+                  "--weather.store.url=" + infrastructure.valkeyUrl(),
                   "--spring.rabbitmq.addresses=" + infrastructure.rabbitUri(),
                   // The embedded broker is not RabbitMQ: its queue, DLQ and delivery limit are
                   // configured in the broker.
@@ -150,7 +150,7 @@ public final class Standalone implements AutoCloseable {
                             "--server.port=" + ports.streamsHttp(),
                             "--spring.kafka.bootstrap-servers="
                                 + infrastructure.kafkaBootstrapServers(),
-                            "--weather.redis.url=" + infrastructure.redisUrl(),
+                            "--weather.store.url=" + infrastructure.redisUrl(),
                             "--spring.kafka.streams.state-dir="
                                 + dataDir.resolve("streams").toAbsolutePath(),
                             "--spring.autoconfigure.exclude=" + RABBIT_AUTOCONFIG,

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.ConsumerReport;
 import io.weathertweets.aggregates.ConsumerReporter;
 import io.weathertweets.aggregates.OldestWait;
+import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.bridge.BridgeProperties;
@@ -78,9 +79,11 @@ class RabbitConfiguration {
       BatchScript batchScript,
       MeterRegistry meters,
       BridgeProperties properties,
+      PathSemantics semantics,
       StallCheck consumerStall,
       OldestWait oldestWait) {
-    return new TweetBatchListener(batchScript, meters, properties, consumerStall, oldestWait);
+    return new TweetBatchListener(
+        batchScript, meters, properties, semantics, consumerStall, oldestWait);
   }
 
   @Bean

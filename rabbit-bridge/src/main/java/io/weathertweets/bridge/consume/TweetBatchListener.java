@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.weathertweets.aggregates.OldestWait;
+import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.aggregates.RetryUntilStopped;
 import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.aggregates.TweetPath;
@@ -47,6 +48,7 @@ class TweetBatchListener
 
   private final BatchScript script;
   private final BridgeProperties properties;
+  private final PathSemantics semantics;
   private final MeterRegistry meters;
   private final Counter processed;
   private final Counter dlq;
@@ -65,9 +67,11 @@ class TweetBatchListener
       BatchScript script,
       MeterRegistry meters,
       BridgeProperties properties,
+      PathSemantics semantics,
       StallCheck stall,
       OldestWait oldestWait) {
     this.script = script;
+    this.semantics = semantics;
     this.stall = stall;
     this.oldestWait = oldestWait;
     this.properties = properties;
@@ -198,7 +202,7 @@ class TweetBatchListener
     // ahead would
     // move this municipality's stream time into the future and close its windows early.
     List<TweetRules.Violation> violations =
-        TweetRules.consumerViolations(tweet, properties.time().rule());
+        TweetRules.consumerViolations(tweet, semantics.timeRule());
     if (!violations.isEmpty()) {
       log.warn(
           "Dead-lettering tweet {} (delivery {}): {}. Inspect it in {}.",

@@ -1,6 +1,7 @@
 package io.weathertweets.bridge.store;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.bridge.BridgeProperties;
 import org.redisson.api.RedissonClient;
@@ -14,7 +15,7 @@ class ValkeyConfiguration {
   RedissonClient valkeyClient(BridgeProperties properties) {
     // Lazy: the bridge starts (and reports Valkey down on health) while Valkey is away; batches
     // then wait.
-    return StoreClients.create(properties.valkey().url(), true);
+    return StoreClients.create(properties.store().url(), true);
   }
 
   @Bean
@@ -26,7 +27,7 @@ class ValkeyConfiguration {
         store.durability(),
         store.durabilityReplicas(),
         store.durabilityTimeout(),
-        StoreClients.redact(properties.valkey().url()),
+        StoreClients.redact(properties.store().url()),
         meters);
   }
 
@@ -37,14 +38,17 @@ class ValkeyConfiguration {
    */
   @Bean
   BatchScript batchScript(
-      RedissonClient valkeyClient, BridgeProperties properties, StoreDurability storeDurability) {
+      RedissonClient valkeyClient,
+      BridgeProperties properties,
+      PathSemantics semantics,
+      StoreDurability storeDurability) {
     BridgeProperties.Store store = properties.store();
     BatchScript script =
         new BatchScript(
             valkeyClient,
             store.layout(),
-            properties.window().spec(),
-            store.dedupHorizon(),
+            semantics.windowSpec(),
+            semantics.dedupHorizon(),
             store.windowTtl(),
             store.seriesMaxLength(),
             store.callTimeout(),

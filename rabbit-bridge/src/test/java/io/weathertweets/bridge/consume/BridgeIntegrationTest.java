@@ -83,7 +83,7 @@ abstract class BridgeIntegrationTest {
 
     void register(DynamicPropertyRegistry registry, String valkeyUrl) {
       registry.add("spring.rabbitmq.addresses", () -> RABBIT);
-      registry.add("weather.valkey.url", () -> valkeyUrl);
+      registry.add("weather.store.url", () -> valkeyUrl);
       registry.add("weather.rabbit.exchange", () -> "test.tweets." + run);
       registry.add("weather.rabbit.queue", () -> "test.tweets.bridge." + run);
       registry.add("weather.rabbit.dead-letter-exchange", () -> "test.tweets.dlx." + run);

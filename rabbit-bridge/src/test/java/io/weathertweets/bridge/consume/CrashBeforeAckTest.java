@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rabbitmq.client.Channel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.OldestWait;
+import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.bridge.BridgeProperties;
 import io.weathertweets.bridge.ValkeyTestSupport;
@@ -43,8 +44,11 @@ class CrashBeforeAckTest extends BridgeIntegrationTest {
     @Bean
     @Primary
     CrashingListener crashingListener(
-        BatchScript script, MeterRegistry meters, BridgeProperties properties) {
-      return new CrashingListener(script, meters, properties);
+        BatchScript script,
+        MeterRegistry meters,
+        BridgeProperties properties,
+        PathSemantics semantics) {
+      return new CrashingListener(script, meters, properties, semantics);
     }
   }
 
@@ -52,11 +56,16 @@ class CrashBeforeAckTest extends BridgeIntegrationTest {
     final AtomicBoolean crashAfterNextApply = new AtomicBoolean();
     final AtomicInteger crashedBatchSize = new AtomicInteger();
 
-    CrashingListener(BatchScript script, MeterRegistry meters, BridgeProperties properties) {
+    CrashingListener(
+        BatchScript script,
+        MeterRegistry meters,
+        BridgeProperties properties,
+        PathSemantics semantics) {
       super(
           script,
           meters,
           properties,
+          semantics,
           new StallCheck("RabbitMQ path", StallCheck.DEFAULT_LIMIT, System.currentTimeMillis()),
           new OldestWait());
     }

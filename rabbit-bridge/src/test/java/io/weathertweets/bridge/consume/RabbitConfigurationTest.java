@@ -22,8 +22,7 @@ class RabbitConfigurationTest {
     BridgeProperties.Rabbit rabbit =
         new BridgeProperties.Rabbit(
             true, null, null, deadLetterExchange, null, type, null, 0, 0, 0, null);
-    return new RabbitConfiguration()
-        .bridgeTopology(new BridgeProperties(rabbit, null, null, null, null, null));
+    return new RabbitConfiguration().bridgeTopology(new BridgeProperties(rabbit, null, null));
   }
 
   private static Queue queue(Declarables declarables, String name) {

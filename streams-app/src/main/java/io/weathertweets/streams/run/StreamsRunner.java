@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.ConsumerReport;
 import io.weathertweets.aggregates.ConsumerReporter;
+import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.proto.v1.Tweet;
@@ -66,22 +67,25 @@ class StreamsRunner {
 
   @Bean(destroyMethod = "shutdown")
   RedissonClient storeRedisson(WeatherProperties properties) {
-    return StoreClients.create(properties.redis().url(), false, properties.redis().timeout());
+    return StoreClients.create(properties.store().url(), false, properties.store().timeout());
   }
 
   @Bean
   RedisStoreSink redisStoreSink(
-      RedissonClient storeRedisson, WeatherProperties properties, PipelineMetrics metrics) {
+      RedissonClient storeRedisson,
+      WeatherProperties properties,
+      PathSemantics semantics,
+      PipelineMetrics metrics) {
     return new RedisStoreSink(
         storeRedisson,
         properties.layout(),
-        properties.topologySettings().window(),
+        semantics.windowSpec(),
         properties.store().windowTtl(),
-        properties.store().seriesMaxLen(),
+        properties.store().seriesMaxLength(),
         metrics,
         Clock.systemUTC(),
-        properties.store().retryBackoffMax(),
-        StoreClients.redact(properties.redis().url()));
+        properties.retry().maxBackoff(),
+        StoreClients.redact(properties.store().url()));
   }
 
   /**
@@ -141,11 +145,13 @@ class StreamsRunner {
   @Bean
   KStream<String, Tweet> weatherTopology(
       StreamsBuilder builder,
-      WeatherProperties properties,
+      PathSemantics semantics,
       RedisStoreSink sink,
       PipelineMetrics metrics) {
-    return WeatherTopology.define(
-        builder, properties.topologySettings(), sink, metrics, Clock.systemUTC());
+    WeatherTopology.Settings settings =
+        new WeatherTopology.Settings(
+            semantics.windowSpec(), semantics.dedupHorizon(), semantics.timeRule());
+    return WeatherTopology.define(builder, settings, sink, metrics, Clock.systemUTC());
   }
 
   @Bean

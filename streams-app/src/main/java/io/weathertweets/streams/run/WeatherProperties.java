@@ -1,57 +1,45 @@
 package io.weathertweets.streams.run;
 
-import io.weathertweets.aggregates.EventTimeRule;
+import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.aggregates.StoreLayout;
-import io.weathertweets.aggregates.WindowSpec;
-import io.weathertweets.streams.topology.WeatherTopology;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** {@code weather.*} in streams.yml. */
+/**
+ * {@code weather.*} in streams.yml: this path's store and its retries. What both paths must agree
+ * on (window, dedup horizon, event-time rule) is {@link PathSemantics}, bound from the same keys by
+ * the rabbit-bridge.
+ */
 @ConfigurationProperties("weather")
-public record WeatherProperties(
-    @DefaultValue Window window,
-    @DefaultValue Dedup dedup,
-    @DefaultValue Store store,
-    @DefaultValue Redis redis,
-    @DefaultValue Time time) {
-
-  /** Tumbling event-time windows, declared once. */
-  public record Window(@DefaultValue("1m") Duration size, @DefaultValue("10s") Duration grace) {}
-
-  /** How far an event time may lie ahead of the time the tweet was accepted (EventTimeRule). */
-  public record Time(@DefaultValue("5m") Duration maxAhead) {}
-
-  /** A (municipality, id) seen again within this much acceptance time is the same tweet. */
-  public record Dedup(@DefaultValue("1h") Duration horizon) {}
+public record WeatherProperties(@DefaultValue Store store, @DefaultValue Retry retry) {
 
   /**
+   * @param url {@code redis://[[user]:password@]host:port[/db]}, {@code rediss://} for TLS ({@code
+   *     REDIS_URL})
+   * @param timeout connect and command timeout of the Redis client
    * @param prefix key prefix of the layout
    * @param windowTtl expiry of window hashes
-   * @param seriesMaxLen approximate cap of each series stream
-   * @param retryBackoffMax longest pause between retries while Redis is unreachable
+   * @param seriesMaxLength approximate cap of each series stream
    */
   public record Store(
+      @DefaultValue("redis://localhost:6379") String url,
+      @DefaultValue("3s") Duration timeout,
       @DefaultValue("weather") String prefix,
       @DefaultValue("24h") Duration windowTtl,
-      @DefaultValue("10000") int seriesMaxLen,
-      @DefaultValue("5s") Duration retryBackoffMax) {}
+      @DefaultValue("10000") int seriesMaxLength) {
 
-  /**
-   * @param url redis://[user:password@]host:port[/db]
-   */
-  public record Redis(
-      @DefaultValue("redis://localhost:6379") String url, @DefaultValue("3s") Duration timeout) {}
-
-  public WeatherTopology.Settings topologySettings() {
-    return new WeatherTopology.Settings(
-        new WindowSpec(window.size(), window.grace()),
-        dedup.horizon(),
-        new EventTimeRule(time.maxAhead()));
+    public StoreLayout layout() {
+      return new StoreLayout(prefix);
+    }
   }
 
+  /**
+   * @param maxBackoff longest pause between attempts to write to Redis while it is unreachable
+   */
+  public record Retry(@DefaultValue("5s") Duration maxBackoff) {}
+
   public StoreLayout layout() {
-    return new StoreLayout(store.prefix());
+    return store.layout();
   }
 }

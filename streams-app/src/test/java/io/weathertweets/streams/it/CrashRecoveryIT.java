@@ -89,9 +89,9 @@ class CrashRecoveryIT {
       "--spring.kafka.streams.properties.session.timeout.ms=4000",
       "--spring.kafka.streams.properties.heartbeat.interval.ms=1000",
       "--weather.store.prefix=" + prefix,
-      "--weather.redis.url=redis://127.0.0.1:" + redisProxy.port(),
-      "--weather.redis.timeout=1s",
-      "--weather.store.retry-backoff-max=1s",
+      "--weather.store.url=redis://127.0.0.1:" + redisProxy.port(),
+      "--weather.store.timeout=1s",
+      "--weather.retry.max-backoff=1s",
       "--server.port=0"
     };
 

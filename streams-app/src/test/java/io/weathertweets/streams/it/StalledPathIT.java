@@ -72,9 +72,9 @@ class StalledPathIT {
             "--spring.kafka.streams.application-id=weather-stalled-" + UUID.randomUUID(),
             "--spring.kafka.streams.state-dir=" + work.resolve("state").toAbsolutePath(),
             "--weather.store.prefix=" + prefix,
-            "--weather.redis.url=redis://127.0.0.1:" + redisProxy.port(),
-            "--weather.redis.timeout=1s",
-            "--weather.store.retry-backoff-max=1s",
+            "--weather.store.url=redis://127.0.0.1:" + redisProxy.port(),
+            "--weather.store.timeout=1s",
+            "--weather.retry.max-backoff=1s",
             // The product default is 60 s; the rule is the same with a shorter limit, and the test
             // is quicker.
             "--weather.health.stall-after=20s",

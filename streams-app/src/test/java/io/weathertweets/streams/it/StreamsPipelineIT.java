@@ -77,7 +77,7 @@ class StreamsPipelineIT {
     registry.add(
         "spring.kafka.streams.application-id", () -> "weather-streams-it-" + UUID.randomUUID());
     registry.add("spring.kafka.streams.state-dir", stateDir::toString);
-    registry.add("weather.redis.url", LocalServers::redisUrl);
+    registry.add("weather.store.url", LocalServers::redisUrl);
   }
 
   @Autowired EmbeddedKafkaBroker broker;

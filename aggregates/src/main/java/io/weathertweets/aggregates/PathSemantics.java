@@ -1,0 +1,73 @@
+package io.weathertweets.aggregates;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * What the two paths must agree on, or their figures differ for good: the window, the dedup horizon
+ * and how far ahead of its acceptance a tweet's event time may lie. Both consumers (streams-app and
+ * rabbit-bridge) bind it from the same keys and the same environment variables:
+ *
+ * <pre>
+ * weather.window.size      WEATHER_WINDOW_SIZE       1m
+ * weather.window.grace     WEATHER_WINDOW_GRACE      10s
+ * weather.dedup.horizon    WEATHER_DEDUP_HORIZON     1h
+ * weather.time.max-ahead   WEATHER_TIME_MAX_AHEAD    5m
+ * </pre>
+ *
+ * The defaults are written here only.
+ *
+ * @param window tumbling event-time windows ({@link WindowSpec})
+ * @param dedup how long a tweet id is remembered
+ * @param time which event times are accepted ({@link EventTimeRule})
+ */
+@ConfigurationProperties("weather")
+public record PathSemantics(
+    @DefaultValue Window window, @DefaultValue Dedup dedup, @DefaultValue Time time) {
+
+  /**
+   * @param size length of each window
+   * @param grace how long after its end a window still takes late tweets
+   */
+  public record Window(@DefaultValue("1m") Duration size, @DefaultValue("10s") Duration grace) {
+    public WindowSpec spec() {
+      return new WindowSpec(size, grace);
+    }
+  }
+
+  /**
+   * @param horizon a (municipality, id) seen again within this much acceptance time is the same
+   *     tweet; later it counts again
+   */
+  public record Dedup(@DefaultValue("1h") Duration horizon) {}
+
+  /**
+   * @param maxAhead how far an event time may lie ahead of the time the tweet was accepted
+   */
+  public record Time(@DefaultValue("5m") Duration maxAhead) {
+    public EventTimeRule rule() {
+      return new EventTimeRule(maxAhead);
+    }
+  }
+
+  /** The same semantics from their parts, for code that does not bind them (tests, tools). */
+  public static PathSemantics of(WindowSpec window, Duration dedupHorizon, EventTimeRule time) {
+    return new PathSemantics(
+        new Window(window.size(), window.grace()),
+        new Dedup(dedupHorizon),
+        new Time(time.maxAhead()));
+  }
+
+  public WindowSpec windowSpec() {
+    return window.spec();
+  }
+
+  public Duration dedupHorizon() {
+    return dedup.horizon();
+  }
+
+  public EventTimeRule timeRule() {
+    return time.rule();
+  }
+}
