@@ -29,17 +29,22 @@ cd "$ROOT"
 RATE=${RATE:-400}; WARMUP_TWEETS=${WARMUP_TWEETS:-40000}; DURATION=${DURATION:-30}; ROUNDS=${ROUNDS:-2}; ROUTING=${ROUTING:-fanout}
 JFR=${JFR:-0}; SERVICE_HEAP=${SERVICE_HEAP:-256m}
 RABBITMQ_URI=${RABBITMQ_URI:-amqp://guest:guest@127.0.0.1:5672}
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA=$JAVA_HOME/bin/java
 RUN_ID=$(date +%Y%m%d%H%M%S)-$$
 OUT=$BENCH/target/cpu-$RUN_ID
 mkdir -p "$OUT/logs"
+log() { printf '[cpu %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "$*"; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
+JAVA_HOME=$(pick_jdk) || die "No JDK >= 21 under /usr/lib/jvm"
+JAVA=$JAVA_HOME/bin/java
+STREAMS_JAR=$(exec_jar streams-app); BRIDGE_JAR=$(exec_jar rabbit-bridge); LOADGEN_JAR=$(exec_jar loadgen)
 
 VARIANTS=()
 if [ $# -eq 0 ]; then
   mkdir -p "$OUT/current"
-  ln -s "$ROOT/ingress/target/ingress-0.1.0-SNAPSHOT-exec.jar" "$OUT/current/ingress.jar"
-  ln -s "$ROOT/grpc-gateway/target/grpc-gateway-0.1.0-SNAPSHOT-exec.jar" "$OUT/current/gateway.jar"
+  ln -s "$ROOT/$(exec_jar ingress)" "$OUT/current/ingress.jar"
+  ln -s "$ROOT/$(exec_jar grpc-gateway)" "$OUT/current/gateway.jar"
   set -- "$OUT/current"
 fi
 for dir in "$@"; do
@@ -47,16 +52,10 @@ for dir in "$@"; do
   VARIANTS+=("$(cd "$dir" && pwd)")
 done
 
-log() { printf '[cpu %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-declare -A PID
 cleanup() {
   local status=$?
   set +e
-  for name in "${!PID[@]}"; do kill "${PID[$name]}" 2>/dev/null; done
-  for name in "${!PID[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "${PID[$name]}" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "${PID[$name]}" 2>/dev/null
-  done
+  stop_all
   # The bridge's queues live in the shared RabbitMQ; the (unbound, empty) exchanges are left.
   for queue in "${QUEUE:-}" "${QUEUE:+$QUEUE.dlq}"; do
     [ -n "$queue" ] && timeout 30 rabbitmqctl -q delete_queue "$queue" >/dev/null 2>&1
@@ -65,38 +64,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-start() { local name=$1; shift; "$@" > "$OUT/logs/$name.log" 2>&1 & PID[$name]=$!; }
-stop() {
-  local pid=${PID[$1]:-}; [ -z "$pid" ] && return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  kill -9 "$pid" 2>/dev/null || true
-  unset "PID[$1]"
-}
-wait_ready() { # name url seconds
-  local deadline=$((SECONDS + $3))
-  until curl -fs "$2" 2>/dev/null | grep -q '"UP"'; do
-    kill -0 "${PID[$1]}" 2>/dev/null || { tail -40 "$OUT/logs/$1.log" >&2; log "$1 died on start"; exit 1; }
-    [ $SECONDS -lt $deadline ] || { tail -40 "$OUT/logs/$1.log" >&2; log "$1 not ready after $3 s"; exit 1; }
-    sleep 0.5
-  done
-}
-free_ports() { python3 - "$1" <<'EOF'
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-EOF
-}
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# CPU of the JIT compiler threads (C1/C2) alone: on two cores shared by seven JVMs they still compile minutes into
-# the load, which is start-up cost, not cost per tweet. Counted from the stat line's end, as the name may hold spaces.
-jit_ticks() {
-  cat /proc/"$1"/task/*/stat 2>/dev/null | awk '/\(C[12] CompilerThre/ {n = split($0, f, ") "); split(f[n], g, " "); s += g[12] + g[13]} END {print s + 0}'
-}
-CLK_TCK=$(getconf CLK_TCK)
-
 read -r REDIS_PORT VALKEY_PORT KAFKA_PORT KAFKA_CTRL_PORT INGRESS_PORT GK_GRPC GK_HTTP GR_GRPC GR_HTTP STREAMS_HTTP \
   BRIDGE_HTTP <<< "$(free_ports 11)"
 PREFIX=cpu-$RUN_ID; EXCHANGE=cpu.$RUN_ID.tweets; QUEUE=cpu.$RUN_ID.bridge
@@ -106,19 +73,13 @@ SVC_JVM=(-Xmx"$SERVICE_HEAP" -XX:+ExitOnOutOfMemoryError --enable-native-access=
 log "output: $OUT; $RATE tweets/s ($ROUTING), warm-up $WARMUP_TWEETS tweets, window $DURATION s, $ROUNDS round(s) of ${#VARIANTS[@]} variant(s)"
 start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$OUT"
 start valkey valkey-server --port "$VALKEY_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$OUT"
-start kafka env REDIS_URL="$REDIS_URL" VALKEY_URL="$VALKEY_URL" RABBITMQ_URI="$RABBITMQ_URI" \
-  "$JAVA" -Xmx1g -Dweather.standalone.kafka-port="$KAFKA_PORT" -Dweather.standalone.kafka-controller-port="$KAFKA_CTRL_PORT" \
-  -jar standalone/target/standalone-0.1.0-SNAPSHOT-exec.jar --infra-only "$OUT/kafka-data"
-for _ in $(seq 1 120); do grep -q "infrastructure is ready" "$OUT/logs/kafka.log" && break
-  kill -0 "${PID[kafka]}" 2>/dev/null || { tail -30 "$OUT/logs/kafka.log" >&2; exit 1; }; sleep 0.5; done
-KAFKA=$(sed -n 's/^KAFKA_BOOTSTRAP_SERVERS=//p' "$OUT/logs/kafka.log" | tail -1)
-[ -n "$KAFKA" ] || { log "embedded Kafka did not start"; exit 1; }
+start_kafka "$KAFKA_PORT" "$KAFKA_CTRL_PORT" "$OUT/kafka-data"
 
 start streams env SERVER_PORT="$STREAMS_HTTP" KAFKA_BOOTSTRAP_SERVERS="$KAFKA" REDIS_URL="$REDIS_URL" \
   STREAMS_STATE_DIR="$OUT/streams-state" WEATHER_STORE_PREFIX="$PREFIX" STREAMS_APPLICATION_ID="cpu-$RUN_ID" \
-  "$JAVA" "${SVC_JVM[@]}" -jar streams-app/target/streams-app-0.1.0-SNAPSHOT-exec.jar
+  "$JAVA" "${SVC_JVM[@]}" -jar "$STREAMS_JAR"
 start bridge env RABBITMQ_URI="$RABBITMQ_URI" VALKEY_URL="$VALKEY_URL" \
-  "$JAVA" "${SVC_JVM[@]}" -jar rabbit-bridge/target/rabbit-bridge-0.1.0-SNAPSHOT-exec.jar --server.port="$BRIDGE_HTTP" \
+  "$JAVA" "${SVC_JVM[@]}" -jar "$BRIDGE_JAR" --server.port="$BRIDGE_HTTP" \
   --weather.store.prefix="$PREFIX" --weather.rabbit.exchange="$EXCHANGE" --weather.rabbit.queue="$QUEUE" \
   --weather.rabbit.dead-letter-exchange="$EXCHANGE.dlx" --weather.rabbit.dead-letter-queue="$QUEUE.dlq"
 
@@ -141,7 +102,7 @@ start_variant() { # dir
     VALKEY_URL="$VALKEY_URL" WEATHER_STORE_PREFIX="$PREFIX" "$JAVA" "${SVC_JVM[@]}" -jar "$1/ingress.jar" ${EXTRA[@]+"${EXTRA[@]}"}
   wait_ready ingress "http://127.0.0.1:$INGRESS_PORT/actuator/health/readiness" 300
 }
-LOADGEN=("$JAVA" -jar loadgen/target/loadgen-0.1.0-SNAPSHOT-exec.jar --mode=http-single
+LOADGEN=("$JAVA" -jar "$LOADGEN_JAR" --mode=http-single
   --url="http://127.0.0.1:$INGRESS_PORT" -c 32 --no-progress --json)
 SERVICES=(ingress gateway-kafka gateway-rabbit streams bridge)
 PROFILED=(ingress gateway-kafka gateway-rabbit)

@@ -52,15 +52,9 @@ put() { printf '%s=%s\n' "$1" "$2" >> "$RESULTS"; }
 fail() { log "FAILED: $*"; FAILURES+=("$*"); put "failure.${#FAILURES[@]}" "$*"; }
 
 # ---------------------------------------------------------------------------------------------------- tools
-pick_jdk() {
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
-    major=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 \
-      | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')
-    if [ "${major:-0}" -ge 21 ]; then echo "$candidate"; return 0; fi
-  done
-  return 1
-}
+die() { fail "$*"; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 JAVA_HOME=$(pick_jdk) || { echo "No JDK >= 21 under /usr/lib/jvm" >&2; exit 1; }
 export JAVA_HOME
 JAVA=$JAVA_HOME/bin/java
@@ -75,11 +69,10 @@ apt_install() { # package command
 }
 
 build() {
-  local jars=(ingress/target/ingress-0.1.0-SNAPSHOT-exec.jar grpc-gateway/target/grpc-gateway-0.1.0-SNAPSHOT-exec.jar
-    streams-app/target/streams-app-0.1.0-SNAPSHOT-exec.jar rabbit-bridge/target/rabbit-bridge-0.1.0-SNAPSHOT-exec.jar
-    loadgen/target/loadgen-0.1.0-SNAPSHOT-exec.jar standalone/target/standalone-0.1.0-SNAPSHOT-exec.jar)
-  local missing=
-  for jar in "${jars[@]}"; do [ -f "$jar" ] || missing=1; done
+  local module missing=
+  for module in ingress grpc-gateway streams-app rabbit-bridge loadgen standalone; do
+    (exec_jar "$module" >/dev/null 2>&1) || missing=1
+  done
   if [ -n "$missing" ]; then
     log "building the services (./mvnw install -DskipTests)"
     ./mvnw -q -B -ntp install -DskipTests
@@ -117,22 +110,15 @@ command -v jq >/dev/null || apt_install jq jq
 # S4 is the course's Locust load; Debian's python3-locust (2.12) runs locust/locustfile.py.
 apt_install python3-locust locust || log "python3-locust could not be installed: S4 falls back to loadgen -c 10"
 build
+INGRESS_JAR=$(exec_jar ingress); GATEWAY_JAR=$(exec_jar grpc-gateway); STREAMS_JAR=$(exec_jar streams-app)
+BRIDGE_JAR=$(exec_jar rabbit-bridge); LOADGEN_JAR=$(exec_jar loadgen)
 
 # ---------------------------------------------------------------------------------------------- processes
-declare -A PID
 cleanup() {
   local status=$?
   set +e
   [ -n "${SAMPLER_PID:-}" ] && kill "$SAMPLER_PID" 2>/dev/null
-  for name in ingress gateway-kafka gateway-rabbit streams bridge http-limit course-consumer kafka redis valkey redis-course; do
-    local pid=${PID[$name]:-}
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null
-  done
-  for name in "${!PID[@]}"; do
-    local pid=${PID[$name]}
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null
-  done
+  stop_all ingress gateway-kafka gateway-rabbit streams bridge http-limit course-consumer kafka redis valkey redis-course
   if [ -n "${EXCHANGE:-}" ] && [ -d "$BENCH/target/lib" ]; then
     tool RabbitAdmin "$RABBITMQ_URI" delete "queue:$QUEUE" "queue:$QUEUE.dlq" "queue:$COURSE_QUEUE" \
       "queue:bench-limit-$RUN_ID" "exchange:$EXCHANGE" "exchange:$EXCHANGE.dlx" >/dev/null 2>&1
@@ -141,36 +127,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-start() { # name logfile command... (environment passed by the caller with env)
-  local name=$1; shift
-  "$@" > "$OUT/logs/$name.log" 2>&1 &
-  PID[$name]=$!
-}
-stop() {
-  local pid=${PID[$1]:-}
-  [ -z "$pid" ] && return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  kill -9 "$pid" 2>/dev/null || true
-  unset "PID[$1]"
-}
-free_ports() { python3 - "$1" <<'EOF'
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-EOF
-}
-wait_ready() { # name url seconds
-  local deadline=$((SECONDS + $3))
-  until curl -fs "$2" 2>/dev/null | grep -q '"UP"'; do
-    if ! kill -0 "${PID[$1]}" 2>/dev/null; then tail -40 "$OUT/logs/$1.log" >&2; fail "$1 died on start"; exit 1; fi
-    if [ $SECONDS -ge $deadline ]; then tail -40 "$OUT/logs/$1.log" >&2; fail "$1 not ready after $3 s"; exit 1; fi
-    sleep 0.5
-  done
-}
 
 read -r REDIS_PORT VALKEY_PORT COURSE_REDIS_PORT KAFKA_PORT KAFKA_CTRL_PORT HTTP_LIMIT_PORT INGRESS_PORT \
   GK_GRPC GK_HTTP GR_GRPC GR_HTTP STREAMS_HTTP BRIDGE_HTTP <<< "$(free_ports 13)"
@@ -198,13 +154,7 @@ for port in "$REDIS_PORT" "$VALKEY_PORT" "$COURSE_REDIS_PORT"; do
 done
 
 log "Kafka (standalone --infra-only, only Kafka embedded)"
-start kafka env REDIS_URL="$REDIS_URL" VALKEY_URL="$VALKEY_URL" RABBITMQ_URI="$RABBITMQ_URI" \
-  "$JAVA" -Xmx1g -Dweather.standalone.kafka-port="$KAFKA_PORT" -Dweather.standalone.kafka-controller-port="$KAFKA_CTRL_PORT" \
-  -jar standalone/target/standalone-0.1.0-SNAPSHOT-exec.jar --infra-only "$OUT/kafka-data"
-for _ in $(seq 1 120); do grep -q "infrastructure is ready" "$OUT/logs/kafka.log" && break
-  kill -0 "${PID[kafka]}" 2>/dev/null || { tail -30 "$OUT/logs/kafka.log" >&2; fail "embedded Kafka died"; exit 1; }; sleep 0.5; done
-KAFKA=$(sed -n 's/^KAFKA_BOOTSTRAP_SERVERS=//p' "$OUT/logs/kafka.log" | tail -1)
-[ -n "$KAFKA" ] || { fail "embedded Kafka did not start"; exit 1; }
+start_kafka "$KAFKA_PORT" "$KAFKA_CTRL_PORT" "$OUT/kafka-data"
 
 # ------------------------------------------------------------------------------------------- raw limits
 WRK=(wrk -t2 -c64 --timeout 10s)
@@ -282,20 +232,20 @@ start_ingress() { # routing
   # All load comes from one address here: the per-client rate limit (2000/s by default) would measure itself.
   start ingress env INGRESS_PORT="$INGRESS_PORT" INGRESS_ROUTING="$1" INGRESS_RATE_LIMIT=0 KAFKA_GATEWAY_TARGET="127.0.0.1:$GK_GRPC" \
     RABBIT_GATEWAY_TARGET="127.0.0.1:$GR_GRPC" REDIS_URL="$REDIS_URL" VALKEY_URL="$VALKEY_URL" \
-    "$JAVA" "${SVC_JVM[@]}" -jar ingress/target/ingress-0.1.0-SNAPSHOT-exec.jar --weather.stores.prefix="$PREFIX"
+    "$JAVA" "${SVC_JVM[@]}" -jar "$INGRESS_JAR" --weather.stores.prefix="$PREFIX"
   wait_ready ingress "http://127.0.0.1:$INGRESS_PORT/actuator/health/readiness" 300
 }
 
 log "services: gateways (kafka, rabbit), streams-app, rabbit-bridge, ingress — one JVM each, heap $SERVICE_HEAP"
 start gateway-kafka env GATEWAY_SINK=kafka GRPC_PORT="$GK_GRPC" SERVER_PORT="$GK_HTTP" KAFKA_BOOTSTRAP_SERVERS="$KAFKA" \
-  "$JAVA" "${SVC_JVM[@]}" -jar grpc-gateway/target/grpc-gateway-0.1.0-SNAPSHOT-exec.jar
+  "$JAVA" "${SVC_JVM[@]}" -jar "$GATEWAY_JAR"
 start gateway-rabbit env GATEWAY_SINK=rabbit GRPC_PORT="$GR_GRPC" SERVER_PORT="$GR_HTTP" RABBITMQ_URI="$RABBITMQ_URI" \
-  "$JAVA" "${SVC_JVM[@]}" -jar grpc-gateway/target/grpc-gateway-0.1.0-SNAPSHOT-exec.jar --weather.rabbit.exchange="$EXCHANGE"
+  "$JAVA" "${SVC_JVM[@]}" -jar "$GATEWAY_JAR" --weather.rabbit.exchange="$EXCHANGE"
 start streams env SERVER_PORT="$STREAMS_HTTP" KAFKA_BOOTSTRAP_SERVERS="$KAFKA" REDIS_URL="$REDIS_URL" \
   STREAMS_STATE_DIR="$OUT/streams-state" WEATHER_STORE_PREFIX="$PREFIX" STREAMS_APPLICATION_ID="bench-$RUN_ID" \
-  "$JAVA" "${SVC_JVM[@]}" -jar streams-app/target/streams-app-0.1.0-SNAPSHOT-exec.jar
+  "$JAVA" "${SVC_JVM[@]}" -jar "$STREAMS_JAR"
 start bridge env RABBITMQ_URI="$RABBITMQ_URI" VALKEY_URL="$VALKEY_URL" \
-  "$JAVA" "${SVC_JVM[@]}" -jar rabbit-bridge/target/rabbit-bridge-0.1.0-SNAPSHOT-exec.jar --server.port="$BRIDGE_HTTP" \
+  "$JAVA" "${SVC_JVM[@]}" -jar "$BRIDGE_JAR" --server.port="$BRIDGE_HTTP" \
   --weather.store.prefix="$PREFIX" --weather.rabbit.exchange="$EXCHANGE" --weather.rabbit.queue="$QUEUE" \
   --weather.rabbit.dead-letter-exchange="$EXCHANGE.dlx" --weather.rabbit.dead-letter-queue="$QUEUE.dlq"
 wait_ready gateway-kafka "http://127.0.0.1:$GK_HTTP/actuator/health/readiness" 300
@@ -328,8 +278,6 @@ commands() {
   redis-cli -p "$1" info commandstats | tr -d '\r' \
     | awk -F'[:=,]' '/^cmdstat_/ && $1 !~ /^cmdstat_(info|hget|hgetall|ping|hello|client|select|command|config)/ {s += $3} END {print s+0}'
 }
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-CLK_TCK=$(getconf CLK_TCK)
 
 # Both stores started empty under this run's prefix and both gateways run for the whole run, so at rest each
 # store's tweets_total must equal what its gateway published (cumulative): more is a double count, less a loss.
@@ -401,7 +349,7 @@ scenario_end() { # [no-e2e]
   log "$name: exact=$exact, stores complete $(val "$name.visible_after_s" "$RESULTS") s after the load"
 }
 INGRESS_URL=http://127.0.0.1:$INGRESS_PORT
-LOADGEN=("$JAVA" -jar loadgen/target/loadgen-0.1.0-SNAPSHOT-exec.jar)
+LOADGEN=("$JAVA" -jar "$LOADGEN_JAR")
 
 # S1: single tweets over HTTP, fan-out to both brokers.
 log "S1 warm-up ($WARMUP s), then $DURATION s"

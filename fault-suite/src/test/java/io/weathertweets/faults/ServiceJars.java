@@ -33,7 +33,10 @@ record ServiceJars(Path ingress, Path gateway, Path streams, Path bridge, Path s
 
   private static Path find(Path repoRoot, String module, String property, List<String> missing) {
     Path local =
-        repoRoot.resolve(module).resolve("target").resolve(module + "-0.1.0-SNAPSHOT-exec.jar");
+        repoRoot
+            .resolve(module)
+            .resolve("target")
+            .resolve(module + "-" + System.getProperty("faults.version") + "-exec.jar");
     String resolved = System.getProperty(property, "");
     Path fromMaven = resolved.isBlank() || resolved.startsWith("${") ? null : Path.of(resolved);
     boolean haveLocal = Files.isRegularFile(local);
