@@ -58,7 +58,15 @@ public final class RetryUntilStopped {
    */
   public <R> R run(Supplier<? extends R> attempt, Failure failure, IntConsumer recovered)
       throws Stopped {
-    Call<R> call = new Call<>(attempt);
+    // The first attempt runs without the retry machinery: almost every store write succeeds at
+    // once, and the writers call this per write.
+    RuntimeException firstFailure;
+    try {
+      return attempt.get();
+    } catch (RuntimeException e) {
+      firstFailure = e;
+    }
+    Call<R> call = new Call<>(attempt, firstFailure);
     ExponentialBackOff backOff = new ExponentialBackOff(initialBackoff.toMillis(), 2);
     backOff.setMaxInterval(maxBackoff.toMillis());
     RetryPolicy policy =
@@ -91,17 +99,26 @@ public final class RetryUntilStopped {
     return result;
   }
 
-  /** One call's attempts, on the calling thread only. */
+  /**
+   * One call's attempts, on the calling thread only. The template's first execution reports the
+   * failure of the attempt already made, so that the template pauses before the second one.
+   */
   private static final class Call<R> {
     private final Supplier<? extends R> attempt;
-    private int attempts;
+    private int attempts = 1;
     private RuntimeException lastFailure;
+    private boolean replayedFirst;
 
-    Call(Supplier<? extends R> attempt) {
+    Call(Supplier<? extends R> attempt, RuntimeException firstFailure) {
       this.attempt = attempt;
+      this.lastFailure = firstFailure;
     }
 
     R attempt() {
+      if (!replayedFirst) {
+        replayedFirst = true;
+        throw lastFailure;
+      }
       attempts++;
       try {
         return attempt.get();
