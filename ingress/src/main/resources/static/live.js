@@ -2,9 +2,12 @@
 // Plain DOM code, no dependencies, so the page works offline.
 'use strict';
 
-// The catalogue, in its order, from GET /api/catalogue (loadCatalogue): the page names no municipality itself.
+// The catalogue, in its order, from GET /api/catalogue (loadCatalogue): the page names no municipality, condition
+// or panel itself. A panel is one hash of the store (its name is its key in /api/stores' panels): a bar chart when
+// its fields are municipalities or conditions, one figure per extreme otherwise.
 let MUNICIPALITIES = [];
 let CONDITIONS = [];
+let PANELS = [];
 const PATHS = { redis: 'Kafka path', valkey: 'RabbitMQ path' };
 const WINDOWS_SHOWN = 15;
 const previousTotals = {};
@@ -47,23 +50,25 @@ function render(storeName, snapshot, now) {
     return;
   }
   const panels = snapshot.panels || {};
-  const extremes = panels.extremes || {};
   const meta = snapshot.meta || {};
   const total = Number(meta.tweets_total || 0);
   const prev = previousTotals[storeName];
   const rate = prev && now > prev.at ? ((total - prev.total) * 1000 / (now - prev.at)) : 0;
   previousTotals[storeName] = { total, at: now };
-  children.push(el('div', { class: 'stats' },
-    stat('highest temperature °C' + (extremes.temperature_max_municipality ? ' (' + extremes.temperature_max_municipality + ')' : ''),
-      extremes.temperature_max ?? '–', 'max'),
-    stat('lowest temperature °C' + (extremes.temperature_min_municipality ? ' (' + extremes.temperature_min_municipality + ')' : ''),
-      extremes.temperature_min ?? '–', 'min'),
+  const unit = p => p.unit ? ' ' + p.unit : '';
+  const extremes = PANELS.filter(p => p.by === 'extreme').flatMap(p => p.extremes.map(e => {
+    const hash = panels[p.name] || {};
+    const where = hash[e.municipalityField] ? ' (' + hash[e.municipalityField] + ')' : '';
+    return stat(e.title + unit(p) + where, hash[e.figure] ?? '–', e.figure);
+  }));
+  children.push(el('div', { class: 'stats' }, extremes,
     stat('tweets counted', total, 'total'),
     stat('tweets/s', rate.toFixed(1), 'rate'),
     stat('end-to-end p99 ms', meta.e2e_p99_ms ?? '–', 'p99')));
-  children.push(el('h3', {}, 'Average temperature per municipality (°C)'), bars('temperature', panels.temperature_avg, MUNICIPALITIES, 60));
-  children.push(el('h3', {}, 'Average humidity per municipality (%)'), bars('humidity', panels.humidity_avg, MUNICIPALITIES, 100));
-  children.push(el('h3', {}, 'Reports per condition'), bars('condition', panels.conditions, CONDITIONS));
+  const names = { municipality: MUNICIPALITIES, condition: CONDITIONS };
+  PANELS.filter(p => names[p.by]).forEach(p => children.push(
+    el('h3', {}, p.title + (p.unit ? ' (' + p.unit + ')' : '')),
+    bars(p.name, panels[p.name], names[p.by], p.scale)));
   const m = (snapshot.municipalities || {})[chosen] || {};
   const rows = ['count', 'temperature_avg', 'temperature_min', 'temperature_max', 'humidity_avg', ...CONDITIONS]
     .map(f => el('tr', {}, el('td', {}, f), el('td', { 'data-field': f }, m[f] ?? '–')));
@@ -184,7 +189,7 @@ async function pollVerdict() {
   }
 }
 
-// Fills MUNICIPALITIES, CONDITIONS and the municipality <select>; retried until the ingress answers.
+// Fills MUNICIPALITIES, CONDITIONS, PANELS and the municipality <select>; retried until the ingress answers.
 async function loadCatalogue() {
   for (;;) {
     try {
@@ -193,6 +198,7 @@ async function loadCatalogue() {
         const body = await response.json();
         MUNICIPALITIES = body.municipalities;
         CONDITIONS = body.conditions;
+        PANELS = body.panels;
         const select = document.getElementById('municipality');
         select.replaceChildren(...MUNICIPALITIES.map(m => el('option', { value: m }, m)));
         return;

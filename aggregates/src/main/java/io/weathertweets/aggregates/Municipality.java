@@ -9,10 +9,10 @@ import java.util.Optional;
  * The municipalities the system knows, in the order used for tie-breaks (e.g. two municipalities
  * sharing the highest temperature: the first in this order is named in {@code weather:extremes}).
  *
- * <p>The catalogue: Java code derives its lists from this enum, the live page reads them from
- * {@code GET /api/catalogue}, and {@code CatalogueTest} checks every other file that spells them
- * out (the .proto enums, the OpenAPI document, the Lua script, the load tools, the Grafana
- * dashboards).
+ * <p>The catalogue: Java code derives its lists from this enum, the bridge's Lua script receives
+ * them as arguments, the live page reads them from {@code GET /api/catalogue}, and {@code
+ * CatalogueTest} checks every other file that spells them out (the .proto enums, the OpenAPI
+ * document, the load tools, the Grafana dashboards).
  */
 public enum Municipality {
   MIXCO,

@@ -1,5 +1,6 @@
 package io.weathertweets.aggregates;
 
+import java.math.BigDecimal;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,58 +51,52 @@ public record Overview(Map<Municipality, Aggregate> byMunicipality) {
   }
 
   /**
-   * Every panel hash of the layout (bar-chart hashes, conditions, extremes) as key → fields.
-   * Municipalities without tweets have no field; the conditions hash always has all four
-   * conditions.
+   * Every panel hash of the layout ({@link Panel}, in its order) as key → fields. Municipalities
+   * without tweets have no field; the conditions hash always has every condition.
    */
   public Map<String, Map<String, String>> panelHashes(StoreLayout layout) {
-    Map<String, String> avg = new LinkedHashMap<>();
-    Map<String, String> max = new LinkedHashMap<>();
-    Map<String, String> min = new LinkedHashMap<>();
-    Map<String, String> humidity = new LinkedHashMap<>();
-    Map<String, String> reports = new LinkedHashMap<>();
-    Map<String, String> conditions = new LinkedHashMap<>();
-    for (Condition c : Condition.values()) {
-      conditions.put(
-          c.id(),
-          Long.toString(
-              byMunicipality.values().stream().mapToLong(a -> a.conditionCount(c)).sum()));
-    }
-    Municipality hottest = null;
-    Municipality coldest = null;
-    for (Map.Entry<Municipality, Aggregate> e : byMunicipality.entrySet()) {
-      Municipality m = e.getKey();
-      Aggregate a = e.getValue();
-      avg.put(m.id(), a.temperatureAvg());
-      max.put(m.id(), Integer.toString(a.temperatureMax()));
-      min.put(m.id(), Integer.toString(a.temperatureMin()));
-      humidity.put(m.id(), a.humidityAvg());
-      reports.put(m.id(), Long.toString(a.count()));
-      // Ties go to the first municipality in enum order: strictly greater/smaller replaces.
-      if (hottest == null || a.temperatureMax() > byMunicipality.get(hottest).temperatureMax()) {
-        hottest = m;
-      }
-      if (coldest == null || a.temperatureMin() < byMunicipality.get(coldest).temperatureMin()) {
-        coldest = m;
-      }
-    }
-    Map<String, String> extremes = new LinkedHashMap<>();
-    if (hottest != null) {
-      extremes.put(
-          "temperature_max", Integer.toString(byMunicipality.get(hottest).temperatureMax()));
-      extremes.put("temperature_max_municipality", hottest.id());
-      extremes.put(
-          "temperature_min", Integer.toString(byMunicipality.get(coldest).temperatureMin()));
-      extremes.put("temperature_min_municipality", coldest.id());
-    }
+    Map<Municipality, Map<String, String>> figures = new EnumMap<>(Municipality.class);
+    byMunicipality.forEach((m, a) -> figures.put(m, a.toFields()));
     Map<String, Map<String, String>> hashes = new LinkedHashMap<>();
-    hashes.put(layout.temperatureAvg(), avg);
-    hashes.put(layout.temperatureMax(), max);
-    hashes.put(layout.temperatureMin(), min);
-    hashes.put(layout.humidityAvg(), humidity);
-    hashes.put(layout.reports(), reports);
-    hashes.put(layout.conditions(), conditions);
-    hashes.put(layout.extremes(), extremes);
+    for (Panel panel : Panel.values()) {
+      hashes.put(layout.panel(panel), panelHash(panel, figures));
+    }
     return hashes;
+  }
+
+  private Map<String, String> panelHash(
+      Panel panel, Map<Municipality, Map<String, String>> figures) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    switch (panel.kind()) {
+      case PER_MUNICIPALITY -> figures.forEach((m, f) -> fields.put(m.id(), f.get(panel.figure())));
+      case PER_CONDITION -> {
+        for (Condition c : Condition.values()) {
+          long count = byMunicipality.values().stream().mapToLong(a -> a.conditionCount(c)).sum();
+          fields.put(c.id(), Long.toString(count));
+        }
+      }
+      case EXTREMES -> {
+        for (Panel.Extreme extreme : panel.extremes()) {
+          Municipality best = null;
+          BigDecimal bestValue = null;
+          for (Map.Entry<Municipality, Map<String, String>> e : figures.entrySet()) {
+            BigDecimal value = new BigDecimal(e.getValue().get(extreme.figure()));
+            // Ties go to the first municipality in enum order: strictly greater/smaller replaces.
+            if (bestValue == null
+                || (extreme.highest()
+                    ? value.compareTo(bestValue) > 0
+                    : value.compareTo(bestValue) < 0)) {
+              best = e.getKey();
+              bestValue = value;
+            }
+          }
+          if (best != null) {
+            fields.put(extreme.figure(), figures.get(best).get(extreme.figure()));
+            fields.put(extreme.municipalityField(), best.id());
+          }
+        }
+      }
+    }
+    return fields;
   }
 }

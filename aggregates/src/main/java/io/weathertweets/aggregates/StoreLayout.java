@@ -6,10 +6,8 @@ package io.weathertweets.aggregates;
  *
  * <pre>
  * {p}:municipality:{m}        hash   all-time aggregate of m (+ updated_at)
- * {p}:temperature_avg|_max|_min, {p}:humidity_avg, {p}:reports
- *                             hash   field = municipality, value = the all-time figure
- * {p}:conditions              hash   field = condition, value = all-time count over all municipalities
- * {p}:extremes                hash   temperature_max(+_municipality), temperature_min(+_municipality)
+ * {p}:{panel id}              hash   one per {@link Panel}, e.g. temperature_avg (field = municipality);
+ *                                    Panel.Kind says what its fields are
  * {p}:window:{m}:{startMs}    hash   the window's aggregate, expires
  * {p}:series:{m}              stream one entry per closed window, ID {startMs}-0, capped
  * {p}:meta                    hash   tweets_total, last_event_at, window_size_ms, grace_ms, path
@@ -24,32 +22,9 @@ public record StoreLayout(String prefix) {
     return prefix + ":municipality:" + m.id();
   }
 
-  public String temperatureAvg() {
-    return prefix + ":temperature_avg";
-  }
-
-  public String temperatureMax() {
-    return prefix + ":temperature_max";
-  }
-
-  public String temperatureMin() {
-    return prefix + ":temperature_min";
-  }
-
-  public String humidityAvg() {
-    return prefix + ":humidity_avg";
-  }
-
-  public String reports() {
-    return prefix + ":reports";
-  }
-
-  public String conditions() {
-    return prefix + ":conditions";
-  }
-
-  public String extremes() {
-    return prefix + ":extremes";
+  /** The panel's hash ({@link Panel}: cross-municipality figures). */
+  public String panel(Panel panel) {
+    return prefix + ":" + panel.id();
   }
 
   public String window(Municipality m, long windowStartMs) {

@@ -22,11 +22,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The catalogue is {@link Municipality} and {@link Condition}. Java code derives its lists from
- * them (or stops compiling: the {@code fromProto} switches, {@link Aggregate#conditionCount}); this
- * test checks every other place that spells them out: both .proto files, and every list of names in
- * the repository's other text files (OpenAPI document, Lua script, load tools, Grafana dashboards,
- * docs). A failure names the file and what to change in it.
+ * The catalogue is {@link Municipality}, {@link Condition} and the store's {@link Panel}s. Java
+ * code derives its lists from them (or stops compiling: the {@code fromProto} switches, {@link
+ * Aggregate#conditionCount}), the bridge's Lua script receives them as arguments; this test checks
+ * every other place that spells them out: both .proto files, every list of names in the
+ * repository's other text files (OpenAPI document, load tools, Grafana dashboards, docs), and the
+ * files that show every panel. A failure names the file and what to change in it.
  */
 class CatalogueTest {
 
@@ -38,8 +39,6 @@ class CatalogueTest {
       Map.of(
           "ingress/src/main/resources/openapi/ingress.yaml",
           "the enum of Tweet.municipality and Tweet.weather, and the message of the 400 example",
-          "rabbit-bridge/src/main/resources/io/weathertweets/bridge/store/apply-batch.lua",
-          "MUNICIPALITIES and CONDITIONS at the top; the rest of the script loops over them",
           "bench/wrk/tweet.lua",
           "the municipalities and conditions tables at the top",
           "locust/locustfile.py",
@@ -226,6 +225,74 @@ class CatalogueTest {
                       + " found any more; if the file "
                       + "no longer spells them out, remove it from CatalogueTest.KNOWN_LISTS, otherwise write the list as "
                       + "the names separated by commas, blanks or quotes");
+            }
+          }
+        });
+    assertThat(problems).isEmpty();
+  }
+
+  // --- the panels
+  // ---------------------------------------------------------------------------------------
+
+  /**
+   * The text files that have to name every panel hash ({@link Panel}), and where. Java derives from
+   * the enum, the Lua script receives the panels as arguments and the live page asks {@code GET
+   * /api/catalogue}; every Grafana dashboard that reads the store is checked below.
+   */
+  private static final Map<String, String> KNOWN_PANEL_FILES =
+      Map.of("README.md", "the redis-cli lines of \"Reading the figures with redis-cli\"");
+
+  @Test
+  void shouldShowEveryPanelInEveryDashboardThatReadsTheStore() {
+    List<String> problems = new ArrayList<>();
+    int checked = 0;
+    for (Path file : files(root().resolve("grafana/dashboards"))) {
+      if (!file.toString().endsWith(".json")) {
+        continue;
+      }
+      List<String> keys = JsonPath.parse(read(file)).read("$..targets[*].keyName");
+      if (keys.stream().noneMatch(k -> k.startsWith(StoreLayout.DEFAULT.prefix() + ":"))) {
+        continue; // not a store dashboard (Prometheus only)
+      }
+      checked++;
+      for (Panel panel : Panel.values()) {
+        String key = StoreLayout.DEFAULT.panel(panel);
+        if (!keys.contains(key)) {
+          problems.add(
+              root().relativize(file)
+                  + ": no Grafana panel reads "
+                  + key
+                  + " (io.weathertweets.aggregates.Panel."
+                  + panel.name()
+                  + "); add one to grafana/dashboards/weather.json and its copies in"
+                  + " comparison.json");
+        }
+      }
+    }
+    assertThat(checked).as("store dashboards under grafana/dashboards").isGreaterThan(0);
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void shouldNameEveryPanelInTheFilesKnownToListThem() {
+    List<String> problems = new ArrayList<>();
+    KNOWN_PANEL_FILES.forEach(
+        (relative, where) -> {
+          String text = read(root().resolve(relative));
+          for (Panel panel : Panel.values()) {
+            if (!Pattern.compile(
+                    "(^|[\\s`])(weather)?:" + Pattern.quote(panel.id()) + "\\b", Pattern.MULTILINE)
+                .matcher(text)
+                .find()) {
+              problems.add(
+                  relative
+                      + " ("
+                      + where
+                      + "): the panel hash weather:"
+                      + panel.id()
+                      + " (io.weathertweets.aggregates.Panel."
+                      + panel.name()
+                      + ") is not named; add it");
             }
           }
         });

@@ -1,6 +1,7 @@
 package io.weathertweets.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.weathertweets.aggregates.Panel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,15 +48,15 @@ final class Dashboards {
           .collect(Collectors.joining("|", "(", ")"));
 
   /**
-   * Keys of the store layout (README, "Reading the figures"; StoreLayout), with {m} as {@link
-   * #MUNICIPALITY}.
+   * Hash keys of the store layout (StoreLayout: the panels of {@link Panel}, meta, consumer, the
+   * all-time hash of {m} as {@link #MUNICIPALITY}).
    */
   static final Pattern HASH_KEY =
       Pattern.compile(
-          "weather:(temperature_avg|temperature_max|temperature_min|humidity_avg|reports|conditions|extremes|meta|consumer"
-              + "|municipality:"
-              + MUNICIPALITY
-              + ")");
+          Stream.concat(Panel.ids().stream(), Stream.of("meta", "consumer"))
+              .map(Pattern::quote)
+              .collect(
+                  Collectors.joining("|", "weather:(", "|municipality:" + MUNICIPALITY + ")")));
 
   static final Pattern STREAM_KEY = Pattern.compile("weather:series:" + MUNICIPALITY);
 

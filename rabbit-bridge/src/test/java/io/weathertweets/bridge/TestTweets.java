@@ -29,7 +29,7 @@ public final class TestTweets {
 
   /**
    * {@code count} tweets with ids of their own, one after another from {@link #T0} on, cycling
-   * through four municipalities, four conditions and a range of figures.
+   * through the municipalities and conditions of the catalogue and a range of figures.
    */
   public static List<Tweet> tweets(int count) {
     List<Tweet> tweets = new ArrayList<>(count);
@@ -37,10 +37,10 @@ public final class TestTweets {
       tweets.add(
           Tweet.newBuilder()
               .setId(UUID.randomUUID().toString())
-              .setMunicipality(Municipality.values()[i % 4].toProto())
+              .setMunicipality(Municipality.values()[i % Municipality.values().length].toProto())
               .setTemperature(i % 60)
               .setHumidity(i % 100)
-              .setCondition(Condition.values()[i % 4].toProto())
+              .setCondition(Condition.values()[i % Condition.values().length].toProto())
               .setEventTimeMs(T0 + i)
               .build());
     }

@@ -3,6 +3,8 @@ package io.weathertweets.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.weathertweets.aggregates.Condition;
+import io.weathertweets.aggregates.Panel;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.proto.v1.Tweet;
@@ -231,11 +233,26 @@ class SystemEndToEndTest {
         .contains("Kafka Streams → Redis")
         .contains("RabbitMQ → Valkey")
         .contains("paths agree");
-    // Both panels of the chosen municipality show the stored count; bars exist for every
-    // municipality.
+    // Both panels of the chosen municipality show the stored count; every panel of the store's
+    // catalogue has a bar for each of its municipalities or conditions, or a figure per extreme.
     assertThat(dom.split("data-field=\"count\">" + mixcoCount + "<", -1)).hasSize(3);
-    for (String m : MUNICIPALITIES) {
-      assertThat(dom).contains("data-bar=\"temperature:" + m + "\"");
+    for (Panel panel : Panel.values()) {
+      List<String> names =
+          switch (panel.kind()) {
+            case PER_MUNICIPALITY -> MUNICIPALITIES;
+            case PER_CONDITION -> Condition.ids();
+            case EXTREMES -> List.of();
+          };
+      for (String name : names) {
+        assertThat(dom.split("data-bar=\"" + panel.id() + ":" + name + "\"", -1))
+            .as("bars of %s for %s", panel.id(), name)
+            .hasSize(3);
+      }
+      for (Panel.Extreme extreme : panel.extremes()) {
+        assertThat(dom.split("data-stat=\"" + extreme.figure() + "\"", -1))
+            .as("figures of %s", extreme.figure())
+            .hasSize(3);
+      }
     }
     // Each path says how far behind it is, from its consumer's own report.
     assertThat(dom)

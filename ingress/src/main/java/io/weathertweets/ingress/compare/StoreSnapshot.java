@@ -2,6 +2,7 @@ package io.weathertweets.ingress.compare;
 
 import io.weathertweets.aggregates.ConsumerReport;
 import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.Panel;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.StoreReader;
 import java.util.LinkedHashMap;
@@ -9,8 +10,9 @@ import java.util.Map;
 
 /**
  * Everything one store holds for the dashboard, read in one go: the all-time hash of every
- * municipality, the panel hashes and the meta hash (values are the strings as stored), and the path
- * consumer's own report of how far behind it is ({@code null} when it has written none).
+ * municipality, the panel hashes ({@link Panel}, by id) and the meta hash (values are the strings
+ * as stored), and the path consumer's own report of how far behind it is ({@code null} when it has
+ * written none).
  */
 record StoreSnapshot(
     Map<String, Map<String, String>> municipalities,
@@ -33,17 +35,8 @@ record StoreSnapshot(
       }
     }
     Map<String, Map<String, String>> panels = new LinkedHashMap<>();
-    for (String key :
-        new String[] {
-          layout.temperatureAvg(),
-          layout.temperatureMax(),
-          layout.temperatureMin(),
-          layout.humidityAvg(),
-          layout.reports(),
-          layout.conditions(),
-          layout.extremes()
-        }) {
-      panels.put(key.substring(layout.prefix().length() + 1), reader.hash(key));
+    for (Panel panel : Panel.values()) {
+      panels.put(panel.id(), reader.hash(layout.panel(panel)));
     }
     ConsumerReport.View consumer =
         reader.consumerReport().map(r -> r.view(nowMs, staleAfterMs)).orElse(null);

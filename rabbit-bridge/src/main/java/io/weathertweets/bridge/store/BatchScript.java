@@ -2,6 +2,7 @@ package io.weathertweets.bridge.store;
 
 import io.weathertweets.aggregates.Condition;
 import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.Panel;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.TweetRules;
 import io.weathertweets.aggregates.WindowSpec;
@@ -57,6 +58,12 @@ import org.redisson.command.CommandBatchService;
  */
 public final class BatchScript {
   private static final String RESOURCE = "apply-batch.lua";
+
+  /**
+   * What the script knows of the catalogue, passed with every call so that it names no
+   * municipality, condition or panel itself: five lists, each its length and then its items.
+   */
+  static final List<String> CATALOGUE = catalogue();
 
   private final RedissonClient client;
   private final StoreLayout layout;
@@ -172,7 +179,7 @@ public final class BatchScript {
     if (tweets.isEmpty()) {
       return new ApplyResult(0, 0, 0, 0, "");
     }
-    List<Object> args = new ArrayList<>(9 + tweets.size() * 6);
+    List<Object> args = new ArrayList<>(9 + CATALOGUE.size() + tweets.size() * 6);
     args.add(layout.prefix());
     args.add(Long.toString(dedupHorizon.toMillis()));
     args.add(Long.toString(windows.sizeMs()));
@@ -182,6 +189,7 @@ public final class BatchScript {
     args.add(Long.toString(nowMs));
     args.add(batchToken);
     args.add(Integer.toString(tweets.size()));
+    args.addAll(CATALOGUE);
     for (Tweet tweet : tweets) {
       // The script trusts its input (a Lua error halfway would leave half a batch written).
       List<TweetRules.Violation> violations = TweetRules.violations(tweet);
@@ -433,6 +441,38 @@ public final class BatchScript {
     String loaded = await(script.scriptLoadAsync(source));
     sha = loaded;
     return loaded;
+  }
+
+  /**
+   * Municipalities and conditions in catalogue order; the {@link Panel.Kind#PER_MUNICIPALITY}
+   * panels as pairs (hash, aggregate field); the {@link Panel.Kind#PER_CONDITION} panels; and every
+   * extreme of the {@link Panel.Kind#EXTREMES} panels as a triple (hash, aggregate field, {@code
+   * max} or {@code min}).
+   */
+  static List<String> catalogue() {
+    List<String> perMunicipality = new ArrayList<>();
+    List<String> perCondition = new ArrayList<>();
+    List<String> extremes = new ArrayList<>();
+    for (Panel panel : Panel.values()) {
+      switch (panel.kind()) {
+        case PER_MUNICIPALITY -> perMunicipality.addAll(List.of(panel.id(), panel.figure()));
+        case PER_CONDITION -> perCondition.add(panel.id());
+        case EXTREMES ->
+            panel
+                .extremes()
+                .forEach(
+                    e ->
+                        extremes.addAll(
+                            List.of(panel.id(), e.figure(), e.highest() ? "max" : "min")));
+      }
+    }
+    List<String> args = new ArrayList<>();
+    for (List<String> list :
+        List.of(Municipality.ids(), Condition.ids(), perMunicipality, perCondition, extremes)) {
+      args.add(Integer.toString(list.size()));
+      args.addAll(list);
+    }
+    return List.copyOf(args);
   }
 
   private static String readSource() {

@@ -1,7 +1,9 @@
 -- Applies one batch of tweets to the store layout, atomically (a script runs alone on the server).
 -- Called by io.weathertweets.bridge.store.BatchScript, which documents the arguments:
 --   ARGV[1] prefix, [2] dedup horizon ms, [3] window size ms, [4] grace ms, [5] window ttl ms,
---   [6] series max length, [7] now ms (updated_at), [8] batch token, [9] n, then n times: id,
+--   [6] series max length, [7] now ms (updated_at), [8] batch token, [9] n, then the catalogue (five lists, each
+--   its length and its items: municipalities; conditions; panels per municipality as pairs of hash and figure;
+--   panels per condition; extremes as triples of hash, figure and 'max' or 'min'), then n times: id,
 --   municipality, temperature, humidity, condition, event time ms.
 -- Returns {processed, duplicates, late, closed windows, flags, batch token}; flags has one character per tweet:
 -- 'n' new and in its window, 'l' new but too late for its window, 'd' duplicate (skipped).
@@ -33,10 +35,22 @@ local now = ARGV[7]
 local token = tonumber(ARGV[8])
 local n = tonumber(ARGV[9])
 
--- The catalogue, in the order of io.weathertweets.aggregates.Municipality and Condition (CatalogueTest checks
--- both lists). Everything below loops over them: a condition is a field of every aggregate hash.
-local MUNICIPALITIES = {'mixco', 'guatemala', 'amatitlan', 'chinautla'}
-local CONDITIONS = {'sunny', 'cloudy', 'rainy', 'foggy'}
+-- The catalogue, from io.weathertweets.aggregates.Municipality, Condition and Panel (BatchScript.catalogue), so this
+-- script names none of them. Everything below loops over these lists: a condition is a field of every aggregate
+-- hash, a panel hash is written from the all-time aggregates (as Overview.panelHashes does).
+local nextArg = 10
+local function list()
+  local length = tonumber(ARGV[nextArg])
+  local items = {unpack(ARGV, nextArg + 1, nextArg + length)}
+  nextArg = nextArg + 1 + length
+  return items
+end
+local MUNICIPALITIES = list()
+local CONDITIONS = list()
+local PER_MUNICIPALITY = list()
+local PER_CONDITION = list()
+local EXTREMES = list()
+local firstTweet = nextArg - 1
 -- The fields in Aggregate.toFields() order (Aggregate.NUMERIC_FIELDS).
 local FIELDS = {'count', 'temperature_sum', 'temperature_min', 'temperature_max', 'temperature_avg',
   'humidity_sum', 'humidity_avg'}
@@ -137,7 +151,7 @@ local opened = {}
 
 local inThisCall = {}
 for i = 0, n - 1 do
-  local b = 9 + i * 6
+  local b = firstTweet + i * 6
   local id, m = ARGV[b + 1], ARGV[b + 2]
   local t, h, c, e = tonumber(ARGV[b + 3]), tonumber(ARGV[b + 4]), ARGV[b + 5], tonumber(ARGV[b + 6])
   local windowStart = e - (e % size)
@@ -199,32 +213,40 @@ if #dirty > 0 then
     redis.call('ZADD', openKey .. window[1], int(window[2]), member)
   end
 
-  -- Cross-municipality figures are derived from the complete all-time state (as Overview.panelHashes does),
-  -- never incremented, so they cannot drift from the per-municipality hashes.
+  -- Panel hashes are derived from the complete all-time state (as Overview.panelHashes does), never incremented,
+  -- so they cannot drift from the per-municipality hashes. A figure is the text of an aggregate field.
   local total = 0
   local conditions = {}
   for _, c in ipairs(CONDITIONS) do
     conditions[c] = 0
   end
-  local hottest, coldest
+  local best = {}
   for _, m in ipairs(MUNICIPALITIES) do
     local a = load(allTimePrefix .. m)
     if a.count > 0 then
+      local f = fields(a)
+      local figures = {}
+      for k = 1, #f, 2 do
+        figures[f[k]] = f[k + 1]
+      end
       if a.dirty then
-        redis.call('HSET', p .. ':temperature_avg', m, avg(a.tsum, a.count))
-        redis.call('HSET', p .. ':temperature_max', m, int(a.tmax))
-        redis.call('HSET', p .. ':temperature_min', m, int(a.tmin))
-        redis.call('HSET', p .. ':humidity_avg', m, avg(a.hsum, a.count))
-        redis.call('HSET', p .. ':reports', m, int(a.count))
+        for k = 1, #PER_MUNICIPALITY, 2 do
+          redis.call('HSET', p .. ':' .. PER_MUNICIPALITY[k], m, figures[PER_MUNICIPALITY[k + 1]])
+        end
       end
       total = total + a.count
       for _, c in ipairs(CONDITIONS) do
         conditions[c] = conditions[c] + a[c]
       end
-      -- Ties go to the first municipality in this order: only strictly greater/smaller replaces.
-      if hottest == nil or a.tmax > hottest.tmax then hottest = a end
-      if coldest == nil or a.tmin < coldest.tmin then coldest = a end
-      a.id = m
+      -- Ties go to the first municipality in catalogue order: only strictly greater/smaller replaces.
+      for k = 1, #EXTREMES, 3 do
+        local value = tonumber(figures[EXTREMES[k + 1]])
+        local b = best[k]
+        if b == nil or (EXTREMES[k + 2] == 'max' and value > b.value) or (EXTREMES[k + 2] == 'min' and value < b.value)
+        then
+          best[k] = {value = value, text = figures[EXTREMES[k + 1]], m = m}
+        end
+      end
     end
   end
   local counts = {}
@@ -232,10 +254,15 @@ if #dirty > 0 then
     counts[#counts + 1] = c
     counts[#counts + 1] = int(conditions[c])
   end
-  redis.call('HSET', p .. ':conditions', unpack(counts))
-  redis.call('HSET', p .. ':extremes', 'temperature_max', int(hottest.tmax),
-    'temperature_max_municipality', hottest.id, 'temperature_min', int(coldest.tmin),
-    'temperature_min_municipality', coldest.id)
+  for _, hash in ipairs(PER_CONDITION) do
+    redis.call('HSET', p .. ':' .. hash, unpack(counts))
+  end
+  for k = 1, #EXTREMES, 3 do
+    if best[k] then
+      redis.call('HSET', p .. ':' .. EXTREMES[k], EXTREMES[k + 1], best[k].text,
+        EXTREMES[k + 1] .. '_municipality', best[k].m)
+    end
+  end
 
   local lastEvent = tonumber(redis.call('HGET', metaKey, 'last_event_at') or '0')
   if maxEvent > lastEvent then lastEvent = maxEvent end

@@ -9,6 +9,7 @@ import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Condition;
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.Overview;
+import io.weathertweets.aggregates.Panel;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.StoreReader;
 import io.weathertweets.bridge.BridgeApplication;
@@ -265,15 +266,15 @@ abstract class BridgeIntegrationTest {
       }
       assertFigures(m.id(), stored, expected);
       assertThat(stored).containsKey("updated_at");
-      assertThat(reader.hash(layout.reports()))
+      assertThat(reader.hash(layout.panel(Panel.REPORTS)))
           .containsEntry(m.id(), Long.toString(expected.count));
-      assertThat(reader.hash(layout.temperatureMax()))
+      assertThat(reader.hash(layout.panel(Panel.TEMPERATURE_MAX)))
           .containsEntry(m.id(), Long.toString(expected.temperatureMax));
-      assertThat(reader.hash(layout.temperatureMin()))
+      assertThat(reader.hash(layout.panel(Panel.TEMPERATURE_MIN)))
           .containsEntry(m.id(), Long.toString(expected.temperatureMin));
-      assertThat(Double.parseDouble(reader.hash(layout.temperatureAvg()).get(m.id())))
+      assertThat(Double.parseDouble(reader.hash(layout.panel(Panel.TEMPERATURE_AVG)).get(m.id())))
           .isCloseTo((double) expected.temperatureSum / expected.count, within(0.005));
-      assertThat(Double.parseDouble(reader.hash(layout.humidityAvg()).get(m.id())))
+      assertThat(Double.parseDouble(reader.hash(layout.panel(Panel.HUMIDITY_AVG)).get(m.id())))
           .isCloseTo((double) expected.humiditySum / expected.count, within(0.005));
 
       TreeMap<Long, GroundTruth.Figures> windows = truth.windows.getOrDefault(m, new TreeMap<>());
@@ -299,7 +300,7 @@ abstract class BridgeIntegrationTest {
         }
       }
     }
-    Map<String, String> conditions = reader.hash(layout.conditions());
+    Map<String, String> conditions = reader.hash(layout.panel(Panel.CONDITIONS));
     for (Condition c : Condition.values()) {
       long sum = truth.allTime.values().stream().mapToLong(f -> f.conditions.get(c)).sum();
       assertThat(conditions).containsEntry(c.id(), Long.toString(sum));
@@ -318,7 +319,7 @@ abstract class BridgeIntegrationTest {
         coldest = m;
       }
     }
-    assertThat(reader.hash(layout.extremes()))
+    assertThat(reader.hash(layout.panel(Panel.EXTREMES)))
         .containsEntry("temperature_max", Long.toString(truth.allTime.get(hottest).temperatureMax))
         .containsEntry("temperature_max_municipality", hottest.id())
         .containsEntry("temperature_min", Long.toString(truth.allTime.get(coldest).temperatureMin))

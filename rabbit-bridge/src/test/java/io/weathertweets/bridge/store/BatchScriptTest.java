@@ -13,6 +13,7 @@ import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Condition;
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.Overview;
+import io.weathertweets.aggregates.Panel;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.StoreReader;
 import io.weathertweets.aggregates.WindowSpec;
@@ -307,6 +308,46 @@ class BatchScriptTest {
   }
 
   @Test
+  void shouldWriteEveryMunicipalityConditionAndPanelOfTheCatalogue() {
+    // Every municipality with every condition; the last municipality of the catalogue has both
+    // extremes, so a list in the script that missed it would show in every panel hash.
+    List<Tweet> tweets = new ArrayList<>();
+    Municipality[] municipalities = Municipality.values();
+    for (int i = 0; i < municipalities.length; i++) {
+      for (Condition c : Condition.values()) {
+        tweets.add(
+            tweet(municipalities[i])
+                .at(T0 + tweets.size())
+                .temperature(i < municipalities.length - 1 ? i : c.ordinal() == 0 ? 60 : -50)
+                .humidity(10 * i + c.ordinal())
+                .condition(c)
+                .build());
+      }
+    }
+    script.apply(tweets, 1_000);
+
+    Map<Municipality, Aggregate> expected = new LinkedHashMap<>();
+    for (Tweet t : tweets) {
+      Municipality m = Municipality.fromProto(t.getMunicipality());
+      expected.put(m, expected.getOrDefault(m, Aggregate.EMPTY).plus(t));
+    }
+    Map<String, Map<String, String>> panels = new Overview(expected).panelHashes(layout);
+    assertThat(panels.keySet())
+        .containsExactlyElementsOf(
+            java.util.Arrays.stream(Panel.values()).map(layout::panel).toList());
+    panels.forEach(
+        (key, fields) -> assertThat(reader.hash(key)).as(key).containsExactlyEntriesOf(fields));
+    String last = municipalities[municipalities.length - 1].id();
+    assertThat(reader.hash(layout.panel(Panel.EXTREMES)))
+        .containsEntry("temperature_max_municipality", last)
+        .containsEntry("temperature_min_municipality", last);
+    for (Municipality m : municipalities) {
+      assertThat(reader.hash(layout.panel(Panel.REPORTS)))
+          .containsEntry(m.id(), Integer.toString(Condition.values().length));
+    }
+  }
+
+  @Test
   void shouldNameTheFirstMunicipalityInOrderOnTies() {
     apply(
         tweet(CHINAUTLA).at(T0).temperature(30).build(),
@@ -314,7 +355,7 @@ class BatchScriptTest {
         tweet(AMATITLAN).at(T0).temperature(-3).build(),
         tweet(MIXCO).at(T0).temperature(-3).build());
 
-    assertThat(reader.hash(layout.extremes()))
+    assertThat(reader.hash(layout.panel(Panel.EXTREMES)))
         .containsExactlyEntriesOf(
             orderedMap(
                 "temperature_max",
@@ -325,7 +366,7 @@ class BatchScriptTest {
                 "-3",
                 "temperature_min_municipality",
                 "mixco"));
-    assertThat(reader.hash(layout.conditions()))
+    assertThat(reader.hash(layout.panel(Panel.CONDITIONS)))
         .containsExactlyEntriesOf(
             orderedMap("sunny", "4", "cloudy", "0", "rainy", "0", "foggy", "0"));
   }

@@ -236,6 +236,42 @@ class WeatherTopologyTest {
   }
 
   @Test
+  void shouldAggregateEveryMunicipalityAndConditionOfTheCatalogue() {
+    for (Municipality m : Municipality.values()) {
+      for (Condition c : Condition.values()) {
+        send(
+            tweet(m.id())
+                .at(T0.plusSeconds(c.ordinal()))
+                .temperature(m.ordinal())
+                .humidity(c.ordinal())
+                .condition(c));
+      }
+    }
+    // Closes the first window: one series entry per municipality.
+    for (Municipality m : Municipality.values()) {
+      send(tweet(m.id()).at(T0.plusSeconds(120)));
+    }
+
+    Map<Municipality, Aggregate> expected = new java.util.EnumMap<>(Municipality.class);
+    for (Municipality m : Municipality.values()) {
+      Aggregate a = Aggregate.EMPTY;
+      for (Condition c : Condition.values()) {
+        a = a.plus(m.ordinal(), c.ordinal(), c, T0.plusSeconds(c.ordinal()).toEpochMilli());
+      }
+      assertThat(sink.window(m, T0.toEpochMilli()).figures()).as(m.id()).isEqualTo(a.figures());
+      assertThat(sink.series.get(m)).as(m.id()).containsOnlyKeys(T0.toEpochMilli());
+      expected.put(m, a.plus(20, 50, Condition.SUNNY, T0.plusSeconds(120).toEpochMilli()));
+      assertThat(sink.allTime.get(m).figures()).as(m.id()).isEqualTo(expected.get(m).figures());
+    }
+    assertThat(sink.lastOverview().panelHashes(StoreLayout.DEFAULT))
+        .isEqualTo(new Overview(expected).panelHashes(StoreLayout.DEFAULT));
+    assertThat(sink.lastOverview().panelHashes(StoreLayout.DEFAULT).get("weather:reports"))
+        .containsOnlyKeys(Municipality.ids());
+    assertThat(sink.lastOverview().panelHashes(StoreLayout.DEFAULT).get("weather:conditions"))
+        .containsOnlyKeys(Condition.ids());
+  }
+
+  @Test
   void shouldSendUndecodableAndInvalidRecordsToTheDeadLetterTopicAndGoOn() {
     rawTweets.pipeInput("mixco", new byte[] {(byte) 0xff, 0x00, 0x13, 0x37}, T0);
     send(tweet("mixco").at(T0).humidity(150));
