@@ -1,8 +1,11 @@
 package io.weathertweets.aggregates;
 
+import jakarta.validation.Valid;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * What the two paths must agree on, or their figures differ for good: the window, the dedup horizon
@@ -23,14 +26,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param time which event times are accepted ({@link EventTimeRule})
  */
 @ConfigurationProperties("weather")
+@Validated
 public record PathSemantics(
-    @DefaultValue Window window, @DefaultValue Dedup dedup, @DefaultValue Time time) {
+    @DefaultValue @Valid Window window,
+    @DefaultValue @Valid Dedup dedup,
+    @DefaultValue @Valid Time time) {
 
   /**
    * @param size length of each window
    * @param grace how long after its end a window still takes late tweets
    */
-  public record Window(@DefaultValue("1m") Duration size, @DefaultValue("10s") Duration grace) {
+  public record Window(
+      @DefaultValue("1m") @DurationMin(millis = 1) Duration size,
+      @DefaultValue("10s") @DurationMin(millis = 0) Duration grace) {
     public WindowSpec spec() {
       return new WindowSpec(size, grace);
     }
@@ -40,12 +48,12 @@ public record PathSemantics(
    * @param horizon a (municipality, id) seen again within this much acceptance time is the same
    *     tweet; later it counts again
    */
-  public record Dedup(@DefaultValue("1h") Duration horizon) {}
+  public record Dedup(@DefaultValue("1h") @DurationMin(millis = 1) Duration horizon) {}
 
   /**
    * @param maxAhead how far an event time may lie ahead of the time the tweet was accepted
    */
-  public record Time(@DefaultValue("5m") Duration maxAhead) {
+  public record Time(@DefaultValue("5m") @DurationMin(millis = 0) Duration maxAhead) {
     public EventTimeRule rule() {
       return new EventTimeRule(maxAhead);
     }

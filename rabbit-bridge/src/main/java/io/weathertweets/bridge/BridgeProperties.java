@@ -2,25 +2,30 @@ package io.weathertweets.bridge;
 
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.bridge.store.StoreDurability;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code weather.*} in bridge.yml: this path's queue, store and retries. What both paths must agree
- * on (window, dedup horizon, event-time rule) is {@link io.weathertweets.aggregates.PathSemantics},
- * bound from the same keys by the streams-app.
+ * {@code weather.*} in bridge.yml: this path's queue, store, retries and stall limit; the defaults
+ * are the ones written here. What both paths must agree on (window, dedup horizon, event-time rule)
+ * is {@link io.weathertweets.aggregates.PathSemantics}, bound from the same keys by the
+ * streams-app. The listener container's prefetch, batch size and concurrency are Spring Boot's own
+ * {@code spring.rabbitmq.listener.simple.*}.
  */
 @ConfigurationProperties("weather")
-public record BridgeProperties(Rabbit rabbit, Store store, Retry retry) {
-
-  public BridgeProperties {
-    rabbit =
-        rabbit == null
-            ? new Rabbit(null, null, null, null, null, null, null, 0, 0, 0, null)
-            : rabbit;
-    store = store == null ? new Store(null, null, null, null, null, null, null, null) : store;
-    retry = retry == null ? new Retry(null, null) : retry;
-  }
+@Validated
+public record BridgeProperties(
+    @DefaultValue @Valid Rabbit rabbit,
+    @DefaultValue @Valid Store store,
+    @DefaultValue @Valid Retry retry,
+    @DefaultValue @Valid Health health) {
 
   public enum QueueType {
     QUORUM,
@@ -32,36 +37,30 @@ public record BridgeProperties(Rabbit rabbit, Store store, Retry retry) {
    * @param deadLetterExchange where rejected (poison) messages go; empty disables dead-lettering,
    *     for brokers that refuse the argument — there a rejected message is dropped (or requeued) by
    *     the broker
+   * @param deadLetterQueue the queue bound to it; unset, the tweet queue's name plus {@code .dlq}
+   * @param queueType {@code quorum} (replicated, delivery limit) or {@code classic} (single node)
    * @param deliveryLimit quorum only: deliveries (crashes or requeues) before a message is
    *     dead-lettered
-   * @param concurrency consumers on the queue; above 1 a municipality's tweets are applied out of
-   *     queue order, and this path can then judge other tweets late than the Kafka path
    * @param receiveTimeout how long a consumer waits to fill a batch before applying what it has
+   *     (not among Spring Boot's listener settings)
+   * @param lagInterval how often the queue depth (gauge {@code weather.consumer.lag{path=rabbit}})
+   *     is refreshed
    */
   public record Rabbit(
-      Boolean declare,
-      String exchange,
-      String queue,
-      String deadLetterExchange,
+      @DefaultValue("true") boolean declare,
+      @DefaultValue("weather.tweets") @NotBlank String exchange,
+      @DefaultValue("weather.tweets.bridge") @NotBlank String queue,
+      @DefaultValue("weather.tweets.dlx") @NotNull String deadLetterExchange,
       String deadLetterQueue,
-      QueueType queueType,
-      Integer deliveryLimit,
-      int prefetch,
-      int batchSize,
-      int concurrency,
-      Duration receiveTimeout) {
+      @DefaultValue("quorum") @NotNull QueueType queueType,
+      @DefaultValue("5") @Positive int deliveryLimit,
+      @DefaultValue("100ms") @DurationMin(millis = 1) Duration receiveTimeout,
+      @DefaultValue("5s") @DurationMin(millis = 1) Duration lagInterval) {
+
     public Rabbit {
-      declare = declare == null || declare;
-      exchange = exchange == null ? "weather.tweets" : exchange;
-      queue = queue == null ? "weather.tweets.bridge" : queue;
-      deadLetterExchange = deadLetterExchange == null ? "weather.tweets.dlx" : deadLetterExchange;
-      deadLetterQueue = deadLetterQueue == null ? queue + ".dlq" : deadLetterQueue;
-      queueType = queueType == null ? QueueType.QUORUM : queueType;
-      deliveryLimit = deliveryLimit == null ? 5 : deliveryLimit;
-      prefetch = prefetch <= 0 ? 500 : prefetch;
-      batchSize = batchSize <= 0 ? 200 : batchSize;
-      concurrency = concurrency <= 0 ? 1 : concurrency;
-      receiveTimeout = receiveTimeout == null ? Duration.ofMillis(100) : receiveTimeout;
+      // Derived from the queue's name, not a default of its own.
+      deadLetterQueue =
+          deadLetterQueue == null || deadLetterQueue.isBlank() ? queue + ".dlq" : deadLetterQueue;
     }
 
     /**
@@ -76,7 +75,7 @@ public record BridgeProperties(Rabbit rabbit, Store store, Retry retry) {
   /**
    * @param url {@code redis://[[user]:password@]host:port[/db]}, {@code rediss://} for TLS ({@code
    *     VALKEY_URL})
-   * @param prefix key prefix of the layout
+   * @param prefix key prefix of the layout ({@code WEATHER_STORE_PREFIX})
    * @param windowTtl expiry of the live window hashes
    * @param seriesMaxLength approximate cap of each series stream (XADD MAXLEN ~)
    * @param callTimeout longest wait for one batch script call before it counts as failed and is
@@ -88,24 +87,14 @@ public record BridgeProperties(Rabbit rabbit, Store store, Retry retry) {
    *     and is applied again; shorter than {@code callTimeout}
    */
   public record Store(
-      String url,
-      String prefix,
-      Duration windowTtl,
-      Integer seriesMaxLength,
-      Duration callTimeout,
-      StoreDurability.Mode durability,
-      Integer durabilityReplicas,
-      Duration durabilityTimeout) {
-    public Store {
-      url = url == null ? "redis://localhost:6380" : url;
-      prefix = prefix == null ? StoreLayout.DEFAULT.prefix() : prefix;
-      windowTtl = windowTtl == null ? Duration.ofHours(24) : windowTtl;
-      seriesMaxLength = seriesMaxLength == null ? 10_000 : seriesMaxLength;
-      callTimeout = callTimeout == null ? Duration.ofSeconds(15) : callTimeout;
-      durability = durability == null ? StoreDurability.Mode.AUTO : durability;
-      durabilityReplicas = durabilityReplicas == null ? 1 : durabilityReplicas;
-      durabilityTimeout = durabilityTimeout == null ? Duration.ofSeconds(5) : durabilityTimeout;
-    }
+      @DefaultValue("redis://localhost:6380") @NotBlank String url,
+      @DefaultValue("weather") @NotBlank String prefix,
+      @DefaultValue("24h") @DurationMin(millis = 1) Duration windowTtl,
+      @DefaultValue("10000") @Positive int seriesMaxLength,
+      @DefaultValue("15s") @DurationMin(millis = 1) Duration callTimeout,
+      @DefaultValue("auto") @NotNull StoreDurability.Mode durability,
+      @DefaultValue("1") int durabilityReplicas,
+      @DefaultValue("5s") Duration durabilityTimeout) {
 
     public StoreLayout layout() {
       return new StoreLayout(prefix);
@@ -116,10 +105,13 @@ public record BridgeProperties(Rabbit rabbit, Store store, Retry retry) {
    * Backoff between attempts to apply a batch while Valkey is unavailable (doubling up to the
    * maximum).
    */
-  public record Retry(Duration initialBackoff, Duration maxBackoff) {
-    public Retry {
-      initialBackoff = initialBackoff == null ? Duration.ofMillis(200) : initialBackoff;
-      maxBackoff = maxBackoff == null ? Duration.ofSeconds(10) : maxBackoff;
-    }
-  }
+  public record Retry(
+      @DefaultValue("200ms") @DurationMin(millis = 1) Duration initialBackoff,
+      @DefaultValue("10s") @DurationMin(millis = 1) Duration maxBackoff) {}
+
+  /**
+   * @param stallAfter with tweets waiting and none consumed for this long, the path counts as
+   *     stalled (health DOWN, the consumer report says why)
+   */
+  public record Health(@DefaultValue("60s") @DurationMin(millis = 1) Duration stallAfter) {}
 }

@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.QueueInformation;
-import org.springframework.scheduling.annotation.Scheduled;
 
 /**
  * The bridge's consumer lag: tweets ready in its queue plus those it holds in batches not yet
@@ -65,7 +64,7 @@ class QueueDepth {
     return ready < 0 ? -1 : ready + oldestWait.inHand();
   }
 
-  @Scheduled(fixedDelayString = "${weather.rabbit.lag-interval:5s}")
+  /** Asks the broker again; every {@code weather.rabbit.lag-interval} (RabbitConfiguration). */
   void refresh() {
     try {
       QueueInformation info = admin.getQueueInfo(queue);

@@ -10,7 +10,6 @@ import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.bridge.BridgeProperties;
 import io.weathertweets.bridge.store.BatchScript;
-import java.time.Duration;
 import org.redisson.api.RedissonClient;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.AmqpAdmin;
@@ -21,14 +20,16 @@ import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.amqp.autoconfigure.SimpleRabbitListenerContainerFactoryConfigurer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
 
 /**
  * The bridge's RabbitMQ side: the topology it owns (declared through Boot's RabbitAdmin unless
@@ -87,10 +88,12 @@ class RabbitConfiguration {
   }
 
   @Bean
-  StallCheck consumerStall(
-      MeterRegistry meters, @Value("${weather.health.stall-after:60s}") Duration stallAfter) {
+  StallCheck consumerStall(MeterRegistry meters, BridgeProperties properties) {
     StallCheck stall =
-        new StallCheck(TweetPath.RABBIT.describe(), stallAfter, System.currentTimeMillis());
+        new StallCheck(
+            TweetPath.RABBIT.describe(),
+            properties.health().stallAfter(),
+            System.currentTimeMillis());
     Gauge.builder("weather.consumer.idle", stall, s -> s.idleSeconds(System.currentTimeMillis()))
         .tag("path", TweetPath.RABBIT.id())
         .description("Seconds since the path last consumed a tweet")
@@ -158,29 +161,39 @@ class RabbitConfiguration {
   }
 
   /**
-   * Batches of up to {@code batch-size} messages, acknowledged by the listener itself after Valkey
-   * applied them. Prefetch is raised to at least the batch size by the container (a smaller one
-   * could never fill it).
+   * Batches of up to {@code spring.rabbitmq.listener.simple.batch-size} messages, acknowledged by
+   * the listener itself after Valkey applied them. Spring Boot's listener settings ({@code
+   * spring.rabbitmq.listener.simple.*}: prefetch, batch size, concurrency, and the rest) shape the
+   * container; what the listener relies on is set here and cannot be configured away: manual
+   * acknowledgement, batches handed over whole, and a missing queue failing the start (with {@code
+   * weather.rabbit.declare=false} there is otherwise nothing to consume). The container raises the
+   * prefetch to at least the batch size (a smaller one could never fill it). Boot has no setting
+   * for how long a batch waits to fill: {@code weather.rabbit.receive-timeout}.
    */
   @Bean
   SimpleMessageListenerContainer tweetContainer(
+      SimpleRabbitListenerContainerFactoryConfigurer boot,
       ConnectionFactory connectionFactory,
       TweetBatchListener listener,
       BridgeProperties properties) {
     BridgeProperties.Rabbit rabbit = properties.rabbit();
-    SimpleMessageListenerContainer container =
-        new SimpleMessageListenerContainer(connectionFactory);
+    SimpleRabbitListenerContainerFactory factory = new SimpleRabbitListenerContainerFactory();
+    boot.configure(factory, connectionFactory);
+    factory.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+    factory.setConsumerBatchEnabled(true);
+    factory.setMissingQueuesFatal(true);
+    factory.setReceiveTimeout(rabbit.receiveTimeout().toMillis());
+    factory.setBatchReceiveTimeout(rabbit.receiveTimeout().toMillis());
+    SimpleMessageListenerContainer container = factory.createListenerContainer();
     container.setQueueNames(rabbit.queue());
     container.setMessageListener(listener);
-    container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-    container.setConsumerBatchEnabled(true);
-    container.setBatchSize(rabbit.batchSize());
-    container.setPrefetchCount(Math.max(rabbit.prefetch(), rabbit.batchSize()));
-    container.setReceiveTimeout(rabbit.receiveTimeout().toMillis());
-    container.setBatchReceiveTimeout(rabbit.receiveTimeout().toMillis());
-    container.setConcurrentConsumers(rabbit.concurrency());
-    // Without the queue there is nothing to do; fail fast when declare=false and it does not exist.
-    container.setMissingQueuesFatal(true);
     return container;
+  }
+
+  /** Refreshes the queue depth every {@code weather.rabbit.lag-interval}. */
+  @Bean
+  SchedulingConfigurer queueDepthRefresh(QueueDepth depth, BridgeProperties properties) {
+    return registrar ->
+        registrar.addFixedDelayTask(depth::refresh, properties.rabbit().lagInterval());
   }
 }

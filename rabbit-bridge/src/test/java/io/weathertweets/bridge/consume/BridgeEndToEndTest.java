@@ -7,8 +7,10 @@ import io.weathertweets.proto.v1.Tweet;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.util.ReflectionTestUtils;
 
 class BridgeEndToEndTest extends BridgeIntegrationTest {
   private static final Names NAMES = Names.random();
@@ -16,6 +18,24 @@ class BridgeEndToEndTest extends BridgeIntegrationTest {
   @DynamicPropertySource
   static void names(DynamicPropertyRegistry registry) {
     NAMES.register(registry, ValkeyTestSupport.SHARED_VALKEY);
+  }
+
+  /**
+   * Prefetch, batch size and concurrency come from Spring Boot's listener settings in bridge.yml;
+   * what the listener relies on is fixed whatever they say.
+   */
+  @Test
+  void shouldBuildTheContainerFromSpringBootsListenerSettings() {
+    assertThat(ReflectionTestUtils.getField(container, "prefetchCount")).isEqualTo(500);
+    assertThat(ReflectionTestUtils.getField(container, "batchSize")).isEqualTo(200);
+    assertThat(ReflectionTestUtils.getField(container, "concurrentConsumers")).isEqualTo(1);
+    assertThat(container.getAcknowledgeMode()).isEqualTo(AcknowledgeMode.MANUAL);
+    assertThat(container.isConsumerBatchEnabled()).isTrue();
+    assertThat(ReflectionTestUtils.getField(container, "missingQueuesFatal")).isEqualTo(true);
+    // weather.rabbit.receive-timeout=50ms in BridgeIntegrationTest.
+    assertThat(ReflectionTestUtils.getField(container, "receiveTimeout")).isEqualTo(50L);
+    assertThat(ReflectionTestUtils.getField(container, "batchReceiveTimeout")).isEqualTo(50L);
+    assertThat(container.getQueueNames()).containsExactly(properties.rabbit().queue());
   }
 
   @Test

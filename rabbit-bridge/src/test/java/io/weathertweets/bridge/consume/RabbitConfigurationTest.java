@@ -1,15 +1,26 @@
 package io.weathertweets.bridge.consume;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weathertweets.bridge.BridgeProperties;
 import io.weathertweets.bridge.BridgeProperties.QueueType;
+import jakarta.validation.Validation;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.Exchange;
 import org.springframework.amqp.core.ExchangeTypes;
 import org.springframework.amqp.core.Queue;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
 /** The declared topology, argument by argument (RabbitMQ refuses redeclarations that differ). */
 class RabbitConfigurationTest {
@@ -19,10 +30,18 @@ class RabbitConfigurationTest {
   }
 
   private static Declarables topology(QueueType type, String deadLetterExchange) {
-    BridgeProperties.Rabbit rabbit =
-        new BridgeProperties.Rabbit(
-            true, null, null, deadLetterExchange, null, type, null, 0, 0, 0, null);
-    return new RabbitConfiguration().bridgeTopology(new BridgeProperties(rabbit, null, null));
+    Map<String, String> settings = new HashMap<>();
+    if (type != null) {
+      settings.put("weather.rabbit.queue-type", type.name().toLowerCase(Locale.ROOT));
+    }
+    if (deadLetterExchange != null) {
+      settings.put("weather.rabbit.dead-letter-exchange", deadLetterExchange);
+    }
+    // Bound as Spring Boot binds bridge.yml, defaults included.
+    BridgeProperties properties =
+        new Binder(new MapConfigurationPropertySource(settings))
+            .bindOrCreate("weather", BridgeProperties.class);
+    return new RabbitConfiguration().bridgeTopology(properties);
   }
 
   private static Queue queue(Declarables declarables, String name) {
@@ -72,6 +91,24 @@ class RabbitConfigurationTest {
         .containsEntry("x-dead-letter-exchange", "weather.tweets.dlx");
     assertThat(queue(declarables, "weather.tweets.bridge.dlq").getArguments())
         .doesNotContainKey("x-queue-type");
+  }
+
+  /** A value the bridge cannot run with stops the start, naming it (@Validated). */
+  @Test
+  void shouldRefuseSettingsItCannotRunWith() {
+    Binder binder =
+        new Binder(
+            new MapConfigurationPropertySource(Map.of("weather.store.series-max-length", "0")));
+    ValidationBindHandler validation =
+        new ValidationBindHandler(
+            new SpringValidatorAdapter(Validation.buildDefaultValidatorFactory().getValidator()));
+
+    assertThatThrownBy(
+            () -> binder.bind("weather", Bindable.of(BridgeProperties.class), validation))
+        .isInstanceOf(BindException.class)
+        .rootCause()
+        .hasMessageContaining("weather.store")
+        .hasMessageContaining("seriesMaxLength");
   }
 
   @Test

@@ -15,7 +15,6 @@ import io.weathertweets.streams.topology.Topics;
 import io.weathertweets.streams.topology.WeatherTopology;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -60,9 +58,8 @@ class StreamsRunner {
   private static final Logger log = LoggerFactory.getLogger(StreamsRunner.class);
 
   @Bean
-  PipelineMetrics pipelineMetrics(
-      MeterRegistry registry, @Value("${weather.health.stall-after:60s}") Duration stallAfter) {
-    return new PipelineMetrics(registry, stallAfter);
+  PipelineMetrics pipelineMetrics(MeterRegistry registry, WeatherProperties properties) {
+    return new PipelineMetrics(registry, properties.health().stallAfter());
   }
 
   @Bean(destroyMethod = "shutdown")
