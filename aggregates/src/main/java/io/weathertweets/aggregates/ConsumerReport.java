@@ -1,5 +1,7 @@
 package io.weathertweets.aggregates;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,6 +17,9 @@ import java.util.Optional;
  * @param stalled why the consumer counts as stalled ({@link StallCheck}), empty when it does not
  * @param oldestWaitSeconds how long the oldest tweet waiting for this consumer has waited since it
  *     was accepted ({@link OldestWait}); -1 when not measured
+ * @param semantics the window, dedup horizon and event-time rule the consumer runs with, so that a
+ *     reader can tell two paths configured differently from two paths that disagree; {@code null}
+ *     when the report does not say (written by a consumer that predates it)
  */
 public record ConsumerReport(
     String consumer,
@@ -22,33 +27,54 @@ public record ConsumerReport(
     long lag,
     long idleSeconds,
     String stalled,
-    long oldestWaitSeconds) {
+    long oldestWaitSeconds,
+    PathSemantics semantics) {
+
+  private static final String WINDOW_SIZE = "window_size_ms";
+  private static final String GRACE = "grace_ms";
+  private static final String DEDUP_HORIZON = "dedup_horizon_ms";
+  private static final String MAX_AHEAD = "max_ahead_ms";
 
   public ConsumerReport {
     stalled = stalled == null ? "" : stalled;
   }
 
-  /** A report without the age of the oldest waiting tweet. */
+  /** A report that does not say what semantics its consumer runs with. */
+  public ConsumerReport(
+      String consumer,
+      long reportedAtMs,
+      long lag,
+      long idleSeconds,
+      String stalled,
+      long oldestWaitSeconds) {
+    this(consumer, reportedAtMs, lag, idleSeconds, stalled, oldestWaitSeconds, null);
+  }
+
+  /** A report without the age of the oldest waiting tweet nor the semantics. */
   public ConsumerReport(
       String consumer, long reportedAtMs, long lag, long idleSeconds, String stalled) {
     this(consumer, reportedAtMs, lag, idleSeconds, stalled, -1);
   }
 
-  /** The hash fields, all plain strings. */
+  /**
+   * The hash fields, all plain strings; the semantics as {@code window_size_ms}, {@code grace_ms},
+   * {@code dedup_horizon_ms} and {@code max_ahead_ms}.
+   */
   public Map<String, String> toFields() {
-    return Map.of(
-        "consumer",
-        consumer,
-        "reported_at",
-        Long.toString(reportedAtMs),
-        "lag",
-        Long.toString(lag),
-        "idle_seconds",
-        Long.toString(idleSeconds),
-        "stalled",
-        stalled,
-        "oldest_wait_seconds",
-        Long.toString(oldestWaitSeconds));
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("consumer", consumer);
+    fields.put("reported_at", Long.toString(reportedAtMs));
+    fields.put("lag", Long.toString(lag));
+    fields.put("idle_seconds", Long.toString(idleSeconds));
+    fields.put("stalled", stalled);
+    fields.put("oldest_wait_seconds", Long.toString(oldestWaitSeconds));
+    if (semantics != null) {
+      fields.put(WINDOW_SIZE, Long.toString(semantics.window().size().toMillis()));
+      fields.put(GRACE, Long.toString(semantics.window().grace().toMillis()));
+      fields.put(DEDUP_HORIZON, Long.toString(semantics.dedup().horizon().toMillis()));
+      fields.put(MAX_AHEAD, Long.toString(semantics.time().maxAhead().toMillis()));
+    }
+    return fields;
   }
 
   /** The report in {@code fields}, or empty when there is none or it cannot be read. */
@@ -64,10 +90,28 @@ public record ConsumerReport(
               Long.parseLong(fields.getOrDefault("lag", "-1")),
               Long.parseLong(fields.getOrDefault("idle_seconds", "0")),
               fields.get("stalled"),
-              Long.parseLong(fields.getOrDefault("oldest_wait_seconds", "-1"))));
+              Long.parseLong(fields.getOrDefault("oldest_wait_seconds", "-1")),
+              semantics(fields)));
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
+  }
+
+  private static PathSemantics semantics(Map<String, String> fields) {
+    if (!fields.containsKey(WINDOW_SIZE)
+        || !fields.containsKey(GRACE)
+        || !fields.containsKey(DEDUP_HORIZON)
+        || !fields.containsKey(MAX_AHEAD)) {
+      return null;
+    }
+    return new PathSemantics(
+        new PathSemantics.Window(millis(fields, WINDOW_SIZE), millis(fields, GRACE)),
+        new PathSemantics.Dedup(millis(fields, DEDUP_HORIZON)),
+        new PathSemantics.Time(millis(fields, MAX_AHEAD)));
+  }
+
+  private static Duration millis(Map<String, String> fields, String field) {
+    return Duration.ofMillis(Long.parseLong(fields.get(field)));
   }
 
   /** A report, as a reader sees it at {@code nowMs}, in words and figures. */
@@ -112,7 +156,8 @@ public record ConsumerReport(
         oldestWaitSeconds < 0 ? null : oldestWaitSeconds,
         age,
         stall,
-        summary);
+        summary,
+        semantics);
   }
 
   private String oldestWait() {
@@ -127,6 +172,7 @@ public record ConsumerReport(
    * @param stalled why the path counts as stopped, {@code null} while it does not
    * @param summary one line for a person: "1,204 tweets behind, the oldest waiting 61 s, nothing
    *     processed for 52 s", "caught up"
+   * @param semantics what the consumer runs with; {@code null} when its report does not say
    */
   public record View(
       String consumer,
@@ -135,5 +181,6 @@ public record ConsumerReport(
       Long oldestWaitSeconds,
       long reportAgeSeconds,
       String stalled,
-      String summary) {}
+      String summary,
+      PathSemantics semantics) {}
 }

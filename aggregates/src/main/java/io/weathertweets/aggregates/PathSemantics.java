@@ -2,6 +2,8 @@ package io.weathertweets.aggregates;
 
 import jakarta.validation.Valid;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -77,5 +79,30 @@ public record PathSemantics(
 
   public EventTimeRule timeRule() {
     return time.rule();
+  }
+
+  /**
+   * Where {@code other} differs from these semantics, one entry per setting, for a person: {@code
+   * window size 60 s vs 120 s} (this value first). Empty when they agree.
+   */
+  public List<String> differences(PathSemantics other) {
+    List<String> differences = new ArrayList<>(4);
+    differ("window size", window.size(), other.window.size(), differences);
+    differ("window grace", window.grace(), other.window.grace(), differences);
+    differ("dedup horizon", dedup.horizon(), other.dedup.horizon(), differences);
+    differ("max-ahead", time.maxAhead(), other.time.maxAhead(), differences);
+    return differences;
+  }
+
+  private static void differ(String what, Duration a, Duration b, List<String> into) {
+    if (!a.equals(b)) {
+      into.add(what + " " + words(a) + " vs " + words(b));
+    }
+  }
+
+  /** {@code 60 s}, or {@code 1500 ms} when not whole seconds. */
+  private static String words(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
   }
 }

@@ -2,6 +2,7 @@ package io.weathertweets.aggregates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,38 @@ class ConsumerReportTest {
         .get()
         .extracting(ConsumerReport::oldestWaitSeconds)
         .isEqualTo(-1L);
+  }
+
+  @Test
+  void shouldCarryTheSemanticsItsConsumerRunsWith() {
+    PathSemantics semantics =
+        new PathSemantics(
+            new PathSemantics.Window(Duration.ofMinutes(1), Duration.ofMillis(1500)),
+            new PathSemantics.Dedup(Duration.ofHours(1)),
+            new PathSemantics.Time(Duration.ofMinutes(5)));
+    ConsumerReport report = new ConsumerReport("streams-app", NOW, 0, 0, null, -1, semantics);
+
+    assertThat(report.toFields())
+        .containsEntry("window_size_ms", "60000")
+        .containsEntry("grace_ms", "1500")
+        .containsEntry("dedup_horizon_ms", "3600000")
+        .containsEntry("max_ahead_ms", "300000");
+    assertThat(ConsumerReport.fromFields(report.toFields())).contains(report);
+    assertThat(report.view(NOW, STALE_AFTER_MS).semantics()).isEqualTo(semantics);
+    // A report of a consumer that does not say reads as "unknown", not as some default.
+    assertThat(ConsumerReport.fromFields(Map.of("reported_at", "1")))
+        .get()
+        .extracting(ConsumerReport::semantics)
+        .isNull();
+
+    PathSemantics other =
+        new PathSemantics(
+            new PathSemantics.Window(Duration.ofMinutes(2), Duration.ofMillis(1500)),
+            semantics.dedup(),
+            new PathSemantics.Time(Duration.ofMinutes(10)));
+    assertThat(semantics.differences(semantics)).isEmpty();
+    assertThat(semantics.differences(other))
+        .containsExactly("window size 60 s vs 120 s", "max-ahead 300 s vs 600 s");
   }
 
   @Test

@@ -33,8 +33,9 @@ class CompareController {
   }
 
   /**
-   * 200 with {@code verdict} {@code equal} or {@code different}; 503 when a store cannot be read
-   * (the body says which and why).
+   * 200 with {@code verdict} {@code equal}, {@code different} or {@code configs_differ} (the two
+   * consumers run with different window, dedup horizon or max-ahead; {@code message} says which);
+   * 503 when a store cannot be read (the body says which and why).
    *
    * @param window a window start (epoch ms) to compare that window's hashes too
    */

@@ -1,6 +1,7 @@
 package io.weathertweets.ingress.compare;
 
 import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.aggregates.StoreReader;
 import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.ingress.compare.Comparison.Difference;
@@ -16,6 +17,8 @@ import java.util.TreeSet;
 /**
  * Reads both stores and lists every figure that differs. Fields that legitimately differ between
  * the paths ({@code updated_at}, and in meta everything but {@code tweets_total}) are not compared.
+ * When the consumers report different semantics (their {@link PathSemantics} in the consumer
+ * report) the verdict says so instead of calling the figures different.
  */
 class CompareService {
   private final StoreReaders readers;
@@ -33,6 +36,7 @@ class CompareService {
     if (r.snapshot == null || v.snapshot == null) {
       return new Comparison(
           Verdict.UNAVAILABLE,
+          (r.snapshot == null ? r.store : v.store) + " cannot be read",
           System.currentTimeMillis(),
           r.summary(),
           v.summary(),
@@ -78,14 +82,47 @@ class CompareService {
       window = new WindowComparison(windowStart, windows, windowDifferences);
       differences.addAll(windowDifferences);
     }
+    List<String> configs = configDifferences(r.snapshot, v.snapshot);
+    Verdict verdict;
+    String message;
+    if (!configs.isEmpty()) {
+      // Figures of paths that count differently differ for that reason alone: say so, not which.
+      verdict = Verdict.CONFIGS_DIFFER;
+      message =
+          "configs differ: "
+              + String.join(", ", configs)
+              + " ("
+              + TweetPath.KAFKA.title()
+              + " vs "
+              + TweetPath.RABBIT.title()
+              + ")";
+    } else if (differences.isEmpty()) {
+      verdict = Verdict.EQUAL;
+      message = "the paths agree";
+    } else {
+      verdict = Verdict.DIFFERENT;
+      message =
+          differences.size() + (differences.size() == 1 ? " figure differs" : " figures differ");
+    }
     return new Comparison(
-        differences.isEmpty() ? Verdict.EQUAL : Verdict.DIFFERENT,
+        verdict,
+        message,
         System.currentTimeMillis(),
         r.summary(),
         v.summary(),
         differences,
         municipalities,
         window);
+  }
+
+  /**
+   * Where the semantics the two consumers report differ ({@link PathSemantics#differences}); empty
+   * when they agree or either has not reported them.
+   */
+  private static List<String> configDifferences(StoreSnapshot redis, StoreSnapshot valkey) {
+    PathSemantics a = redis.consumer() == null ? null : redis.consumer().semantics();
+    PathSemantics b = valkey.consumer() == null ? null : valkey.consumer().semantics();
+    return a == null || b == null ? List.of() : a.differences(b);
   }
 
   private static void diff(

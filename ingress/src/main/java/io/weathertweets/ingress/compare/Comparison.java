@@ -6,9 +6,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Redis (Kafka Streams path) against Valkey (RabbitMQ path). */
+/**
+ * Redis (Kafka Streams path) against Valkey (RabbitMQ path).
+ *
+ * @param message the verdict in one line for a person: {@code the paths agree}, {@code 3 figures
+ *     differ}, {@code configs differ: window size 60 s vs 120 s (Kafka path vs RabbitMQ path)},
+ *     {@code valkey cannot be read}
+ */
 record Comparison(
     Verdict verdict,
+    String message,
     long checkedAt,
     PathSummary kafka,
     PathSummary rabbit,
@@ -17,12 +24,15 @@ record Comparison(
     WindowComparison window) {
 
   /**
-   * {@code equal} when every figure matches, {@code different} otherwise, {@code unavailable} when
-   * a store could not be read (answered with 503).
+   * {@code equal} when every figure matches, {@code different} otherwise, {@code configs_differ}
+   * when the two consumers report different semantics (window size or grace, dedup horizon,
+   * max-ahead: their figures cannot agree, whatever they are), {@code unavailable} when a store
+   * could not be read (answered with 503).
    */
   enum Verdict {
     EQUAL,
     DIFFERENT,
+    CONFIGS_DIFFER,
     UNAVAILABLE;
 
     @JsonValue

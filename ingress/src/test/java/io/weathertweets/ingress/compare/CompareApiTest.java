@@ -7,6 +7,7 @@ import io.weathertweets.aggregates.Condition;
 import io.weathertweets.aggregates.ConsumerReport;
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.Overview;
+import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.embedded.LocalServers;
@@ -166,6 +167,55 @@ class CompareApiTest {
         .contains("has stopped consuming");
     assertThat(stores.json().at("/redis/consumer/summary").asString())
         .isEqualTo("stopped: 1,204 tweets behind, nothing processed for 75 s");
+  }
+
+  @Test
+  void shouldCallItAConfigMismatchWhenTheConsumersRunWithDifferentSemantics() {
+    long now = System.currentTimeMillis();
+    PathSemantics oneMinute =
+        new PathSemantics(
+            new PathSemantics.Window(Duration.ofMinutes(1), Duration.ofSeconds(10)),
+            new PathSemantics.Dedup(Duration.ofHours(1)),
+            new PathSemantics.Time(Duration.ofMinutes(5)));
+    PathSemantics twoMinutes =
+        new PathSemantics(
+            new PathSemantics.Window(Duration.ofMinutes(2), Duration.ofSeconds(10)),
+            oneMinute.dedup(),
+            oneMinute.time());
+    IngressClient client = new IngressClient(port);
+    try {
+      // What the consumers write (ConsumerReporter), the RabbitMQ path's with a 2 min window.
+      REDIS
+          .getMap(LAYOUT.consumer())
+          .putAll(new ConsumerReport("streams-app", now, 0, 0, null, -1, oneMinute).toFields());
+      VALKEY
+          .getMap(LAYOUT.consumer())
+          .putAll(new ConsumerReport("rabbit-bridge", now, 0, 0, null, 0, twoMinutes).toFields());
+
+      IngressClient.Response mismatch = client.get("/api/compare");
+      assertThat(mismatch.status()).isEqualTo(200);
+      assertThat(mismatch.json().get("verdict").asString()).isEqualTo("configs_differ");
+      assertThat(mismatch.json().get("message").asString())
+          .isEqualTo("configs differ: window size 60 s vs 120 s (Kafka path vs RabbitMQ path)");
+      assertThat(mismatch.json().at("/kafka/consumer/semantics/window/size").asString())
+          .isEqualTo("PT1M");
+      assertThat(mismatch.json().at("/rabbit/consumer/semantics/window/size").asString())
+          .isEqualTo("PT2M");
+      assertThat(mismatch.json().at("/rabbit/consumer/semantics/dedup/horizon").asString())
+          .isEqualTo("PT1H");
+
+      // The same semantics on both sides: the figures decide again.
+      VALKEY
+          .getMap(LAYOUT.consumer())
+          .putAll(new ConsumerReport("rabbit-bridge", now, 0, 0, null, 0, oneMinute).toFields());
+      IngressClient.Response agreed = client.get("/api/compare");
+      assertThat(agreed.json().get("verdict").asString()).isIn("equal", "different");
+      assertThat(agreed.json().get("message").asString()).doesNotContain("configs differ");
+    } finally {
+      // The other tests here expect reports of their own, or none.
+      REDIS.getMap(LAYOUT.consumer()).delete();
+      VALKEY.getMap(LAYOUT.consumer()).delete();
+    }
   }
 
   @Test

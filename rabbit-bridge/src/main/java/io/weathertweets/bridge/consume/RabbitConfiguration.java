@@ -114,13 +114,14 @@ class RabbitConfiguration {
   }
 
   /**
-   * Queue depth, idle time and stall verdict, written into Valkey every few seconds for the readers
-   * of the figures.
+   * Queue depth, idle time, stall verdict and the semantics this path runs with, written into
+   * Valkey every few seconds for the readers of the figures.
    */
   @Bean(destroyMethod = "close")
   ConsumerReporter consumerReporter(
       RedissonClient valkeyClient,
       BridgeProperties properties,
+      PathSemantics semantics,
       QueueDepth depth,
       StallCheck consumerStall) {
     return new ConsumerReporter(
@@ -135,7 +136,8 @@ class RabbitConfiguration {
               lag,
               consumerStall.idleSeconds(now),
               consumerStall.stalled(lag, now).orElse(null),
-              depth.oldestWaitSeconds(now));
+              depth.oldestWaitSeconds(now),
+              semantics);
         },
         ConsumerReporter.DEFAULT_INTERVAL);
   }

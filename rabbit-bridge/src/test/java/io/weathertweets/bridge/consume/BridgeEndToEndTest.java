@@ -1,7 +1,10 @@
 package io.weathertweets.bridge.consume;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.weathertweets.aggregates.ConsumerReport;
+import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.bridge.ValkeyTestSupport;
 import io.weathertweets.proto.v1.Tweet;
 import java.time.Duration;
@@ -18,6 +21,31 @@ class BridgeEndToEndTest extends BridgeIntegrationTest {
   @DynamicPropertySource
   static void names(DynamicPropertyRegistry registry) {
     NAMES.register(registry, ValkeyTestSupport.SHARED_VALKEY);
+    // Not the defaults, so the consumer report shows what was bound (neither changes what the
+    // tweets below count: they are published seconds apart and their event times lie behind).
+    registry.add("weather.dedup.horizon", () -> "2h");
+    registry.add("weather.time.max-ahead", () -> "7m");
+  }
+
+  /**
+   * The ingress tells two paths configured differently from two paths that disagree by what each
+   * consumer reports it runs with.
+   */
+  @Test
+  void shouldWriteTheSemanticsItRunsWithIntoItsConsumerReport() {
+    PathSemantics configured =
+        new PathSemantics(
+            new PathSemantics.Window(WINDOW, GRACE),
+            new PathSemantics.Dedup(Duration.ofHours(2)),
+            new PathSemantics.Time(Duration.ofMinutes(7)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(reader().consumerReport())
+                    .get()
+                    .extracting(ConsumerReport::semantics)
+                    .isEqualTo(configured));
   }
 
   /**

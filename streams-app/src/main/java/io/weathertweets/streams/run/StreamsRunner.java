@@ -248,13 +248,14 @@ class StreamsRunner {
   }
 
   /**
-   * Lag, idle time and stall verdict, written into Redis every few seconds for the readers of the
-   * figures.
+   * Lag, idle time, stall verdict and the semantics this path runs with, written into Redis every
+   * few seconds for the readers of the figures.
    */
   @Bean(destroyMethod = "close")
   ConsumerReporter consumerReporter(
       RedissonClient storeRedisson,
       WeatherProperties properties,
+      PathSemantics semantics,
       PipelineMetrics metrics,
       InputLag inputLag) {
     return new ConsumerReporter(
@@ -268,7 +269,9 @@ class StreamsRunner {
               now,
               lag,
               metrics.stall().idleSeconds(now),
-              metrics.stall().stalled(lag, now).orElse(null));
+              metrics.stall().stalled(lag, now).orElse(null),
+              -1,
+              semantics);
         },
         ConsumerReporter.DEFAULT_INTERVAL);
   }

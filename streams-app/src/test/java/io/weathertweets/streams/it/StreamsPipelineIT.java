@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.aggregates.ConsumerReport;
+import io.weathertweets.aggregates.PathSemantics;
+import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.resp.RawResp;
 import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.proto.v1.Tweet;
@@ -78,6 +81,10 @@ class StreamsPipelineIT {
         "spring.kafka.streams.application-id", () -> "weather-streams-it-" + UUID.randomUUID());
     registry.add("spring.kafka.streams.state-dir", stateDir::toString);
     registry.add("weather.store.url", LocalServers::redisUrl);
+    // Not the defaults, so the consumer report below shows what was bound (neither changes what
+    // the tweets below count: they are accepted seconds apart and their event times lie behind).
+    registry.add("weather.dedup.horizon", () -> "2h");
+    registry.add("weather.time.max-ahead", () -> "7m");
   }
 
   @Autowired EmbeddedKafkaBroker broker;
@@ -90,6 +97,28 @@ class StreamsPipelineIT {
   static void cleanUp() {
     RAW.deleteAll(PREFIX);
     RAW.close();
+  }
+
+  /**
+   * The ingress tells two paths configured differently from two paths that disagree by what each
+   * consumer reports it runs with.
+   */
+  @Test
+  void shouldWriteTheSemanticsItRunsWithIntoItsConsumerReport() {
+    PathSemantics configured =
+        new PathSemantics(
+            new PathSemantics.Window(Duration.ofMinutes(1), Duration.ofSeconds(10)),
+            new PathSemantics.Dedup(Duration.ofHours(2)),
+            new PathSemantics.Time(Duration.ofMinutes(7)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        ConsumerReport.fromFields(RAW.hgetall(new StoreLayout(PREFIX).consumer())))
+                    .get()
+                    .extracting(ConsumerReport::semantics)
+                    .isEqualTo(configured));
   }
 
   @Test
