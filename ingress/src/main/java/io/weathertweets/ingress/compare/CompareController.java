@@ -2,7 +2,6 @@ package io.weathertweets.ingress.compare;
 
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.StoreReader;
-import io.weathertweets.aggregates.TweetPath;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,8 +79,7 @@ class CompareController {
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("municipality", m.id());
-    body.put(TweetPath.KAFKA.store(), windowsOrError(readers.redis(), m, last));
-    body.put(TweetPath.RABBIT.store(), windowsOrError(readers.valkey(), m, last));
+    body.putAll(readers.all().map((path, reader) -> windowsOrError(reader, m, last)).byStore());
     return body;
   }
 

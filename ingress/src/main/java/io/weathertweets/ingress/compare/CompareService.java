@@ -2,7 +2,6 @@ package io.weathertweets.ingress.compare;
 
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.PathSemantics;
-import io.weathertweets.aggregates.StoreReader;
 import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.ingress.compare.Comparison.Difference;
 import io.weathertweets.ingress.compare.Comparison.PathSummary;
@@ -29,10 +28,10 @@ class CompareService {
 
   Comparison compare(Long windowStart) {
     long now = System.currentTimeMillis();
-    StoreReader redis = readers.redis();
-    StoreReader valkey = readers.valkey();
-    Read r = Read.of(TweetPath.KAFKA.store(), () -> readers.read(redis, now));
-    Read v = Read.of(TweetPath.RABBIT.store(), () -> readers.read(valkey, now));
+    PerStore<Read> reads =
+        readers.all().map((path, reader) -> Read.of(path.store(), () -> readers.read(reader, now)));
+    Read r = reads.redis();
+    Read v = reads.valkey();
     if (r.snapshot == null || v.snapshot == null) {
       return new Comparison(
           Verdict.UNAVAILABLE,
@@ -45,15 +44,15 @@ class CompareService {
           null);
     }
     List<Difference> differences = new ArrayList<>();
-    Map<String, Map<String, Map<String, String>>> municipalities = new LinkedHashMap<>();
+    Map<String, PerStore<Map<String, String>>> municipalities = new LinkedHashMap<>();
     for (Municipality m : Municipality.values()) {
-      Map<String, String> rf = withoutUpdatedAt(r.snapshot.municipalities().get(m.id()));
-      Map<String, String> vf = withoutUpdatedAt(v.snapshot.municipalities().get(m.id()));
-      if (rf.isEmpty() && vf.isEmpty()) {
+      PerStore<Map<String, String>> fields =
+          reads.map((path, read) -> withoutUpdatedAt(read.snapshot.municipalities().get(m.id())));
+      if (fields.redis().isEmpty() && fields.valkey().isEmpty()) {
         continue;
       }
-      municipalities.put(m.id(), Map.of(TweetPath.KAFKA.store(), rf, TweetPath.RABBIT.store(), vf));
-      diff("municipality:" + m.id(), rf, vf, differences);
+      municipalities.put(m.id(), fields);
+      diff("municipality:" + m.id(), fields, differences);
     }
     r.snapshot
         .panels()
@@ -67,17 +66,19 @@ class CompareService {
     WindowComparison window = null;
     if (windowStart != null) {
       List<Difference> windowDifferences = new ArrayList<>();
-      Map<String, Map<String, Map<String, String>>> windows = new LinkedHashMap<>();
+      Map<String, PerStore<Map<String, String>>> windows = new LinkedHashMap<>();
       for (Municipality m : Municipality.values()) {
-        Map<String, String> rf =
-            withoutUpdatedAt(redis.hash(redis.layout().window(m, windowStart)));
-        Map<String, String> vf =
-            withoutUpdatedAt(valkey.hash(valkey.layout().window(m, windowStart)));
-        if (rf.isEmpty() && vf.isEmpty()) {
+        PerStore<Map<String, String>> fields =
+            readers
+                .all()
+                .map(
+                    (path, reader) ->
+                        withoutUpdatedAt(reader.hash(reader.layout().window(m, windowStart))));
+        if (fields.redis().isEmpty() && fields.valkey().isEmpty()) {
           continue;
         }
-        windows.put(m.id(), Map.of(TweetPath.KAFKA.store(), rf, TweetPath.RABBIT.store(), vf));
-        diff("window:" + m.id() + ":" + windowStart, rf, vf, windowDifferences);
+        windows.put(m.id(), fields);
+        diff("window:" + m.id() + ":" + windowStart, fields, windowDifferences);
       }
       window = new WindowComparison(windowStart, windows, windowDifferences);
       differences.addAll(windowDifferences);
@@ -123,6 +124,11 @@ class CompareService {
     PathSemantics a = redis.consumer() == null ? null : redis.consumer().semantics();
     PathSemantics b = valkey.consumer() == null ? null : valkey.consumer().semantics();
     return a == null || b == null ? List.of() : a.differences(b);
+  }
+
+  private static void diff(
+      String key, PerStore<Map<String, String>> fields, List<Difference> into) {
+    diff(key, fields.redis(), fields.valkey(), into);
   }
 
   private static void diff(

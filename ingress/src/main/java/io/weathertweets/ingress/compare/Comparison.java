@@ -20,7 +20,7 @@ record Comparison(
     PathSummary kafka,
     PathSummary rabbit,
     List<Difference> differences,
-    Map<String, Map<String, Map<String, String>>> municipalities,
+    Map<String, PerStore<Map<String, String>>> municipalities,
     WindowComparison window) {
 
   /**
@@ -64,6 +64,6 @@ record Comparison(
   /** The same comparison for one window start, per municipality. */
   record WindowComparison(
       long windowStart,
-      Map<String, Map<String, Map<String, String>>> municipalities,
+      Map<String, PerStore<Map<String, String>>> municipalities,
       List<Difference> differences) {}
 }

@@ -3,7 +3,6 @@ package io.weathertweets.ingress.compare;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.StoreReader;
-import io.weathertweets.aggregates.TweetPath;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,11 +35,15 @@ record StoreReaders(StoreReader redis, StoreReader valkey, Duration consumerStal
    */
   Map<String, Object> snapshots() {
     long now = System.currentTimeMillis();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put(TweetPath.KAFKA.store(), readOrError(redis, now));
-    body.put(TweetPath.RABBIT.store(), readOrError(valkey, now));
+    Map<String, Object> body =
+        new LinkedHashMap<>(all().map((path, reader) -> readOrError(reader, now)).byStore());
     body.put("readAt", now);
     return body;
+  }
+
+  /** Both readers, each with its store. */
+  PerStore<StoreReader> all() {
+    return new PerStore<>(redis, valkey);
   }
 
   StoreSnapshot read(StoreReader reader, long nowMs) {
