@@ -16,7 +16,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * Fixed-layout binary format of the aggregate state: the state stores, their changelogs, the
  * suppression buffer and the overview's repartition topic. Kafka Streams' record cache holds
  * serialized bytes, so every tweet costs a read and a write of each aggregate it updates; this
- * format makes those copies of a few big-endian numbers instead of JSON parsing and printing.
+ * format makes those copies of a few big-endian numbers instead of JSON parsing and printing (a
+ * protobuf encoding of the same state measured 5x its cost: bench/ANALYSIS.md).
  *
  * <p>Every value starts with a format version byte ({@value #VERSION}), then:
  *
@@ -32,15 +33,23 @@ import org.apache.kafka.common.serialization.Serializer;
  * Municipality ordinals follow {@link Municipality}'s declaration order: append new municipalities
  * at its end.
  *
- * <p><b>Upgrading from the JSON state format</b> (releases before this class) needs a fresh state:
- * stop every instance, then either run {@code kafka-streams-application-reset} for the application
- * id and delete the local state directories, or start with a new {@code STREAMS_APPLICATION_ID}.
- * The all-time figures are then recomputed from the input topic's retained tweets. An instance that
- * meets JSON or an unknown version in its changelogs fails with an error that says so, rather than
- * reading wrong figures.
+ * <p><b>Reading state of earlier releases.</b> Changelog topics outlive a release: a store restored
+ * after an upgrade holds what the previous release wrote. Values without a version byte are the
+ * JSON of the releases before this format (they start with <code>'{'</code>, never a version byte)
+ * and are read as such; each is rewritten in this format by its next update. A value with a version
+ * this release does not know (written by a newer release: a rollback) is refused with a {@link
+ * StateFormatException} naming the store and the version, never read as wrong figures.
+ *
+ * <p><b>Changing the format</b>: give the new layout the next version, write only that, and keep
+ * reading every earlier version (and the JSON) here, with a test that decodes fixed bytes of each
+ * ({@code BinarySerdeTest}). Rolling back across a format change needs a state reset.
  */
 final class BinarySerde<T> implements Serde<T> {
   static final byte VERSION = 1;
+
+  /** The first byte of every value the releases before this format wrote: a JSON object. */
+  static final byte LEGACY_JSON = '{';
+
   static final int AGGREGATE_BYTES = 8 * 8 + 2 * 4;
   private static final Municipality[] MUNICIPALITIES = Municipality.values();
 
@@ -105,12 +114,27 @@ final class BinarySerde<T> implements Serde<T> {
     T read(ByteBuffer buffer);
   }
 
-  private final String type;
+  private final Class<T> type;
+  private final String store;
+  private final Size<T> size;
+  private final Writer<T> writer;
+  private final Reader<T> reader;
+  private final JsonSerde<T> legacyJson;
   private final Serializer<T> serializer;
   private final Deserializer<T> deserializer;
 
   private BinarySerde(Class<T> type, Size<T> size, Writer<T> writer, Reader<T> reader) {
-    this.type = type.getSimpleName();
+    this(type, type.getSimpleName() + " state", size, writer, reader);
+  }
+
+  private BinarySerde(
+      Class<T> type, String store, Size<T> size, Writer<T> writer, Reader<T> reader) {
+    this.type = type;
+    this.store = store;
+    this.size = size;
+    this.writer = writer;
+    this.reader = reader;
+    this.legacyJson = new JsonSerde<>(type);
     this.serializer =
         (topic, value) -> {
           if (value == null) {
@@ -121,37 +145,58 @@ final class BinarySerde<T> implements Serde<T> {
           writer.write(buffer, value);
           return buffer.array();
         };
-    this.deserializer = (topic, bytes) -> bytes == null ? null : read(bytes, reader);
+    this.deserializer = (topic, bytes) -> bytes == null ? null : read(topic, bytes);
   }
 
-  private T read(byte[] bytes, Reader<T> reader) {
+  /** The same format, with {@code store} named in every error (the store or repartition topic). */
+  BinarySerde<T> forStore(String store) {
+    return new BinarySerde<>(type, store, size, writer, reader);
+  }
+
+  private T read(String topic, byte[] bytes) {
+    if (bytes.length > 0 && bytes[0] == LEGACY_JSON) {
+      try {
+        return legacyJson.deserializer().deserialize(topic, bytes);
+      } catch (SerializationException e) {
+        throw new StateFormatException(
+            where(topic)
+                + ": value starts like the JSON of an earlier release but does not read as "
+                + type.getSimpleName(),
+            e);
+      }
+    }
     if (bytes.length == 0 || bytes[0] != VERSION) {
-      throw new SerializationException(
-          bytes.length > 0 && bytes[0] == '{'
-              ? type
-                  + " state is in the JSON format of an earlier release; this release reads format version "
-                  + VERSION
-                  + " only. Reset the application's state (kafka-streams-application-reset and the local "
-                  + "state directory) or start with a new STREAMS_APPLICATION_ID."
-              : type
-                  + " state has unknown format version "
-                  + (bytes.length == 0 ? "(empty value)" : bytes[0])
-                  + "; this release reads version "
-                  + VERSION
-                  + " only. Was it written by a newer release?");
+      throw new StateFormatException(
+          where(topic)
+              + ": "
+              + (bytes.length == 0
+                  ? "empty value"
+                  : "unknown state format version " + Byte.toUnsignedInt(bytes[0]))
+              + "; this release reads version "
+              + VERSION
+              + " and the JSON of earlier releases. A newer release wrote it: rolling back across a "
+              + "state format change needs a state reset (kafka-streams-application-reset and the local "
+              + "state directory, or a new STREAMS_APPLICATION_ID).");
     }
     ByteBuffer buffer = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
     T value;
     try {
       value = reader.read(buffer);
     } catch (BufferUnderflowException e) {
-      throw new SerializationException(type + " state is truncated: " + bytes.length + " bytes", e);
+      throw new StateFormatException(
+          where(topic) + ": value is truncated: " + bytes.length + " bytes", e);
+    } catch (StateFormatException e) {
+      throw new StateFormatException(where(topic) + ": " + e.getMessage(), e);
     }
     if (buffer.hasRemaining()) {
-      throw new SerializationException(
-          type + " state has " + buffer.remaining() + " unexpected trailing bytes");
+      throw new StateFormatException(
+          where(topic) + ": value has " + buffer.remaining() + " unexpected trailing bytes");
     }
     return value;
+  }
+
+  private String where(String topic) {
+    return store + " (" + type.getSimpleName() + ", topic " + topic + ")";
   }
 
   private static void putAggregate(ByteBuffer buffer, Aggregate a) {
@@ -185,7 +230,7 @@ final class BinarySerde<T> implements Serde<T> {
   private static Municipality getMunicipality(ByteBuffer buffer) {
     int ordinal = Byte.toUnsignedInt(buffer.get());
     if (ordinal >= MUNICIPALITIES.length) {
-      throw new SerializationException(
+      throw new StateFormatException(
           "unknown municipality ordinal "
               + ordinal
               + " (this release knows "

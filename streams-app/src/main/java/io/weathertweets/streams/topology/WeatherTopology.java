@@ -57,12 +57,14 @@ import org.apache.kafka.streams.state.WindowStore;
  * Every figure written to the store is derived from complete state, so replays after a crash
  * overwrite with the same values instead of counting twice. The aggregate state (stores,
  * changelogs, suppression buffer, overview repartition topic) is in {@link BinarySerde}'s compact
- * format; only the output topic is JSON.
+ * versioned format, which also reads the JSON state of earlier releases; only the output topic is
+ * JSON.
  */
 public final class WeatherTopology {
   static final String ALL_TIME_STORE = "all-time-store";
   static final String WINDOW_STORE = "window-store";
   static final String OVERVIEW_STORE = "overview-store";
+  static final String OVERVIEW_REGROUP = "overview-regroup";
   static final String OVERVIEW_KEY = "all";
 
   /**
@@ -76,12 +78,35 @@ public final class WeatherTopology {
     }
   }
 
+  /**
+   * The serdes of the aggregate state: the all-time store, the window store (and the suppression
+   * buffer behind it), the overview's repartition topic and the overview store. Always {@link
+   * #CURRENT} in the application; tests build an earlier release's topology with the serdes it had.
+   */
+  record StateSerdes(
+      Serde<Tally> tally,
+      Serde<Aggregate> window,
+      Serde<MunicipalityAggregate> regroup,
+      Serde<Overview> overview) {
+    static final StateSerdes CURRENT =
+        new StateSerdes(
+            BinarySerde.TALLY.forStore(ALL_TIME_STORE),
+            BinarySerde.AGGREGATE.forStore(WINDOW_STORE),
+            BinarySerde.MUNICIPALITY_AGGREGATE.forStore(OVERVIEW_REGROUP),
+            BinarySerde.OVERVIEW.forStore(OVERVIEW_STORE));
+  }
+
   private WeatherTopology() {}
 
   public static Topology build(
       Settings settings, StoreSink sink, PipelineMetrics metrics, Clock clock) {
+    return build(settings, sink, metrics, clock, StateSerdes.CURRENT);
+  }
+
+  static Topology build(
+      Settings settings, StoreSink sink, PipelineMetrics metrics, Clock clock, StateSerdes state) {
     StreamsBuilder builder = new StreamsBuilder();
-    define(builder, settings, sink, metrics, clock);
+    define(builder, settings, sink, metrics, clock, state);
     return builder.build();
   }
 
@@ -92,6 +117,16 @@ public final class WeatherTopology {
       StoreSink sink,
       PipelineMetrics metrics,
       Clock clock) {
+    return define(builder, settings, sink, metrics, clock, StateSerdes.CURRENT);
+  }
+
+  private static KStream<String, Tweet> define(
+      StreamsBuilder builder,
+      Settings settings,
+      StoreSink sink,
+      PipelineMetrics metrics,
+      Clock clock,
+      StateSerdes state) {
     Serde<Tweet> tweetSerde = Topics.TWEETS.valueSerde();
     WindowSpec window = settings.window();
 
@@ -125,7 +160,7 @@ public final class WeatherTopology {
             Named.as("all-time-aggregate"),
             Materialized.<String, Tally, KeyValueStore<Bytes, byte[]>>as(ALL_TIME_STORE)
                 .withKeySerde(Serdes.String())
-                .withValueSerde(BinarySerde.TALLY));
+                .withValueSerde(state.tally()));
     allTime
         .toStream(Named.as("all-time-updates"))
         .process(StoreWriters.allTime(sink, metrics, clock), Named.as("all-time-writer"))
@@ -140,7 +175,7 @@ public final class WeatherTopology {
                 Named.as("window-aggregate"),
                 Materialized.<String, Aggregate, WindowStore<Bytes, byte[]>>as(WINDOW_STORE)
                     .withKeySerde(Serdes.String())
-                    .withValueSerde(BinarySerde.AGGREGATE));
+                    .withValueSerde(state.window()));
     windows
         .toStream(Named.as("window-updates"))
         .process(StoreWriters.window(sink), Named.as("window-writer"))
@@ -157,7 +192,7 @@ public final class WeatherTopology {
             (m, tally) ->
                 KeyValue.pair(
                     OVERVIEW_KEY, new MunicipalityAggregate(municipality(m), tally.aggregate())),
-            Grouped.with("overview-regroup", Serdes.String(), BinarySerde.MUNICIPALITY_AGGREGATE))
+            Grouped.with(OVERVIEW_REGROUP, Serdes.String(), state.regroup()))
         .aggregate(
             Overview::empty,
             (key, update, overview) -> overview.with(update.municipality(), update.aggregate()),
@@ -170,7 +205,7 @@ public final class WeatherTopology {
             Named.as("overview-aggregate"),
             Materialized.<String, Overview, KeyValueStore<Bytes, byte[]>>as(OVERVIEW_STORE)
                 .withKeySerde(Serdes.String())
-                .withValueSerde(BinarySerde.OVERVIEW))
+                .withValueSerde(state.overview()))
         .toStream(Named.as("overview-updates"))
         .process(StoreWriters.overview(sink), Named.as("overview-writer"));
     return source;

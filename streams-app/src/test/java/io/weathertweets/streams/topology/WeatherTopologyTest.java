@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -62,6 +65,10 @@ class WeatherTopologyTest {
    * local state.
    */
   private TopologyTestDriver newDriver() {
+    return newDriver(WeatherTopology.StateSerdes.CURRENT);
+  }
+
+  private TopologyTestDriver newDriver(WeatherTopology.StateSerdes state) {
     Properties props = new Properties();
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.putAll(WeatherTopology.requiredConfig(metrics));
@@ -71,7 +78,11 @@ class WeatherTopologyTest {
     TopologyTestDriver started =
         new TopologyTestDriver(
             WeatherTopology.build(
-                new WeatherTopology.Settings(WINDOW, Duration.ofHours(1)), sink, metrics, clock),
+                new WeatherTopology.Settings(WINDOW, Duration.ofHours(1)),
+                sink,
+                metrics,
+                clock,
+                state),
             props,
             T0);
     driver = started;
@@ -394,5 +405,88 @@ class WeatherTopologyTest {
     assertThat(allTimeInStore("mixco").count()).isEqualTo(1);
     assertThat(allTimeInStore("guatemala").count()).isEqualTo(1);
     assertThat(counter("weather.tweets.duplicates")).isEqualTo(1);
+  }
+
+  // --- Upgrading: state written by an earlier release's format
+
+  /**
+   * Writes what the releases before the binary format wrote (JSON of the same records) until {@link
+   * #upgrade}, then what this release writes; reads with this release's serde throughout, counting
+   * the values it reads in the earlier format after the upgrade. (The driver wipes its state
+   * directory on close, so the upgrade happens in one driver.)
+   */
+  private static final class Upgrading<T> implements Serde<T> {
+    private final Serde<T> earlier;
+    private final Serde<T> current;
+    private final int[] legacyReadsAfterUpgrade;
+    private final boolean[] upgraded;
+
+    Upgrading(Class<T> type, Serde<T> current, boolean[] upgraded, int[] legacyReads) {
+      this.earlier = new JsonSerde<>(type);
+      this.current = current;
+      this.upgraded = upgraded;
+      this.legacyReadsAfterUpgrade = legacyReads;
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+      return (topic, value) ->
+          (upgraded[0] ? current : earlier).serializer().serialize(topic, value);
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+      return (topic, bytes) -> {
+        if (upgraded[0] && bytes != null && bytes.length > 0 && bytes[0] == '{') {
+          legacyReadsAfterUpgrade[0]++;
+        }
+        return current.deserializer().deserialize(topic, bytes);
+      };
+    }
+  }
+
+  @Test
+  void shouldContinueCountingExactlyOnStateAnEarlierReleaseWroteInJson() {
+    boolean[] upgraded = {false};
+    int[] legacyReads = {0};
+    WeatherTopology.StateSerdes current = WeatherTopology.StateSerdes.CURRENT;
+    driver.close();
+    newDriver(
+        new WeatherTopology.StateSerdes(
+            new Upgrading<>(Tally.class, current.tally(), upgraded, legacyReads),
+            new Upgrading<>(Aggregate.class, current.window(), upgraded, legacyReads),
+            new Upgrading<>(MunicipalityAggregate.class, current.regroup(), upgraded, legacyReads),
+            new Upgrading<>(Overview.class, current.overview(), upgraded, legacyReads)));
+    send(tweet("mixco").id("m1").at(T0.plusSeconds(1)).temperature(10).humidity(40));
+    send(tweet("mixco").id("m2").at(T0.plusSeconds(2)).temperature(20).humidity(60));
+    send(tweet("guatemala").id("g1").at(T0.plusSeconds(3)).temperature(-4).humidity(90));
+    assertThat(sink.lastOverview().tweetsTotal()).isEqualTo(3);
+
+    upgraded[0] = true; // from here on, this release's format is written
+    send(tweet("mixco").id("m3").at(T0.plusSeconds(4)).temperature(30).humidity(50));
+    send(tweet("mixco").id("m1").at(T0.plusSeconds(1)).temperature(10).humidity(40)); // a retry
+    send(tweet("guatemala").id("g2").at(T0.plusSeconds(5)).temperature(6).humidity(70));
+    send(tweet("amatitlan").id("a1").at(T0.plusSeconds(6)).temperature(25).humidity(55));
+
+    assertThat(legacyReads[0])
+        .as("values read in the earlier format after the upgrade")
+        .isPositive();
+    assertThat(allTimeInStore("mixco").figures())
+        .isEqualTo(new Aggregate(3, 60, 10, 30, 150, 3, 0, 0, 0, 0));
+    assertThat(allTimeInStore("guatemala").figures())
+        .isEqualTo(new Aggregate(2, 2, -4, 6, 160, 2, 0, 0, 0, 0));
+    assertThat(windowInStore("mixco", T0).count()).isEqualTo(3);
+    assertThat(windowInStore("mixco", T0).temperatureSum()).isEqualTo(60);
+    assertThat(windowInStore("guatemala", T0).count()).isEqualTo(2);
+    assertThat(counter("weather.tweets.duplicates")).isEqualTo(1);
+    Overview overview = sink.lastOverview();
+    assertThat(overview.tweetsTotal()).isEqualTo(6);
+    assertThat(overview.panelHashes(StoreLayout.DEFAULT).get("weather:reports"))
+        .isEqualTo(Map.of("mixco", "3", "guatemala", "2", "amatitlan", "1"));
+
+    // The window that was open across the upgrade closes with its complete figures, once.
+    send(tweet("mixco").id("m4").at(T0.plusSeconds(200)).temperature(1));
+    assertThat(sink.series.get(Municipality.MIXCO)).containsOnlyKeys(T0.toEpochMilli());
+    assertThat(sink.series.get(Municipality.MIXCO).get(T0.toEpochMilli()).count()).isEqualTo(3);
   }
 }
