@@ -26,8 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Turns one run's figures (results.properties written by run.sh) into RESULTS.md, a PNG chart and
  * one line of the history CSV. Every ratio divides a pipeline figure by a limit measured in the
  * same run. Targets are the table in this class (RESULTS.md lists them); an unmet target is
- * reported ({@code met = no}) with the busiest service's CPU, never turned into a failure: only lost
- * data or a broken step fail a run (run.sh decides that).
+ * reported ({@code met = no}) with the busiest service's CPU, never turned into a failure: only
+ * lost data or a broken step fail a run (run.sh decides that).
  *
  * <p>Usage: {@code Report <results.properties> <jmh.json> <RESULTS.md> <chart.png> <history.csv>}.
  * Headless AWT.
