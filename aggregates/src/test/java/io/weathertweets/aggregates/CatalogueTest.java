@@ -48,7 +48,8 @@ class CatalogueTest {
           "grafana/dashboards/weather.json",
           "the municipality variable's query and options, each convertFieldType and filterFieldsByName",
           "grafana/dashboards/comparison.json",
-          "the municipality variable's query and options, each convertFieldType and filterFieldsByName");
+          "generated from weather.json: change that one, then run "
+              + ComparisonDashboard.REGENERATE);
 
   /**
    * Lists of names are looked for in files with these endings; Java derives from the enums instead.
@@ -264,8 +265,9 @@ class CatalogueTest {
                   + key
                   + " (io.weathertweets.aggregates.Panel."
                   + panel.name()
-                  + "); add one to grafana/dashboards/weather.json and its copies in"
-                  + " comparison.json");
+                  + "); add one to grafana/dashboards/weather.json, then run "
+                  + ComparisonDashboard.REGENERATE
+                  + " (comparison.json is generated from it)");
         }
       }
     }

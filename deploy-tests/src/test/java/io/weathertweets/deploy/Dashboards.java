@@ -224,7 +224,11 @@ final class Dashboards {
     return out;
   }
 
-  /** Every query of every panel, its data source resolved through the dashboard's variables. */
+  /**
+   * Every query of every panel, its data source resolved through the dashboard's variables. A panel
+   * repeated over a data source variable ({@code repeat}) is what Grafana shows: one copy per
+   * selected value of the variable, each reading its own data source.
+   */
   static List<Query> queries() {
     List<Query> out = new ArrayList<>();
     for (Path file : files()) {
@@ -232,18 +236,31 @@ final class Dashboards {
       Map<String, JsonNode> variables = new HashMap<>();
       d.path("templating").path("list").forEach(v -> variables.put(v.path("name").asText(), v));
       for (JsonNode panel : panels(d)) {
+        String repeat = panel.path("repeat").asText("");
         for (JsonNode t : panel.path("targets")) {
           JsonNode ds = t.has("datasource") ? t.path("datasource") : panel.path("datasource");
           String uid = ds.path("uid").asText();
+          List<String> uids = List.of(uid);
           var m = Pattern.compile("^\\$\\{(\\w+)}$").matcher(uid);
           if (m.matches()) {
             JsonNode v = variables.get(m.group(1));
-            uid =
-                v == null || !"datasource".equals(v.path("type").asText())
-                    ? "?undefined variable " + uid
-                    : v.path("current").path("value").asText();
+            JsonNode current = v == null ? null : v.path("current").path("value");
+            if (v == null || !"datasource".equals(v.path("type").asText())) {
+              uids = List.of("?undefined variable " + uid);
+            } else if (current.isArray() && m.group(1).equals(repeat)) {
+              List<String> values = new ArrayList<>();
+              current.forEach(value -> values.add(value.asText()));
+              uids = values;
+            } else if (current.isArray()) {
+              uids = List.of("?multi-valued variable " + uid + " on a panel not repeated over it");
+            } else {
+              uids = List.of(current.asText());
+            }
           }
-          out.add(new Query(d.path("uid").asText(), panel, t, uid, ds.path("type").asText()));
+          for (String resolved : uids) {
+            out.add(
+                new Query(d.path("uid").asText(), panel, t, resolved, ds.path("type").asText()));
+          }
         }
       }
     }
