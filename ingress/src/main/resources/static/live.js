@@ -173,8 +173,10 @@ async function pollVerdict() {
     const body = await response.json();
     badge.className = 'verdict ' + body.verdict;
     const n = (body.differences || []).length;
+    // configs_differ: the two consumers run with different window, dedup horizon or max-ahead; the message says which.
     badge.textContent = body.verdict === 'equal' ? 'paths agree' :
-      body.verdict === 'different' ? n + ' figure(s) differ' : 'a store is unreachable';
+      body.verdict === 'different' ? n + ' figure(s) differ' :
+      body.verdict === 'configs_differ' ? body.message : 'a store is unreachable';
     // A figure that differs because one path has stopped is not a disagreement to investigate: say which stopped.
     const stopped = [['kafka', 'Kafka path'], ['rabbit', 'RabbitMQ path']]
       .filter(([key]) => body[key]?.consumer?.stalled).map(([, name]) => name);
