@@ -61,8 +61,9 @@ class WeatherTopologyTest {
   }
 
   /**
-   * A driver on {@link #stateDir}: a second one after {@code driver.close()} is a restart with
-   * local state.
+   * A driver on {@link #stateDir}. TopologyTestDriver wipes that directory on {@code close()}, so a
+   * second driver starts without local state; restarts on kept or rebuilt state are tested on a
+   * real broker (streams-app's *IT classes).
    */
   private TopologyTestDriver newDriver() {
     return newDriver(WeatherTopology.StateSerdes.CURRENT);
