@@ -35,6 +35,12 @@ public record ConsumerReport(
   private static final String DEDUP_HORIZON = "dedup_horizon_ms";
   private static final String MAX_AHEAD = "max_ahead_ms";
 
+  /**
+   * The report time the semantics were written with: a consumer of a release that does not write
+   * them leaves an earlier release's fields in the hash, and those are not what it runs with.
+   */
+  private static final String SEMANTICS_AT = "semantics_at";
+
   public ConsumerReport {
     stalled = stalled == null ? "" : stalled;
   }
@@ -73,6 +79,7 @@ public record ConsumerReport(
       fields.put(GRACE, Long.toString(semantics.window().grace().toMillis()));
       fields.put(DEDUP_HORIZON, Long.toString(semantics.dedup().horizon().toMillis()));
       fields.put(MAX_AHEAD, Long.toString(semantics.time().maxAhead().toMillis()));
+      fields.put(SEMANTICS_AT, Long.toString(reportedAtMs));
     }
     return fields;
   }
@@ -101,7 +108,8 @@ public record ConsumerReport(
     if (!fields.containsKey(WINDOW_SIZE)
         || !fields.containsKey(GRACE)
         || !fields.containsKey(DEDUP_HORIZON)
-        || !fields.containsKey(MAX_AHEAD)) {
+        || !fields.containsKey(MAX_AHEAD)
+        || !fields.get("reported_at").equals(fields.get(SEMANTICS_AT))) {
       return null;
     }
     return new PathSemantics(
@@ -114,12 +122,16 @@ public record ConsumerReport(
     return Duration.ofMillis(Long.parseLong(fields.get(field)));
   }
 
-  /** A report, as a reader sees it at {@code nowMs}, in words and figures. */
+  /**
+   * A report, as a reader sees it at {@code nowMs}, in words and figures. A stale report's
+   * semantics are unknown: its consumer may have been replaced since.
+   */
   public View view(long nowMs, long staleAfterMs) {
     long age = Math.max(0, nowMs - reportedAtMs) / 1000;
+    boolean stale = age * 1000 > staleAfterMs;
     String stall;
     String summary;
-    if (age * 1000 > staleAfterMs) {
+    if (stale) {
       stall =
           String.format(
               "no report from the %s for %d s: is it running, and can it reach its store?",
@@ -157,7 +169,7 @@ public record ConsumerReport(
         age,
         stall,
         summary,
-        semantics);
+        stale ? null : semantics);
   }
 
   private String oldestWait() {

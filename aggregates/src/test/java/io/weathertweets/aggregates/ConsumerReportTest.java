@@ -43,6 +43,15 @@ class ConsumerReportTest {
         .containsEntry("max_ahead_ms", "300000");
     assertThat(ConsumerReport.fromFields(report.toFields())).contains(report);
     assertThat(report.view(NOW, STALE_AFTER_MS).semantics()).isEqualTo(semantics);
+    // A stale report's consumer may have been replaced: its semantics are unknown.
+    assertThat(report.view(NOW + STALE_AFTER_MS + 1_000, STALE_AFTER_MS).semantics()).isNull();
+    // A consumer of a release that does not write semantics leaves an earlier one's in the hash.
+    Map<String, String> rolledBack = new java.util.HashMap<>(report.toFields());
+    rolledBack.put("reported_at", Long.toString(NOW + 5_000));
+    assertThat(ConsumerReport.fromFields(rolledBack))
+        .get()
+        .extracting(ConsumerReport::semantics)
+        .isNull();
     // A report of a consumer that does not say reads as "unknown", not as some default.
     assertThat(ConsumerReport.fromFields(Map.of("reported_at", "1")))
         .get()

@@ -35,7 +35,10 @@ class CompareService {
     if (r.snapshot == null || v.snapshot == null) {
       return new Comparison(
           Verdict.UNAVAILABLE,
-          (r.snapshot == null ? r.store : v.store) + " cannot be read",
+          (r.snapshot != null
+                  ? v.store
+                  : v.snapshot != null ? r.store : r.store + " and " + v.store)
+              + " cannot be read",
           System.currentTimeMillis(),
           r.summary(),
           v.summary(),
@@ -87,7 +90,9 @@ class CompareService {
     Verdict verdict;
     String message;
     if (!configs.isEmpty()) {
-      // Figures of paths that count differently differ for that reason alone: say so, not which.
+      // Figures of paths that count differently may differ for that reason alone: the setting
+      // leads, and the count of differing figures stays in view (all-time figures do not depend
+      // on the window).
       verdict = Verdict.CONFIGS_DIFFER;
       message =
           "configs differ: "
@@ -96,14 +101,14 @@ class CompareService {
               + TweetPath.KAFKA.title()
               + " vs "
               + TweetPath.RABBIT.title()
-              + ")";
+              + "); "
+              + figuresDiffer(differences.size());
     } else if (differences.isEmpty()) {
       verdict = Verdict.EQUAL;
       message = "the paths agree";
     } else {
       verdict = Verdict.DIFFERENT;
-      message =
-          differences.size() + (differences.size() == 1 ? " figure differs" : " figures differ");
+      message = figuresDiffer(differences.size());
     }
     return new Comparison(
         verdict,
@@ -114,6 +119,10 @@ class CompareService {
         differences,
         municipalities,
         window);
+  }
+
+  private static String figuresDiffer(int n) {
+    return n + (n == 1 ? " figure differs" : " figures differ");
   }
 
   /**
