@@ -16,11 +16,11 @@ pick_jdk() {
 
 declare -F die >/dev/null || die() { printf '%s\n' "$*" >&2; exit 1; }
 
-# A module's executable jar, whatever the project's version.
+# A module's executable jar, whatever the project's version: the newest when an older version's is still there.
+have_exec_jar() { compgen -G "$1/target/$1-*-exec.jar" >/dev/null; } # module
 exec_jar() { # module
-  local jars=("$1"/target/"$1"-*-exec.jar)
-  [ -f "${jars[0]}" ] || die "$1: no executable jar under $1/target (build it: ./mvnw -q install -DskipTests)"
-  echo "${jars[0]}"
+  have_exec_jar "$1" || die "$1: no executable jar under $1/target (build it: ./mvnw -q install -DskipTests)"
+  ls -t "$1"/target/"$1"-*-exec.jar | head -1
 }
 
 # Free TCP ports on 127.0.0.1, all bound at once so that they differ.

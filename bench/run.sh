@@ -71,7 +71,7 @@ apt_install() { # package command
 build() {
   local module missing=
   for module in ingress grpc-gateway streams-app rabbit-bridge loadgen standalone; do
-    (exec_jar "$module" >/dev/null 2>&1) || missing=1
+    have_exec_jar "$module" || missing=1
   done
   if [ -n "$missing" ]; then
     log "building the services (./mvnw install -DskipTests)"
@@ -458,7 +458,9 @@ for svc in "${SERVICES[@]}"; do
     && "$JAVA_HOME/bin/jfr" view --width 200 hot-methods "$OUT/$svc.jfr" > "$OUT/profile-$svc.txt" 2>&1 || true
 done
 
-if [ "$MODE" = smoke ]; then run_jmh -f 1 -wi 1 -w 1s -i 1 -r 1s; else run_jmh -f 1 -wi 2 -w 2s -i 3 -r 2s; fi
+# StateSerdeBenchmark compares two state formats for a design decision (bench/ANALYSIS.md); --jmh runs it.
+if [ "$MODE" = smoke ]; then run_jmh -f 1 -wi 1 -w 1s -i 1 -r 1s -e StateSerdeBenchmark
+else run_jmh -f 1 -wi 2 -w 2s -i 3 -r 2s -e StateSerdeBenchmark; fi
 
 # ------------------------------------------------------------------------------------------------ report
 if [ "$MODE" = smoke ]; then REPORT_DIR=$OUT; HISTORY=$OUT/history.csv; else REPORT_DIR=$BENCH; HISTORY=$BENCH/history.csv; fi
