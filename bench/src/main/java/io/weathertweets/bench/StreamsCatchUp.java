@@ -3,7 +3,6 @@ package io.weathertweets.bench;
 import ch.qos.logback.classic.Level;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.embedded.FreePorts;
-import io.weathertweets.proto.v1.Condition;
 import io.weathertweets.proto.v1.Municipality;
 import io.weathertweets.proto.v1.Tweet;
 import io.weathertweets.standalone.infra.EmbeddedKafka;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -54,14 +52,6 @@ public final class StreamsCatchUp {
   private static final int TWEETS_PER_EVENT_MS = 100;
   private static final Duration POLL = Duration.ofMillis(20);
   private static final Duration STALL_TIMEOUT = Duration.ofSeconds(120);
-  private static final Municipality[] MUNICIPALITIES =
-      Arrays.stream(io.weathertweets.aggregates.Municipality.values())
-          .map(io.weathertweets.aggregates.Municipality::toProto)
-          .toArray(Municipality[]::new);
-  private static final Condition[] CONDITIONS =
-      Arrays.stream(io.weathertweets.aggregates.Condition.values())
-          .map(io.weathertweets.aggregates.Condition::toProto)
-          .toArray(Condition[]::new);
 
   private StreamsCatchUp() {}
 
@@ -235,7 +225,7 @@ public final class StreamsCatchUp {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < count; i++) {
-        Municipality m = MUNICIPALITIES[random.nextInt(MUNICIPALITIES.length)];
+        Municipality m = Tweets.MUNICIPALITIES[random.nextInt(Tweets.MUNICIPALITIES.length)];
         long eventMs = start + i / TWEETS_PER_EVENT_MS;
         Tweet tweet =
             Tweet.newBuilder()
@@ -243,7 +233,7 @@ public final class StreamsCatchUp {
                 .setMunicipality(m)
                 .setTemperature(random.nextInt(-50, 61))
                 .setHumidity(random.nextInt(0, 101))
-                .setCondition(CONDITIONS[random.nextInt(CONDITIONS.length)])
+                .setCondition(Tweets.CONDITIONS[random.nextInt(Tweets.CONDITIONS.length)])
                 .setEventTimeMs(eventMs)
                 .setAcceptedAtMs(eventMs + 3)
                 .build();

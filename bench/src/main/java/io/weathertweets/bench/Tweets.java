@@ -10,11 +10,15 @@ import java.util.SplittableRandom;
 
 /** Deterministic valid v1 tweets for the micro-benchmarks (the same input on every run). */
 public final class Tweets {
-  private static final Municipality[] MUNICIPALITIES =
+  /**
+   * The catalogue's municipalities and conditions as v1 enum values (also used by StreamsCatchUp).
+   */
+  static final Municipality[] MUNICIPALITIES =
       Arrays.stream(io.weathertweets.aggregates.Municipality.values())
           .map(io.weathertweets.aggregates.Municipality::toProto)
           .toArray(Municipality[]::new);
-  private static final Condition[] CONDITIONS =
+
+  static final Condition[] CONDITIONS =
       Arrays.stream(io.weathertweets.aggregates.Condition.values())
           .map(io.weathertweets.aggregates.Condition::toProto)
           .toArray(Condition[]::new);
