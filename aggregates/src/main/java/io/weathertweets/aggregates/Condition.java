@@ -15,6 +15,7 @@ public enum Condition {
   RAINY,
   FOGGY;
 
+  private static final Condition[] VALUES = values();
   private static final List<String> IDS = Arrays.stream(values()).map(Condition::id).toList();
 
   public String id() {
@@ -40,15 +41,17 @@ public enum Condition {
     return Optional.empty();
   }
 
+  /**
+   * The constant numbered as {@code proto}: the proto enum's value n is this enum's n-th constant,
+   * of the same name ({@code CatalogueFiles} writes the proto enum so, {@code CatalogueTest} checks
+   * it).
+   */
   public static Condition fromProto(io.weathertweets.proto.v1.Condition proto) {
-    return switch (proto) {
-      case SUNNY -> SUNNY;
-      case CLOUDY -> CLOUDY;
-      case RAINY -> RAINY;
-      case FOGGY -> FOGGY;
-      case CONDITION_UNSPECIFIED, UNRECOGNIZED ->
-          throw new IllegalArgumentException("condition: unknown value " + proto);
-    };
+    int number = proto == io.weathertweets.proto.v1.Condition.UNRECOGNIZED ? 0 : proto.getNumber();
+    if (number < 1 || number > VALUES.length) {
+      throw new IllegalArgumentException("condition: unknown value " + proto);
+    }
+    return VALUES[number - 1];
   }
 
   public io.weathertweets.proto.v1.Condition toProto() {

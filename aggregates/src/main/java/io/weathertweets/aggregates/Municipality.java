@@ -11,8 +11,8 @@ import java.util.Optional;
  *
  * <p>The catalogue: Java code derives its lists from this enum, the bridge's Lua script receives
  * them as arguments, the live page reads them from {@code GET /api/catalogue}, and {@code
- * CatalogueTest} checks every other file that spells them out (the .proto enums, the OpenAPI
- * document, the load tools, the Grafana dashboards).
+ * CatalogueFiles} rewrites every other file that spells them out (the .proto enums, the OpenAPI
+ * document, the load tools, the Grafana dashboards), which {@code CatalogueTest} checks.
  */
 public enum Municipality {
   MIXCO,
@@ -20,6 +20,7 @@ public enum Municipality {
   AMATITLAN,
   CHINAUTLA;
 
+  private static final Municipality[] VALUES = values();
   private static final List<String> IDS = Arrays.stream(values()).map(Municipality::id).toList();
 
   /** The lower-case name used in JSON, in store keys and as hash fields. */
@@ -46,15 +47,18 @@ public enum Municipality {
     return Optional.empty();
   }
 
+  /**
+   * The constant numbered as {@code proto}: the proto enum's value n is this enum's n-th constant,
+   * of the same name ({@code CatalogueFiles} writes the proto enum so, {@code CatalogueTest} checks
+   * it).
+   */
   public static Municipality fromProto(io.weathertweets.proto.v1.Municipality proto) {
-    return switch (proto) {
-      case MIXCO -> MIXCO;
-      case GUATEMALA -> GUATEMALA;
-      case AMATITLAN -> AMATITLAN;
-      case CHINAUTLA -> CHINAUTLA;
-      case MUNICIPALITY_UNSPECIFIED, UNRECOGNIZED ->
-          throw new IllegalArgumentException("municipality: unknown value " + proto);
-    };
+    int number =
+        proto == io.weathertweets.proto.v1.Municipality.UNRECOGNIZED ? 0 : proto.getNumber();
+    if (number < 1 || number > VALUES.length) {
+      throw new IllegalArgumentException("municipality: unknown value " + proto);
+    }
+    return VALUES[number - 1];
   }
 
   public io.weathertweets.proto.v1.Municipality toProto() {

@@ -23,11 +23,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The catalogue is {@link Municipality}, {@link Condition} and the store's {@link Panel}s. Java
- * code derives its lists from them (or stops compiling: the {@code fromProto} switches, {@link
- * Aggregate#conditionCount}), the bridge's Lua script receives them as arguments; this test checks
- * every other place that spells them out: both .proto files, every list of names in the
- * repository's other text files (OpenAPI document, load tools, Grafana dashboards, docs), and the
- * files that show every panel. A failure names the file and what to change in it.
+ * code derives its lists from them (or stops compiling: {@link Aggregate#conditionCount}), the
+ * bridge's Lua script receives them as arguments; {@link CatalogueFiles} writes every other place
+ * that spells them out. This test checks those places independently of that writer: the compiled
+ * .proto enums, every list of names in the repository's other text files (OpenAPI document, load
+ * tools, Grafana dashboards, docs), and the files that show every panel. A failure names the file
+ * and what to change in it.
  */
 class CatalogueTest {
 
@@ -87,7 +88,8 @@ class CatalogueTest {
         .as(
             "enum Municipality of proto/src/main/proto/weathertweets/v1/tweets.proto: its values after "
                 + "MUNICIPALITY_UNSPECIFIED must be the constants of io.weathertweets.aggregates.Municipality, "
-                + "numbered 1, 2, ... in the same order")
+                + "numbered 1, 2, ... in the same order; "
+                + REWRITE)
         .containsExactlyElementsOf(
             numbered(Stream.of(Municipality.values()).map(Enum::name).toList()));
     assertThat(
@@ -96,7 +98,8 @@ class CatalogueTest {
         .as(
             "enum Condition of proto/src/main/proto/weathertweets/v1/tweets.proto: its values after "
                 + "CONDITION_UNSPECIFIED must be the constants of io.weathertweets.aggregates.Condition, "
-                + "numbered 1, 2, ... in the same order")
+                + "numbered 1, 2, ... in the same order; "
+                + REWRITE)
         .containsExactlyElementsOf(
             numbered(Stream.of(Condition.values()).map(Enum::name).toList()));
   }
@@ -110,13 +113,15 @@ class CatalogueTest {
                 "municipalities_unknown"))
         .as(
             "enum Municipalities of proto/src/main/proto/weathertweet/weathertweet.proto: its values after "
-                + "municipalities_unknown must be Municipality.ids(), numbered 1, 2, ... in the same order")
+                + "municipalities_unknown must be Municipality.ids(), numbered 1, 2, ... in the same order; "
+                + REWRITE)
         .containsExactlyElementsOf(numbered(Municipality.ids()));
     assertThat(
             protoValues(io.weathertweets.proto.course.Weathers.getDescriptor(), "weathers_unknown"))
         .as(
             "enum Weathers of proto/src/main/proto/weathertweet/weathertweet.proto: its values after "
-                + "weathers_unknown must be Condition.ids(), numbered 1, 2, ... in the same order")
+                + "weathers_unknown must be Condition.ids(), numbered 1, 2, ... in the same order; "
+                + REWRITE)
         .containsExactlyElementsOf(numbered(Condition.ids()));
   }
 
@@ -163,7 +168,7 @@ class CatalogueTest {
   @Test
   void shouldFindOnlyWholeListsInTheRepositorysTextFiles() {
     List<String> problems = new ArrayList<>();
-    for (Path file : textFiles()) {
+    for (Path file : textFiles(root())) {
       String text = read(file);
       if (text == null) {
         continue;
@@ -326,6 +331,12 @@ class CatalogueTest {
      * prose {@code a, b}). Names of the catalogue before and after a change both count, so a list
      * missing a new name is found.
      */
+    /** Finds one name of this kind at a time in {@code text}, in any case. */
+    Matcher name(String text) {
+      return Pattern.compile("\\b(?:" + String.join("|", ids()) + ")\\b", Pattern.CASE_INSENSITIVE)
+          .matcher(text);
+    }
+
     Pattern pattern() {
       String name = "\\b(?:" + String.join("|", ids()) + ")\\b";
       return Pattern.compile(
@@ -333,24 +344,23 @@ class CatalogueTest {
     }
   }
 
-  record Found(int line, List<String> names) {}
+  /** A list found at {@code start..end} of a text (from its first name to its last). */
+  record Found(int line, List<String> names, int start, int end) {}
 
   /**
    * Every list of names of {@code kind} in {@code text}; a run that names one twice is not a list.
    */
   static List<Found> lists(String text, Kind kind) {
     List<Found> found = new ArrayList<>();
-    Pattern one =
-        Pattern.compile("\\b(?:" + String.join("|", kind.ids()) + ")\\b", Pattern.CASE_INSENSITIVE);
     Matcher run = kind.pattern().matcher(text);
     while (run.find()) {
       List<String> names = new ArrayList<>();
-      Matcher m = one.matcher(run.group());
+      Matcher m = kind.name(run.group());
       while (m.find()) {
         names.add(m.group().toLowerCase(Locale.ROOT));
       }
       if (new LinkedHashSet<>(names).size() == names.size()) {
-        found.add(new Found(lineOf(text, run.start()), names));
+        found.add(new Found(lineOf(text, run.start()), names, run.start(), run.end()));
       }
     }
     return found;
@@ -420,8 +430,11 @@ class CatalogueTest {
 
   private static String summary() {
     return "every list of municipalities or conditions outside Java must be the whole catalogue "
-        + "(io.weathertweets.aggregates.Municipality / Condition), in its order; change these";
+        + "(io.weathertweets.aggregates.Municipality / Condition), in its order; "
+        + REWRITE;
   }
+
+  private static final String REWRITE = CatalogueFiles.REGENERATE + " rewrites them";
 
   private static List<String> numbered(List<String> names) {
     List<String> out = new ArrayList<>();
@@ -462,8 +475,9 @@ class CatalogueTest {
         "no repository root above " + Path.of("").toAbsolutePath() + " (set -Drepo.root)");
   }
 
-  private static List<Path> textFiles() {
-    return files(root()).stream()
+  /** The text files under {@code root} in which lists of names are looked for. */
+  static List<Path> textFiles(Path root) {
+    return files(root).stream()
         .filter(
             p -> {
               String name = p.getFileName().toString();
@@ -497,7 +511,7 @@ class CatalogueTest {
   }
 
   /** The file as UTF-8 text; null for a binary or very large file. */
-  private static String read(Path file) {
+  static String read(Path file) {
     try {
       if (Files.size(file) > 2_000_000) {
         return null;
