@@ -1,8 +1,10 @@
 package io.weathertweets.gateway;
 
+import io.weathertweets.aggregates.PathSemantics;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
 /**
  * The gRPC gateway: serves the course's {@code weathertweet.WeatherTweetService} and our {@code
@@ -11,6 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@EnableConfigurationProperties(PathSemantics.class)
 public class GatewayApplication {
 
   public static void main(String[] args) {

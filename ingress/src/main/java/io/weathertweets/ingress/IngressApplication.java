@@ -1,5 +1,6 @@
 package io.weathertweets.ingress;
 
+import io.weathertweets.aggregates.PathSemantics;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -11,7 +12,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  * easy to reason about.
  */
 @SpringBootApplication
-@EnableConfigurationProperties(IngressProperties.class)
+@EnableConfigurationProperties({IngressProperties.class, PathSemantics.class})
 public class IngressApplication {
 
   /** Spring config name; every service has its own so that all can share one classpath. */

@@ -3,16 +3,15 @@ package io.weathertweets.gateway.api;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.EventTimeRule;
+import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.aggregates.TweetRules;
 import io.weathertweets.aggregates.TweetRules.Violation;
 import io.weathertweets.gateway.GatewayProperties;
 import io.weathertweets.proto.v1.Tweet;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,11 +26,8 @@ class TweetValidator {
   private final Clock clock;
 
   @Autowired
-  TweetValidator(
-      GatewayProperties properties,
-      MeterRegistry meters,
-      @Value("${weather.time.max-ahead:5m}") Duration maxAhead) {
-    this(properties, meters, new EventTimeRule(maxAhead), Clock.systemUTC());
+  TweetValidator(GatewayProperties properties, MeterRegistry meters, PathSemantics semantics) {
+    this(properties, meters, semantics.timeRule(), Clock.systemUTC());
   }
 
   TweetValidator(

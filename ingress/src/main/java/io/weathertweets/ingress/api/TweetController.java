@@ -1,6 +1,6 @@
 package io.weathertweets.ingress.api;
 
-import io.weathertweets.aggregates.EventTimeRule;
+import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.ingress.IngressProperties;
 import io.weathertweets.ingress.forward.Coalescer;
@@ -8,10 +8,8 @@ import io.weathertweets.ingress.forward.ForwardResult;
 import io.weathertweets.proto.v1.Tweet;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -43,8 +41,8 @@ class TweetController {
       IngressProperties properties,
       IngressMetrics metrics,
       Clock clock,
-      @Value("${weather.time.max-ahead:5m}") Duration maxAhead) {
-    this.parser = new TweetParser(new EventTimeRule(maxAhead));
+      PathSemantics semantics) {
+    this.parser = new TweetParser(semantics.timeRule());
     this.bodyReader = bodyReader;
     this.coalescer = coalescer;
     this.properties = properties;
