@@ -4,18 +4,18 @@
 #
 #   bench/cpu-per-tweet.sh [VARIANT_DIR...]
 #
-# A VARIANT_DIR holds ingress.jar and gateway.jar (exec jars, or symbolic links to them) and optionally ingress.args
-# and gateway.args (one extra argument per line, e.g. --some.property=value); without one, the jars under */target
-# are "current".
-# Kafka (embedded by the standalone launcher), private redis/valkey, the streams-app and the rabbit-bridge run once;
-# per round and variant the two gateways and the ingress start from that variant's jars, get WARMUP_TWEETS single
-# tweets as fast as they are accepted (32 in flight), then DURATION s of loadgen http-single at RATE tweets/s while
-# each service's utime+stime (/proc/<pid>/stat) is read before and after. The table gives µs per accepted tweet per
+# A VARIANT_DIR holds ingress.jar and gateway.jar (exec jars, or symbolic links to them) and optionally ingress.args,
+# gateway.args and streams.args (one extra argument per line, e.g. --some.property=value); without one, the jars
+# under */target are "current".
+# Kafka (embedded by the standalone launcher), private redis/valkey and the rabbit-bridge run once; per round and
+# variant the streams-app (its state kept), the two gateways and the ingress start (the ingress and the gateways from
+# that variant's jars), get WARMUP_TWEETS single tweets as fast as they are accepted (32 in flight), then DURATION s
+# of loadgen http-single at RATE tweets/s while each service's utime+stime (/proc/<pid>/stat) is read before and after. The table gives µs per accepted tweet per
 # service WITHOUT the JIT compiler threads (/proc/<pid>/task/*): on two cores shared by seven JVMs, C2 still used
 # ~40 % of the ingress's CPU after 30,000 warm-up requests, a start-up cost that would otherwise swamp any
 # per-request difference; jit_us gives it for all services together. Variants alternate (A B A B ... for ROUNDS
 # rounds) so drift on a shared machine hits both.
-# With JFR=1 the ingress and gateways record a JFR window (settings=profile) over each measured window; the hot
+# With JFR=1 every service records a JFR window (settings=profile) over each measured window; the hot
 # methods land in OUT/<round>-<variant>-<service>.hot.txt.
 #
 # Environment: RATE (400), WARMUP_TWEETS (40000), DURATION (30), ROUNDS (2), ROUTING (fanout), JFR (0), SERVICE_HEAP (256m),
@@ -75,9 +75,6 @@ start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appen
 start valkey valkey-server --port "$VALKEY_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$OUT"
 start_kafka "$KAFKA_PORT" "$KAFKA_CTRL_PORT" "$OUT/kafka-data"
 
-start streams env SERVER_PORT="$STREAMS_HTTP" KAFKA_BOOTSTRAP_SERVERS="$KAFKA" REDIS_URL="$REDIS_URL" \
-  STREAMS_STATE_DIR="$OUT/streams-state" WEATHER_STORE_PREFIX="$PREFIX" STREAMS_APPLICATION_ID="cpu-$RUN_ID" \
-  "$JAVA" "${SVC_JVM[@]}" -jar "$STREAMS_JAR"
 start bridge env RABBITMQ_URI="$RABBITMQ_URI" VALKEY_URL="$VALKEY_URL" \
   "$JAVA" "${SVC_JVM[@]}" -jar "$BRIDGE_JAR" --server.port="$BRIDGE_HTTP" \
   --weather.store.prefix="$PREFIX" --weather.rabbit.exchange="$EXCHANGE" --weather.rabbit.queue="$QUEUE" \
@@ -87,6 +84,10 @@ extra_args() { # file -> one argument per line, none when the file is missing
   EXTRA=(); [ -f "$1" ] && mapfile -t EXTRA < <(grep -v '^\s*$' "$1"); return 0
 }
 start_variant() { # dir
+  extra_args "$1/streams.args"
+  start streams env SERVER_PORT="$STREAMS_HTTP" KAFKA_BOOTSTRAP_SERVERS="$KAFKA" REDIS_URL="$REDIS_URL" \
+    STREAMS_STATE_DIR="$OUT/streams-state" WEATHER_STORE_PREFIX="$PREFIX" STREAMS_APPLICATION_ID="cpu-$RUN_ID" \
+    "$JAVA" "${SVC_JVM[@]}" -jar "$STREAMS_JAR" ${EXTRA[@]+"${EXTRA[@]}"}
   extra_args "$1/gateway.args"
   start gateway-kafka env GATEWAY_SINK=kafka GRPC_PORT="$GK_GRPC" SERVER_PORT="$GK_HTTP" KAFKA_BOOTSTRAP_SERVERS="$KAFKA" \
     "$JAVA" "${SVC_JVM[@]}" -jar "$1/gateway.jar" ${EXTRA[@]+"${EXTRA[@]}"}
@@ -105,7 +106,7 @@ start_variant() { # dir
 LOADGEN=("$JAVA" -jar "$LOADGEN_JAR" --mode=http-single
   --url="http://127.0.0.1:$INGRESS_PORT" -c 32 --no-progress --json)
 SERVICES=(ingress gateway-kafka gateway-rabbit streams bridge)
-PROFILED=(ingress gateway-kafka gateway-rabbit)
+PROFILED=(ingress gateway-kafka gateway-rabbit streams bridge)
 
 printf 'round\tvariant\taccepted\tfailed\trate\tp50_ms\tp99_ms' > "$OUT/results.tsv"
 printf '\t%s_us' "${SERVICES[@]}" >> "$OUT/results.tsv"; printf '\ttotal_us\tjit_us\n' >> "$OUT/results.tsv"
@@ -142,7 +143,7 @@ print(r["failed"]+r["rejected"], round(r["tweetsPerSecond"]), r["latency"]["p50M
           && "$JAVA_HOME/bin/jfr" view --width 200 hot-methods "$OUT/$tag-$svc.jfr" > "$OUT/$tag-$svc.hot.txt" 2>&1 || true
       done
     fi
-    stop ingress; stop gateway-kafka; stop gateway-rabbit
+    stop ingress; stop gateway-kafka; stop gateway-rabbit; stop streams
   done
 done
 column -t -s $'\t' "$OUT/results.tsv"
