@@ -54,7 +54,11 @@ public enum Condition {
     return VALUES[number - 1];
   }
 
+  /**
+   * The proto value numbered as this constant: the n-th constant is value n (see {@link
+   * #fromProto}).
+   */
   public io.weathertweets.proto.v1.Condition toProto() {
-    return io.weathertweets.proto.v1.Condition.valueOf(name());
+    return io.weathertweets.proto.v1.Condition.forNumber(ordinal() + 1);
   }
 }

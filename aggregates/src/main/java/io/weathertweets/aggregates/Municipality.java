@@ -61,7 +61,11 @@ public enum Municipality {
     return VALUES[number - 1];
   }
 
+  /**
+   * The proto value numbered as this constant: the n-th constant is value n (see {@link
+   * #fromProto}).
+   */
   public io.weathertweets.proto.v1.Municipality toProto() {
-    return io.weathertweets.proto.v1.Municipality.valueOf(name());
+    return io.weathertweets.proto.v1.Municipality.forNumber(ordinal() + 1);
   }
 }

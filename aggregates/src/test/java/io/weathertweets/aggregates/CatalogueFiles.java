@@ -107,7 +107,13 @@ public final class CatalogueFiles {
     return texts;
   }
 
-  /** {@code text} with the values of {@code e} after its unspecified one replaced. */
+  /**
+   * {@code text} with the values of {@code e} after its unspecified one written from the catalogue:
+   * the n-th constant is value n. Numbers are on the wire, in brokers' retained messages and in the
+   * Streams state, so only appending is allowed: a value that would change its number or disappear
+   * stops the rewrite with what to do instead, and so does anything but {@code NAME = n;} lines in
+   * the enum (a comment, an option or {@code reserved} would be lost).
+   */
   static String protoEnum(String text, ProtoEnum e) {
     Matcher m =
         Pattern.compile(
@@ -126,11 +132,49 @@ public final class CatalogueFiles {
               + e.unspecified()
               + " = 0; change CatalogueFiles.PROTO_ENUMS if it moved");
     }
-    StringBuilder values = new StringBuilder();
     List<String> ids = e.kind().ids();
-    for (int i = 0; i < ids.size(); i++) {
-      String name = e.upperCase() ? ids.get(i).toUpperCase(Locale.ROOT) : ids.get(i);
-      values.append(m.group(2)).append(name).append(" = ").append(i + 1).append(";\n");
+    Function<String, String> cased = id -> e.upperCase() ? id.toUpperCase(Locale.ROOT) : id;
+    Matcher value = Pattern.compile("\\s*(\\w+)\\s*=\\s*(\\d+);[ \\t]*").matcher("");
+    int n = 0;
+    for (String line : m.group(3).split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      if (!value.reset(line).matches()) {
+        throw new IllegalStateException(
+            e.file()
+                + ", enum "
+                + e.name()
+                + ": \""
+                + line.strip()
+                + "\" is not a NAME = n; line."
+                + " CatalogueFiles writes this enum's values: move it above "
+                + e.unspecified());
+      }
+      n++;
+      String expected = n <= ids.size() ? cased.apply(ids.get(n - 1)) : null;
+      if (!value.group(1).equals(expected) || Integer.parseInt(value.group(2)) != n) {
+        throw new IllegalStateException(
+            e.file()
+                + ", enum "
+                + e.name()
+                + ": "
+                + value.group(1)
+                + " = "
+                + value.group(2)
+                + " would become "
+                + (expected == null ? "nothing" : expected + " = " + n)
+                + ". Numbers are on the wire and in stored state: append new constants to "
+                + e.kind().source
+                + " and keep the old ones in their place; to retire one, keep it"
+                + " and stop accepting it");
+      }
+    }
+    StringBuilder values = new StringBuilder(m.group(3).stripTrailing());
+    values.append(values.isEmpty() ? "" : "\n");
+    for (int i = n; i < ids.size(); i++) {
+      values.append(m.group(2)).append(cased.apply(ids.get(i))).append(" = ").append(i + 1);
+      values.append(";\n");
     }
     return text.substring(0, m.start(3)) + values + text.substring(m.end(3));
   }
@@ -227,24 +271,27 @@ public final class CatalogueFiles {
   }
 
   /**
-   * An array whose elements name two or more of {@code kind} ({@link #nameOf}) with one element per
-   * name of the catalogue, in its order: the elements before and after the named ones stay where
-   * they are, a missing name gets a copy of the last named element with that element's name
-   * replaced in every string.
+   * An array whose elements name two or more of {@code kind} ({@link #nameOf}), one after the other
+   * and each once, with one element per name of the catalogue, in its order: the elements before
+   * and after the named ones stay where they are, a missing name gets a copy of the last named
+   * element with that element's name replaced in every string.
    */
   private static ArrayNode perName(ArrayNode array, Kind kind) {
     Map<String, JsonNode> named = new LinkedHashMap<>();
     int first = -1;
     int last = -1;
+    int count = 0;
     for (int i = 0; i < array.size(); i++) {
       String name = nameOf(array.get(i));
       if (name != null && kind.ids().contains(name)) {
         named.putIfAbsent(name, array.get(i));
         first = first < 0 ? i : first;
         last = i;
+        count++;
       }
     }
-    if (named.size() < 2) {
+    if (named.size() < 2 || count != last - first + 1 || count != named.size()) {
+      // Not one run of distinct names: left as it is (CatalogueTest names it if it is incomplete).
       return array;
     }
     String templateName = nameOf(array.get(last));

@@ -1,6 +1,7 @@
 package io.weathertweets.aggregates;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weathertweets.aggregates.CatalogueTest.Kind;
 import java.io.IOException;
@@ -81,6 +82,30 @@ class CatalogueFilesTest {
             "// header\nenum Municipality {\n  // never valid\n  MUNICIPALITY_UNSPECIFIED = 0;\n"
                 + values
                 + "}\n\nmessage Tweet {\n  string id = 1;\n}\n");
+  }
+
+  @Test
+  void shouldRefuseToRenumberOrDropAProtoValue() {
+    CatalogueFiles.ProtoEnum municipalities = CatalogueFiles.PROTO_ENUMS.getFirst();
+    String head = "enum Municipality {\n  MUNICIPALITY_UNSPECIFIED = 0;\n";
+
+    assertThatThrownBy(
+            () -> CatalogueFiles.protoEnum(head + "  GUATEMALA = 1;\n}\n", municipalities))
+        .hasMessageContaining("GUATEMALA = 1 would become MIXCO = 1")
+        .hasMessageContaining("append new constants");
+    StringBuilder all = new StringBuilder(head);
+    for (Municipality m : Municipality.values()) {
+      all.append("  ").append(m.name()).append(" = ").append(m.ordinal() + 1).append(";\n");
+    }
+    int retired = Municipality.values().length + 1;
+    assertThatThrownBy(
+            () ->
+                CatalogueFiles.protoEnum(all + "  RETIRED = " + retired + ";\n}\n", municipalities))
+        .hasMessageContaining("RETIRED = " + retired + " would become nothing");
+    assertThatThrownBy(
+            () ->
+                CatalogueFiles.protoEnum(head + "  reserved 9;\n  MIXCO = 1;\n}\n", municipalities))
+        .hasMessageContaining("\"reserved 9;\" is not a NAME = n; line");
   }
 
   @Test

@@ -75,7 +75,11 @@ class CatalogueTest {
           ".txt",
           ".csv");
 
-  private static final Set<String> SKIPPED_DIRS = Set.of("target", "node_modules");
+  /**
+   * Build outputs, and the standalone launcher's default data directory ({@code ./data}), which
+   * holds what a local run wrote, not files of the repository.
+   */
+  private static final Set<String> SKIPPED_DIRS = Set.of("target", "node_modules", "data");
 
   // --- the proto enums
   // ---------------------------------------------------------------------------------------
@@ -325,18 +329,19 @@ class CatalogueTest {
       return this == MUNICIPALITY ? Municipality.ids() : Condition.ids();
     }
 
-    /**
-     * Two or more names separated only by blanks, commas, quotes, brackets or {@code |}: a list, in
-     * any of the file formats here ({@code [a, b]}, {@code {'a', 'b'}}, {@code "a,b"}, {@code a|b},
-     * prose {@code a, b}). Names of the catalogue before and after a change both count, so a list
-     * missing a new name is found.
-     */
     /** Finds one name of this kind at a time in {@code text}, in any case. */
     Matcher name(String text) {
       return Pattern.compile("\\b(?:" + String.join("|", ids()) + ")\\b", Pattern.CASE_INSENSITIVE)
           .matcher(text);
     }
 
+    /**
+     * Two or more names separated only by blanks, commas, quotes, brackets or {@code |}: a list, in
+     * any of the file formats here ({@code [a, b]}, {@code {'a', 'b'}}, {@code "a,b"}, {@code a|b},
+     * prose {@code a, b}). A list that lacks a name just added to the catalogue is found (its other
+     * names still match); a name removed from the catalogue no longer matches, which is why the
+     * proto enums refuse removals ({@link CatalogueFiles#protoEnum}).
+     */
     Pattern pattern() {
       String name = "\\b(?:" + String.join("|", ids()) + ")\\b";
       return Pattern.compile(

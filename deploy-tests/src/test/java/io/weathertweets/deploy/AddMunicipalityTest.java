@@ -142,7 +142,9 @@ class AddMunicipalityTest {
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     Process p = pb.start();
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly); // Maven's JVMs, not only bash
       p.destroyForcibly();
+      p.waitFor();
     }
     int exit = p.isAlive() ? -1 : p.exitValue();
     if (exit != 0) {
