@@ -14,7 +14,8 @@
 # service WITHOUT the JIT compiler threads (/proc/<pid>/task/*): on two cores shared by seven JVMs, C2 still used
 # ~40 % of the ingress's CPU after 30,000 warm-up requests, a start-up cost that would otherwise swamp any
 # per-request difference; jit_us gives it for all services together. Variants alternate (A B A B ... for ROUNDS
-# rounds) so drift on a shared machine hits both.
+# rounds) so drift on a shared machine hits both. The last two columns are the Kafka path's freshness in the window
+# (the streams-app's weather_e2e_latency_seconds: the newest tweet of each update it writes; needs bench's classes).
 # With JFR=1 every service records a JFR window (settings=profile) over each measured window; the hot
 # methods land in OUT/<round>-<variant>-<service>.hot.txt.
 #
@@ -109,11 +110,18 @@ SERVICES=(ingress gateway-kafka gateway-rabbit streams bridge)
 PROFILED=(ingress gateway-kafka gateway-rabbit streams bridge)
 
 printf 'round\tvariant\taccepted\tfailed\trate\tp50_ms\tp99_ms' > "$OUT/results.tsv"
-printf '\t%s_us' "${SERVICES[@]}" >> "$OUT/results.tsv"; printf '\ttotal_us\tjit_us\n' >> "$OUT/results.tsv"
+printf '\t%s_us' "${SERVICES[@]}" >> "$OUT/results.tsv"
+printf '\ttotal_us\tjit_us\te2e_kafka_p50_ms\te2e_kafka_p99_ms\n' >> "$OUT/results.tsv"
+# The Kafka path's freshness over the window: the streams-app's weather_e2e_latency_seconds histogram, before and after.
+streams_metrics() { curl -fs --max-time 5 "http://127.0.0.1:$STREAMS_HTTP/actuator/prometheus" > "$1" || true; }
+e2e_kafka() { # before after -> "p50 p99" in ms
+  "$JAVA" -cp "$BENCH/target/classes:$BENCH/target/lib/*" io.weathertweets.bench.HistogramDelta "$1" "$2" \
+    weather_e2e_latency_seconds 'path="kafka"' | sed -E 's/.*p50_ms=([^ ]+).*p99_ms=([^ ]+).*/\1 \2/'
+}
 for round in $(seq 1 "$ROUNDS"); do
   for variant in "${VARIANTS[@]}"; do
     name=$(basename "$variant"); tag=$round-$name
-    log "round $round, variant $name: starting gateways and ingress"
+    log "round $round, variant $name: starting the streams-app, the gateways and the ingress"
     start_variant "$variant"
     "${LOADGEN[@]}" --rate=0 -n "$WARMUP_TWEETS" > "$OUT/$tag-warm.json" 2> "$OUT/logs/$tag-warm.err" || true
     if [ "$JFR" = 1 ]; then
@@ -121,6 +129,7 @@ for round in $(seq 1 "$ROUNDS"); do
         "$JAVA_HOME/bin/jcmd" "${PID[$svc]}" JFR.start name=cpu settings=profile >/dev/null 2>&1 || true
       done
     fi
+    streams_metrics "$OUT/$tag-streams-before.txt"
     declare -A T0=() J0=()
     for svc in "${SERVICES[@]}"; do T0[$svc]=$(ticks "${PID[$svc]}"); J0[$svc]=$(jit_ticks "${PID[$svc]}"); done
     "${LOADGEN[@]}" --rate="$RATE" -n $((RATE * DURATION)) > "$OUT/$tag.json" 2> "$OUT/logs/$tag.err" || true
@@ -135,7 +144,9 @@ print(r["failed"]+r["rejected"], round(r["tweetsPerSecond"]), r["latency"]["p50M
       us=$(( ($(ticks "${PID[$svc]}") - T0[$svc] - j) * 1000000 / CLK_TCK / (accepted > 0 ? accepted : 1) ))
       total=$((total + us)); jit=$((jit + j)); line+="	$us"
     done
-    echo "$line	$total	$(( jit * 1000000 / CLK_TCK / (accepted > 0 ? accepted : 1) ))" >> "$OUT/results.tsv"
+    streams_metrics "$OUT/$tag-streams-after.txt"
+    read -r e2e50 e2e99 < <(e2e_kafka "$OUT/$tag-streams-before.txt" "$OUT/$tag-streams-after.txt")
+    echo "$line	$total	$(( jit * 1000000 / CLK_TCK / (accepted > 0 ? accepted : 1) ))	$e2e50	$e2e99" >> "$OUT/results.tsv"
     log "$(tail -1 "$OUT/results.tsv")"
     if [ "$JFR" = 1 ]; then
       for svc in "${PROFILED[@]}"; do
