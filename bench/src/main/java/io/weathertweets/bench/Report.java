@@ -273,6 +273,50 @@ public final class Report {
             heap / 256,
             heap <= 256 && !oom,
             "heap limit -Xmx" + str("service_heap")));
+    // CPU per tweet, per service ({@link #microsPerTweet}): figures that carry over to any machine
+    // and to the pods' CPU requests.
+    double s1Total = 0;
+    for (String svc : SERVICES) {
+      s1Total += microsPerTweet("s1", svc, s1);
+    }
+    t.add(
+        cpuTarget("CPU µs per fan-out single tweet, all our JVMs (S1) <= 150", s1Total, 150, "s1"));
+    t.add(
+        cpuTarget(
+            "ingress CPU µs per single-tweet request (S1) <= 40",
+            microsPerTweet("s1", "ingress", s1),
+            40,
+            "s1"));
+    t.add(
+        cpuTarget(
+            "ingress CPU µs per single-tweet request (S2) <= 40",
+            microsPerTweet("s2", "ingress", s2),
+            40,
+            "s2"));
+    t.add(
+        cpuTarget(
+            "kafka gateway CPU µs per tweet (S1) <= 25",
+            microsPerTweet("s1", "gateway-kafka", s1),
+            25,
+            "s1"));
+    t.add(
+        cpuTarget(
+            "rabbit gateway CPU µs per tweet (S1) <= 45",
+            microsPerTweet("s1", "gateway-rabbit", s1),
+            45,
+            "s1"));
+    t.add(
+        cpuTarget(
+            "streams-app CPU µs per tweet at S1's rate <= 30",
+            microsPerTweet("s1", "streams", s1),
+            30,
+            "s1"));
+    t.add(
+        cpuTarget(
+            "streams-app CPU µs per tweet in S3 <= 5",
+            microsPerTweet(s3, "streams", s3rate),
+            5,
+            s3));
     double fails = num("s4.failures");
     boolean exact = "yes".equals(str("s4.exact"));
     t.add(
@@ -286,6 +330,36 @@ public final class Report {
             fails == 0 && exact,
             "with " + str("s4.tool")));
     return t;
+  }
+
+  /**
+   * µs of CPU (utime + stime from /proc) {@code service} spent per tweet in {@code scenario}: from
+   * the scenario's start until both stores held every tweet, over the tweets published; a run that
+   * did not record that gives the load phase's cores over the load's {@code rate}, which leaves out
+   * what a consumer still did after the load (S3's streams-app catches up for seconds).
+   */
+  private double microsPerTweet(String scenario, String service, double rate) {
+    double cpuSeconds = num(scenario + ".cpu_until_visible." + service);
+    double tweets = num(scenario + ".published_kafka");
+    if (!Double.isNaN(cpuSeconds) && tweets > 0) {
+      return cpuSeconds * 1_000_000 / tweets;
+    }
+    return num(scenario + ".cpu." + service) * 1_000_000 / rate;
+  }
+
+  private Target cpuTarget(String name, double micros, double limit, String scenario) {
+    return new Target(
+        name,
+        fmt(micros) + " µs",
+        micros,
+        fmt(limit) + " µs",
+        limit,
+        micros / limit,
+        micros <= limit,
+        (Double.isNaN(num(scenario + ".cpu_until_visible.streams"))
+                ? "load phase only (the consumers' catch-up after it is not counted); "
+                : "until both stores were complete; ")
+            + busiest(scenario));
   }
 
   // -----------------------------------------------------------------------------------------------
