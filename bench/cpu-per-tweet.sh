@@ -115,8 +115,7 @@ printf '\ttotal_us\tjit_us\te2e_kafka_p50_ms\te2e_kafka_p99_ms\n' >> "$OUT/resul
 # The Kafka path's freshness over the window: the streams-app's weather_e2e_latency_seconds histogram, before and after.
 streams_metrics() { curl -fs --max-time 5 "http://127.0.0.1:$STREAMS_HTTP/actuator/prometheus" > "$1" || true; }
 e2e_kafka() { # before after -> "p50 p99" in ms
-  "$JAVA" -cp "$BENCH/target/classes:$BENCH/target/lib/*" io.weathertweets.bench.HistogramDelta "$1" "$2" \
-    weather_e2e_latency_seconds 'path="kafka"' | sed -E 's/.*p50_ms=([^ ]+).*p99_ms=([^ ]+).*/\1 \2/'
+  tool HistogramDelta "$1" "$2" weather_e2e_latency_seconds 'path="kafka"' | sed -E 's/.*p50_ms=([^ ]+).*p99_ms=([^ ]+).*/\1 \2/'
 }
 for round in $(seq 1 "$ROUNDS"); do
   for variant in "${VARIANTS[@]}"; do

@@ -1,5 +1,6 @@
 # Shared by bench/run.sh, bench/cpu-per-tweet.sh and .ci/run: the JDK, the services' executable jars, free ports,
-# the processes a run starts (each logs to $OUT/logs/<name>.log), their readiness and their CPU from /proc.
+# the processes a run starts (each logs to $OUT/logs/<name>.log), their readiness and their CPU from /proc, bench's
+# own tools.
 # Source it; a script that starts processes sets OUT first and may define die() (default: log to stderr, exit 1).
 
 # A JDK >= 21: $JAVA_HOME when it is one, else the first under /usr/lib/jvm (the default java may be 17).
@@ -13,6 +14,12 @@ pick_jdk() {
   done
   return 1
 }
+
+# bench's own classes and their dependencies (./mvnw -f bench/pom.xml package), and one of its tools by class name;
+# the caller sets JAVA.
+BENCH_CP="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/target"
+BENCH_CP="$BENCH_CP/classes:$BENCH_CP/lib/*"
+tool() { "$JAVA" -cp "$BENCH_CP" "io.weathertweets.bench.$@"; }
 
 declare -F die >/dev/null || die() { printf '%s\n' "$*" >&2; exit 1; }
 

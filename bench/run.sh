@@ -83,9 +83,6 @@ build() {
   fi
 }
 
-BENCH_CP="$BENCH/target/classes:$BENCH/target/lib/*"
-tool() { "$JAVA" -cp "$BENCH_CP" "io.weathertweets.bench.$@"; }
-
 run_jmh() { # extra JMH options...
   log "JMH micro-benchmarks"
   "$JAVA" -cp "$BENCH_CP" org.openjdk.jmh.Main -rf json -rff "$OUT/jmh.json" "$@" > "$OUT/logs/jmh.log" 2>&1 \
