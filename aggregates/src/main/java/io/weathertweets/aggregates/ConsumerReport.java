@@ -30,6 +30,7 @@ public record ConsumerReport(
     long oldestWaitSeconds,
     PathSemantics semantics) {
 
+  private static final String REPORTED_AT = "reported_at";
   private static final String WINDOW_SIZE = "window_size_ms";
   private static final String GRACE = "grace_ms";
   private static final String DEDUP_HORIZON = "dedup_horizon_ms";
@@ -69,7 +70,7 @@ public record ConsumerReport(
   public Map<String, String> toFields() {
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("consumer", consumer);
-    fields.put("reported_at", Long.toString(reportedAtMs));
+    fields.put(REPORTED_AT, Long.toString(reportedAtMs));
     fields.put("lag", Long.toString(lag));
     fields.put("idle_seconds", Long.toString(idleSeconds));
     fields.put("stalled", stalled);
@@ -86,14 +87,14 @@ public record ConsumerReport(
 
   /** The report in {@code fields}, or empty when there is none or it cannot be read. */
   public static Optional<ConsumerReport> fromFields(Map<String, String> fields) {
-    if (fields == null || !fields.containsKey("reported_at")) {
+    if (fields == null || !fields.containsKey(REPORTED_AT)) {
       return Optional.empty();
     }
     try {
       return Optional.of(
           new ConsumerReport(
               fields.getOrDefault("consumer", "consumer"),
-              Long.parseLong(fields.get("reported_at")),
+              Long.parseLong(fields.get(REPORTED_AT)),
               Long.parseLong(fields.getOrDefault("lag", "-1")),
               Long.parseLong(fields.getOrDefault("idle_seconds", "0")),
               fields.get("stalled"),
@@ -109,7 +110,7 @@ public record ConsumerReport(
         || !fields.containsKey(GRACE)
         || !fields.containsKey(DEDUP_HORIZON)
         || !fields.containsKey(MAX_AHEAD)
-        || !fields.get("reported_at").equals(fields.get(SEMANTICS_AT))) {
+        || !fields.get(REPORTED_AT).equals(fields.get(SEMANTICS_AT))) {
       return null;
     }
     return new PathSemantics(
