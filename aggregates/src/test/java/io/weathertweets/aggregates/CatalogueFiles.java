@@ -4,6 +4,7 @@ import io.weathertweets.aggregates.CatalogueTest.Found;
 import io.weathertweets.aggregates.CatalogueTest.Kind;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -83,8 +84,10 @@ public final class CatalogueFiles {
    * should have.
    */
   static Map<Path, String> generate(Path root) {
+    Map<Path, String> committed = new HashMap<>();
+    Function<Path, String> read = p -> committed.computeIfAbsent(p, CatalogueTest::read);
     Map<Path, String> texts = new LinkedHashMap<>();
-    Function<Path, String> current = p -> texts.getOrDefault(p, CatalogueTest.read(p));
+    Function<Path, String> current = p -> texts.containsKey(p) ? texts.get(p) : read.apply(p);
     for (ProtoEnum e : PROTO_ENUMS) {
       Path file = root.resolve(e.file());
       texts.put(file, protoEnum(current.apply(file), e));
@@ -100,10 +103,10 @@ public final class CatalogueFiles {
         texts.put(file, lists(text));
       }
     }
-    String dashboard = dashboard(CatalogueTest.read(weather));
+    String dashboard = dashboard(read.apply(weather));
     texts.put(weather, dashboard);
     texts.put(comparison, ComparisonDashboard.generate(dashboard));
-    texts.entrySet().removeIf(e -> e.getValue().equals(CatalogueTest.read(e.getKey())));
+    texts.entrySet().removeIf(e -> e.getValue().equals(read.apply(e.getKey())));
     return texts;
   }
 

@@ -492,13 +492,13 @@ class CatalogueTest {
         .toList();
   }
 
+  /** The regular files under {@code dir}, none in a build output or hidden directory. */
   private static List<Path> files(Path dir) {
     List<Path> out = new ArrayList<>();
     try (Stream<Path> s = Files.walk(dir)) {
-      s.filter(p -> root().relativize(p).getNameCount() > 0)
-          .filter(
+      s.filter(
               p -> {
-                for (Path part : root().relativize(p)) {
+                for (Path part : dir.relativize(p)) {
                   String n = part.toString();
                   if (SKIPPED_DIRS.contains(n) || n.startsWith(".")) {
                     return false;
