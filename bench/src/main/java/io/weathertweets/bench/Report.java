@@ -339,12 +339,18 @@ public final class Report {
    * what a consumer still did after the load (S3's streams-app catches up for seconds).
    */
   private double microsPerTweet(String scenario, String service, double rate) {
-    double cpuSeconds = num(scenario + ".cpu_until_visible." + service);
-    double tweets = num(scenario + ".published_kafka");
-    if (!Double.isNaN(cpuSeconds) && tweets > 0) {
-      return cpuSeconds * 1_000_000 / tweets;
+    if (untilVisible(scenario)) {
+      return num(scenario + ".cpu_until_visible." + service)
+          * 1_000_000
+          / num(scenario + ".published_kafka");
     }
     return num(scenario + ".cpu." + service) * 1_000_000 / rate;
+  }
+
+  /** Whether the run recorded {@code scenario}'s CPU until both stores were complete (run.sh). */
+  private boolean untilVisible(String scenario) {
+    return !Double.isNaN(num(scenario + ".cpu_until_visible.streams"))
+        && num(scenario + ".published_kafka") > 0;
   }
 
   private Target cpuTarget(String name, double micros, double limit, String scenario) {
@@ -356,9 +362,9 @@ public final class Report {
         limit,
         micros / limit,
         micros <= limit,
-        (Double.isNaN(num(scenario + ".cpu_until_visible.streams"))
-                ? "load phase only (the consumers' catch-up after it is not counted); "
-                : "until both stores were complete; ")
+        (untilVisible(scenario)
+                ? "until both stores were complete; "
+                : "load phase only (the consumers' catch-up after it is not counted); ")
             + busiest(scenario));
   }
 

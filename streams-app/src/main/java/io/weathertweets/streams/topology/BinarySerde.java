@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * suppression buffer and the overview's repartition topic. Kafka Streams' record cache holds
  * serialized bytes, so every tweet costs a read and a write of each aggregate it updates; this
  * format makes those copies of a few big-endian numbers instead of JSON parsing and printing (a
- * protobuf encoding of the same state measured 5x its cost: bench/ANALYSIS.md).
+ * protobuf encoding of the same state measured 4.7 to 11 times its cost: bench/ANALYSIS.md).
  *
  * <p>Every value starts with a format version byte ({@value #VERSION}), then:
  *
