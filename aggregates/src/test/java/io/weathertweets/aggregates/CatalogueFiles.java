@@ -314,14 +314,14 @@ public final class CatalogueFiles {
   }
 
   /**
-   * The name an element of a dashboard array carries: a string itself, an object's {@code
-   * targetField}, {@code value} or {@code text} (as {@code CatalogueTest} reads them); else null.
+   * The name an element of a dashboard array carries, as {@code CatalogueTest} reads it: a string
+   * itself, an object's first {@link CatalogueTest#NAME_FIELDS} field; else null.
    */
   private static String nameOf(JsonNode element) {
     if (element.isString()) {
       return element.asString();
     }
-    for (String field : List.of("targetField", "value", "text")) {
+    for (String field : CatalogueTest.NAME_FIELDS) {
       if (element.path(field).isString()) {
         return element.path(field).asString();
       }

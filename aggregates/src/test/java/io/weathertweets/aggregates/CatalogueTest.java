@@ -371,6 +371,12 @@ class CatalogueTest {
     return found;
   }
 
+  /**
+   * The fields of a dashboard array's object element that carry its name, first found wins (a
+   * conversion's {@code targetField}, an option's {@code value} or {@code text}).
+   */
+  static final List<String> NAME_FIELDS = List.of("targetField", "value", "text");
+
   interface ArrayVisitor {
     void visit(String where, List<String> names);
   }
@@ -394,7 +400,7 @@ class CatalogueTest {
         if (element instanceof String s) {
           names.add(s);
         } else if (element instanceof Map<?, ?> object) {
-          Stream.of("targetField", "value", "text")
+          NAME_FIELDS.stream()
               .map(object::get)
               .filter(String.class::isInstance)
               .map(String.class::cast)
