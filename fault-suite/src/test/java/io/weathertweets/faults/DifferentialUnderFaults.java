@@ -9,7 +9,8 @@ import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.WindowSpec;
 import io.weathertweets.aggregates.differential.HostileSequences;
-import io.weathertweets.faults.FaultSystem.Service;
+import io.weathertweets.harness.ProcessSystem;
+import io.weathertweets.harness.Service;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,12 +92,15 @@ final class DifferentialUnderFaults {
         s -> s.kill9(Service.BRIDGE),
         s -> s.restart(Service.BRIDGE)),
     REDIS_FLAP(
-        "redis-flap", "Redis kill -9 + restart", FaultSystem::killRedis, FaultSystem::startRedis),
+        "redis-flap",
+        "Redis kill -9 + restart",
+        ProcessSystem::killRedis,
+        ProcessSystem::startRedis),
     VALKEY_FLAP(
         "valkey-flap",
         "Valkey kill -9 + restart",
-        FaultSystem::killValkey,
-        FaultSystem::startValkey);
+        ProcessSystem::killValkey,
+        ProcessSystem::startValkey);
 
     /**
      * How long the fault lasts at least: a store stays down 2–11 s (drawn from the sequence's
@@ -117,14 +121,14 @@ final class DifferentialUnderFaults {
 
     final String id;
     final String text;
-    private final java.util.function.Consumer<FaultSystem> start;
-    private final java.util.function.Consumer<FaultSystem> end;
+    private final java.util.function.Consumer<ProcessSystem> start;
+    private final java.util.function.Consumer<ProcessSystem> end;
 
     Fault(
         String id,
         String text,
-        java.util.function.Consumer<FaultSystem> start,
-        java.util.function.Consumer<FaultSystem> end) {
+        java.util.function.Consumer<ProcessSystem> start,
+        java.util.function.Consumer<ProcessSystem> end) {
       this.id = id;
       this.text = text;
       this.start = start;
@@ -187,14 +191,14 @@ final class DifferentialUnderFaults {
     }
   }
 
-  private final FaultSystem system;
+  private final ProcessSystem system;
   private final HttpClient http =
       HttpClient.newBuilder()
           .connectTimeout(Duration.ofSeconds(2))
           .version(HttpClient.Version.HTTP_1_1)
           .build();
 
-  DifferentialUnderFaults(FaultSystem system) {
+  DifferentialUnderFaults(ProcessSystem system) {
     this.system = system;
   }
 

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.aggregates.differential.HostileSequences;
-import io.weathertweets.faults.FaultSystem.Service;
+import io.weathertweets.harness.ProcessSystem;
+import io.weathertweets.harness.Service;
+import io.weathertweets.harness.ServiceJars;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,14 +61,14 @@ class FaultSuiteIT {
   private final long suiteStart = System.nanoTime();
   private Duration startupTime = Duration.ZERO;
   private Path repoRoot;
-  private FaultSystem system;
+  private ProcessSystem system;
   private StoreProbe redis;
   private StoreProbe valkey;
   private LoadDriver driver;
 
   @FunctionalInterface
   interface Fault {
-    void inject(FaultSystem system) throws Exception;
+    void inject(ProcessSystem system) throws Exception;
   }
 
   @BeforeAll
@@ -74,7 +76,13 @@ class FaultSuiteIT {
     repoRoot = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
     Path work = Path.of(System.getProperty("faults.work", "target")).toAbsolutePath();
     String runId = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000, 36);
-    system = new FaultSystem(ServiceJars.resolve(repoRoot), work, runId);
+    system =
+        new ProcessSystem(
+            ProcessSystem.Setup.durable(
+                ServiceJars.resolve(repoRoot),
+                work.resolve("fault-data").resolve(runId),
+                work.resolve("fault-logs"),
+                "fault-" + runId));
     long t = System.nanoTime();
     system.start();
     startupTime = Duration.ofNanos(System.nanoTime() - t);
@@ -445,7 +453,7 @@ class FaultSuiteIT {
 
   // ---- the scenario itself ----
 
-  private void killAndRestart(FaultSystem s, Service service) throws InterruptedException {
+  private void killAndRestart(ProcessSystem s, Service service) throws InterruptedException {
     s.kill9(service);
     // Deliberate: the service stays dead for a moment under load before it comes back.
     Thread.sleep(3000);

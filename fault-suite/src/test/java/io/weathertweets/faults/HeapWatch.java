@@ -1,6 +1,7 @@
 package io.weathertweets.faults;
 
-import io.weathertweets.faults.FaultSystem.Service;
+import io.weathertweets.harness.ProcessSystem;
+import io.weathertweets.harness.Service;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,7 +37,7 @@ final class HeapWatch implements AutoCloseable {
 
   static final int UNHEALTHY_AFTER = 3;
 
-  private final FaultSystem system;
+  private final ProcessSystem system;
   private final Map<Service, HeapProbe> probes = new EnumMap<>(Service.class);
   private final Map<Service, Map<Phase, Long>> peakUsed = new EnumMap<>(Service.class);
   private final Map<Service, List<LivePoint>> live = new EnumMap<>(Service.class);
@@ -52,7 +53,7 @@ final class HeapWatch implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private volatile Phase phase = Phase.BASELINE;
 
-  HeapWatch(FaultSystem system) {
+  HeapWatch(ProcessSystem system) {
     this.system = system;
     for (Service s : Service.values()) {
       probes.put(s, HeapProbe.attach(s.id, system.process(s).pid()));

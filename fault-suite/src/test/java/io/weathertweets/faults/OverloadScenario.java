@@ -1,8 +1,10 @@
 package io.weathertweets.faults;
 
-import io.weathertweets.faults.FaultSystem.Service;
 import io.weathertweets.faults.HeapWatch.LivePoint;
 import io.weathertweets.faults.HeapWatch.Phase;
+import io.weathertweets.harness.ManagedProcess;
+import io.weathertweets.harness.ProcessSystem;
+import io.weathertweets.harness.Service;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +93,7 @@ final class OverloadScenario implements AutoCloseable {
       List<ServiceHeap> heaps,
       boolean passed) {}
 
-  private final FaultSystem system;
+  private final ProcessSystem system;
   private final LoadDriver driver;
   private final HeapWatch watch;
   private final List<LoadDriver.Run> runs = new ArrayList<>();
@@ -102,7 +104,7 @@ final class OverloadScenario implements AutoCloseable {
   private Duration drain = Duration.ZERO;
   private final Map<Service, String> died = new java.util.EnumMap<>(Service.class);
 
-  OverloadScenario(FaultSystem system, LoadDriver driver) {
+  OverloadScenario(ProcessSystem system, LoadDriver driver) {
     this.system = system;
     this.driver = driver;
     this.watch = new HeapWatch(system);
@@ -280,7 +282,7 @@ final class OverloadScenario implements AutoCloseable {
   }
 
   private ServiceHeap judge(Service s) {
-    int xmxMiB = FaultSystem.heapLimitMiB(s);
+    int xmxMiB = system.setup().heapMiB(s);
     long xmx = xmxMiB * MIB;
     long tolerance = (long) (GROWTH_TOLERANCE_SHARE * xmx);
     List<String> problems = new ArrayList<>();

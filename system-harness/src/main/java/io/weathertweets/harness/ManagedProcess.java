@@ -1,4 +1,4 @@
-package io.weathertweets.faults;
+package io.weathertweets.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,35 +6,47 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One child process of the suite (a service JVM, a store, a broker), restartable with the same
- * command line. Output goes to a log file per start, so a restart's log does not hide the crash
- * that came before it.
+ * One child process (a service JVM, a store, a broker), restartable with the same command line.
+ * Output goes to a log file per start, so a restart's log does not hide the crash that came before
+ * it.
  */
-final class ManagedProcess {
+public final class ManagedProcess {
   private final String name;
-  private final List<String> command;
+  private List<String> command;
   private final Map<String, String> environment;
   private final Path logDir;
   private Process process;
   private int starts;
 
-  ManagedProcess(String name, List<String> command, Map<String, String> environment, Path logDir) {
+  public ManagedProcess(
+      String name, List<String> command, Map<String, String> environment, Path logDir) {
     this.name = name;
     this.command = List.copyOf(command);
-    this.environment = Map.copyOf(environment);
+    this.environment = new HashMap<>(environment);
     this.logDir = logDir;
   }
 
-  String name() {
+  /** Replaces the command line from the next start on. */
+  public synchronized void setCommand(List<String> command) {
+    this.command = List.copyOf(command);
+  }
+
+  /** Changes these variables from the next start on. */
+  public synchronized void putEnvironment(Map<String, String> variables) {
+    environment.putAll(variables);
+  }
+
+  public String name() {
     return name;
   }
 
-  synchronized ManagedProcess start() {
+  public synchronized ManagedProcess start() {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
     }
@@ -52,15 +64,15 @@ final class ManagedProcess {
   }
 
   /** The log of the current (or last) start. */
-  synchronized Path logFile() {
+  public synchronized Path logFile() {
     return logDir.resolve(name + (starts <= 1 ? "" : "-" + starts) + ".log");
   }
 
-  synchronized boolean isAlive() {
+  public synchronized boolean isAlive() {
     return process != null && process.isAlive();
   }
 
-  synchronized long pid() {
+  public synchronized long pid() {
     return process == null ? -1 : process.pid();
   }
 
@@ -68,7 +80,7 @@ final class ManagedProcess {
    * {@code kill -9} of the process and everything it started: no shutdown hook, no flush, no
    * goodbye.
    */
-  void kill9() {
+  public void kill9() {
     Process p;
     synchronized (this) {
       p = process;
@@ -83,7 +95,7 @@ final class ManagedProcess {
   }
 
   /** SIGTERM, then {@code kill -9} of whatever is left after {@code grace}. */
-  void stop(Duration grace) {
+  public void stop(Duration grace) {
     Process p;
     synchronized (this) {
       p = process;
@@ -122,7 +134,7 @@ final class ManagedProcess {
   }
 
   /** The last lines of the current log, to put in a failure message. */
-  String tail(int lines) {
+  public String tail(int lines) {
     try {
       List<String> all = Files.readAllLines(logFile());
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));

@@ -1,4 +1,4 @@
-package io.weathertweets.faults;
+package io.weathertweets.harness;
 
 import static org.awaitility.Awaitility.await;
 
@@ -22,37 +22,191 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The whole system as separate processes on private infrastructure: a Kafka broker (the standalone
- * launcher's {@code --infra-only} JVM), a RabbitMQ node, a redis-server and a valkey-server (both
- * with AOF, so a crash keeps what they acknowledged), and the five services. Every process is on a
- * free port and logs to {@code target/fault-logs/}; nothing is shared with the machine's own
- * servers.
+ * The whole system as separate processes: a Kafka broker (the standalone launcher's {@code
+ * --infra-only} JVM), a redis-server and a valkey-server, a RabbitMQ node of its own or a shared
+ * one, and the five services from their executable jars. Every process is on a free port and logs
+ * to {@link Setup#logs()}; store keys, the Streams application id and (on a shared RabbitMQ) the
+ * exchange and queue names carry {@link Setup#prefix()}, so runs never meet. The fault suite and
+ * the benchmark both run on it; they differ only in their {@link Setup}.
  */
-final class FaultSystem implements AutoCloseable {
-  enum Service {
-    INGRESS("ingress"),
-    KAFKA_GATEWAY("kafka-gateway"),
-    RABBIT_GATEWAY("rabbit-gateway"),
-    STREAMS("streams-app"),
-    BRIDGE("rabbit-bridge");
+public final class ProcessSystem implements AutoCloseable {
 
-    final String id;
+  /**
+   * How a system is set up.
+   *
+   * @param data where the stores, the broker and the Streams state keep their files
+   * @param logs one log file per process and start
+   * @param prefix store key prefix; also names the Streams application, the RabbitMQ node and, on a
+   *     shared RabbitMQ, the exchange and queues
+   * @param durableStores redis and valkey with an append-only file (fsync every second), so a crash
+   *     keeps what they acknowledged; without, they keep nothing on disk
+   * @param sharedRabbitUri a RabbitMQ to use instead of starting a node of its own (null: own node)
+   * @param serviceJvmOptions options of every service JVM besides its heap
+   * @param kafkaJvmOptions options of the Kafka JVM, heap included
+   * @param heapMiB the -Xmx of each service but the streams-app
+   * @param streamsHeapMiB the streams-app's -Xmx (record caches and RocksDB handles)
+   * @param startTimeout how long a process may take to become ready
+   * @param environment per service, variables added to (or replacing) the system's own
+   */
+  public record Setup(
+      ServiceJars jars,
+      Path data,
+      Path logs,
+      String prefix,
+      boolean durableStores,
+      String sharedRabbitUri,
+      List<String> serviceJvmOptions,
+      List<String> kafkaJvmOptions,
+      int heapMiB,
+      int streamsHeapMiB,
+      Duration startTimeout,
+      Map<Service, Map<String, String>> environment) {
 
-    Service(String id) {
-      this.id = id;
+    /** JVM options that start fast and stay small: C1 only, serial GC. */
+    public static final List<String> LEAN_JVM =
+        List.of(
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Xss512k",
+            "-XX:+ExitOnOutOfMemoryError",
+            "-Djava.net.preferIPv4Stack=true");
+
+    public Setup {
+      serviceJvmOptions = List.copyOf(serviceJvmOptions);
+      kafkaJvmOptions = List.copyOf(kafkaJvmOptions);
+      environment = Map.copyOf(environment);
+    }
+
+    /**
+     * Everything private and durable, on lean JVMs: what a crash test needs ({@code kill -9} of any
+     * process loses nothing its server acknowledged).
+     */
+    public static Setup durable(ServiceJars jars, Path data, Path logs, String prefix) {
+      List<String> kafka = new ArrayList<>(List.of("-Xmx384m"));
+      kafka.addAll(LEAN_JVM);
+      return new Setup(
+          jars,
+          data,
+          logs,
+          prefix,
+          true,
+          null,
+          LEAN_JVM,
+          kafka,
+          256,
+          320,
+          Duration.ofSeconds(120),
+          Map.of());
+    }
+
+    /** The same on a shared RabbitMQ, with an exchange and queues of this run's own. */
+    public Setup withSharedRabbit(String uri) {
+      return new Setup(
+          jars,
+          data,
+          logs,
+          prefix,
+          durableStores,
+          uri,
+          serviceJvmOptions,
+          kafkaJvmOptions,
+          heapMiB,
+          streamsHeapMiB,
+          startTimeout,
+          environment);
+    }
+
+    /** The same with stores that keep nothing on disk. */
+    public Setup withVolatileStores() {
+      return new Setup(
+          jars,
+          data,
+          logs,
+          prefix,
+          false,
+          sharedRabbitUri,
+          serviceJvmOptions,
+          kafkaJvmOptions,
+          heapMiB,
+          streamsHeapMiB,
+          startTimeout,
+          environment);
+    }
+
+    /** The same with other JVM options and heaps. */
+    public Setup withJvms(
+        List<String> serviceJvmOptions, int heapMiB, int streamsHeapMiB, List<String> kafkaJvm) {
+      return new Setup(
+          jars,
+          data,
+          logs,
+          prefix,
+          durableStores,
+          sharedRabbitUri,
+          serviceJvmOptions,
+          kafkaJvm,
+          heapMiB,
+          streamsHeapMiB,
+          startTimeout,
+          environment);
+    }
+
+    /** The same with another bound on the time a process takes to become ready. */
+    public Setup withStartTimeout(Duration startTimeout) {
+      return new Setup(
+          jars,
+          data,
+          logs,
+          prefix,
+          durableStores,
+          sharedRabbitUri,
+          serviceJvmOptions,
+          kafkaJvmOptions,
+          heapMiB,
+          streamsHeapMiB,
+          startTimeout,
+          environment);
+    }
+
+    /** The same with these variables added to {@code service}'s environment. */
+    public Setup withEnvironment(Service service, Map<String, String> variables) {
+      Map<Service, Map<String, String>> all = new EnumMap<>(Service.class);
+      all.putAll(environment);
+      Map<String, String> merged = new HashMap<>(all.getOrDefault(service, Map.of()));
+      merged.putAll(variables);
+      all.put(service, merged);
+      return new Setup(
+          jars,
+          data,
+          logs,
+          prefix,
+          durableStores,
+          sharedRabbitUri,
+          serviceJvmOptions,
+          kafkaJvmOptions,
+          heapMiB,
+          streamsHeapMiB,
+          startTimeout,
+          all);
+    }
+
+    /** The -Xmx of {@code s} in MiB. */
+    public int heapMiB(Service s) {
+      return s == Service.STREAMS ? streamsHeapMiB : heapMiB;
     }
   }
 
   private static final List<ManagedProcess> EVERY_PROCESS = new CopyOnWriteArrayList<>();
 
   static {
-    // Whatever happens to the test JVM (timeout, Ctrl-C), none of its children may outlive it.
+    // Whatever happens to this JVM (timeout, Ctrl-C), none of its children may outlive it.
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -70,18 +224,10 @@ final class FaultSystem implements AutoCloseable {
                                     + "; kill it by hand");
                           }
                         }),
-                "fault-suite-cleanup"));
+                "process-system-cleanup"));
   }
 
-  static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-  private static final List<String> JVM_OPTIONS =
-      List.of(
-          "-XX:TieredStopAtLevel=1",
-          "-XX:+UseSerialGC",
-          "-Xss512k",
-          "-XX:+ExitOnOutOfMemoryError",
-          "-Djava.net.preferIPv4Stack=true");
-
+  private final Setup setup;
   private final ServiceJars jars;
   private final Path data;
   private final Path logs;
@@ -104,12 +250,14 @@ final class FaultSystem implements AutoCloseable {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  FaultSystem(ServiceJars jars, Path work, String runId) {
-    this.jars = jars;
-    this.data = work.resolve("fault-data").resolve(runId);
-    this.logs = work.resolve("fault-logs");
-    this.prefix = "fault-" + runId;
-    this.rabbitNode = "wt-fault-" + runId + "@localhost";
+  /** Picks the ports and prepares every process; {@link #start()} starts them. */
+  public ProcessSystem(Setup setup) {
+    this.setup = setup;
+    this.jars = setup.jars();
+    this.data = setup.data();
+    this.logs = setup.logs();
+    this.prefix = setup.prefix();
+    this.rabbitNode = "wt-" + prefix + "@localhost";
     this.rabbitHome = data.resolve("rabbitmq/home");
     for (Service s : Service.values()) {
       httpPorts.put(s, Ports.free());
@@ -129,25 +277,29 @@ final class FaultSystem implements AutoCloseable {
         register(
             new ManagedProcess(
                 "redis",
-                storeCommand("redis-server", redisPort, data.resolve("redis")),
+                storeCommand(
+                    "redis-server", redisPort, data.resolve("redis"), setup.durableStores()),
                 Map.of(),
                 logs));
     valkey =
         register(
             new ManagedProcess(
                 "valkey",
-                storeCommand("valkey-server", valkeyPort, data.resolve("valkey")),
+                storeCommand(
+                    "valkey-server", valkeyPort, data.resolve("valkey"), setup.durableStores()),
                 Map.of(),
                 logs));
     rabbit =
-        register(
-            new ManagedProcess(
-                "rabbitmq",
-                List.of("/usr/lib/rabbitmq/bin/rabbitmq-server"),
-                rabbitEnvironment(),
-                logs));
-    List<String> kafkaCommand = new ArrayList<>(List.of(java(), "-Xmx384m"));
-    kafkaCommand.addAll(JVM_OPTIONS);
+        setup.sharedRabbitUri() != null
+            ? null
+            : register(
+                new ManagedProcess(
+                    "rabbitmq",
+                    List.of("/usr/lib/rabbitmq/bin/rabbitmq-server"),
+                    rabbitEnvironment(),
+                    logs));
+    List<String> kafkaCommand = new ArrayList<>(List.of(java()));
+    kafkaCommand.addAll(setup.kafkaJvmOptions());
     kafkaCommand.addAll(
         List.of(
             "-Dweather.standalone.kafka-port=" + kafkaPort,
@@ -180,48 +332,105 @@ final class FaultSystem implements AutoCloseable {
     return p;
   }
 
-  String redisUrl() {
+  public Setup setup() {
+    return setup;
+  }
+
+  public String redisUrl() {
     return "redis://127.0.0.1:" + redisPort;
   }
 
-  String valkeyUrl() {
+  public String valkeyUrl() {
     return "redis://127.0.0.1:" + valkeyPort;
   }
 
-  String rabbitUri() {
-    return "amqp://guest:guest@127.0.0.1:" + amqpPort + "/";
+  /**
+   * The RabbitMQ the system uses: its own node's (default credentials, local only) or the shared
+   * one.
+   */
+  public String rabbitUri() {
+    return setup.sharedRabbitUri() != null
+        ? setup.sharedRabbitUri()
+        : "amqp://guest:guest@127.0.0.1:" + amqpPort + "/";
   }
 
-  String kafkaBootstrap() {
+  /**
+   * The exchange the rabbit gateway publishes to: on a shared RabbitMQ this run's own, on the
+   * system's own node the default.
+   */
+  public String exchange() {
+    return setup.sharedRabbitUri() != null ? prefix + ".tweets" : "weather.tweets";
+  }
+
+  /** The bridge's queue (see {@link #exchange()}); its dead letters go to {@code <queue>.dlq}. */
+  public String queue() {
+    return setup.sharedRabbitUri() != null ? prefix + ".bridge" : "weather.bridge";
+  }
+
+  public int redisPort() {
+    return redisPort;
+  }
+
+  public int valkeyPort() {
+    return valkeyPort;
+  }
+
+  public int httpPort(Service s) {
+    return httpPorts.get(s);
+  }
+
+  /** The gRPC port of a gateway. */
+  public int grpcPort(Service gateway) {
+    Integer port = grpcPorts.get(gateway);
+    if (port == null) {
+      throw new IllegalArgumentException(gateway + " serves no gRPC");
+    }
+    return port;
+  }
+
+  public String kafkaBootstrap() {
     return "127.0.0.1:" + kafkaPort;
   }
 
-  String prefix() {
+  public String prefix() {
     return prefix;
   }
 
-  URI ingress() {
+  public URI ingress() {
     return URI.create("http://127.0.0.1:" + httpPorts.get(Service.INGRESS));
   }
 
-  URI actuator(Service s) {
+  public URI actuator(Service s) {
     return URI.create("http://127.0.0.1:" + httpPorts.get(s) + "/actuator/");
   }
 
-  ManagedProcess process(Service s) {
+  public ManagedProcess process(Service s) {
     return services.get(s);
   }
 
   // ---- whole system ----
 
-  void start() {
-    CompletableFuture<Void> infra =
+  /**
+   * Starts the infrastructure, then the services (gateways and the streams-app, then the bridge and
+   * the ingress), each until it is ready.
+   */
+  public void start() {
+    startInfrastructure();
+    startServices();
+  }
+
+  /** Starts redis, valkey, the RabbitMQ node (unless shared) and Kafka, until each answers. */
+  public void startInfrastructure() {
+    join(
         CompletableFuture.allOf(
             CompletableFuture.runAsync(this::startRedis),
             CompletableFuture.runAsync(this::startValkey),
             CompletableFuture.runAsync(this::startRabbit),
-            CompletableFuture.runAsync(this::startKafka));
-    join(infra);
+            CompletableFuture.runAsync(this::startKafka)));
+  }
+
+  /** Starts the five services on the running infrastructure, each until it is ready. */
+  public void startServices() {
     // The bridge binds its queue to the exchange the rabbit gateway declares: gateways first.
     join(
         CompletableFuture.allOf(
@@ -246,9 +455,10 @@ final class FaultSystem implements AutoCloseable {
    * True when every process of the system is running (a scenario leaves it so, or the next one
    * cannot run).
    */
-  List<String> notRunning() {
+  public List<String> notRunning() {
     List<String> down = new ArrayList<>();
     Stream.concat(Stream.of(kafka, redis, valkey, rabbit), services.values().stream())
+        .filter(Objects::nonNull)
         .filter(p -> !p.isAlive())
         .forEach(p -> down.add(p.name()));
     return down;
@@ -272,26 +482,42 @@ final class FaultSystem implements AutoCloseable {
 
   // ---- services ----
 
-  void kill9(Service s) {
+  public void kill9(Service s) {
     services.get(s).kill9();
   }
 
-  void stop(Service s) {
+  public void stop(Service s) {
     services.get(s).stop(Duration.ofSeconds(15));
   }
 
   /** Starts the service (again) and waits until its readiness probe says UP. */
-  void restart(Service s) {
+  public void restart(Service s) {
     ManagedProcess p = services.get(s);
     p.start();
     awaitReady(s, p);
   }
 
-  Path streamsStateDir() {
+  /** Stops the service, then starts it again with these variables changed, until it is ready. */
+  public void restart(Service s, Map<String, String> variables) {
+    ManagedProcess p = services.get(s);
+    p.stop(Duration.ofSeconds(15));
+    p.putEnvironment(variables);
+    restart(s);
+  }
+
+  /**
+   * From its next start on, the service runs from {@code jar} (another build of it) with these
+   * arguments after its own.
+   */
+  public void replace(Service s, Path jar, List<String> extraArguments) {
+    services.get(s).setCommand(serviceCommand(s, jar, extraArguments));
+  }
+
+  public Path streamsStateDir() {
     return data.resolve("streams-state");
   }
 
-  void wipeStreamsState() {
+  public void wipeStreamsState() {
     Path dir = streamsStateDir();
     if (!Files.exists(dir)) {
       return;
@@ -315,7 +541,7 @@ final class FaultSystem implements AutoCloseable {
   private void awaitReady(Service s, ManagedProcess p) {
     URI readiness = actuator(s).resolve("health/readiness");
     await(s.id + " ready")
-        .atMost(START_TIMEOUT)
+        .atMost(setup.startTimeout())
         .pollInterval(Duration.ofMillis(500))
         .ignoreExceptions()
         .failFast(
@@ -335,7 +561,20 @@ final class FaultSystem implements AutoCloseable {
   }
 
   /** The service's Prometheus counter (summed over tags), or 0 when it cannot be read. */
-  double counter(Service s, String prometheusName) {
+  public double counter(Service s, String prometheusName) {
+    try {
+      return prometheus(s)
+          .lines()
+          .filter(l -> l.startsWith(prometheusName + "{") || l.startsWith(prometheusName + " "))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+          .sum();
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** The service's Prometheus scrape, or "" when it cannot be read. */
+  public String prometheus(Service s) {
     try {
       HttpResponse<String> r =
           http.send(
@@ -344,42 +583,32 @@ final class FaultSystem implements AutoCloseable {
                   .GET()
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      return r.body()
-          .lines()
-          .filter(l -> l.startsWith(prometheusName + "{") || l.startsWith(prometheusName + " "))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-          .sum();
-    } catch (IOException | RuntimeException e) {
-      return 0;
+      return r.statusCode() == 200 ? r.body() : "";
+    } catch (IOException e) {
+      return "";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 0;
+      return "";
     }
   }
 
   private ManagedProcess serviceProcess(Service s) {
     Map<String, String> env = new HashMap<>();
-    List<String> args = new ArrayList<>();
     int http = httpPorts.get(s);
-    Path jar;
     switch (s) {
       case INGRESS -> {
-        jar = jars.ingress();
         env.put("INGRESS_PORT", String.valueOf(http));
         env.put("INGRESS_ROUTING", "fanout");
-        // The per-client rate limit off: every load here comes from one client, and the overload
-        // scenario measures
-        // the system's own protection (the in-flight bound and the gateway deadlines), not a 429 in
-        // front of it.
+        // The per-client rate limit off: every load here comes from one client, and what is
+        // measured is the system's own protection (the in-flight bound and the gateway deadlines),
+        // not a 429 in front of it.
         env.put("INGRESS_RATE_LIMIT", "0");
         env.put("KAFKA_GATEWAY_TARGET", "127.0.0.1:" + grpcPorts.get(Service.KAFKA_GATEWAY));
         env.put("RABBIT_GATEWAY_TARGET", "127.0.0.1:" + grpcPorts.get(Service.RABBIT_GATEWAY));
         env.put("REDIS_URL", redisUrl());
         env.put("VALKEY_URL", valkeyUrl());
-        args.add("--weather.stores.prefix=" + prefix);
       }
       case KAFKA_GATEWAY, RABBIT_GATEWAY -> {
-        jar = jars.gateway();
         env.put("GATEWAY_SINK", s == Service.KAFKA_GATEWAY ? "kafka" : "rabbit");
         env.put("GRPC_PORT", String.valueOf(grpcPorts.get(s)));
         env.put("SERVER_PORT", String.valueOf(http));
@@ -387,7 +616,6 @@ final class FaultSystem implements AutoCloseable {
         env.put("RABBITMQ_URI", rabbitUri());
       }
       case STREAMS -> {
-        jar = jars.streams();
         env.put("SERVER_PORT", String.valueOf(http));
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
         env.put("REDIS_URL", redisUrl());
@@ -396,28 +624,46 @@ final class FaultSystem implements AutoCloseable {
         env.put("WEATHER_STORE_PREFIX", prefix);
       }
       case BRIDGE -> {
-        jar = jars.bridge();
         env.put("RABBITMQ_URI", rabbitUri());
         env.put("VALKEY_URL", valkeyUrl());
-        args.add("--server.port=" + http);
-        args.add("--weather.store.prefix=" + prefix);
       }
       default -> throw new IllegalArgumentException(s.toString());
     }
-    List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heapLimitMiB(s) + "m"));
-    command.addAll(JVM_OPTIONS);
-    command.add("-jar");
-    command.add(jar.toString());
-    command.addAll(args);
-    return new ManagedProcess(s.id, command, env, logs);
+    env.putAll(setup.environment().getOrDefault(s, Map.of()));
+    return new ManagedProcess(s.id, serviceCommand(s, jar(s), List.of()), env, logs);
   }
 
-  /**
-   * The service JVM's -Xmx in MiB: the streams app holds record caches and RocksDB handles, so a
-   * little more.
-   */
-  static int heapLimitMiB(Service s) {
-    return s == Service.STREAMS ? 320 : 256;
+  private Path jar(Service s) {
+    return switch (s) {
+      case INGRESS -> jars.ingress();
+      case KAFKA_GATEWAY, RABBIT_GATEWAY -> jars.gateway();
+      case STREAMS -> jars.streams();
+      case BRIDGE -> jars.bridge();
+    };
+  }
+
+  private List<String> serviceCommand(Service s, Path jar, List<String> extraArguments) {
+    List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + setup.heapMiB(s) + "m"));
+    command.addAll(setup.serviceJvmOptions());
+    command.add("-jar");
+    command.add(jar.toString());
+    switch (s) {
+      case INGRESS -> command.add("--weather.stores.prefix=" + prefix);
+      case BRIDGE -> {
+        command.add("--server.port=" + httpPorts.get(s));
+        command.add("--weather.store.prefix=" + prefix);
+      }
+      default -> {}
+    }
+    if (setup.sharedRabbitUri() != null && (s == Service.RABBIT_GATEWAY || s == Service.BRIDGE)) {
+      // A shared broker: names of this run only. (The system's own node has the default names.)
+      command.add("--weather.rabbit.exchange=" + exchange());
+      command.add("--weather.rabbit.queue=" + queue());
+      command.add("--weather.rabbit.dead-letter-exchange=" + exchange() + ".dlx");
+      command.add("--weather.rabbit.dead-letter-queue=" + queue() + ".dlq");
+    }
+    command.addAll(extraArguments);
+    return command;
   }
 
   private static String java() {
@@ -426,10 +672,10 @@ final class FaultSystem implements AutoCloseable {
 
   // ---- Kafka broker ----
 
-  void startKafka() {
+  public void startKafka() {
     kafka.start();
     await("Kafka broker ready")
-        .atMost(START_TIMEOUT)
+        .atMost(setup.startTimeout())
         .pollInterval(Duration.ofMillis(300))
         .failFast(
             "Kafka (standalone --infra-only) exited; log "
@@ -443,13 +689,17 @@ final class FaultSystem implements AutoCloseable {
                     && Files.readString(kafka.logFile()).contains("infrastructure is ready"));
   }
 
-  void killKafka() {
+  public void killKafka() {
     kafka.kill9();
   }
 
   // ---- Redis and Valkey ----
 
-  private static List<String> storeCommand(String binary, int port, Path dir) {
+  /**
+   * A redis-server or valkey-server on {@code port}, its files in {@code dir}: with an append-only
+   * file synced every second when {@code durable}, else nothing on disk.
+   */
+  public static List<String> storeCommand(String binary, int port, Path dir, boolean durable) {
     return List.of(
         binary,
         "--port",
@@ -459,7 +709,7 @@ final class FaultSystem implements AutoCloseable {
         "--protected-mode",
         "no",
         "--appendonly",
-        "yes",
+        durable ? "yes" : "no",
         "--appendfsync",
         "everysec",
         "--save",
@@ -470,25 +720,26 @@ final class FaultSystem implements AutoCloseable {
         "no");
   }
 
-  void startRedis() {
+  public void startRedis() {
     redis.start();
     awaitPong(redis, redisPort);
   }
 
-  void killRedis() {
+  public void killRedis() {
     redis.kill9();
   }
 
-  void startValkey() {
+  public void startValkey() {
     valkey.start();
     awaitPong(valkey, valkeyPort);
   }
 
-  void killValkey() {
+  public void killValkey() {
     valkey.kill9();
   }
 
-  private static void awaitPong(ManagedProcess p, int port) {
+  /** Waits until the redis-protocol server of {@code p} answers PING on {@code port}. */
+  public static void awaitPong(ManagedProcess p, int port) {
     await(p.name() + " answers PING")
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
@@ -531,10 +782,14 @@ final class FaultSystem implements AutoCloseable {
     return env;
   }
 
-  void startRabbit() {
+  /** Starts the system's own RabbitMQ node; nothing on a shared RabbitMQ. */
+  public void startRabbit() {
+    if (rabbit == null) {
+      return;
+    }
     rabbit.start();
     await("RabbitMQ node accepts AMQP connections")
-        .atMost(START_TIMEOUT)
+        .atMost(setup.startTimeout())
         .pollInterval(Duration.ofMillis(300))
         .failFast(
             "RabbitMQ node exited; log " + rabbit.logFile() + ":\n" + rabbit.tail(30),
@@ -546,8 +801,8 @@ final class FaultSystem implements AutoCloseable {
    * A clean stop of the node ({@code rabbitmqctl stop}), as an operator (or Kubernetes) stops a
    * broker.
    */
-  void stopRabbit() {
-    if (!rabbit.isAlive()) {
+  public void stopRabbit() {
+    if (rabbit == null || !rabbit.isAlive()) {
       return;
     }
     ProcessBuilder ctl =

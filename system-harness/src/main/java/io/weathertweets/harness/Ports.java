@@ -1,4 +1,4 @@
-package io.weathertweets.faults;
+package io.weathertweets.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,12 +10,12 @@ import java.util.Set;
  * Free TCP ports, never the same one twice in a run (a stopped server's port stays reserved for its
  * restart).
  */
-final class Ports {
+public final class Ports {
   private static final Set<Integer> handedOut = new HashSet<>();
 
   private Ports() {}
 
-  static synchronized int free() {
+  public static synchronized int free() {
     for (int attempt = 0; attempt < 50; attempt++) {
       try (ServerSocket socket = new ServerSocket(0)) {
         socket.setReuseAddress(true);
