@@ -20,14 +20,21 @@ public final class HistogramDelta {
   private HistogramDelta() {}
 
   public static void main(String[] args) throws IOException {
-    Map<Double, Double> before = buckets(Path.of(args[0]), args[2], args[3]);
-    Map<Double, Double> after = buckets(Path.of(args[1]), args[2], args[3]);
+    Quantiles q = between(Path.of(args[0]), Path.of(args[1]), args[2], args[3]);
+    System.out.printf("count=%.0f p50_ms=%s p99_ms=%s%n", q.count(), q.p50Ms(), q.p99Ms());
+  }
+
+  /** What the histogram recorded between two scrapes; a percentile is "NA" when nothing was. */
+  public record Quantiles(double count, String p50Ms, String p99Ms) {}
+
+  public static Quantiles between(Path before, Path after, String metric, String label)
+      throws IOException {
+    Map<Double, Double> first = buckets(before, metric, label);
+    Map<Double, Double> second = buckets(after, metric, label);
     TreeMap<Double, Double> delta = new TreeMap<>();
-    after.forEach((le, count) -> delta.put(le, count - before.getOrDefault(le, 0.0)));
+    second.forEach((le, count) -> delta.put(le, count - first.getOrDefault(le, 0.0)));
     double total = delta.isEmpty() ? 0 : delta.lastEntry().getValue();
-    System.out.printf(
-        "count=%.0f p50_ms=%s p99_ms=%s%n",
-        total, quantile(delta, total, 0.5), quantile(delta, total, 0.99));
+    return new Quantiles(total, quantile(delta, total, 0.5), quantile(delta, total, 0.99));
   }
 
   private static String quantile(TreeMap<Double, Double> buckets, double total, double q) {

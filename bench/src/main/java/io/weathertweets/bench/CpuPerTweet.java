@@ -1,0 +1,285 @@
+package io.weathertweets.bench;
+
+import static io.weathertweets.bench.Processes.concat;
+import static io.weathertweets.bench.Processes.env;
+import static io.weathertweets.bench.Processes.java;
+import static io.weathertweets.bench.Processes.jitTicks;
+import static io.weathertweets.bench.Processes.ticks;
+
+import io.weathertweets.harness.ProcessSystem;
+import io.weathertweets.harness.Service;
+import io.weathertweets.harness.ServiceJars;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * CPU per single tweet, per service, at a FIXED rate: the figure the S1 analysis reasons with (µs
+ * of CPU each JVM spends per accepted fan-out tweet), measured so that two builds can be compared
+ * in one window.
+ *
+ * <p>A variant is a directory with {@code ingress.jar} and {@code gateway.jar} (executable jars, or
+ * links to them) and optionally {@code ingress.args}, {@code gateway.args} and {@code streams.args}
+ * (one extra argument per line); without one, the newest jars under {@code *}{@code /target} are
+ * "current". Kafka, the stores and the rabbit-bridge run once on the {@link ProcessSystem} harness;
+ * per round and variant the streams-app (its state kept), the two gateways and the ingress start,
+ * get WARMUP_TWEETS single tweets as fast as they are accepted (32 in flight), then DURATION s of
+ * loadgen http-single at RATE tweets/s while each service's utime+stime is read before and after.
+ *
+ * <p>The figures leave out the JIT compiler threads: on two cores shared by seven JVMs, C2 still
+ * used ~40 % of the ingress's CPU after 30,000 warm-up requests, a start-up cost that would
+ * otherwise swamp any per-request difference; {@code jit_us} gives it for all services together.
+ * Variants alternate (A B A B ... for ROUNDS rounds) so drift on a shared machine hits both. The
+ * last two columns are the Kafka path's freshness in the window (the streams-app's
+ * weather_e2e_latency_seconds: the newest tweet of each update it writes). With JFR=1 every service
+ * records a JFR window (settings=profile); the hot methods land in {@code
+ * <out>/<round>-<variant>-<service>.hot.txt}.
+ *
+ * <p>Usage: {@code CpuPerTweet <out-dir> <repo-root> <run-id> [variant-dir...]}. Environment: RATE
+ * (400), WARMUP_TWEETS (40000), DURATION (30), ROUNDS (2), ROUTING (fanout), JFR (0), SERVICE_HEAP,
+ * RABBITMQ_URI. Output: a table on stdout and {@code <out>/results.tsv}.
+ */
+public final class CpuPerTweet {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final List<Service> RESTARTED =
+      List.of(Service.STREAMS, Service.KAFKA_GATEWAY, Service.RABBIT_GATEWAY);
+
+  private CpuPerTweet() {}
+
+  /** A build to measure: its ingress and gateway jars and extra arguments per service. */
+  private record Variant(String name, Path ingress, Path gateway, Map<Service, List<String>> args) {
+    static Variant of(Path dir) throws IOException {
+      Path ingress = dir.resolve("ingress.jar");
+      Path gateway = dir.resolve("gateway.jar");
+      if (!Files.isRegularFile(ingress) || !Files.isRegularFile(gateway)) {
+        throw new IllegalArgumentException(dir + ": needs ingress.jar and gateway.jar");
+      }
+      Map<Service, List<String>> args = new EnumMap<>(Service.class);
+      args.put(Service.INGRESS, lines(dir.resolve("ingress.args")));
+      args.put(Service.KAFKA_GATEWAY, lines(dir.resolve("gateway.args")));
+      args.put(Service.RABBIT_GATEWAY, lines(dir.resolve("gateway.args")));
+      args.put(Service.STREAMS, lines(dir.resolve("streams.args")));
+      return new Variant(dir.getFileName().toString(), ingress, gateway, args);
+    }
+
+    private static List<String> lines(Path file) throws IOException {
+      return Files.exists(file)
+          ? Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList()
+          : List.of();
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 3) {
+      System.err.println("usage: CpuPerTweet <out-dir> <repo-root> <run-id> [variant-dir...]");
+      System.exit(2);
+    }
+    Path out = Path.of(args[0]).toAbsolutePath();
+    Path root = Path.of(args[1]).toAbsolutePath();
+    String runId = args[2];
+    int rate = env("RATE", 400);
+    int warmupTweets = env("WARMUP_TWEETS", 40000);
+    int duration = env("DURATION", 30);
+    int rounds = env("ROUNDS", 2);
+    boolean jfr = env("JFR", 0) == 1;
+    String routing = Optional.ofNullable(System.getenv("ROUTING")).orElse("fanout");
+    Files.createDirectories(out.resolve("logs"));
+
+    ServiceJars jars = ServiceJars.resolve(root);
+    List<Variant> variants = new ArrayList<>();
+    if (args.length == 3) {
+      variants.add(new Variant("current", jars.ingress(), jars.gateway(), Map.of()));
+    }
+    for (int i = 3; i < args.length; i++) {
+      variants.add(Variant.of(Path.of(args[i]).toAbsolutePath()));
+    }
+    log(
+        "output: %s; %d tweets/s (%s), warm-up %d tweets, window %d s, %d round(s) of %d variant(s)"
+            .formatted(out, rate, routing, warmupTweets, duration, rounds, variants.size()));
+
+    ProcessSystem system =
+        new ProcessSystem(
+            ProcessSystem.Setup.durable(jars, out, out.resolve("logs"), "cpu-" + runId)
+                .withVolatileStores()
+                .withSharedRabbit(Benchmark.rabbitUri())
+                .withJvms(
+                    Benchmark.SERVICE_JVM,
+                    Benchmark.serviceHeapMiB(),
+                    Benchmark.serviceHeapMiB(),
+                    List.of("-Xmx1g"))
+                .withStartTimeout(Duration.ofSeconds(300))
+                .withEnvironment(Service.INGRESS, Map.of("INGRESS_ROUTING", routing)));
+    Path loadgen =
+        ServiceJars.newest(root, "loadgen")
+            .orElseThrow(() -> new IllegalStateException("loadgen: no executable jar"));
+    List<String> columns = new ArrayList<>(List.of("round", "variant", "accepted", "failed"));
+    columns.addAll(List.of("rate", "p50_ms", "p99_ms"));
+    Stream.of(Service.values()).map(s -> Benchmark.KEYS.get(s) + "_us").forEach(columns::add);
+    columns.addAll(List.of("total_us", "jit_us", "e2e_kafka_p50_ms", "e2e_kafka_p99_ms"));
+    List<List<String>> table = new ArrayList<>(List.of(columns));
+    try {
+      system.startInfrastructure();
+      system.restart(Service.BRIDGE);
+      for (int round = 1; round <= rounds; round++) {
+        for (Variant variant : variants) {
+          String tag = round + "-" + variant.name();
+          log("round " + round + ", variant " + variant.name() + ": starting the services");
+          system.replace(
+              Service.STREAMS,
+              jars.streams(),
+              variant.args().getOrDefault(Service.STREAMS, List.of()));
+          for (Service gateway : List.of(Service.KAFKA_GATEWAY, Service.RABBIT_GATEWAY)) {
+            system.replace(
+                gateway, variant.gateway(), variant.args().getOrDefault(gateway, List.of()));
+          }
+          system.replace(
+              Service.INGRESS,
+              variant.ingress(),
+              variant.args().getOrDefault(Service.INGRESS, List.of()));
+          CompletableFuture.allOf(
+                  RESTARTED.stream()
+                      .map(s -> CompletableFuture.runAsync(() -> system.restart(s)))
+                      .toArray(CompletableFuture[]::new))
+              .join();
+          system.restart(Service.INGRESS);
+
+          List<String> load =
+              List.of(
+                  java(),
+                  "-jar",
+                  loadgen.toString(),
+                  "--mode=http-single",
+                  "--url=" + system.ingress(),
+                  "-c",
+                  "32",
+                  "--no-progress",
+                  "--json");
+          run(concat(load, "--rate=0", "-n", Integer.toString(warmupTweets)), out, tag + "-warm");
+          if (jfr) {
+            for (Service s : Service.values()) {
+              Processes.jcmd(system.process(s).pid(), "JFR.start", "name=cpu", "settings=profile");
+            }
+          }
+          Path before = out.resolve(tag + "-streams-before.txt");
+          Files.writeString(before, system.prometheus(Service.STREAMS));
+          Map<Service, Long> t0 = new EnumMap<>(Service.class);
+          Map<Service, Long> j0 = new EnumMap<>(Service.class);
+          for (Service s : Service.values()) {
+            t0.put(s, ticks(system.process(s).pid()));
+            j0.put(s, jitTicks(system.process(s).pid()));
+          }
+          JsonNode r =
+              run(
+                  concat(load, "--rate=" + rate, "-n", Integer.toString(rate * duration)),
+                  out,
+                  tag);
+          long accepted = Math.max(1, r.path("accepted").asLong());
+          List<String> row = new ArrayList<>(List.of(Integer.toString(round), variant.name()));
+          row.add(Long.toString(r.path("accepted").asLong()));
+          row.add(Long.toString(r.path("failed").asLong() + r.path("rejected").asLong()));
+          row.add(Long.toString(Math.round(r.path("tweetsPerSecond").asDouble())));
+          row.add(r.path("latency").path("p50Ms").asString());
+          row.add(r.path("latency").path("p99Ms").asString());
+          long total = 0;
+          long jit = 0;
+          for (Service s : Service.values()) {
+            long pid = system.process(s).pid();
+            long j = Math.max(0, jitTicks(pid) - j0.get(s)); // a compiler thread may have ended
+            long us = (ticks(pid) - t0.get(s) - j) * 1_000_000 / Processes.CLOCK_TICKS / accepted;
+            total += us;
+            jit += j;
+            row.add(Long.toString(us));
+          }
+          row.add(Long.toString(total));
+          row.add(Long.toString(jit * 1_000_000 / Processes.CLOCK_TICKS / accepted));
+          Path after = out.resolve(tag + "-streams-after.txt");
+          Files.writeString(after, system.prometheus(Service.STREAMS));
+          HistogramDelta.Quantiles e2e =
+              HistogramDelta.between(
+                  before, after, "weather_e2e_latency_seconds", "path=\"kafka\"");
+          row.add(e2e.p50Ms());
+          row.add(e2e.p99Ms());
+          table.add(row);
+          log(String.join("\t", row));
+          if (jfr) {
+            for (Service s : Service.values()) {
+              Path recording = out.resolve(tag + "-" + Benchmark.KEYS.get(s) + ".jfr");
+              if (Processes.jcmd(
+                  system.process(s).pid(), "JFR.stop", "name=cpu", "filename=" + recording)) {
+                Processes.hotMethods(
+                    recording, out.resolve(tag + "-" + Benchmark.KEYS.get(s) + ".hot.txt"));
+              }
+            }
+          }
+          for (Service s :
+              List.of(Service.INGRESS, Service.KAFKA_GATEWAY, Service.RABBIT_GATEWAY)) {
+            system.stop(s);
+          }
+          system.stop(Service.STREAMS);
+        }
+      }
+    } finally {
+      system.close();
+      Processes.runJava(
+          List.of(
+              "io.weathertweets.bench.RabbitAdmin",
+              Benchmark.rabbitUri(),
+              "delete",
+              "queue:" + system.queue(),
+              "queue:" + system.queue() + ".dlq",
+              "exchange:" + system.exchange(),
+              "exchange:" + system.exchange() + ".dlx"),
+          out.resolve("logs/rabbit-cleanup.log"));
+    }
+    Files.writeString(
+        out.resolve("results.tsv"),
+        table.stream().map(row -> String.join("\t", row) + "\n").collect(Collectors.joining()));
+    int[] widths = new int[columns.size()];
+    table.forEach(
+        row -> {
+          for (int i = 0; i < row.size(); i++) {
+            widths[i] = Math.max(widths[i], row.get(i).length());
+          }
+        });
+    table.forEach(
+        row -> {
+          StringBuilder line = new StringBuilder();
+          for (int i = 0; i < row.size(); i++) {
+            line.append(String.format("%-" + (widths[i] + 2) + "s", row.get(i)));
+          }
+          System.out.println(line.toString().stripTrailing());
+        });
+    log("results: " + out.resolve("results.tsv"));
+    System.exit(0);
+  }
+
+  /** One loadgen run; its JSON report (empty when it broke: the row then shows no tweets). */
+  private static JsonNode run(List<String> command, Path out, String name)
+      throws IOException, InterruptedException {
+    Path report = out.resolve(name + ".json");
+    new ProcessBuilder(command)
+        .redirectOutput(report.toFile())
+        .redirectError(out.resolve("logs/" + name + ".err").toFile())
+        .start()
+        .waitFor();
+    String json = Files.readString(report);
+    return json.isBlank() ? JSON.createObjectNode() : JSON.readTree(json);
+  }
+
+  private static void log(String message) {
+    System.err.printf("[cpu %s] %s%n", LocalTime.now().truncatedTo(ChronoUnit.SECONDS), message);
+  }
+}

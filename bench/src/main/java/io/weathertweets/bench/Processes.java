@@ -1,0 +1,199 @@
+package io.weathertweets.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The tools a benchmark runs (wrk, redis-cli, bench's own classes) and what /proc says. */
+final class Processes {
+  private static final Pattern COMPILER_THREAD = Pattern.compile("\\(C[12] CompilerThre");
+  static final long CLOCK_TICKS = clockTicks();
+
+  private Processes() {}
+
+  /** Runs {@code command} to its end with its output to {@code outFile}; true if it exited 0. */
+  static boolean run(List<String> command, Path outFile, Map<String, String> env)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(outFile.toFile());
+    builder.environment().putAll(env);
+    return builder.start().waitFor() == 0;
+  }
+
+  /** One of bench's classes (or a dependency's main) in its own JVM, output to {@code outFile}. */
+  static boolean runJava(List<String> mainAndArgs, Path outFile)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path")));
+    command.addAll(mainAndArgs);
+    return run(command, outFile, Map.of());
+  }
+
+  /** The command's output (stdout and stderr), whatever its exit status; "" if it cannot run. */
+  static String output(List<String> command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+      return output;
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  static String redisCli(int port, String... args) {
+    List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
+    command.addAll(List.of(args));
+    return output(command).replace("\r", "");
+  }
+
+  /** Starts and stops a JFR recording of a running JVM (jcmd); false when jcmd failed. */
+  static boolean jcmd(long pid, String... command) {
+    List<String> all = new ArrayList<>(List.of(jdkTool("jcmd"), Long.toString(pid)));
+    all.addAll(List.of(command));
+    try {
+      return new ProcessBuilder(all)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start()
+              .waitFor()
+          == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The hot methods of a JFR recording ({@code jfr view hot-methods}) into {@code to}. */
+  static void hotMethods(Path recording, Path to) throws IOException {
+    if (Files.exists(recording)) {
+      Files.writeString(
+          to,
+          output(
+              List.of(
+                  jdkTool("jfr"), "view", "--width", "200", "hot-methods", recording.toString())));
+    }
+  }
+
+  /** utime + stime of a process, in clock ticks (0 when it is gone). */
+  static long ticks(long pid) {
+    try {
+      return cpu(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * utime + stime of a process's JIT compiler threads (C1/C2) alone: on two cores shared by seven
+   * JVMs they still compile minutes into the load, which is start-up cost, not cost per tweet.
+   */
+  static long jitTicks(long pid) {
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    try (var threads = Files.list(tasks)) {
+      return threads
+          .mapToLong(
+              t -> {
+                try {
+                  String stat = Files.readString(t.resolve("stat"));
+                  return COMPILER_THREAD.matcher(stat).find() ? cpu(stat) : 0;
+                } catch (IOException | RuntimeException e) {
+                  return 0; // the thread has ended
+                }
+              })
+          .sum();
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** Fields 14 and 15 of a stat line; the name (field 2) may hold spaces and parentheses. */
+  private static long cpu(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  private static long clockTicks() {
+    try {
+      return Long.parseLong(output(List.of("getconf", "CLK_TCK")).strip());
+    } catch (RuntimeException e) {
+      return 100;
+    }
+  }
+
+  static boolean onPath(String binary) {
+    return Optional.ofNullable(System.getenv("PATH")).stream()
+        .flatMap(p -> List.of(p.split(":")).stream())
+        .anyMatch(dir -> Files.isExecutable(Path.of(dir, binary)));
+  }
+
+  /** The last {@code key=value} of a tool's output, or "" when there is none. */
+  static String value(Path file, String key) throws IOException {
+    if (!Files.exists(file)) {
+      return "";
+    }
+    return Files.readAllLines(file).stream()
+        .filter(l -> l.startsWith(key + "="))
+        .map(l -> l.substring(key.length() + 1))
+        .reduce((a, b) -> b)
+        .orElse("");
+  }
+
+  /** The first group of {@code regex} in the last line of {@code file} that matches, or "". */
+  static String lastMatch(Path file, String regex) throws IOException {
+    Pattern pattern = Pattern.compile(regex);
+    return Files.readAllLines(file).stream()
+        .map(pattern::matcher)
+        .filter(Matcher::find)
+        .map(m -> m.group(1))
+        .reduce((a, b) -> b)
+        .orElse("");
+  }
+
+  static double number(String s, double otherwise) {
+    try {
+      return Double.parseDouble(s);
+    } catch (RuntimeException e) {
+      return otherwise;
+    }
+  }
+
+  static String decimal(double v, int scale) {
+    return String.format(Locale.ROOT, "%." + scale + "f", v);
+  }
+
+  static String java() {
+    return jdkTool("java");
+  }
+
+  private static String jdkTool(String name) {
+    return Path.of(System.getProperty("java.home"), "bin", name).toString();
+  }
+
+  static List<String> concat(List<String> list, String... more) {
+    List<String> all = new ArrayList<>(list);
+    all.addAll(List.of(more));
+    return all;
+  }
+
+  static int env(String name, int otherwise) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? otherwise : Integer.parseInt(v);
+  }
+}
