@@ -9,14 +9,39 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One child process (a service JVM, a store, a broker), restartable with the same command line.
  * Output goes to a log file per start, so a restart's log does not hide the crash that came before
- * it.
+ * it. Whatever happens to this JVM (a test timeout, Ctrl-C), no process started here outlives it.
  */
 public final class ManagedProcess {
+  private static final Set<ManagedProcess> STARTED = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () ->
+                    STARTED.forEach(
+                        p -> {
+                          try {
+                            p.kill9();
+                          } catch (RuntimeException e) {
+                            System.err.println(
+                                "Could not kill "
+                                    + p
+                                    + ": "
+                                    + e.getMessage()
+                                    + "; kill it by hand");
+                          }
+                        }),
+                "managed-process-cleanup"));
+  }
+
   private final String name;
   private List<String> command;
   private final Map<String, String> environment;
@@ -57,6 +82,7 @@ public final class ManagedProcess {
     try {
       Files.createDirectories(logDir);
       process = builder.start();
+      STARTED.add(this);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start " + name + " with " + command, e);
     }

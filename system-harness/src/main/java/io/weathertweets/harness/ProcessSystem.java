@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -203,30 +202,6 @@ public final class ProcessSystem implements AutoCloseable {
     }
   }
 
-  private static final List<ManagedProcess> EVERY_PROCESS = new CopyOnWriteArrayList<>();
-
-  static {
-    // Whatever happens to this JVM (timeout, Ctrl-C), none of its children may outlive it.
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () ->
-                    EVERY_PROCESS.forEach(
-                        p -> {
-                          try {
-                            p.kill9();
-                          } catch (RuntimeException e) {
-                            System.err.println(
-                                "Could not kill "
-                                    + p
-                                    + ": "
-                                    + e.getMessage()
-                                    + "; kill it by hand");
-                          }
-                        }),
-                "process-system-cleanup"));
-  }
-
   private final Setup setup;
   private final ServiceJars jars;
   private final Path data;
@@ -274,30 +249,26 @@ public final class ProcessSystem implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     redis =
-        register(
-            new ManagedProcess(
-                "redis",
-                storeCommand(
-                    "redis-server", redisPort, data.resolve("redis"), setup.durableStores()),
-                Map.of(),
-                logs));
+        new ManagedProcess(
+            "redis",
+            storeCommand("redis-server", redisPort, data.resolve("redis"), setup.durableStores()),
+            Map.of(),
+            logs);
     valkey =
-        register(
-            new ManagedProcess(
-                "valkey",
-                storeCommand(
-                    "valkey-server", valkeyPort, data.resolve("valkey"), setup.durableStores()),
-                Map.of(),
-                logs));
+        new ManagedProcess(
+            "valkey",
+            storeCommand(
+                "valkey-server", valkeyPort, data.resolve("valkey"), setup.durableStores()),
+            Map.of(),
+            logs);
     rabbit =
         setup.sharedRabbitUri() != null
             ? null
-            : register(
-                new ManagedProcess(
-                    "rabbitmq",
-                    List.of("/usr/lib/rabbitmq/bin/rabbitmq-server"),
-                    rabbitEnvironment(),
-                    logs));
+            : new ManagedProcess(
+                "rabbitmq",
+                List.of("/usr/lib/rabbitmq/bin/rabbitmq-server"),
+                rabbitEnvironment(),
+                logs);
     List<String> kafkaCommand = new ArrayList<>(List.of(java()));
     kafkaCommand.addAll(setup.kafkaJvmOptions());
     kafkaCommand.addAll(
@@ -310,26 +281,14 @@ public final class ProcessSystem implements AutoCloseable {
             data.resolve("infra").toString()));
     // Given URLs keep the launcher from embedding those servers: only Kafka runs in it.
     kafka =
-        register(
-            new ManagedProcess(
-                "kafka",
-                kafkaCommand,
-                Map.of(
-                    "RABBITMQ_URI",
-                    rabbitUri(),
-                    "REDIS_URL",
-                    redisUrl(),
-                    "VALKEY_URL",
-                    valkeyUrl()),
-                logs));
+        new ManagedProcess(
+            "kafka",
+            kafkaCommand,
+            Map.of("RABBITMQ_URI", rabbitUri(), "REDIS_URL", redisUrl(), "VALKEY_URL", valkeyUrl()),
+            logs);
     for (Service s : Service.values()) {
-      services.put(s, register(serviceProcess(s)));
+      services.put(s, serviceProcess(s));
     }
-  }
-
-  private static ManagedProcess register(ManagedProcess p) {
-    EVERY_PROCESS.add(p);
-    return p;
   }
 
   public Setup setup() {
