@@ -86,8 +86,12 @@ build
 # ------------------------------------------------------------------------------------------------ scenarios
 # Limits, then S1 … S3 with the exactness checks; results.properties gets every figure, failure.N every failure.
 if [ "$MODE" = smoke ]; then SCENARIOS=smoke; else SCENARIOS=full; fi
-SCENARIOS_OK=yes
-tool Benchmark "$SCENARIOS" "$OUT" "$ROOT" "$RUN_ID" || SCENARIOS_OK=no
+SCENARIOS_STATUS=0
+tool Benchmark "$SCENARIOS" "$OUT" "$ROOT" "$RUN_ID" || SCENARIOS_STATUS=$?
+# Killed (or broken) before it could write a failure line of its own: say so.
+if [ "$SCENARIOS_STATUS" != 0 ] && ! grep -q '^failure\.' "$RESULTS"; then
+  fail "the scenarios ended with status $SCENARIOS_STATUS before reporting (logs: $OUT/logs)"
+fi
 
 # StateSerdeBenchmark compares two state formats for a design decision (bench/ANALYSIS.md); --jmh runs it.
 if [ "$MODE" = smoke ]; then run_jmh -f 1 -wi 1 -w 1s -i 1 -r 1s -e StateSerdeBenchmark
@@ -97,7 +101,7 @@ else run_jmh -f 1 -wi 2 -w 2s -i 3 -r 2s -e StateSerdeBenchmark; fi
 if [ "$MODE" = smoke ]; then REPORT_DIR=$OUT; HISTORY=$OUT/history.csv; else REPORT_DIR=$BENCH; HISTORY=$BENCH/history.csv; fi
 tool Report "$RESULTS" "$OUT/jmh.json" "$REPORT_DIR/RESULTS.md" "$REPORT_DIR/results.png" "$HISTORY" || fail "report"
 log "report: $REPORT_DIR/RESULTS.md"
-if [ "$SCENARIOS_OK" != yes ] || [ ${#FAILURES[@]} -gt 0 ]; then
+if [ "$SCENARIOS_STATUS" != 0 ] || [ ${#FAILURES[@]} -gt 0 ]; then
   log "failures:"; sed -n 's/^failure\.[0-9]*=/  /p' "$RESULTS" >&2
   exit 1
 fi
