@@ -194,11 +194,12 @@ public final class Benchmark {
     system =
         new ProcessSystem(
             ProcessSystem.Setup.durable(ServiceJars.resolve(root), out, out.resolve("logs"), prefix)
-                .withVolatileStores()
-                .withSharedRabbit(rabbitUri)
-                .withJvms(serviceJvm, serviceHeapMiB, serviceHeapMiB, List.of("-Xmx1g"))
-                .withStartTimeout(Duration.ofSeconds(300))
-                .withEnvironment(Service.INGRESS, Map.of("INGRESS_ROUTING", "fanout")));
+                .toBuilder()
+                .volatileStores()
+                .sharedRabbit(rabbitUri)
+                .jvms(serviceJvm, serviceHeapMiB, serviceHeapMiB, List.of("-Xmx1g"))
+                .startTimeout(Duration.ofSeconds(300))
+                .build());
     courseQueue = "bench." + runId + ".course";
     courseRedisPort = Ports.free();
     courseRedis =
@@ -383,12 +384,7 @@ public final class Benchmark {
 
     // S1: single tweets over HTTP, fan-out to both brokers.
     log("S1 warm-up (" + warmup + " s), then " + duration + " s");
-    wrk(warmup, 0, 64, single, out.resolve("s1-warm.txt"));
-    Scenario s1 = begin("s1");
-    Path s1Out = out.resolve("s1.txt");
-    wrk(duration, 0, 64, single, s1Out);
-    putWrk("s1", s1Out, "ok_per_s");
-    s1.end(true);
+    Path s1Out = wrkScenario("s1", 0, 64, single, "ok_per_s");
 
     // S1h: half of S1's rate (loadgen paces it; wrk cannot), for the latency and freshness targets.
     long half = Math.max(10, Math.round(number(value(s1Out, "ok_per_s"), 200) / 2));
@@ -489,21 +485,11 @@ public final class Benchmark {
     log("restarting the ingress with INGRESS_ROUTING=kafka");
     system.restart(Service.INGRESS, Map.of("INGRESS_ROUTING", "kafka"));
     log("S2 warm-up (" + warmup + " s), then " + duration + " s");
-    wrk(warmup, 0, 64, single, out.resolve("s2-warm.txt"));
-    Scenario s2 = begin("s2");
-    Path s2Out = out.resolve("s2.txt");
-    wrk(duration, 0, 64, single, s2Out);
-    putWrk("s2", s2Out, "ok_per_s");
-    s2.end(true);
+    wrkScenario("s2", 0, 64, single, "ok_per_s");
 
     URI batch = ingress.resolve("/api/tweets");
     log("S3a: POST /api/tweets, 100 tweets per request, wrk -t2 -c16, " + duration + " s");
-    wrk(warmup, 100, 16, batch, out.resolve("s3http-warm.txt"));
-    Scenario s3http = begin("s3http");
-    Path s3httpOut = out.resolve("s3http.txt");
-    wrk(duration, 100, 16, batch, s3httpOut);
-    putWrk("s3http", s3httpOut, "tweets_per_s");
-    s3http.end(true);
+    wrkScenario("s3http", 100, 16, batch, "tweets_per_s");
 
     // Sized from what Redis sustained over HTTP (not what the ingress accepted), so the run stays
     // near DURATION.
@@ -851,11 +837,22 @@ public final class Benchmark {
     }
   }
 
-  private void putWrk(String name, Path wrkOut, String rateKey) throws IOException {
+  /**
+   * A wrk scenario: WARMUP s of load, then DURATION s measured as scenario {@code name}, its rate
+   * read from {@code rateKey} of wrk's output (which it returns).
+   */
+  private Path wrkScenario(String name, int batch, int connections, URI url, String rateKey)
+      throws Exception {
+    wrk(warmup, batch, connections, url, out.resolve(name + "-warm.txt"));
+    Scenario scenario = begin(name);
+    Path wrkOut = out.resolve(name + ".txt");
+    wrk(duration, batch, connections, url, wrkOut);
     put(name + ".rate", value(wrkOut, rateKey));
     put(name + ".p50_ms", value(wrkOut, "p50_ms"));
     put(name + ".p99_ms", value(wrkOut, "p99_ms"));
     put(name + ".errors", value(wrkOut, "errors"));
+    scenario.end(true);
+    return wrkOut;
   }
 
   /**

@@ -112,16 +112,17 @@ public final class CpuPerTweet {
 
     ProcessSystem system =
         new ProcessSystem(
-            ProcessSystem.Setup.durable(jars, out, out.resolve("logs"), "cpu-" + runId)
-                .withVolatileStores()
-                .withSharedRabbit(Benchmark.rabbitUri())
-                .withJvms(
+            ProcessSystem.Setup.durable(jars, out, out.resolve("logs"), "cpu-" + runId).toBuilder()
+                .volatileStores()
+                .sharedRabbit(Benchmark.rabbitUri())
+                .jvms(
                     Benchmark.SERVICE_JVM,
                     Benchmark.serviceHeapMiB(),
                     Benchmark.serviceHeapMiB(),
                     List.of("-Xmx1g"))
-                .withStartTimeout(Duration.ofSeconds(300))
-                .withEnvironment(Service.INGRESS, Map.of("INGRESS_ROUTING", routing)));
+                .startTimeout(Duration.ofSeconds(300))
+                .environment(Service.INGRESS, Map.of("INGRESS_ROUTING", routing))
+                .build());
     Path loadgen =
         ServiceJars.newest(root, "loadgen")
             .orElseThrow(() -> new IllegalStateException("loadgen: no executable jar"));

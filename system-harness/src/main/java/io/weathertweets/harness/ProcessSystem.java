@@ -105,95 +105,87 @@ public final class ProcessSystem implements AutoCloseable {
           Map.of());
     }
 
-    /** The same on a shared RabbitMQ, with an exchange and queues of this run's own. */
-    public Setup withSharedRabbit(String uri) {
-      return new Setup(
-          jars,
-          data,
-          logs,
-          prefix,
-          durableStores,
-          uri,
-          serviceJvmOptions,
-          kafkaJvmOptions,
-          heapMiB,
-          streamsHeapMiB,
-          startTimeout,
-          environment);
+    /** A builder that starts from this setup. */
+    public Builder toBuilder() {
+      return new Builder(this);
     }
 
-    /** The same with stores that keep nothing on disk. */
-    public Setup withVolatileStores() {
-      return new Setup(
-          jars,
-          data,
-          logs,
-          prefix,
-          false,
-          sharedRabbitUri,
-          serviceJvmOptions,
-          kafkaJvmOptions,
-          heapMiB,
-          streamsHeapMiB,
-          startTimeout,
-          environment);
-    }
+    /** Changes to a {@link Setup}; each method replaces one of its parts. */
+    public static final class Builder {
+      private final Setup base;
+      private boolean durableStores;
+      private String sharedRabbitUri;
+      private List<String> serviceJvmOptions;
+      private List<String> kafkaJvmOptions;
+      private int heapMiB;
+      private int streamsHeapMiB;
+      private Duration startTimeout;
+      private final Map<Service, Map<String, String>> environment = new EnumMap<>(Service.class);
 
-    /** The same with other JVM options and heaps. */
-    public Setup withJvms(
-        List<String> serviceJvmOptions, int heapMiB, int streamsHeapMiB, List<String> kafkaJvm) {
-      return new Setup(
-          jars,
-          data,
-          logs,
-          prefix,
-          durableStores,
-          sharedRabbitUri,
-          serviceJvmOptions,
-          kafkaJvm,
-          heapMiB,
-          streamsHeapMiB,
-          startTimeout,
-          environment);
-    }
+      private Builder(Setup base) {
+        this.base = base;
+        this.durableStores = base.durableStores();
+        this.sharedRabbitUri = base.sharedRabbitUri();
+        this.serviceJvmOptions = base.serviceJvmOptions();
+        this.kafkaJvmOptions = base.kafkaJvmOptions();
+        this.heapMiB = base.heapMiB();
+        this.streamsHeapMiB = base.streamsHeapMiB();
+        this.startTimeout = base.startTimeout();
+        base.environment().forEach((s, vars) -> environment.put(s, new HashMap<>(vars)));
+      }
 
-    /** The same with another bound on the time a process takes to become ready. */
-    public Setup withStartTimeout(Duration startTimeout) {
-      return new Setup(
-          jars,
-          data,
-          logs,
-          prefix,
-          durableStores,
-          sharedRabbitUri,
-          serviceJvmOptions,
-          kafkaJvmOptions,
-          heapMiB,
-          streamsHeapMiB,
-          startTimeout,
-          environment);
-    }
+      /**
+       * A shared RabbitMQ instead of a node of the system's own, with an exchange and queues of the
+       * run.
+       */
+      public Builder sharedRabbit(String uri) {
+        this.sharedRabbitUri = uri;
+        return this;
+      }
 
-    /** The same with these variables added to {@code service}'s environment. */
-    public Setup withEnvironment(Service service, Map<String, String> variables) {
-      Map<Service, Map<String, String>> all = new EnumMap<>(Service.class);
-      all.putAll(environment);
-      Map<String, String> merged = new HashMap<>(all.getOrDefault(service, Map.of()));
-      merged.putAll(variables);
-      all.put(service, merged);
-      return new Setup(
-          jars,
-          data,
-          logs,
-          prefix,
-          durableStores,
-          sharedRabbitUri,
-          serviceJvmOptions,
-          kafkaJvmOptions,
-          heapMiB,
-          streamsHeapMiB,
-          startTimeout,
-          all);
+      /** Stores that keep nothing on disk. */
+      public Builder volatileStores() {
+        this.durableStores = false;
+        return this;
+      }
+
+      /** Other JVM options and heaps. */
+      public Builder jvms(
+          List<String> serviceJvmOptions, int heapMiB, int streamsHeapMiB, List<String> kafkaJvm) {
+        this.serviceJvmOptions = serviceJvmOptions;
+        this.heapMiB = heapMiB;
+        this.streamsHeapMiB = streamsHeapMiB;
+        this.kafkaJvmOptions = kafkaJvm;
+        return this;
+      }
+
+      /** Another bound on the time a process takes to become ready. */
+      public Builder startTimeout(Duration startTimeout) {
+        this.startTimeout = startTimeout;
+        return this;
+      }
+
+      /** These variables added to {@code service}'s environment. */
+      public Builder environment(Service service, Map<String, String> variables) {
+        environment.computeIfAbsent(service, s -> new HashMap<>()).putAll(variables);
+        return this;
+      }
+
+      public Setup build() {
+        return new Setup(
+            base.jars(),
+            base.data(),
+            base.logs(),
+            base.prefix(),
+            durableStores,
+            sharedRabbitUri,
+            serviceJvmOptions,
+            kafkaJvmOptions,
+            heapMiB,
+            streamsHeapMiB,
+            startTimeout,
+            environment);
+      }
     }
 
     /** The -Xmx of {@code s} in MiB. */
