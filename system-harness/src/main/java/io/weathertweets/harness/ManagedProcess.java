@@ -21,24 +21,27 @@ import java.util.concurrent.TimeUnit;
 public final class ManagedProcess {
   private static final Set<ManagedProcess> STARTED = ConcurrentHashMap.newKeySet();
 
+  /** Set by the shutdown hook; from then on nothing starts (a start racing the hook would leak). */
+  private static boolean exiting;
+
   static {
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
-                () ->
-                    STARTED.forEach(
-                        p -> {
-                          try {
-                            p.kill9();
-                          } catch (RuntimeException e) {
-                            System.err.println(
-                                "Could not kill "
-                                    + p
-                                    + ": "
-                                    + e.getMessage()
-                                    + "; kill it by hand");
-                          }
-                        }),
+                () -> {
+                  synchronized (STARTED) {
+                    exiting = true;
+                  }
+                  STARTED.forEach(
+                      p -> {
+                        try {
+                          p.kill9();
+                        } catch (RuntimeException e) {
+                          System.err.println(
+                              "Could not kill " + p + ": " + e.getMessage() + "; kill it by hand");
+                        }
+                      });
+                },
                 "managed-process-cleanup"));
   }
 
@@ -81,8 +84,13 @@ public final class ManagedProcess {
     builder.environment().putAll(environment);
     try {
       Files.createDirectories(logDir);
-      process = builder.start();
-      STARTED.add(this);
+      synchronized (STARTED) {
+        if (exiting) {
+          throw new IllegalStateException("not starting " + name + ": this JVM is exiting");
+        }
+        process = builder.start();
+        STARTED.add(this);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start " + name + " with " + command, e);
     }
@@ -118,6 +126,7 @@ public final class ManagedProcess {
     p.destroyForcibly();
     tree.forEach(ProcessHandle::destroyForcibly);
     awaitExit(p, tree, Duration.ofSeconds(20));
+    STARTED.remove(this);
   }
 
   /** SIGTERM, then {@code kill -9} of whatever is left after {@code grace}. */
@@ -141,6 +150,7 @@ public final class ManagedProcess {
     }
     tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     awaitExit(p, tree, Duration.ofSeconds(20));
+    STARTED.remove(this);
   }
 
   private void awaitExit(Process p, List<ProcessHandle> tree, Duration max) {

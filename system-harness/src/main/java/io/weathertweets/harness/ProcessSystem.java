@@ -23,9 +23,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * The whole system as separate processes: a Kafka broker (the standalone launcher's {@code
@@ -80,7 +83,9 @@ public final class ProcessSystem implements AutoCloseable {
     public Setup {
       serviceJvmOptions = List.copyOf(serviceJvmOptions);
       kafkaJvmOptions = List.copyOf(kafkaJvmOptions);
-      environment = Map.copyOf(environment);
+      Map<Service, Map<String, String>> copy = new EnumMap<>(Service.class);
+      environment.forEach((s, vars) -> copy.put(s, Map.copyOf(vars)));
+      environment = Map.copyOf(copy);
     }
 
     /**
@@ -315,7 +320,7 @@ public final class ProcessSystem implements AutoCloseable {
 
   /** The bridge's queue (see {@link #exchange()}); its dead letters go to {@code <queue>.dlq}. */
   public String queue() {
-    return setup.sharedRabbitUri() != null ? prefix + ".bridge" : "weather.bridge";
+    return setup.sharedRabbitUri() != null ? prefix + ".bridge" : "weather.tweets.bridge";
   }
 
   public int redisPort() {
@@ -491,24 +496,44 @@ public final class ProcessSystem implements AutoCloseable {
 
   private void awaitReady(Service s, ManagedProcess p) {
     URI readiness = actuator(s).resolve("health/readiness");
-    await(s.id + " ready")
-        .atMost(setup.startTimeout())
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
-        .failFast(
-            s.id + " exited while starting; log " + p.logFile() + ":\n" + p.tail(30),
-            () -> !p.isAlive())
-        .until(
-            () -> {
-              HttpResponse<String> r =
-                  http.send(
-                      HttpRequest.newBuilder(readiness)
-                          .timeout(Duration.ofSeconds(3))
-                          .GET()
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString());
-              return r.statusCode() == 200 && r.body().contains("\"UP\"");
-            });
+    awaitUp(
+        p,
+        s.id + " ready",
+        setup.startTimeout(),
+        Duration.ofMillis(500),
+        () -> {
+          HttpResponse<String> r =
+              http.send(
+                  HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(3)).GET().build(),
+                  HttpResponse.BodyHandlers.ofString());
+          return r.statusCode() == 200 && r.body().contains("\"UP\"");
+        });
+  }
+
+  /**
+   * Waits until {@code up} holds; fails at once when the process exits, and in either failure with
+   * the last lines its log has by then.
+   */
+  private static void awaitUp(
+      ManagedProcess p, String what, Duration atMost, Duration poll, Callable<Boolean> up) {
+    try {
+      await(what)
+          .atMost(atMost)
+          .pollInterval(poll)
+          .ignoreExceptions()
+          .failFast(() -> !p.isAlive())
+          .until(up);
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      throw new IllegalStateException(
+          (p.isAlive()
+                  ? what + ": not within " + atMost.toSeconds() + " s"
+                  : p.name() + " exited while starting")
+              + "; the last lines of "
+              + p.logFile()
+              + ":\n"
+              + p.tail(30),
+          e);
+    }
   }
 
   /** The service's Prometheus counter (summed over tags), or 0 when it cannot be read. */
@@ -625,19 +650,12 @@ public final class ProcessSystem implements AutoCloseable {
 
   public void startKafka() {
     kafka.start();
-    await("Kafka broker ready")
-        .atMost(setup.startTimeout())
-        .pollInterval(Duration.ofMillis(300))
-        .failFast(
-            "Kafka (standalone --infra-only) exited; log "
-                + kafka.logFile()
-                + ":\n"
-                + kafka.tail(30),
-            () -> !kafka.isAlive())
-        .until(
-            () ->
-                Files.exists(kafka.logFile())
-                    && Files.readString(kafka.logFile()).contains("infrastructure is ready"));
+    awaitUp(
+        kafka,
+        "Kafka broker (standalone --infra-only) ready",
+        setup.startTimeout(),
+        Duration.ofMillis(300),
+        () -> Files.readString(kafka.logFile()).contains("infrastructure is ready"));
   }
 
   public void killKafka() {
@@ -691,27 +709,25 @@ public final class ProcessSystem implements AutoCloseable {
 
   /** Waits until the redis-protocol server of {@code p} answers PING on {@code port}. */
   public static void awaitPong(ManagedProcess p, int port) {
-    await(p.name() + " answers PING")
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(100))
-        .failFast(p.name() + " exited; log:\n" + p.tail(20), () -> !p.isAlive())
-        .ignoreExceptions()
-        .until(
-            () -> {
-              try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                socket.setSoTimeout(1000);
-                OutputStream out = socket.getOutputStream();
-                out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                InputStream in = socket.getInputStream();
-                byte[] reply = new byte[7];
-                int n = in.read(reply);
-                // "-LOADING" while the AOF is replayed: not ready yet.
-                return n >= 5
-                    && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
-              }
-            });
+    awaitUp(
+        p,
+        p.name() + " answers PING",
+        Duration.ofSeconds(30),
+        Duration.ofMillis(100),
+        () -> {
+          try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] reply = new byte[7];
+            int n = in.read(reply);
+            // "-LOADING" while the AOF is replayed: not ready yet.
+            return n >= 5 && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+          }
+        });
   }
 
   // ---- RabbitMQ node ----
@@ -739,13 +755,12 @@ public final class ProcessSystem implements AutoCloseable {
       return;
     }
     rabbit.start();
-    await("RabbitMQ node accepts AMQP connections")
-        .atMost(setup.startTimeout())
-        .pollInterval(Duration.ofMillis(300))
-        .failFast(
-            "RabbitMQ node exited; log " + rabbit.logFile() + ":\n" + rabbit.tail(30),
-            () -> !rabbit.isAlive())
-        .until(() -> portOpen(amqpPort));
+    awaitUp(
+        rabbit,
+        "RabbitMQ node accepts AMQP connections",
+        setup.startTimeout(),
+        Duration.ofMillis(300),
+        () -> portOpen(amqpPort));
   }
 
   /**
