@@ -32,9 +32,12 @@ build() {
     echo "building the services (./mvnw install -DskipTests)" >&2
     ./mvnw -q -B -ntp install -DskipTests
   fi
-  if [ ! -d bench/target/lib ] || [ ! -f bench/target/classes/META-INF/BenchmarkList ] \
-    || [ ! -f bench/target/classes/io/weathertweets/bench/Benchmark.class ]; then
-    echo "building bench" >&2
-    ./mvnw -q -B -ntp -f bench/pom.xml package -DskipTests
+  # bench runs from its classes and target/lib (the harness's jar among them): rebuilt with the harness whenever a
+  # source of either is newer than what was built.
+  local built=bench/target/classes/io/weathertweets/bench/Benchmark.class
+  if [ ! -d bench/target/lib ] || [ ! -f bench/target/classes/META-INF/BenchmarkList ] || [ ! -f "$built" ] \
+    || [ -n "$(find bench/src bench/pom.xml system-harness/src system-harness/pom.xml -newer "$built" -print -quit)" ]; then
+    echo "building bench and the system harness" >&2
+    ./mvnw -q -B -ntp -pl system-harness,bench install -DskipTests
   fi
 }

@@ -86,8 +86,20 @@ build
 # ------------------------------------------------------------------------------------------------ scenarios
 # Limits, then S1 … S3 with the exactness checks; results.properties gets every figure, failure.N every failure.
 if [ "$MODE" = smoke ]; then SCENARIOS=smoke; else SCENARIOS=full; fi
-SCENARIOS_STATUS=0
-tool Benchmark "$SCENARIOS" "$OUT" "$ROOT" "$RUN_ID" || SCENARIOS_STATUS=$?
+# In the background, so that Ctrl-C or SIGTERM reaches it here too: it stops its processes and deletes the run's
+# queues, and nothing after it runs (a broken run must not replace the committed report).
+# (Not through tool(): a function in the background is a subshell, and the signal would stop it, not the JVM.)
+"$JAVA" -cp "$BENCH_CP" io.weathertweets.bench.Benchmark "$SCENARIOS" "$OUT" "$ROOT" "$RUN_ID" &
+BENCH_PID=$!
+INTERRUPTED=
+trap 'INTERRUPTED=1; kill -TERM "$BENCH_PID" 2>/dev/null' INT TERM
+while :; do
+  SCENARIOS_STATUS=0
+  wait "$BENCH_PID" || SCENARIOS_STATUS=$?
+  kill -0 "$BENCH_PID" 2>/dev/null || break # still running: the wait ended for the signal
+done
+trap - INT TERM
+if [ -n "$INTERRUPTED" ]; then log "interrupted; partial results in $OUT"; exit 130; fi
 # Killed (or broken) before it could write a failure line of its own: say so.
 if [ "$SCENARIOS_STATUS" != 0 ] && ! grep -q '^failure\.' "$RESULTS"; then
   fail "the scenarios ended with status $SCENARIOS_STATUS before reporting (logs: $OUT/logs)"
@@ -98,7 +110,9 @@ if [ "$MODE" = smoke ]; then run_jmh -f 1 -wi 1 -w 1s -i 1 -r 1s -e StateSerdeBe
 else run_jmh -f 1 -wi 2 -w 2s -i 3 -r 2s -e StateSerdeBenchmark; fi
 
 # ------------------------------------------------------------------------------------------------ report
-if [ "$MODE" = smoke ]; then REPORT_DIR=$OUT; HISTORY=$OUT/history.csv; else REPORT_DIR=$BENCH; HISTORY=$BENCH/history.csv; fi
+# A full run that broke reports under its own directory, next to its logs, not over the committed report.
+if [ "$MODE" = smoke ] || [ "$SCENARIOS_STATUS" != 0 ]; then REPORT_DIR=$OUT; HISTORY=$OUT/history.csv
+else REPORT_DIR=$BENCH; HISTORY=$BENCH/history.csv; fi
 tool Report "$RESULTS" "$OUT/jmh.json" "$REPORT_DIR/RESULTS.md" "$REPORT_DIR/results.png" "$HISTORY" || fail "report"
 log "report: $REPORT_DIR/RESULTS.md"
 if [ "$SCENARIOS_STATUS" != 0 ] || [ ${#FAILURES[@]} -gt 0 ]; then

@@ -3,6 +3,7 @@ package io.weathertweets.bench;
 import static io.weathertweets.bench.Processes.concat;
 import static io.weathertweets.bench.Processes.decimal;
 import static io.weathertweets.bench.Processes.env;
+import static io.weathertweets.bench.Processes.finish;
 import static io.weathertweets.bench.Processes.java;
 import static io.weathertweets.bench.Processes.lastMatch;
 import static io.weathertweets.bench.Processes.number;
@@ -35,14 +36,17 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -66,13 +70,14 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Benchmark {
   /** The services under the names the results use. */
   static final Map<Service, String> KEYS =
-      new EnumMap<>(
-          Map.of(
-              Service.INGRESS, "ingress",
-              Service.KAFKA_GATEWAY, "gateway-kafka",
-              Service.RABBIT_GATEWAY, "gateway-rabbit",
-              Service.STREAMS, "streams",
-              Service.BRIDGE, "bridge"));
+      Collections.unmodifiableMap(
+          new EnumMap<>(
+              Map.of(
+                  Service.INGRESS, "ingress",
+                  Service.KAFKA_GATEWAY, "gateway-kafka",
+                  Service.RABBIT_GATEWAY, "gateway-rabbit",
+                  Service.STREAMS, "streams",
+                  Service.BRIDGE, "bridge")));
 
   /**
    * The JVM options of every service in a benchmark besides its heap: as in production, plus an
@@ -104,6 +109,7 @@ public final class Benchmark {
   private ManagedProcess courseRedis;
   private int courseRedisPort;
   private HeapSampler heap;
+  private final AtomicBoolean cleanedUp = new AtomicBoolean();
 
   private Benchmark(boolean smoke, Path out, Path root, String runId) {
     this.smoke = smoke;
@@ -133,13 +139,24 @@ public final class Benchmark {
         .orElse("amqp://guest:guest@127.0.0.1:5672");
   }
 
-  /** SERVICE_HEAP in MiB ("256" or "256m"), by default 256. */
+  /** SERVICE_HEAP as a JVM size (256m, 1g, 262144k, or MiB without a unit) in MiB; 256 unset. */
   static int serviceHeapMiB() {
-    return Integer.parseInt(
-        Optional.ofNullable(System.getenv("SERVICE_HEAP"))
-            .orElse("256")
-            .toLowerCase(Locale.ROOT)
-            .replaceFirst("m$", ""));
+    String v = Optional.ofNullable(System.getenv("SERVICE_HEAP")).orElse("").strip();
+    Matcher m = Pattern.compile("(?i)(\\d+)([kmg]?)").matcher(v);
+    if (v.isEmpty()) {
+      return 256;
+    }
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "SERVICE_HEAP must be a JVM heap size such as 256m or 1g, was '" + v + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    return (int)
+        switch (m.group(2).toLowerCase(Locale.ROOT)) {
+          case "k" -> n / 1024;
+          case "g" -> n * 1024;
+          default -> n;
+        };
   }
 
   public static void main(String[] args) throws Exception {
@@ -147,12 +164,22 @@ public final class Benchmark {
       System.err.println("usage: Benchmark smoke|full <out-dir> <repo-root> <run-id>");
       System.exit(2);
     }
-    Benchmark bench =
-        new Benchmark(
-            args[0].equals("smoke"),
-            Path.of(args[1]).toAbsolutePath(),
-            Path.of(args[2]).toAbsolutePath(),
-            args[3]);
+    Benchmark bench;
+    try {
+      bench =
+          new Benchmark(
+              args[0].equals("smoke"),
+              Path.of(args[1]).toAbsolutePath(),
+              Path.of(args[2]).toAbsolutePath(),
+              args[3]);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    // Also on Ctrl-C or SIGTERM: the run's processes stop and its queues leave the shared broker.
+    Thread cleanUp = new Thread(bench::cleanUp, "benchmark-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanUp);
     int status;
     try {
       status = bench.measure();
@@ -160,9 +187,8 @@ public final class Benchmark {
       bench.fail("the run broke: " + e);
       e.printStackTrace();
       status = 1;
-    } finally {
-      bench.cleanUp();
     }
+    bench.cleanUp();
     System.exit(status);
   }
 
@@ -172,7 +198,12 @@ public final class Benchmark {
     put("mode", smoke ? "smoke" : "full");
     put("run_id", runId);
     put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    put("commit", output(List.of("git", "rev-parse", "--short", "HEAD")).strip());
+    put(
+        "commit",
+        output(List.of("git", "rev-parse", "--short", "HEAD"))
+            .map(String::strip)
+            .filter(c -> !c.isEmpty())
+            .orElse("unknown"));
     put("duration_s", duration);
     put("warmup_s", warmup);
     put("service_heap", serviceHeapMiB + "m");
@@ -226,12 +257,7 @@ public final class Benchmark {
     pipeline();
 
     for (Service s : Service.values()) {
-      if (!system.process(s).isAlive()) {
-        fail(KEYS.get(s) + " exited during the run (see " + system.process(s).logFile() + ")");
-      }
-      if (Files.readString(system.process(s).logFile()).contains("OutOfMemoryError")) {
-        fail(KEYS.get(s) + " ran out of heap (" + serviceHeapMiB + " MiB)");
-      }
+      checkAlive(s);
     }
     put("loadavg_end", loadAverage());
     for (Service s : Service.values()) {
@@ -240,6 +266,27 @@ public final class Benchmark {
       Processes.hotMethods(jfr, out.resolve("profile-" + KEYS.get(s) + ".txt"));
     }
     return failures.isEmpty() ? 0 : 1;
+  }
+
+  /** Fails the run when {@code s} is not running, or any of its starts ran out of heap. */
+  private void checkAlive(Service s) throws IOException {
+    if (!system.process(s).isAlive()) {
+      fail(KEYS.get(s) + " exited during the run (see " + system.process(s).logFile() + ")");
+    }
+    try (Stream<Path> logs = Files.list(out.resolve("logs"))) {
+      for (Path log :
+          logs.filter(
+                  f -> f.getFileName().toString().matches(Pattern.quote(s.id) + "(-\\d+)?\\.log"))
+              .toList()) {
+        boolean outOfHeap;
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+          outOfHeap = lines.anyMatch(l -> l.contains("OutOfMemoryError"));
+        }
+        if (outOfHeap) {
+          fail(KEYS.get(s) + " ran out of heap (" + serviceHeapMiB + " MiB), see " + log);
+        }
+      }
+    }
   }
 
   // ------------------------------------------------------------------------------ raw limits
@@ -276,7 +323,10 @@ public final class Benchmark {
       put(
           "limit.http_server",
           "nginx "
-              + output(List.of("nginx", "-v")).replaceFirst("(?s).*nginx/", "").strip()
+              + output(List.of("sh", "-c", "nginx -v 2>&1"))
+                  .orElse("")
+                  .replaceFirst("(?s).*nginx/", "")
+                  .strip()
               + ", return 202, 2 workers");
       httpLimit =
           new ManagedProcess(
@@ -473,8 +523,11 @@ public final class Benchmark {
           String.format(Locale.ROOT, "%.3f", (double) s5Commands / s5Consumed));
     }
     String s5Total = redisCli(courseRedisPort, "get", system.prefix() + ":tweets_total").strip();
+    if (s5Total.isEmpty()) {
+      s5Total = "0"; // nothing consumed: no key
+    }
     String s4Rabbit = property("s4.published_rabbit");
-    if (!s5Total.isEmpty() && s5Total.equals(s4Rabbit)) {
+    if (s5Total.equals(s4Rabbit)) {
       put("s5.exact", "yes");
     } else {
       put("s5.exact", "no");
@@ -482,6 +535,7 @@ public final class Benchmark {
     }
 
     // S2, S3: routing kafka.
+    checkAlive(Service.INGRESS); // before its restart hides a crash
     log("restarting the ingress with INGRESS_ROUTING=kafka");
     system.restart(Service.INGRESS, Map.of("INGRESS_ROUTING", "kafka"));
     log("S2 warm-up (" + warmup + " s), then " + duration + " s");
@@ -565,13 +619,20 @@ public final class Benchmark {
       fail("S4: no Locust statistics (see " + log + ")");
       return;
     }
-    String count = summary.get(0)[1];
-    String fails = summary.get(0)[2].replaceFirst("\\(.*", "");
+    String count;
+    String fails;
+    try {
+      count = summary.get(0)[1];
+      fails = summary.get(0)[2].replaceFirst("\\(.*", "");
+      put("s4.rate", String.format(Locale.ROOT, "%.1f", Double.parseDouble(count) / seconds));
+      put("s4.p50_ms", summary.get(1)[1]);
+      put("s4.p99_ms", summary.get(1)[8]);
+    } catch (RuntimeException e) {
+      fail("S4: Locust's summary is not in the expected form (see " + log + "): " + e);
+      return;
+    }
     put("s4.requests", count);
     put("s4.failures", fails);
-    put("s4.rate", String.format(Locale.ROOT, "%.1f", Double.parseDouble(count) / seconds));
-    put("s4.p50_ms", summary.get(1)[1]);
-    put("s4.p99_ms", summary.get(1)[8]);
     if (!count.equals(Integer.toString(courseRequests)) || !fails.equals("0")) {
       fail("S4: " + count + " requests, " + fails + " failures");
     }
@@ -595,8 +656,8 @@ public final class Benchmark {
     private final long redisCommands;
     private final long valkeyCommands;
     private final Map<Service, Long> ticks = new EnumMap<>(Service.class);
-    private final long started = System.nanoTime();
-    private final long startedEpochS = Instant.now().getEpochSecond();
+    private final long started;
+    private final long startedEpochS;
 
     Scenario(String name, Drained before) throws IOException {
       this.name = name;
@@ -609,6 +670,9 @@ public final class Benchmark {
       for (Service s : Service.values()) {
         ticks.put(s, ticks(system.process(s).pid()));
       }
+      // The clock starts with the CPU counters, after the scrapes above.
+      this.started = System.nanoTime();
+      this.startedEpochS = Instant.now().getEpochSecond();
     }
 
     private Path scrape(Service s, String when) {
@@ -625,8 +689,13 @@ public final class Benchmark {
         put(
             name + ".cpu." + KEYS.get(s),
             decimal((double) used / Processes.CLOCK_TICKS / elapsed, 4));
-        heap.peakMiB(s, startedEpochS, endedEpochS + 2)
-            .ifPresent(mib -> put(name + ".heap_peak_mib." + KEYS.get(s), mib));
+        Optional<Long> peak = heap.peakMiB(s, startedEpochS, endedEpochS + 2);
+        peak.ifPresent(mib -> put(name + ".heap_peak_mib." + KEYS.get(s), mib));
+        if (peak.isEmpty() && name.equals("s1")) {
+          // The heap target is judged on S1: without a sample it would read as met.
+          fail(
+              "s1: no heap sample of " + KEYS.get(s) + " (its Prometheus endpoint did not answer)");
+        }
       }
       Drained after = drain();
       long visible = System.nanoTime();
@@ -782,16 +851,20 @@ public final class Benchmark {
     public void run() {
       while (!isInterrupted()) {
         for (Service s : Service.values()) {
-          double used =
-              system
-                  .prometheus(s)
-                  .lines()
-                  .filter(
-                      l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
-                  .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                  .sum();
-          if (used > 0) {
-            samples.add(new Sample(Instant.now().getEpochSecond(), s, used));
+          try {
+            double used =
+                system
+                    .prometheus(s)
+                    .lines()
+                    .filter(
+                        l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum();
+            if (used > 0) {
+              samples.add(new Sample(Instant.now().getEpochSecond(), s, used));
+            }
+          } catch (RuntimeException e) {
+            // An unreadable scrape is a missing sample, which the scenario reports.
           }
         }
         try {
@@ -831,7 +904,8 @@ public final class Benchmark {
                 root.resolve("bench/wrk/tweet.lua").toString(),
                 url.toString()),
             outFile,
-            batch > 0 ? Map.of("BATCH", Integer.toString(batch)) : Map.of());
+            batch > 0 ? Map.of("BATCH", Integer.toString(batch)) : Map.of(),
+            Duration.ofSeconds(seconds + 60));
     if (!ok) {
       fail("wrk " + url + " (see " + outFile + ")");
     }
@@ -872,11 +946,16 @@ public final class Benchmark {
             .redirectOutput(report.toFile())
             .redirectError(out.resolve("logs/" + name + ".err").toFile())
             .start();
-    if (loadgen.waitFor() != 0) {
+    if (!finish(loadgen, Processes.TOOL_TIMEOUT)) {
       fail(name + " loadgen (see " + out.resolve("logs/" + name + ".err") + ")");
       return Optional.empty();
     }
-    return Optional.of(JSON.readTree(Files.readString(report)));
+    try {
+      return Optional.of(JSON.readTree(Files.readString(report)));
+    } catch (RuntimeException e) {
+      fail(name + ": loadgen's report " + report + " is not JSON (" + e.getMessage() + ")");
+      return Optional.empty();
+    }
   }
 
   private void putLoadgen(String name, JsonNode r) {
@@ -957,7 +1036,7 @@ public final class Benchmark {
     try {
       Files.writeString(
           results,
-          key + "=" + value + "\n",
+          key + "=" + String.valueOf(value).replaceAll("\\R+", " | ") + "\n",
           StandardCharsets.UTF_8,
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
@@ -981,33 +1060,48 @@ public final class Benchmark {
 
   /** Stops every process and deletes this run's queues and exchanges from the shared RabbitMQ. */
   private void cleanUp() {
+    if (!cleanedUp.compareAndSet(false, true)) {
+      return;
+    }
     if (heap != null) {
       heap.interrupt();
     }
-    if (courseRedis != null) {
-      courseRedis.stop(Duration.ofSeconds(10));
-    }
-    if (system == null) {
+    attempt("stop the S5 Redis", () -> courseRedis.stop(Duration.ofSeconds(10)), courseRedis);
+    attempt("stop the system", () -> system.close(), system);
+    attempt(
+        "delete this run's queues and exchanges",
+        () -> {
+          if (!runJava(
+              List.of(
+                  "io.weathertweets.bench.RabbitAdmin",
+                  rabbitUri,
+                  "delete",
+                  "queue:" + system.queue(),
+                  "queue:" + system.queue() + ".dlq",
+                  "queue:" + courseQueue,
+                  "queue:bench-limit-" + runId,
+                  "exchange:" + system.exchange(),
+                  "exchange:" + system.exchange() + ".dlx"),
+              out.resolve("logs/rabbit-cleanup.log"))) {
+            log("could not delete this run's queues and exchanges: see logs/rabbit-cleanup.log");
+          }
+        },
+        system);
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /** One cleanup step; it runs only when {@code needed} exists, and its failure stops no other. */
+  private static void attempt(String what, Step step, Object needed) {
+    if (needed == null) {
       return;
     }
-    system.close();
     try {
-      runJava(
-          List.of(
-              "io.weathertweets.bench.RabbitAdmin",
-              rabbitUri,
-              "delete",
-              "queue:" + system.queue(),
-              "queue:" + system.queue() + ".dlq",
-              "queue:" + courseQueue,
-              "queue:bench-limit-" + runId,
-              "exchange:" + system.exchange(),
-              "exchange:" + system.exchange() + ".dlx"),
-          out.resolve("logs/rabbit-cleanup.log"));
-    } catch (IOException e) {
-      log("could not delete this run's queues: " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      step.run();
+    } catch (Exception | Error e) {
+      log("could not " + what + ": " + e);
     }
   }
 }

@@ -12,6 +12,7 @@ import io.weathertweets.harness.ServiceJars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
@@ -21,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -131,6 +132,10 @@ public final class CpuPerTweet {
     Stream.of(Service.values()).map(s -> Benchmark.KEYS.get(s) + "_us").forEach(columns::add);
     columns.addAll(List.of("total_us", "jit_us", "e2e_kafka_p50_ms", "e2e_kafka_p99_ms"));
     List<List<String>> table = new ArrayList<>(List.of(columns));
+    Files.writeString(out.resolve("results.tsv"), String.join("\t", columns) + "\n");
+    // Also on Ctrl-C or SIGTERM: the run's processes stop and its queues leave the shared broker.
+    Runnable cleanUp = () -> cleanUp(system, out);
+    Runtime.getRuntime().addShutdownHook(new Thread(cleanUp, "cpu-per-tweet-cleanup"));
     try {
       system.startInfrastructure();
       system.restart(Service.BRIDGE);
@@ -187,7 +192,11 @@ public final class CpuPerTweet {
                   concat(load, "--rate=" + rate, "-n", Integer.toString(rate * duration)),
                   out,
                   tag);
-          long accepted = Math.max(1, r.path("accepted").asLong());
+          long accepted = r.path("accepted").asLong();
+          if (accepted <= 0) {
+            throw new IllegalStateException(
+                "no tweet was accepted in " + tag + ": see " + out.resolve("logs/" + tag + ".err"));
+          }
           List<String> row = new ArrayList<>(List.of(Integer.toString(round), variant.name()));
           row.add(Long.toString(r.path("accepted").asLong()));
           row.add(Long.toString(r.path("failed").asLong() + r.path("rejected").asLong()));
@@ -214,6 +223,12 @@ public final class CpuPerTweet {
           row.add(e2e.p50Ms());
           row.add(e2e.p99Ms());
           table.add(row);
+          // Each row as it is measured, so an abort keeps the rows before it.
+          Files.writeString(
+              out.resolve("results.tsv"),
+              String.join("\t", row) + "\n",
+              StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND);
           log(String.join("\t", row));
           if (jfr) {
             for (Service s : Service.values()) {
@@ -233,21 +248,8 @@ public final class CpuPerTweet {
         }
       }
     } finally {
-      system.close();
-      Processes.runJava(
-          List.of(
-              "io.weathertweets.bench.RabbitAdmin",
-              Benchmark.rabbitUri(),
-              "delete",
-              "queue:" + system.queue(),
-              "queue:" + system.queue() + ".dlq",
-              "exchange:" + system.exchange(),
-              "exchange:" + system.exchange() + ".dlx"),
-          out.resolve("logs/rabbit-cleanup.log"));
+      cleanUp.run();
     }
-    Files.writeString(
-        out.resolve("results.tsv"),
-        table.stream().map(row -> String.join("\t", row) + "\n").collect(Collectors.joining()));
     int[] widths = new int[columns.size()];
     table.forEach(
         row -> {
@@ -267,17 +269,49 @@ public final class CpuPerTweet {
     System.exit(0);
   }
 
-  /** One loadgen run; its JSON report (empty when it broke: the row then shows no tweets). */
+  /** One loadgen run and its JSON report; fails naming its log when it broke. */
   private static JsonNode run(List<String> command, Path out, String name)
       throws IOException, InterruptedException {
     Path report = out.resolve(name + ".json");
-    new ProcessBuilder(command)
-        .redirectOutput(report.toFile())
-        .redirectError(out.resolve("logs/" + name + ".err").toFile())
-        .start()
-        .waitFor();
-    String json = Files.readString(report);
-    return json.isBlank() ? JSON.createObjectNode() : JSON.readTree(json);
+    Path log = out.resolve("logs/" + name + ".err");
+    Process loadgen =
+        new ProcessBuilder(command)
+            .redirectOutput(report.toFile())
+            .redirectError(log.toFile())
+            .start();
+    if (!Processes.finish(loadgen, Processes.TOOL_TIMEOUT)) {
+      throw new IllegalStateException("loadgen failed in " + name + ": see " + log);
+    }
+    return JSON.readTree(Files.readString(report));
+  }
+
+  private static final AtomicBoolean CLEANED_UP = new AtomicBoolean();
+
+  private static void cleanUp(ProcessSystem system, Path out) {
+    if (!CLEANED_UP.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      system.close();
+    } catch (RuntimeException e) {
+      log("could not stop every process: " + e);
+    }
+    try {
+      if (!Processes.runJava(
+          List.of(
+              "io.weathertweets.bench.RabbitAdmin",
+              Benchmark.rabbitUri(),
+              "delete",
+              "queue:" + system.queue(),
+              "queue:" + system.queue() + ".dlq",
+              "exchange:" + system.exchange(),
+              "exchange:" + system.exchange() + ".dlx"),
+          out.resolve("logs/rabbit-cleanup.log"))) {
+        log("could not delete the run's queues and exchanges: see logs/rabbit-cleanup.log");
+      }
+    } catch (IOException | InterruptedException e) {
+      log("could not delete the run's queues and exchanges: " + e);
+    }
   }
 
   private static void log(String message) {

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,13 +23,58 @@ final class Processes {
 
   private Processes() {}
 
-  /** Runs {@code command} to its end with its output to {@code outFile}; true if it exited 0. */
+  /** Tools running now; a JVM that exits (Ctrl-C, SIGTERM) takes them along. */
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () ->
+                    RUNNING.forEach(
+                        p -> {
+                          p.descendants().forEach(ProcessHandle::destroyForcibly);
+                          p.destroyForcibly();
+                        }),
+                "tool-cleanup"));
+  }
+
+  /** Longest any tool may take unless told otherwise (a limit, a scenario's load, a drain). */
+  static final Duration TOOL_TIMEOUT = Duration.ofMinutes(15);
+
+  /** {@link #run(List, Path, Map, Duration)} within {@link #TOOL_TIMEOUT}. */
   static boolean run(List<String> command, Path outFile, Map<String, String> env)
+      throws IOException, InterruptedException {
+    return run(command, outFile, env, TOOL_TIMEOUT);
+  }
+
+  /**
+   * Runs {@code command} with its output (stdout and stderr) to {@code outFile}; true if it exited
+   * 0 within {@code timeout}, which it does not outlive.
+   */
+  static boolean run(List<String> command, Path outFile, Map<String, String> env, Duration timeout)
       throws IOException, InterruptedException {
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(outFile.toFile());
     builder.environment().putAll(env);
-    return builder.start().waitFor() == 0;
+    return finish(builder.start(), timeout);
+  }
+
+  /** Waits for a started tool; on timeout (or interruption) kills it and its children. */
+  static boolean finish(Process p, Duration timeout) throws InterruptedException {
+    RUNNING.add(p);
+    try {
+      if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        return p.exitValue() == 0;
+      }
+      System.err.println(
+          "[bench] " + p.info().command().orElse("a tool") + " ran over " + timeout + ": killed");
+      return false;
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      RUNNING.remove(p);
+    }
   }
 
   /** One of bench's classes (or a dependency's main) in its own JVM, output to {@code outFile}. */
@@ -38,46 +86,42 @@ final class Processes {
     return run(command, outFile, Map.of());
   }
 
-  /** The command's output (stdout and stderr), whatever its exit status; "" if it cannot run. */
-  static String output(List<String> command) {
+  /** The command's standard output if it exited 0 within 60 s, else empty. */
+  static Optional<String> output(List<String> command) {
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+      Path out = Files.createTempFile("bench-", ".out");
+      try {
+        Process p =
+            new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        return finish(p, Duration.ofSeconds(60))
+            ? Optional.of(Files.readString(out, StandardCharsets.UTF_8))
+            : Optional.empty();
+      } finally {
+        Files.deleteIfExists(out);
       }
-      return output;
     } catch (IOException e) {
-      return "";
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return "";
+      return Optional.empty();
     }
   }
 
+  /** redis-cli's answer, "" when it failed or hung (the caller then reads it as no value). */
   static String redisCli(int port, String... args) {
     List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
     command.addAll(List.of(args));
-    return output(command).replace("\r", "");
+    return output(command).orElse("").replace("\r", "");
   }
 
-  /** Starts and stops a JFR recording of a running JVM (jcmd); false when jcmd failed. */
+  /** A jcmd command to a running JVM (JFR); false when it failed. */
   static boolean jcmd(long pid, String... command) {
     List<String> all = new ArrayList<>(List.of(jdkTool("jcmd"), Long.toString(pid)));
     all.addAll(List.of(command));
-    try {
-      return new ProcessBuilder(all)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start()
-              .waitFor()
-          == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return output(all).isPresent();
   }
 
   /** The hot methods of a JFR recording ({@code jfr view hot-methods}) into {@code to}. */
@@ -86,8 +130,14 @@ final class Processes {
       Files.writeString(
           to,
           output(
-              List.of(
-                  jdkTool("jfr"), "view", "--width", "200", "hot-methods", recording.toString())));
+                  List.of(
+                      jdkTool("jfr"),
+                      "view",
+                      "--width",
+                      "200",
+                      "hot-methods",
+                      recording.toString()))
+              .orElse("(jfr view failed)\n"));
     }
   }
 
@@ -131,7 +181,7 @@ final class Processes {
 
   private static long clockTicks() {
     try {
-      return Long.parseLong(output(List.of("getconf", "CLK_TCK")).strip());
+      return Long.parseLong(output(List.of("getconf", "CLK_TCK")).orElse("100").strip());
     } catch (RuntimeException e) {
       return 100;
     }
