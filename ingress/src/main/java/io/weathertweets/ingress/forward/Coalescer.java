@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * under heavy load one gateway call and one broker acknowledgement round serve many requests, which
  * is what lets single-tweet requests approach the brokers' batch throughput.
  *
+ * <p>A request that finds nobody queued and more than one slot free makes its call on its own
+ * thread: handing it to the dispatcher and a call thread and back would cost three thread wake-ups
+ * for nothing to coalesce with. The last free slot is always left to the dispatcher, so queued
+ * requests never wait behind such direct calls for a slot.
+ *
  * <p>A call is all-or-nothing for the gateways, so every request of a call gets that call's {@link
  * ForwardResult}: a request is answered 202 only if every tweet of its call was acknowledged. A
  * request is never split, and the tweets of requests forwarded together keep their own ids, so
@@ -105,6 +110,9 @@ public final class Coalescer implements AutoCloseable {
     if (closed) {
       return unavailable("the ingress is shutting down");
     }
+    if (queue.isEmpty() && callSlots.availablePermits() > 1 && callSlots.tryAcquire()) {
+      return forwardDirectly(List.copyOf(tweets));
+    }
     Pending pending = new Pending(List.copyOf(tweets), new CompletableFuture<>());
     queue.add(pending);
     if (closed && queue.remove(pending)) {
@@ -122,6 +130,20 @@ public final class Coalescer implements AutoCloseable {
       return unavailable("interrupted while waiting for the gateways");
     } catch (ExecutionException e) {
       throw new CompletionException(e.getCause());
+    }
+  }
+
+  /** One request's call on the request's thread; the caller took a slot, released here. */
+  private ForwardResult forwardDirectly(List<Tweet> tweets) {
+    try {
+      tweetsPerCall.record(tweets.size());
+      requestsPerCall.record(1);
+      return forwarder.apply(tweets);
+    } catch (RuntimeException | Error e) {
+      log.error("Forwarding a request failed unexpectedly; it is answered with an error", e);
+      throw new CompletionException(e);
+    } finally {
+      callSlots.release();
     }
   }
 

@@ -139,6 +139,49 @@ class CoalescerTest {
   }
 
   @Test
+  void aRequestThatFindsSlotsFreeAndNobodyQueuedCallsOnItsOwnThread() {
+    releaseFirstCall.countDown();
+    List<Thread> callers = new CopyOnWriteArrayList<>();
+    Coalescer coalescer =
+        coalescer(
+            tweets -> {
+              callers.add(Thread.currentThread());
+              return acknowledged();
+            },
+            4,
+            1000);
+
+    assertThat(coalescer.forward(tweets("a")).allAcknowledged()).isTrue();
+
+    assertThat(callers).containsExactly(Thread.currentThread());
+  }
+
+  @Test
+  void theLastFreeSlotIsLeftToQueuedRequests() {
+    // Two slots: while the first request is in its call, at most one slot is free, which only the
+    // dispatcher may take; so the second is queued and the dispatcher forwards it at once.
+    List<Thread> callers = new CopyOnWriteArrayList<>();
+    Coalescer coalescer =
+        coalescer(
+            tweets -> {
+              callers.add(Thread.currentThread());
+              return gateway(acknowledged()).apply(tweets);
+            },
+            2,
+            1000);
+    CompletableFuture<ForwardResult> first = send(coalescer, "first");
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+
+    ForwardResult second = coalescer.forward(tweets("second"));
+
+    assertThat(second.allAcknowledged()).isTrue();
+    assertThat(callers.get(1)).isNotSameAs(Thread.currentThread());
+    releaseFirstCall.countDown();
+    assertThat(first.join().allAcknowledged()).isTrue();
+    assertThat(calls).containsExactly(List.of("first"), List.of("second"));
+  }
+
+  @Test
   void aFailedCallFailsEveryRequestItCarried() {
     Coalescer coalescer =
         coalescer(
