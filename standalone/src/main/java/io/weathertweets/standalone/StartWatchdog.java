@@ -35,16 +35,19 @@ final class StartWatchdog {
                 return;
               }
               String dump = dumpThreads(dataDir.resolve("start-timeout-threads.txt"));
-              System.err.printf(
-                  "Weather Tweets was not ready after %d s (%s). Still starting: %s. Thread dump: %s."
-                      + " Exiting with status %d.%n",
-                  timeout.toSeconds(),
-                  StandaloneLauncher.START_TIMEOUT_ENV,
-                  Standalone.starting().isEmpty()
-                      ? "nothing (waiting for the ready line)"
-                      : Standalone.starting(),
-                  dump,
-                  EXIT_STATUS);
+              // Formatted first and written in one piece: printf writes each part on its own, and
+              // the log lines of the threads still starting then land in the middle of the message.
+              System.err.print(
+                  String.format(
+                      "Weather Tweets was not ready after %d s (%s). Still starting: %s. Thread dump: %s."
+                          + " Exiting with status %d.%n",
+                      timeout.toSeconds(),
+                      StandaloneLauncher.START_TIMEOUT_ENV,
+                      Standalone.starting().isEmpty()
+                          ? "nothing (waiting for the ready line)"
+                          : Standalone.starting(),
+                      dump,
+                      EXIT_STATUS));
               // Shutdown hooks stop the embedded servers; if one of them hangs too, halt.
               Thread.ofPlatform()
                   .daemon()
