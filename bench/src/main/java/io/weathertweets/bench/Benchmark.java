@@ -3,7 +3,6 @@ package io.weathertweets.bench;
 import static io.weathertweets.bench.Processes.concat;
 import static io.weathertweets.bench.Processes.decimal;
 import static io.weathertweets.bench.Processes.env;
-import static io.weathertweets.bench.Processes.finish;
 import static io.weathertweets.bench.Processes.java;
 import static io.weathertweets.bench.Processes.lastMatch;
 import static io.weathertweets.bench.Processes.number;
@@ -48,7 +47,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The benchmark's scenarios: this machine's raw limits and our pipeline in ONE run, so every figure
@@ -86,8 +84,6 @@ public final class Benchmark {
   static final List<String> SERVICE_JVM =
       List.of("-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED");
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-
   private final boolean smoke;
   private final Path root;
   private final Path out;
@@ -109,6 +105,7 @@ public final class Benchmark {
   private ManagedProcess courseRedis;
   private int courseRedisPort;
   private HeapSampler heap;
+  private Path loadgenJar;
   private final AtomicBoolean cleanedUp = new AtomicBoolean();
 
   private Benchmark(boolean smoke, Path out, Path root, String runId) {
@@ -231,6 +228,9 @@ public final class Benchmark {
                 .jvms(serviceJvm, serviceHeapMiB, serviceHeapMiB, List.of("-Xmx1g"))
                 .startTimeout(Duration.ofSeconds(300))
                 .build());
+    loadgenJar =
+        ServiceJars.newest(root, "loadgen")
+            .orElseThrow(() -> new IllegalStateException("loadgen: no executable jar"));
     courseQueue = "bench." + runId + ".course";
     courseRedisPort = Ports.free();
     courseRedis =
@@ -932,28 +932,13 @@ public final class Benchmark {
   /**
    * loadgen's executable jar with {@code --json}; its report, or empty (and a failure) if it broke.
    */
+  /** loadgen with {@code args}; its report, or empty (and a failure) if it broke. */
   private Optional<JsonNode> loadgen(String name, List<String> args)
       throws IOException, InterruptedException {
-    Path jar =
-        ServiceJars.newest(root, "loadgen")
-            .orElseThrow(() -> new IllegalStateException("loadgen: no executable jar"));
-    List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
-    command.addAll(args);
-    command.add("--json");
-    Path report = out.resolve(name + ".json");
-    Process loadgen =
-        new ProcessBuilder(command)
-            .redirectOutput(report.toFile())
-            .redirectError(out.resolve("logs/" + name + ".err").toFile())
-            .start();
-    if (!finish(loadgen, Processes.TOOL_TIMEOUT)) {
-      fail(name + " loadgen (see " + out.resolve("logs/" + name + ".err") + ")");
-      return Optional.empty();
-    }
     try {
-      return Optional.of(JSON.readTree(Files.readString(report)));
-    } catch (RuntimeException e) {
-      fail(name + ": loadgen's report " + report + " is not JSON (" + e.getMessage() + ")");
+      return Optional.of(Processes.loadgen(loadgenJar, args, out, name));
+    } catch (IllegalStateException e) {
+      fail(e.getMessage());
       return Optional.empty();
     }
   }

@@ -2,7 +2,6 @@ package io.weathertweets.bench;
 
 import static io.weathertweets.bench.Processes.concat;
 import static io.weathertweets.bench.Processes.env;
-import static io.weathertweets.bench.Processes.java;
 import static io.weathertweets.bench.Processes.jitTicks;
 import static io.weathertweets.bench.Processes.ticks;
 
@@ -25,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * CPU per single tweet, per service, at a FIXED rate: the figure the S1 analysis reasons with (µs
@@ -54,7 +52,6 @@ import tools.jackson.databind.json.JsonMapper;
  * RABBITMQ_URI. Output: a table on stdout and {@code <out>/results.tsv}.
  */
 public final class CpuPerTweet {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final List<Service> RESTARTED =
       List.of(Service.STREAMS, Service.KAFKA_GATEWAY, Service.RABBIT_GATEWAY);
 
@@ -164,16 +161,12 @@ public final class CpuPerTweet {
 
           List<String> load =
               List.of(
-                  java(),
-                  "-jar",
-                  loadgen.toString(),
-                  "--mode=http-single",
-                  "--url=" + system.ingress(),
-                  "-c",
-                  "32",
-                  "--no-progress",
-                  "--json");
-          run(concat(load, "--rate=0", "-n", Integer.toString(warmupTweets)), out, tag + "-warm");
+                  "--mode=http-single", "--url=" + system.ingress(), "-c", "32", "--no-progress");
+          Processes.loadgen(
+              loadgen,
+              concat(load, "--rate=0", "-n", Integer.toString(warmupTweets)),
+              out,
+              tag + "-warm");
           if (jfr) {
             for (Service s : Service.values()) {
               Processes.jcmd(system.process(s).pid(), "JFR.start", "name=cpu", "settings=profile");
@@ -188,7 +181,8 @@ public final class CpuPerTweet {
             j0.put(s, jitTicks(system.process(s).pid()));
           }
           JsonNode r =
-              run(
+              Processes.loadgen(
+                  loadgen,
                   concat(load, "--rate=" + rate, "-n", Integer.toString(rate * duration)),
                   out,
                   tag);
@@ -267,22 +261,6 @@ public final class CpuPerTweet {
         });
     log("results: " + out.resolve("results.tsv"));
     System.exit(0);
-  }
-
-  /** One loadgen run and its JSON report; fails naming its log when it broke. */
-  private static JsonNode run(List<String> command, Path out, String name)
-      throws IOException, InterruptedException {
-    Path report = out.resolve(name + ".json");
-    Path log = out.resolve("logs/" + name + ".err");
-    Process loadgen =
-        new ProcessBuilder(command)
-            .redirectOutput(report.toFile())
-            .redirectError(log.toFile())
-            .start();
-    if (!Processes.finish(loadgen, Processes.TOOL_TIMEOUT)) {
-      throw new IllegalStateException("loadgen failed in " + name + ": see " + log);
-    }
-    return JSON.readTree(Files.readString(report));
   }
 
   private static final AtomicBoolean CLEANED_UP = new AtomicBoolean();

@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The tools a benchmark runs (wrk, redis-cli, bench's own classes) and what /proc says. */
 final class Processes {
@@ -84,6 +86,36 @@ final class Processes {
         new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path")));
     command.addAll(mainAndArgs);
     return run(command, outFile, Map.of());
+  }
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /**
+   * One loadgen run ({@code --json} added) with its report in {@code <out>/<name>.json} and its log
+   * in {@code <out>/logs/<name>.err}; the report, or an IllegalStateException naming the log when
+   * loadgen failed, or the report when it is not JSON.
+   */
+  static JsonNode loadgen(Path jar, List<String> args, Path out, String name)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
+    command.addAll(args);
+    command.add("--json");
+    Path report = out.resolve(name + ".json");
+    Path log = out.resolve("logs/" + name + ".err");
+    Process loadgen =
+        new ProcessBuilder(command)
+            .redirectOutput(report.toFile())
+            .redirectError(log.toFile())
+            .start();
+    if (!finish(loadgen, TOOL_TIMEOUT)) {
+      throw new IllegalStateException("loadgen failed in " + name + ": see " + log);
+    }
+    try {
+      return JSON.readTree(Files.readString(report));
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          name + ": loadgen's report " + report + " is not JSON (" + e.getMessage() + ")", e);
+    }
   }
 
   /** The command's standard output if it exited 0 within 60 s, else empty. */
