@@ -28,6 +28,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -208,11 +209,33 @@ class DashboardQueriesOnRealStoresTest {
 
   private static void post(URI ingress, List<String> tweets) {
     HttpResponse<String> answer =
-        send(
-            HttpRequest.newBuilder(ingress.resolve("/api/tweets"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",", tweets) + "]")));
+        postAsAClientShould(ingress, "/api/tweets", "[" + String.join(",", tweets) + "]");
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+  }
+
+  /**
+   * POSTs {@code body} as the ingress tells a client to: a 503 (a path not ready yet, e.g. no queue
+   * bound while the rabbit-bridge starts) is sent again, with the same tweet ids, until it is
+   * answered otherwise or a minute has passed. The ids make the retry safe: a tweet one path
+   * already took is not counted twice.
+   */
+  static HttpResponse<String> postAsAClientShould(URI ingress, String path, String body) {
+    AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              answer.set(
+                  send(
+                      HttpRequest.newBuilder(ingress.resolve(path))
+                          .header("Content-Type", "application/json")
+                          .POST(HttpRequest.BodyPublishers.ofString(body))));
+              assertThat(answer.get().statusCode())
+                  .as("POST %s: %s", path, answer.get().body())
+                  .isNotEqualTo(503);
+            });
+    return answer.get();
   }
 
   static String get(URI ingress, String path) {

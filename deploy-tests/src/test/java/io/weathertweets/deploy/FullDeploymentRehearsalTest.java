@@ -15,9 +15,6 @@ import io.weathertweets.standalone.infra.SecuredKafka;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,11 +82,6 @@ import redis.clients.jedis.Jedis;
  */
 class FullDeploymentRehearsalTest {
   private static final String NS = KubernetesManifestsTest.NAMESPACE;
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(2))
-          .build();
 
   /**
    * Single tweets posted one by one, besides the batches of {@link
@@ -740,13 +732,8 @@ class FullDeploymentRehearsalTest {
                               n % 101,
                               Repo.CONDITIONS.get(n % Repo.CONDITIONS.size()),
                               System.currentTimeMillis());
-                  return HTTP.send(
-                          HttpRequest.newBuilder(ingress.resolve("/api/tweet"))
-                              .timeout(Duration.ofSeconds(10))
-                              .header("Content-Type", "application/json")
-                              .POST(HttpRequest.BodyPublishers.ofString(tweet))
-                              .build(),
-                          HttpResponse.BodyHandlers.discarding())
+                  return DashboardQueriesOnRealStoresTest.postAsAClientShould(
+                          ingress, "/api/tweet", tweet)
                       .statusCode();
                 }));
       }
