@@ -12,6 +12,7 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.grpc.client.ChannelBuilderOptions;
 import org.springframework.grpc.client.GrpcChannelFactory;
 
 /** Channels to the targeted gateways, the forwarder on top of them, and their health. */
@@ -20,13 +21,18 @@ class ForwardConfiguration {
 
   /**
    * Only the gateways the routing targets get a channel: an unused one would only make readiness
-   * lie.
+   * lie. The channels complete calls on the transport's own threads (direct executor): the
+   * forwarder's callbacks only record a timer and complete a future, and a hop to a callback
+   * executor per call would cost a thread wake-up for that.
    */
   @Bean
   Gateways gateways(GrpcChannelFactory channelFactory, IngressProperties properties) {
     Map<TweetPath, ManagedChannel> channels = new EnumMap<>(TweetPath.class);
+    ChannelBuilderOptions direct =
+        ChannelBuilderOptions.defaults()
+            .withCustomizer((name, builder) -> builder.directExecutor());
     for (TweetPath path : properties.routing().paths()) {
-      channels.put(path, channelFactory.createChannel(channelName(path)));
+      channels.put(path, channelFactory.createChannel(channelName(path), direct));
     }
     return new Gateways(channels);
   }
@@ -39,16 +45,10 @@ class ForwardConfiguration {
     return path.id() + "-gateway";
   }
 
-  /*
-   * Fan-out calls run in parallel, each blocking on its own virtual thread until its deadline. The executor is the
-   * forwarder's own, not a bean: an Executor bean would make Boot back off its applicationTaskExecutor.
-   */
-  @Bean(destroyMethod = "close")
+  @Bean
   Forwarder forwarder(
       Gateways gateways, IngressProperties properties, MeterRegistry meterRegistry) {
-    ExecutorService executor =
-        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("forward-", 0).factory());
-    return new Forwarder(gateways, executor, properties.forwardDeadline(), meterRegistry);
+    return new Forwarder(gateways, properties.forwardDeadline(), meterRegistry);
   }
 
   /** Single requests under load travel to the gateways together; see {@link Coalescer}. */

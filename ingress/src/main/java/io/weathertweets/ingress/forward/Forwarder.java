@@ -2,7 +2,8 @@ package io.weathertweets.ingress.forward;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.weathertweets.aggregates.TweetPath;
@@ -13,13 +14,11 @@ import io.weathertweets.proto.v1.TweetIngestServiceGrpc;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,25 +27,26 @@ import org.slf4j.LoggerFactory;
  * Hands a batch of validated tweets to every targeted gateway with one {@code Publish} call each,
  * in parallel, and reports which acknowledged. Each call has a deadline, so a request never waits
  * longer than that for a gateway that does not answer.
+ *
+ * <p>The calls are asynchronous: the caller's thread starts every call, then waits for the answers,
+ * which the channel's transport completes directly (its channels run callbacks on the transport's
+ * own threads, see {@link ForwardConfiguration}). No thread is woken per call beyond the caller.
  */
-public class Forwarder implements AutoCloseable {
+public class Forwarder {
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
 
-  private final Map<TweetPath, TweetIngestServiceGrpc.TweetIngestServiceBlockingStub> stubs =
+  private final Map<TweetPath, TweetIngestServiceGrpc.TweetIngestServiceStub> stubs =
       new EnumMap<>(TweetPath.class);
-  private final ExecutorService executor;
   private final Duration deadline;
   private final MeterRegistry meterRegistry;
 
   /** The common case's timer, looked up once instead of per call. */
   private final Map<TweetPath, Timer> acknowledgedLatency = new EnumMap<>(TweetPath.class);
 
-  Forwarder(
-      Gateways gateways, ExecutorService executor, Duration deadline, MeterRegistry meterRegistry) {
+  Forwarder(Gateways gateways, Duration deadline, MeterRegistry meterRegistry) {
     for (Map.Entry<TweetPath, ManagedChannel> gateway : gateways.channels().entrySet()) {
-      stubs.put(gateway.getKey(), TweetIngestServiceGrpc.newBlockingStub(gateway.getValue()));
+      stubs.put(gateway.getKey(), TweetIngestServiceGrpc.newStub(gateway.getValue()));
     }
-    this.executor = executor;
     this.deadline = deadline;
     this.meterRegistry = meterRegistry;
     stubs.keySet().forEach(path -> acknowledgedLatency.put(path, latency(path, Status.OK)));
@@ -63,75 +63,107 @@ public class Forwarder implements AutoCloseable {
    */
   public ForwardResult forward(List<Tweet> tweets) {
     PublishRequest request = PublishRequest.newBuilder().addAllTweets(tweets).build();
-    Map<TweetPath, Status> outcomes = new LinkedHashMap<>();
-    if (stubs.size() == 1) {
-      // Nothing to overlap with: stay on the request's own thread.
-      stubs.forEach((path, stub) -> outcomes.put(path, publish(path, stub, request)));
-    } else {
-      Map<TweetPath, Future<Status>> calls = new LinkedHashMap<>();
-      stubs.forEach(
-          (path, stub) -> calls.put(path, executor.submit(() -> publish(path, stub, request))));
-      calls.forEach((path, call) -> outcomes.put(path, await(path, call)));
-    }
+    Map<TweetPath, Call> calls = new EnumMap<>(TweetPath.class);
+    stubs.forEach((path, stub) -> calls.put(path, new Call(path, stub, request)));
     List<TweetPath> acknowledged = new ArrayList<>();
     Map<TweetPath, Status> failures = new EnumMap<>(TweetPath.class);
-    outcomes.forEach(
-        (path, status) -> {
+    calls.forEach(
+        (path, call) -> {
+          Status status = call.await();
           if (status.isOk()) {
             acknowledged.add(path);
           } else {
             failures.put(path, status);
+            logFailure(path, request.getTweetsCount(), status);
           }
         });
     return new ForwardResult(acknowledged, failures);
   }
 
-  private Status publish(
-      TweetPath path,
-      TweetIngestServiceGrpc.TweetIngestServiceBlockingStub stub,
-      PublishRequest request) {
-    long start = System.nanoTime();
-    Status status;
-    try {
-      PublishResponse response =
-          stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS).publish(request);
-      status =
-          response.getIdsCount() == request.getTweetsCount()
+  /** One {@code Publish} call in flight, completed by the transport. */
+  private final class Call implements ClientResponseObserver<PublishRequest, PublishResponse> {
+    private final TweetPath path;
+    private final int tweets;
+    private final long start = System.nanoTime();
+    private final CompletableFuture<Status> outcome = new CompletableFuture<>();
+    private volatile ClientCallStreamObserver<PublishRequest> requestStream;
+    private PublishResponse response;
+
+    Call(
+        TweetPath path,
+        TweetIngestServiceGrpc.TweetIngestServiceStub stub,
+        PublishRequest request) {
+      this.path = path;
+      this.tweets = request.getTweetsCount();
+      stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS).publish(request, this);
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<PublishRequest> requestStream) {
+      this.requestStream = requestStream;
+    }
+
+    @Override
+    public void onNext(PublishResponse response) {
+      this.response = response;
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      finish(Status.fromThrowable(error));
+    }
+
+    @Override
+    public void onCompleted() {
+      finish(
+          response != null && response.getIdsCount() == tweets
               ? Status.OK
               : Status.INTERNAL.withDescription(
                   "gateway acknowledged "
-                      + response.getIdsCount()
+                      + (response == null ? 0 : response.getIdsCount())
                       + " of "
-                      + request.getTweetsCount()
-                      + " tweets");
-    } catch (StatusRuntimeException e) {
-      status = e.getStatus();
+                      + tweets
+                      + " tweets"));
     }
-    (status.isOk() ? acknowledgedLatency.get(path) : latency(path, status))
-        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+
+    private void finish(Status status) {
+      (status.isOk() ? acknowledgedLatency.get(path) : latency(path, status))
+          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      outcome.complete(status);
+    }
+
+    /** The call's outcome; bounded by its deadline. */
+    Status await() {
+      try {
+        return outcome.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        requestStream.cancel("the waiting request was interrupted", null);
+        return Status.CANCELLED.withDescription(
+            "interrupted while waiting for the " + path.id() + " gateway");
+      } catch (ExecutionException e) {
+        return Status.fromThrowable(e.getCause());
+      }
+    }
+  }
+
+  private static void logFailure(TweetPath path, int tweets, Status status) {
     if (status.getCode() == Status.Code.INVALID_ARGUMENT) {
       log.error(
           "The {} gateway rejected a batch of {} tweets the ingress had validated: {}; the ingress and gateway"
               + " rules disagree, deploy matching versions",
           path.id(),
-          request.getTweetsCount(),
+          tweets,
           status.getDescription());
-    } else if (!status.isOk()) {
+    } else {
       log.warn(
           "The {} gateway did not acknowledge a batch of {} tweets: {} {}; the client is told to retry (503);"
               + " check that gateway and its broker",
           path.id(),
-          request.getTweetsCount(),
+          tweets,
           status.getCode(),
           status.getDescription());
     }
-    return status;
-  }
-
-  /** Waits for calls in flight (each bounded by its deadline), then releases the executor. */
-  @Override
-  public void close() {
-    executor.close();
   }
 
   private Timer latency(TweetPath path, Status status) {
@@ -141,19 +173,5 @@ public class Forwarder implements AutoCloseable {
         .tag("outcome", status.getCode().name().toLowerCase(Locale.ROOT))
         .publishPercentileHistogram()
         .register(meterRegistry);
-  }
-
-  private static Status await(TweetPath path, Future<Status> call) {
-    try {
-      // The call itself has a deadline, so this wait is bounded.
-      return call.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      call.cancel(true);
-      return Status.CANCELLED.withDescription(
-          "interrupted while waiting for the " + path.id() + " gateway");
-    } catch (ExecutionException e) {
-      return Status.fromThrowable(e.getCause());
-    }
   }
 }
