@@ -14,8 +14,8 @@ import static io.weathertweets.bench.Processes.runJava;
 import static io.weathertweets.bench.Processes.ticks;
 import static io.weathertweets.bench.Processes.value;
 
+import io.weathertweets.embedded.FreePorts;
 import io.weathertweets.harness.ManagedProcess;
-import io.weathertweets.harness.Ports;
 import io.weathertweets.harness.ProcessSystem;
 import io.weathertweets.harness.Service;
 import io.weathertweets.harness.ServiceJars;
@@ -232,7 +232,7 @@ public final class Benchmark {
         ServiceJars.newest(root, "loadgen")
             .orElseThrow(() -> new IllegalStateException("loadgen: no executable jar"));
     courseQueue = "bench." + runId + ".course";
-    courseRedisPort = Ports.free();
+    courseRedisPort = FreePorts.one();
     courseRedis =
         new ManagedProcess(
             "redis-course",
@@ -292,7 +292,7 @@ public final class Benchmark {
   // ------------------------------------------------------------------------------ raw limits
 
   private void limits() throws Exception {
-    int httpPort = Ports.free();
+    int httpPort = FreePorts.one();
     ManagedProcess httpLimit;
     // nginx answering 202 is the trivial server; the JDK's HttpServer is the fallback where nginx
     // is not installed (several times slower, which would flatter the ratios: the report says
@@ -851,21 +851,15 @@ public final class Benchmark {
     public void run() {
       while (!isInterrupted()) {
         for (Service s : Service.values()) {
-          try {
-            double used =
-                system
-                    .prometheus(s)
-                    .lines()
-                    .filter(
-                        l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                    .sum();
-            if (used > 0) {
-              samples.add(new Sample(Instant.now().getEpochSecond(), s, used));
-            }
-          } catch (RuntimeException e) {
-            // An unreadable scrape is a missing sample, which the scenario reports.
-          }
+          // An unreadable scrape is a missing sample, which the scenario reports.
+          system
+              .metric(s, "jvm_memory_used_bytes", "area=\"heap\"")
+              .ifPresent(
+                  used -> {
+                    if (used > 0) {
+                      samples.add(new Sample(Instant.now().getEpochSecond(), s, used));
+                    }
+                  });
         }
         try {
           Thread.sleep(2000);

@@ -4,14 +4,23 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Free TCP ports for servers a test or tool starts itself (the default ports are taken by real
  * servers on developer and CI machines). A port is free when asked; whoever binds it first wins, so
  * bind soon after asking.
+ *
+ * <p>A port is handed out at most once per JVM: a server that is stopped and started again keeps
+ * its port, and nothing else is given it in between. Ports stay below {@value #BELOW}: RabbitMQ
+ * derives its distribution port as the AMQP port + 20000 unless told otherwise.
  */
 public final class FreePorts {
+  private static final int BELOW = 45000;
+  private static final int ATTEMPTS_PER_PORT = 50;
+  private static final Set<Integer> handedOut = new HashSet<>();
 
   private FreePorts() {}
 
@@ -23,13 +32,24 @@ public final class FreePorts {
   /**
    * {@code count} free ports, held open together while they are picked so that they are distinct.
    */
-  public static int[] distinct(int count) {
+  public static synchronized int[] distinct(int count) {
     List<ServerSocket> held = new ArrayList<>();
+    int[] ports = new int[count];
     try {
-      for (int i = 0; i < count; i++) {
-        held.add(new ServerSocket(0));
+      int found = 0;
+      for (int attempt = 0; found < count; attempt++) {
+        if (attempt == ATTEMPTS_PER_PORT * count) {
+          throw new IllegalStateException(
+              "no " + count + " free ports below " + BELOW + " after " + attempt + " attempts");
+        }
+        ServerSocket socket = new ServerSocket(0);
+        held.add(socket);
+        int port = socket.getLocalPort();
+        if (port < BELOW && handedOut.add(port)) {
+          ports[found++] = port;
+        }
       }
-      return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+      return ports;
     } catch (IOException e) {
       throw new UncheckedIOException("no free port", e);
     } finally {

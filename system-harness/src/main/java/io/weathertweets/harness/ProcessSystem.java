@@ -2,9 +2,9 @@ package io.weathertweets.harness;
 
 import static org.awaitility.Awaitility.await;
 
+import io.weathertweets.embedded.FreePorts;
+import io.weathertweets.embedded.RedisProtocolServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -206,12 +206,12 @@ public final class ProcessSystem implements AutoCloseable {
   private final String prefix;
   private final String rabbitNode;
   private final Path rabbitHome;
-  private final int kafkaPort = Ports.free();
-  private final int kafkaControllerPort = Ports.free();
-  private final int redisPort = Ports.free();
-  private final int valkeyPort = Ports.free();
-  private final int amqpPort = Ports.free();
-  private final int rabbitDistPort = Ports.free();
+  private final int kafkaPort = FreePorts.one();
+  private final int kafkaControllerPort = FreePorts.one();
+  private final int redisPort = FreePorts.one();
+  private final int valkeyPort = FreePorts.one();
+  private final int amqpPort = FreePorts.one();
+  private final int rabbitDistPort = FreePorts.one();
   private final Map<Service, Integer> httpPorts = new EnumMap<>(Service.class);
   private final Map<Service, Integer> grpcPorts = new EnumMap<>(Service.class);
   private final Map<Service, ManagedProcess> services = new EnumMap<>(Service.class);
@@ -232,10 +232,10 @@ public final class ProcessSystem implements AutoCloseable {
     this.rabbitNode = "wt-" + prefix + "@localhost";
     this.rabbitHome = data.resolve("rabbitmq/home");
     for (Service s : Service.values()) {
-      httpPorts.put(s, Ports.free());
+      httpPorts.put(s, FreePorts.one());
     }
-    grpcPorts.put(Service.KAFKA_GATEWAY, Ports.free());
-    grpcPorts.put(Service.RABBIT_GATEWAY, Ports.free());
+    grpcPorts.put(Service.KAFKA_GATEWAY, FreePorts.one());
+    grpcPorts.put(Service.RABBIT_GATEWAY, FreePorts.one());
     try {
       Files.createDirectories(data);
       Files.createDirectories(logs);
@@ -538,14 +538,30 @@ public final class ProcessSystem implements AutoCloseable {
 
   /** The service's Prometheus counter (summed over tags), or 0 when it cannot be read. */
   public double counter(Service s, String prometheusName) {
+    return metric(s, prometheusName, "").orElse(0);
+  }
+
+  /**
+   * The sum of a Prometheus metric over those of its series whose labels contain {@code label}
+   * (e.g. {@code area="heap"}; "" for all), or empty when the scrape cannot be read or parsed.
+   */
+  public OptionalDouble metric(Service s, String prometheusName, String label) {
+    String scrape = prometheus(s);
+    if (scrape.isEmpty()) {
+      return OptionalDouble.empty();
+    }
     try {
-      return prometheus(s)
-          .lines()
-          .filter(l -> l.startsWith(prometheusName + "{") || l.startsWith(prometheusName + " "))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-          .sum();
+      return OptionalDouble.of(
+          scrape
+              .lines()
+              .filter(
+                  l ->
+                      (l.startsWith(prometheusName + "{") && l.contains(label))
+                          || (label.isEmpty() && l.startsWith(prometheusName + " ")))
+              .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+              .sum());
     } catch (RuntimeException e) {
-      return 0;
+      return OptionalDouble.empty();
     }
   }
 
@@ -714,20 +730,8 @@ public final class ProcessSystem implements AutoCloseable {
         p.name() + " answers PING",
         Duration.ofSeconds(30),
         Duration.ofMillis(100),
-        () -> {
-          try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            socket.setSoTimeout(1000);
-            OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] reply = new byte[7];
-            int n = in.read(reply);
-            // "-LOADING" while the AOF is replayed: not ready yet.
-            return n >= 5 && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
-          }
-        });
+        // "LOADING …" while the AOF is replayed: not ready yet.
+        () -> "PONG".equals(RedisProtocolServer.ping(port)));
   }
 
   // ---- RabbitMQ node ----
