@@ -22,8 +22,10 @@ class ForwardConfiguration {
   /**
    * Only the gateways the routing targets get a channel: an unused one would only make readiness
    * lie. The channels complete calls on the transport's own threads (direct executor): the
-   * forwarder's callbacks only record a timer and complete a future, and a hop to a callback
-   * executor per call would cost a thread wake-up for that.
+   * forwarder's callbacks only note the outcome and complete a future, and a hop to a callback
+   * executor per call would cost a thread wake-up for that. gRPC's other work for the channel (the
+   * answers' parsing; the calls it buffered while reconnecting, started again) then runs there too;
+   * it is bounded by the coalescer's calls in flight (each of at most max-batch tweets).
    */
   @Bean
   Gateways gateways(GrpcChannelFactory channelFactory, IngressProperties properties) {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>The calls are asynchronous: the caller's thread starts every call, then waits for the answers,
  * which the channel's transport completes directly (its channels run callbacks on the transport's
  * own threads, see {@link ForwardConfiguration}). No thread is woken per call beyond the caller.
+ * The callbacks only note the outcome; timers and logs are recorded by the waiting thread.
  */
 public class Forwarder {
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
@@ -64,12 +66,15 @@ public class Forwarder {
   public ForwardResult forward(List<Tweet> tweets) {
     PublishRequest request = PublishRequest.newBuilder().addAllTweets(tweets).build();
     Map<TweetPath, Call> calls = new EnumMap<>(TweetPath.class);
-    stubs.forEach((path, stub) -> calls.put(path, new Call(path, stub, request)));
+    stubs.forEach((path, stub) -> calls.put(path, new Call(path, request.getTweetsCount())));
+    calls.forEach((path, call) -> call.start(stubs.get(path), request));
     List<TweetPath> acknowledged = new ArrayList<>();
     Map<TweetPath, Status> failures = new EnumMap<>(TweetPath.class);
     calls.forEach(
         (path, call) -> {
           Status status = call.await();
+          (status.isOk() ? acknowledgedLatency.get(path) : latency(path, status))
+              .record(call.elapsedNanos(), TimeUnit.NANOSECONDS);
           if (status.isOk()) {
             acknowledged.add(path);
           } else {
@@ -80,22 +85,35 @@ public class Forwarder {
     return new ForwardResult(acknowledged, failures);
   }
 
-  /** One {@code Publish} call in flight, completed by the transport. */
+  /**
+   * One {@code Publish} call. The transport's thread only notes the outcome and its time; timers
+   * and logs are the waiting thread's, so nothing a callback does can throw, block or allocate a
+   * meter on the transport's thread.
+   */
   private final class Call implements ClientResponseObserver<PublishRequest, PublishResponse> {
+    /** How long past the call's own deadline the waiting thread gives gRPC to report it. */
+    private static final long DEADLINE_SLACK_NANOS = TimeUnit.SECONDS.toNanos(5);
+
     private final TweetPath path;
     private final int tweets;
     private final long start = System.nanoTime();
     private final CompletableFuture<Status> outcome = new CompletableFuture<>();
     private volatile ClientCallStreamObserver<PublishRequest> requestStream;
+    private volatile long elapsedNanos;
     private PublishResponse response;
 
-    Call(
-        TweetPath path,
-        TweetIngestServiceGrpc.TweetIngestServiceStub stub,
-        PublishRequest request) {
+    Call(TweetPath path, int tweets) {
       this.path = path;
-      this.tweets = request.getTweetsCount();
-      stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS).publish(request, this);
+      this.tweets = tweets;
+    }
+
+    /** Starts the call; a call that cannot even start is a failed call, like any other. */
+    void start(TweetIngestServiceGrpc.TweetIngestServiceStub stub, PublishRequest request) {
+      try {
+        stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS).publish(request, this);
+      } catch (RuntimeException e) {
+        finish(Status.UNKNOWN.withDescription("the call could not be started").withCause(e));
+      }
     }
 
     @Override
@@ -115,35 +133,55 @@ public class Forwarder {
 
     @Override
     public void onCompleted() {
-      finish(
-          response != null && response.getIdsCount() == tweets
-              ? Status.OK
-              : Status.INTERNAL.withDescription(
-                  "gateway acknowledged "
-                      + (response == null ? 0 : response.getIdsCount())
-                      + " of "
-                      + tweets
-                      + " tweets"));
+      if (response == null) {
+        finish(Status.INTERNAL.withDescription("gateway ended the call without an answer"));
+      } else if (response.getIdsCount() != tweets) {
+        finish(
+            Status.INTERNAL.withDescription(
+                "gateway acknowledged " + response.getIdsCount() + " of " + tweets + " tweets"));
+      } else {
+        finish(Status.OK);
+      }
     }
 
     private void finish(Status status) {
-      (status.isOk() ? acknowledgedLatency.get(path) : latency(path, status))
-          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      elapsedNanos = System.nanoTime() - start;
       outcome.complete(status);
     }
 
-    /** The call's outcome; bounded by its deadline. */
+    long elapsedNanos() {
+      return elapsedNanos;
+    }
+
+    /**
+     * The call's outcome. gRPC ends every call by its deadline; the wait has its own bound on top,
+     * so that no request can wait forever even if an outcome were never reported.
+     */
     Status await() {
       try {
-        return outcome.get();
+        return outcome.get(deadline.toNanos() + DEADLINE_SLACK_NANOS, TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        requestStream.cancel("the waiting request was interrupted", null);
-        return Status.CANCELLED.withDescription(
-            "interrupted while waiting for the " + path.id() + " gateway");
+        return abandon(
+            Status.CANCELLED.withDescription(
+                "interrupted while waiting for the " + path.id() + " gateway"));
+      } catch (TimeoutException e) {
+        return abandon(
+            Status.DEADLINE_EXCEEDED.withDescription(
+                "no outcome from the " + path.id() + " gateway's call past its deadline"));
       } catch (ExecutionException e) {
+        // Nothing completes the outcome exceptionally; kept for the checked exception.
         return Status.fromThrowable(e.getCause());
       }
+    }
+
+    private Status abandon(Status status) {
+      ClientCallStreamObserver<PublishRequest> stream = requestStream;
+      if (stream != null) {
+        stream.cancel(status.getDescription(), null);
+      }
+      elapsedNanos = System.nanoTime() - start;
+      return status;
     }
   }
 
