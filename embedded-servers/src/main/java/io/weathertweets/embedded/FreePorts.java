@@ -14,11 +14,9 @@ import java.util.Set;
  * bind soon after asking.
  *
  * <p>A port is handed out at most once per JVM: a server that is stopped and started again keeps
- * its port, and nothing else is given it in between. Ports stay below {@value #BELOW}: RabbitMQ
- * derives its distribution port as the AMQP port + 20000 unless told otherwise.
+ * its port, and nothing else is given it in between.
  */
 public final class FreePorts {
-  private static final int BELOW = 45000;
   private static final int ATTEMPTS_PER_PORT = 50;
   private static final Set<Integer> handedOut = new HashSet<>();
 
@@ -32,7 +30,19 @@ public final class FreePorts {
   /**
    * {@code count} free ports, held open together while they are picked so that they are distinct.
    */
-  public static synchronized int[] distinct(int count) {
+  public static int[] distinct(int count) {
+    return pick(count, 65536);
+  }
+
+  /**
+   * One free port below {@code bound}, for a server that derives further ports by adding to its own
+   * (RabbitMQ's distribution and CLI ports).
+   */
+  public static int below(int bound) {
+    return pick(1, bound)[0];
+  }
+
+  private static synchronized int[] pick(int count, int bound) {
     List<ServerSocket> held = new ArrayList<>();
     int[] ports = new int[count];
     try {
@@ -40,13 +50,21 @@ public final class FreePorts {
       for (int attempt = 0; found < count; attempt++) {
         if (attempt == ATTEMPTS_PER_PORT * count) {
           throw new IllegalStateException(
-              "no " + count + " free ports below " + BELOW + " after " + attempt + " attempts");
+              "no "
+                  + count
+                  + " free port(s) below "
+                  + bound
+                  + " after "
+                  + attempt
+                  + " attempts (is the ephemeral port range above it?)");
         }
         ServerSocket socket = new ServerSocket(0);
-        held.add(socket);
         int port = socket.getLocalPort();
-        if (port < BELOW && handedOut.add(port)) {
+        if (port < bound && handedOut.add(port)) {
+          held.add(socket);
           ports[found++] = port;
+        } else {
+          socket.close();
         }
       }
       return ports;

@@ -4,7 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -165,16 +165,21 @@ public final class RedisProtocolServer implements AutoCloseable {
         last);
   }
 
-  /** One inline PING: enough to know the server accepts commands, without a client library. */
+  /**
+   * One inline PING to 127.0.0.1 (where these servers bind): enough to know the server accepts
+   * commands, without a client library. The reply's first line, at most 64 characters, without
+   * RESP's "+".
+   */
   public static String ping(int port) throws IOException {
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
       socket.setSoTimeout(1_000);
       OutputStream out = socket.getOutputStream();
       out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();
       StringBuilder reply = new StringBuilder();
-      for (int c = in.read(); c != -1 && c != '\r'; c = in.read()) {
+      for (int c = in.read(); c != -1 && c != '\r' && reply.length() < 64; c = in.read()) {
         reply.append((char) c);
       }
       String text = reply.toString();

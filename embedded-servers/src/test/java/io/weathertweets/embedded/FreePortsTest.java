@@ -20,8 +20,9 @@ class FreePortsTest {
   }
 
   @Test
-  void portsStayBelowTheRangeRabbitMqDerivesItsDistributionPortFrom() {
-    int[] ports = FreePorts.distinct(50);
-    assertThat(IntStream.of(ports).boxed().toList()).allMatch(port -> port > 0 && port < 45000);
+  void aBoundedPortStaysBelowItsBound() {
+    for (int i = 0; i < 50; i++) {
+      assertThat(FreePorts.below(45000)).isBetween(1, 44999);
+    }
   }
 }

@@ -210,8 +210,11 @@ public final class ProcessSystem implements AutoCloseable {
   private final int kafkaControllerPort = FreePorts.one();
   private final int redisPort = FreePorts.one();
   private final int valkeyPort = FreePorts.one();
-  private final int amqpPort = FreePorts.one();
-  private final int rabbitDistPort = FreePorts.one();
+  // RabbitMQ's CLI tools use the node's distribution port + 10000..10010 (and without
+  // RABBITMQ_DIST_PORT it would
+  // be the AMQP port + 20000): both must stay below 65536.
+  private final int amqpPort = FreePorts.below(45000);
+  private final int rabbitDistPort = FreePorts.below(45000);
   private final Map<Service, Integer> httpPorts = new EnumMap<>(Service.class);
   private final Map<Service, Integer> grpcPorts = new EnumMap<>(Service.class);
   private final Map<Service, ManagedProcess> services = new EnumMap<>(Service.class);
@@ -546,11 +549,11 @@ public final class ProcessSystem implements AutoCloseable {
    * (e.g. {@code area="heap"}; "" for all), or empty when the scrape cannot be read or parsed.
    */
   public OptionalDouble metric(Service s, String prometheusName, String label) {
-    String scrape = prometheus(s);
-    if (scrape.isEmpty()) {
-      return OptionalDouble.empty();
-    }
     try {
+      String scrape = prometheus(s);
+      if (scrape.isEmpty()) {
+        return OptionalDouble.empty();
+      }
       return OptionalDouble.of(
           scrape
               .lines()
