@@ -88,7 +88,7 @@ public final class RedisStoreSink implements StoreSink {
   private final StoreLayout layout;
   private final WindowSpec window;
   private final Duration windowTtl;
-  private final int seriesMaxLen;
+  private final int seriesMaxLength;
   private final PipelineMetrics metrics;
   private final Clock clock;
   private final String redisName;
@@ -99,7 +99,7 @@ public final class RedisStoreSink implements StoreSink {
       StoreLayout layout,
       WindowSpec window,
       Duration windowTtl,
-      int seriesMaxLen,
+      int seriesMaxLength,
       PipelineMetrics metrics,
       Clock clock,
       Duration maxBackoff,
@@ -108,7 +108,7 @@ public final class RedisStoreSink implements StoreSink {
     this.layout = layout;
     this.window = window;
     this.windowTtl = windowTtl;
-    this.seriesMaxLen = seriesMaxLen;
+    this.seriesMaxLength = seriesMaxLength;
     this.metrics = metrics;
     this.clock = clock;
     this.retry = new RetryUntilStopped(INITIAL_BACKOFF, maxBackoff);
@@ -208,7 +208,7 @@ public final class RedisStoreSink implements StoreSink {
   @Override
   public void appendSeries(Municipality m, long windowStartMs, Aggregate aggregate) {
     List<Object> args = new ArrayList<>();
-    args.add(Integer.toString(seriesMaxLen));
+    args.add(Integer.toString(seriesMaxLength));
     args.add(Long.toString(windowStartMs));
     aggregate
         .toFields()
