@@ -1,5 +1,6 @@
 package io.weathertweets.standalone.infra;
 
+import io.weathertweets.embedded.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,37 +21,22 @@ public final class PortGuard {
    * {@code moves}, e.g. "AMQP broker on 41533 (5672 is in use)"). Another process could take the
    * chosen port before it is bound; the part that binds it then fails with a bind error naming it.
    * A port the user chose by system property {@code property} is never moved: the usual check then
-   * refuses it with a clear message.
+   * refuses it with a clear message. Two parts moved one after the other never get the same port
+   * ({@link FreePorts}).
    */
   public static int freeOrMoved(
       int port, String property, String what, java.util.List<String> moves) {
     if (System.getProperty(property) != null || !isInUse(port)) {
       return port;
     }
-    while (true) {
-      try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        int moved = server.getLocalPort();
-        if (HANDED_OUT.add(moved)) {
-          moves.add(what + " on " + moved + " (" + port + " is in use)");
-          return moved;
-        }
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException("No free port for the " + what, e);
-      }
-    }
+    int moved = FreePorts.one();
+    moves.add(what + " on " + moved + " (" + port + " is in use)");
+    return moved;
   }
-
-  /**
-   * Ports already chosen in this JVM: two parts moved one after the other must not get the same
-   * one.
-   */
-  private static final java.util.Set<Integer> HANDED_OUT =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public static boolean isInUse(int port) {
     // A listener on 127.0.0.1 only is invisible to a wildcard bind test on some systems, and a
-    // listener on
-    // another interface is invisible to a loopback connect: check both.
+    // listener on another interface is invisible to a loopback connect: check both.
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
       return true;
