@@ -15,9 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * RabbitMQ's limit for the way our pipeline uses it: persistent 70-byte messages, publisher
  * confirms, a consumer with manual acks, on a quorum queue like the bridge's — the measurement
  * RabbitMQ PerfTest makes with {@code -f persistent -c 1000 -q 500 -s 70 -a off --queue-args
- * x-queue-type=quorum}. PerfTest itself cannot start from Maven Central here (its 2.22.1 needs
- * micrometer-registry-datadog, which is not served), so this is the same loop on the same
- * amqp-client.
+ * x-queue-type=quorum}, as the same loop on the same amqp-client as the rest of the benchmark, so
+ * no separate tool has to be installed.
  *
  * <p>Usage: {@code RabbitLimit <amqp-uri> <queue> <seconds>}; prints {@code rate=<consumed msg/s>}.
  * The queue is declared, used and deleted.

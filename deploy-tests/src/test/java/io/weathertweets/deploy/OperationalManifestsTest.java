@@ -540,7 +540,7 @@ class OperationalManifestsTest {
     String readme = Repo.read(Repo.path("k8s/README.md"));
     Matcher version =
         Pattern.compile("<strimzi\\.version>([^<]+)</strimzi\\.version>")
-            .matcher(Repo.read(Repo.path("deploy-tests/pom.xml")));
+            .matcher(Repo.read(Repo.path("pom.xml")));
     assertThat(version.find()).isTrue();
     assertThat(readme)
         .doesNotContain("install/latest")
