@@ -198,9 +198,8 @@ public final class Report {
             s3rate / kafka >= 0.25,
             busiest(s3)));
     // The Kafka path samples the newest tweet of each update it writes; an older tweet of the same
-    // update waited up
-    // to one commit interval longer, so the figure held against the target is that sample plus the
-    // interval.
+    // update waited up to one commit interval longer, so the figure held against the target is that
+    // sample plus the interval.
     double commit = num("streams.commit_interval_ms");
     double ek = num("s1h.e2e_kafka_p99_ms") + commit;
     t.add(

@@ -89,8 +89,7 @@ class DashboardQueriesOnRealStoresTest {
             Map.of("weather.ingress.forward-deadline", "10s"));
     int posted = postTweets(URI.create("http://127.0.0.1:" + system.ports().ingress()));
     // Both paths counted every tweet and agree on every figure, and every municipality's series has
-    // an
-    // entry per closed window in both stores.
+    // an entry per closed window in both stores.
     await()
         .atMost(Duration.ofSeconds(40))
         .pollInterval(Duration.ofMillis(500))

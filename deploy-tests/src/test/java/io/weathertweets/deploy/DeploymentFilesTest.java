@@ -119,8 +119,7 @@ class DeploymentFilesTest {
   @Test
   void generatorsShouldOnlyReadFilesThatHaveACommittedExample() {
     // Kustomize renders the committable files with each .example under its real name: a generator
-    // that reads
-    // any other file fails to render at all.
+    // that reads any other file fails to render at all.
     List<ObjectNode> all = Kustomize.build("k8s/overlays/gke");
     ObjectNode stores =
         all.stream()

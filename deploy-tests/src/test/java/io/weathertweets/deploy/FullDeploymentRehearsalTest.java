@@ -323,8 +323,8 @@ class FullDeploymentRehearsalTest {
         }
       }
       // ... and the connections into them this rehearsal makes: the load from the NGINX controller
-      // through the web
-      // Ingress's backend, Prometheus' scrapes at the annotated ports, Grafana's data sources.
+      // through the web Ingress's backend, Prometheus' scrapes at the annotated ports, Grafana's
+      // data sources.
       Connection load = webIngressBackend(all, peers, "ingress");
       List<Connection> inbound = new ArrayList<>(List.of(load));
       for (Pod p : pods.values()) {

@@ -91,8 +91,7 @@ class GatewayScaleOutRehearsalTest {
             .resolve("definitions.json");
     try (LocalRabbit rabbit = new LocalRabbit(dir.resolve("rabbit"), definitions)) {
       // Both replicas: the same pod spec and container ports (one local port per container port,
-      // the same on both
-      // addresses), each bound to its own address.
+      // the same on both addresses), each bound to its own address.
       ObjectNode gatewayDeployment = find(all, "Deployment", "gateway-rabbit");
       JsonNode gatewayContainer = container(gatewayDeployment);
       PodProcess.LocalPorts gatewayPorts =
@@ -113,19 +112,17 @@ class GatewayScaleOutRehearsalTest {
             "RABBITMQ_URI",
             PodProcessesTest.local(env.get("RABBITMQ_URI"), rabbit.amqpPort).toString());
         // In a pod each server binds the wildcard address of the pod's own network namespace; here
-        // each replica
-        // binds its "pod IP" instead, so both can listen on the same ports: the gRPC server, and
-        // the HTTP server
-        // that serves actuator (the gateway has no separate management port).
+        // each replica binds its "pod IP" instead, so both can listen on the same ports: the gRPC
+        // server, and the HTTP server that serves actuator (the gateway has no separate management
+        // port).
         env.put("SPRING_GRPC_SERVER_ADDRESS", ip);
         env.put("SERVER_ADDRESS", ip);
         gateways.add(startJava(gatewayJar, pod, env, List.of(), "gateway-rabbit-" + i));
       }
 
       // The bridge's queue, bound as rabbit-bridge binds it (the gateway publishes mandatory: with
-      // no queue bound,
-      // the broker returns every tweet and the gateway refuses it). Declared as the bridge's own
-      // user.
+      // no queue bound, the broker returns every tweet and the gateway refuses it). Declared as the
+      // bridge's own user.
       declareBridgeQueue(all, rabbit.amqpPort);
 
       for (int i = 0; i < POD_IPS.size(); i++) {
@@ -168,9 +165,8 @@ class GatewayScaleOutRehearsalTest {
       }
 
       // Scale-in: the kubelet stops one replica with SIGTERM. Cluster DNS would drop its address
-      // once the pod
-      // ends; the hosts file keeps it, so the ingress keeps being offered an address that no longer
-      // answers.
+      // once the pod ends; the hosts file keeps it, so the ingress keeps being offered an address
+      // that no longer answers.
       Process leaving = gateways.get(1);
       long stopAt = System.nanoTime();
       leaving.destroy();
@@ -231,8 +227,7 @@ class GatewayScaleOutRehearsalTest {
     env.put(
         "RABBIT_GATEWAY_TARGET", "dns:///" + host + ":" + gatewayPorts.ports().get(containerPort));
     // The one deviation from the pod spec: only the rabbit path, since no gateway-kafka runs here
-    // (with fanout
-    // every tweet would wait for it and be refused).
+    // (with fanout every tweet would wait for it and be refused).
     env.put("INGRESS_ROUTING", "rabbit");
     Path hosts = dir.resolve("ingress-hosts");
     StringBuilder lines = new StringBuilder("127.0.0.1 localhost\n");

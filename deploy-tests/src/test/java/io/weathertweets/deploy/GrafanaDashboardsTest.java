@@ -250,8 +250,7 @@ class GrafanaDashboardsTest {
   @Test
   void storeDashboardsShouldShowEachConsumersOwnReport() {
     // The Redis-only view tells how far behind a path is: each store's weather:consumer hash, on
-    // both store
-    // dashboards, for every store the dashboard shows.
+    // both store dashboards, for every store the dashboard shows.
     Map<String, Set<String>> storesWithReport = new java.util.TreeMap<>();
     for (Dashboards.Query q : Dashboards.queries()) {
       if ("weather:consumer".equals(q.target().path("keyName").asText())) {
@@ -269,9 +268,8 @@ class GrafanaDashboardsTest {
   @Test
   void dashboardsShouldRefreshInRealTime() {
     // 5 s is Grafana's default min_refresh_interval (a shorter refresh is raised to it). The store
-    // dashboards
-    // refresh at that; the Prometheus one at the scrape interval (10 s), as a faster refresh shows
-    // nothing new.
+    // dashboards refresh at that; the Prometheus one at the scrape interval (10 s), as a faster
+    // refresh shows nothing new.
     Map<String, String> expected =
         Map.of("weather.json", "5s", "comparison.json", "5s", "pipeline.json", "10s");
     for (Path file : Dashboards.files()) {

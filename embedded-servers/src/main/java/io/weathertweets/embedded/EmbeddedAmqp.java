@@ -81,8 +81,7 @@ public final class EmbeddedAmqp implements AutoCloseable {
     Files.createDirectories(dataDir);
     Path config = dataDir.resolve("broker-config.json");
     // Written on every start from code (the broker's own config lives in memory): a port change
-    // applies
-    // without editing files, while queues and messages stay in the Derby store.
+    // applies without editing files, while queues and messages stay in the Derby store.
     Files.writeString(
         config,
         JSON.writerWithDefaultPrettyPrinter()

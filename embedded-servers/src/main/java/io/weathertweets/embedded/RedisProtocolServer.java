@@ -237,8 +237,7 @@ public final class RedisProtocolServer implements AutoCloseable {
         Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
     try {
       // EOF on the watchdog's stdin: it sends SIGTERM, the server flushes its append-only file and
-      // exits.
-      // Without the watchdog, SIGTERM it directly.
+      // exits. Without the watchdog, SIGTERM it directly.
       if (watched) {
         process.getOutputStream().close();
       } else {

@@ -154,8 +154,8 @@ final class OverloadScenario implements AutoCloseable {
     }
     watch.phase(Phase.DRAIN);
     // A service the overload killed fails the scenario; it is started again so that the resent
-    // batches can still
-    // be accepted and checked in both stores, and so the suite goes on within its time.
+    // batches can still be accepted and checked in both stores, and so the suite goes on within its
+    // time.
     for (Service s : Service.values()) {
       for (int attempt = 1; attempt <= 3 && !system.process(s).isAlive(); attempt++) {
         String restarts = "; after restart " + (attempt - 1) + ": ";
@@ -240,12 +240,10 @@ final class OverloadScenario implements AutoCloseable {
     }
     heaps.forEach(h -> problems.addAll(h.problems()));
     // Up to the sustainable rate every request gets an HTTP answer (202, or 503/429 to retry).
-    // Under the overload,
-    // connections beyond Tomcat's max-connections and the kernel's accept queue may time out before
-    // any HTTP
-    // exchange: that is the last bounded queue pushing back, counted in the report's answers and
-    // resent like a
-    // 503; it never loses or doubles a tweet, which the store checks decide.
+    // Under the overload, connections beyond Tomcat's max-connections and the kernel's accept queue
+    // may time out before any HTTP exchange: that is the last bounded queue pushing back, counted
+    // in the report's answers and resent like a 503; it never loses or doubles a tweet, which the
+    // store checks decide.
     Map<String, Long> noAnswer = new java.util.TreeMap<>();
     runs.stream()
         .filter(r -> r != overload)

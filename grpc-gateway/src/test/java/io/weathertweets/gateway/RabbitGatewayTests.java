@@ -86,10 +86,8 @@ class RabbitGatewayTests {
   void bindTestQueue() {
     channel = channels.createChannel("gateway");
     // Only mixco and guatemala are routable: chinautla has no queue, as when rabbit-bridge is not
-    // running.
-    // Auto-delete and an expiry: gone even when a run dies before @AfterAll. Reads use basic.get
-    // (no
-    // consumer), so auto-delete never removes it between tests.
+    // running. Auto-delete and an expiry: gone even when a run dies before @AfterAll. Reads use
+    // basic.get (no consumer), so auto-delete never removes it between tests.
     Queue queue = new Queue(QUEUE, false, false, true, Map.of("x-expires", 600_000));
     admin.declareQueue(queue);
     TopicExchange exchange = new TopicExchange(EXCHANGE);
@@ -177,8 +175,7 @@ class RabbitGatewayTests {
   @Test
   void shouldAnswerUnavailableWhenNoQueueIsBoundForTheRoutingKey() {
     // RabbitMQ returns an unroutable mandatory message before it confirms it; Qpid nacks it first,
-    // so the
-    // gateway cannot tell "no queue bound" from any other refusal there.
+    // so the gateway cannot tell "no queue bound" from any other refusal there.
     Assumptions.assumeTrue(
         LocalServers.realRabbitMq(),
         "needs RabbitMQ: return-before-confirm of unroutable messages");

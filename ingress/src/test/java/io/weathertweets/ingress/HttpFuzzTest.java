@@ -239,8 +239,7 @@ class HttpFuzzTest extends WithFakeGateways {
         "invalid utf-8",
         r -> {
           // A valid tweet but for bytes that are not UTF-8 inside its id (or another string): must
-          // not slip through as
-          // replacement characters.
+          // not slip through as replacement characters.
           Map<String, String> fields = fields(r);
           fields.put("id", "\"MARK-" + Long.toHexString(r.nextLong()) + "\"");
           byte[] body = utf8(object(fields));

@@ -28,11 +28,9 @@ public final class LauncherMain {
       System.exit(EXIT_TOO_OLD);
     }
     // Virtual threads that load classes from the executable jar pin their carrier while they wait
-    // for its lock;
-    // with every carrier so pinned, the holder of the lock cannot run. More carriers than cores
-    // keep one free
-    // (they are created only when needed). Set before any virtual thread exists; an explicit value
-    // wins.
+    // for its lock; with every carrier so pinned, the holder of the lock cannot run. More carriers
+    // than cores keep one free (they are created only when needed). Set before any virtual thread
+    // exists; an explicit value wins.
     if (System.getProperty("jdk.virtualThreadScheduler.parallelism") == null) {
       System.setProperty(
           "jdk.virtualThreadScheduler.parallelism",

@@ -115,10 +115,9 @@ public final class Standalone implements AutoCloseable {
       if (!given(env, EmbeddedInfrastructure.VALKEY_ENV)
           && !given(env, "WEATHER_STORE_DURABILITY")) {
         // The embedded Valkey fsyncs once a second, like the embedded Redis of the Kafka path: a
-        // laptop run
-        // acknowledges a batch once Valkey holds it, and says so in one line instead of a warning.
-        // Set as the
-        // variable's default only, so weather.store.durability given any other way still wins.
+        // laptop run acknowledges a batch once Valkey holds it, and says so in one line instead of
+        // a warning. Set as the variable's default only, so weather.store.durability given any
+        // other way still wins.
         bridgeArgs.add("--WEATHER_STORE_DURABILITY=none");
         log.info(
             "The embedded Valkey fsyncs once a second: the bridge acknowledges a batch once Valkey holds it "
@@ -131,11 +130,9 @@ public final class Standalone implements AutoCloseable {
       started.add(
           run(BridgeApplication.class, "bridge", common, bridgeArgs.toArray(String[]::new)));
       // Platform threads, not virtual ones: starting a context loads thousands of classes, and in
-      // the executable
-      // jar a virtual thread loading a class pins its carrier while it waits for the nested jar's
-      // lock. With
-      // every carrier pinned by such waiters, the thread holding the lock never runs again: a
-      // deadlock.
+      // the executable jar a virtual thread loading a class pins its carrier while it waits for the
+      // nested jar's lock. With every carrier pinned by such waiters, the thread holding the lock
+      // never runs again: a deadlock.
       try (ExecutorService executor =
           Executors.newThreadPerTaskExecutor(
               Thread.ofPlatform().name("service-start-", 0).factory())) {
@@ -219,8 +216,8 @@ public final class Standalone implements AutoCloseable {
     args.add("--logging.include-application-name=false");
     QUIET_LOGGERS.forEach(logger -> args.add("--logging.level." + logger + "=WARN"));
     // springdoc is on the shared classpath for the ingress's Swagger UI (which needs only this
-    // switched off); the
-    // other services would otherwise generate and serve documents and UIs of their own.
+    // switched off); the other services would otherwise generate and serve documents and UIs of
+    // their own.
     args.add("--springdoc.api-docs.enabled=false");
     settings.forEach((key, value) -> args.add("--" + key + "=" + value));
     return args;

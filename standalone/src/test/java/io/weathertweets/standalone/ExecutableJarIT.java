@@ -138,8 +138,8 @@ class ExecutableJarIT {
         .contains("Port in use, moved: ingress HTTP on")
         .doesNotContain("Cannot start")
         // The first screen carries no warning a newcomer has to look up: native access is granted
-        // by the jar's
-        // manifest, and the embedded Valkey's once-a-second fsync is stated, not warned about.
+        // by the jar's manifest, and the embedded Valkey's once-a-second fsync is stated, not
+        // warned about.
         .doesNotContain("WARNING: A restricted method")
         .contains("Acknowledging batches once Valkey")
         .doesNotContain("waiting for that fsync");

@@ -71,8 +71,7 @@ final class RunningSystem implements AutoCloseable {
     settings.putAll(extraSettings);
     if (env.containsKey("RABBITMQ_URI")) {
       // A shared broker: names of this run only. (The embedded broker is fresh and pre-configured
-      // with the
-      // default names.)
+      // with the default names.)
       settings.putAll(
           Map.of(
               "weather.rabbit.exchange", exchange,

@@ -72,9 +72,8 @@ final class AdmissionInterceptor implements HandlerInterceptor {
     }
     request.setAttribute(PERMIT, Boolean.TRUE);
     // A batch holds up to max-body-batch and its parsed tweets, against a few hundred bytes for one
-    // tweet: it takes
-    // as many byte permits as its body declares (the body reader never reads past Content-Length or
-    // the limit).
+    // tweet: it takes as many byte permits as its body declares (the body reader never reads past
+    // Content-Length or the limit).
     if (request.getRequestURI().endsWith("/tweets")) {
       int maxBody = (int) properties.maxBodyBatch().toBytes();
       long declared = request.getContentLengthLong();

@@ -199,8 +199,7 @@ class TweetBatchListener
       return null;
     }
     // Judged against the time the tweet was accepted, as the Kafka path does: a tweet stamped far
-    // ahead would
-    // move this municipality's stream time into the future and close its windows early.
+    // ahead would move this municipality's stream time into the future and close its windows early.
     List<TweetRules.Violation> violations =
         TweetRules.consumerViolations(tweet, semantics.timeRule());
     if (!violations.isEmpty()) {

@@ -209,8 +209,7 @@ public final class BatchScript {
             ? evaluate(args.toArray())
             : evaluateDurably(args.toArray(), mode, batchToken, tweets.size());
     // A reply that is not this call's own (a client mixing up replies after timeouts) must never
-    // lead to an
-    // acknowledgement: the script echoes the token, and there is one flag per tweet.
+    // lead to an acknowledgement: the script echoes the token, and there is one flag per tweet.
     if (reply.size() != 6
         || !batchToken.equals(reply.get(5))
         || !(reply.get(4) instanceof String flags)

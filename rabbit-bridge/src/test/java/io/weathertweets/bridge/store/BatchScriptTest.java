@@ -255,8 +255,7 @@ class BatchScriptTest {
   @Test
   void shouldWriteTheSameTextAsAggregateAndOverview() {
     // Means chosen to hit rounding corners: -1/300 (C prints "-0.00"), 1/8 (exact tie, half-even
-    // down),
-    // 3/8 (tie, up), 1/40 (binary slightly above .025) and a plain negative mean.
+    // down), 3/8 (tie, up), 1/40 (binary slightly above .025) and a plain negative mean.
     List<Tweet> tweets = new ArrayList<>();
     tweets.add(tweet(MIXCO).at(T0).temperature(-1).humidity(1).condition(Condition.FOGGY).build());
     for (int i = 1; i < 300; i++) {

@@ -84,8 +84,7 @@ class ReplayGuardOnOwnValkeyTest {
       valkey.thaw();
     }
     // The timed-out call is still in the server's socket and runs on thaw; the retry must not count
-    // it again
-    // and must report it as processed.
+    // it again and must report it as processed.
     ApplyResult retry = script.apply(batch, token, 3);
 
     assertThat(retry.processed()).isEqualTo(10);

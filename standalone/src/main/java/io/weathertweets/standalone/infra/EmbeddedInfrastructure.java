@@ -132,9 +132,8 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     List<ProcessHandle> children = Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<String> kafka = null;
     try {
-      // Kafka takes most of the time: start it on its own thread while the others start here.
-      // Kafka loads configured classes through the thread's context class loader; a pool thread's
-      // is the
+      // Kafka takes most of the time: start it on its own thread while the others start here. Kafka
+      // loads configured classes through the thread's context class loader; a pool thread's is the
       // system loader, which in the executable jar does not hold Kafka, so hand over the caller's.
       ClassLoader loader = Thread.currentThread().getContextClassLoader();
       kafka =

@@ -182,11 +182,9 @@ class StreamsRunner {
       // before a SIGKILL.
       factoryBean.setCloseTimeout(20);
       // Kafka Streams stays in its consumer group on close by default: a restarted instance would
-      // then wait out the
-      // old member's session timeout (45 s) before it got any partition. Leaving makes the group
-      // rebalance at once.
-      // (With static membership, group.instance.id, leaving on close would defeat it; it is not
-      // used here.)
+      // then wait out the old member's session timeout (45 s) before it got any partition. Leaving
+      // makes the group rebalance at once. (With static membership, group.instance.id, leaving on
+      // close would defeat it; it is not used here.)
       factoryBean.setLeaveGroupOnClose(true);
     };
   }

@@ -38,9 +38,8 @@ final class StoreWriters {
             sink.writeAllTime(m, a);
             if (tally.lastAcceptedMs() > 0) {
               // One sample per coalesced update: its newest tweet. The older tweets of the same
-              // update waited up to
-              // one commit interval longer, so a tweet's freshness is at most this sample plus
-              // commit.interval.ms.
+              // update waited up to one commit interval longer, so a tweet's freshness is at most
+              // this sample plus commit.interval.ms.
               metrics.endToEnd(Duration.ofMillis(clock.millis() - tally.lastAcceptedMs()));
             }
             context()

@@ -145,9 +145,8 @@ public final class WeatherTopology {
     KGroupedStream<String, Tweet> byMunicipality =
         counted.groupByKey(Grouped.with("tweets-by-municipality", Serdes.String(), tweetSerde));
     // Only tweets whose window is still open by the durable per-municipality stream time reach the
-    // windows; the
-    // window aggregate's own (in-memory) stream time starts afresh after a restart and must not
-    // decide.
+    // windows; the window aggregate's own (in-memory) stream time starts afresh after a restart and
+    // must not decide.
     KGroupedStream<String, Tweet> onTime =
         counted
             .processValues(OnTimeFilter::new, Named.as("on-time"))

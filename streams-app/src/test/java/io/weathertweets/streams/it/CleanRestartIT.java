@@ -88,8 +88,8 @@ class CleanRestartIT {
     second = new ChildStreamsApp(work.resolve("second.log"), arguments);
     produce(broker, "after");
     // The clock starts when the new instance's Kafka Streams joins the group, so JVM and Spring
-    // start-up (slow on a
-    // busy machine) are not counted; what remains is the wait for the partitions.
+    // start-up (slow on a busy machine) are not counted; what remains is the wait for the
+    // partitions.
     await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(100))

@@ -81,9 +81,8 @@ class RebuiltStateIT {
     produce(broker.getBrokersAsString(), tweet("c", t0 + 30_000, 30), tweet("d", t0 + 80_000, 40));
     await().atMost(Duration.ofSeconds(90)).until(() -> count(prefix + ":municipality:mixco") == 4);
     // The all-time hash is written before the window hashes of the same commit: wait until d's
-    // window shows, then
-    // hold, so that a late write to the closed window (the defect: stream time started afresh)
-    // cannot slip past.
+    // window shows, then hold, so that a late write to the closed window (the defect: stream time
+    // started afresh) cannot slip past.
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> count(prefix + ":window:mixco:" + (t0 + MINUTE)) == 2);

@@ -57,8 +57,8 @@ import org.springframework.web.client.RestClient;
       "spring.kafka.streams.properties.num.stream.threads=2"
     })
 // No weather-tweets topic and no auto-creation: the app must create its input topic itself before
-// Kafka Streams
-// starts (a streams app started before the kafka gateway otherwise stalls for a session timeout).
+// Kafka Streams starts (a streams app started before the kafka gateway otherwise stalls for a
+// session timeout).
 @EmbeddedKafka(
     partitions = 6,
     topics = {"weather-aggregates", "weather-tweets-dlq"},

@@ -230,8 +230,7 @@ class RedisStoreSinkTest {
   @Test
   void shouldAuthenticateWithThePasswordInTheUrl() {
     // The shared Redis has no password: a URL carrying one must reach the server's AUTH and be
-    // refused there,
-    // which proves the password is taken from the URL rather than ignored.
+    // refused there, which proves the password is taken from the URL rather than ignored.
     RedissonClient withPassword = null;
     try {
       withPassword =
