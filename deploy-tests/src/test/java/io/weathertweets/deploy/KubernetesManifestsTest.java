@@ -77,7 +77,7 @@ class KubernetesManifestsTest {
   /** What each service reads and therefore must be given. */
   static final Map<String, Set<String>> REQUIRED_ENV =
       Map.of(
-          // The ingress reads both stores for GET /api/compare and the live page (weather.stores.*
+          // The ingress reads both stores for GET /api/compare and the live page (weather.store.*
           // in ingress.yml).
           "ingress",
               Set.of(

@@ -142,7 +142,7 @@ class OperationalManifestsTest {
   void ingressShouldReadBothStoresAsTheReadOnlyUser(String overlay) {
     List<ObjectNode> all = KubernetesManifestsTest.render(overlay);
     Map<String, String> env = env(all, container(all, "Deployment", "ingress"));
-    // ingress.yml: weather.stores.redis-url: ${REDIS_URL:...}, valkey-url: ${VALKEY_URL:...}
+    // ingress.yml: weather.store.redis-url: ${REDIS_URL:...}, valkey-url: ${VALKEY_URL:...}
     String yml = Repo.read(Repo.path("ingress/src/main/resources/ingress.yml"));
     assertThat(yml).contains("${REDIS_URL:").contains("${VALKEY_URL:");
     for (String[] store : new String[][] {{"REDIS_URL", "redis"}, {"VALKEY_URL", "valkey"}}) {

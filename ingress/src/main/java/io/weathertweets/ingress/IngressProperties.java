@@ -1,15 +1,22 @@
 package io.weathertweets.ingress;
 
 import io.weathertweets.ingress.forward.Routing;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * Settings of the ingress ({@code weather.ingress.*} in ingress.yml). The gateway addresses are
- * Spring gRPC channels: {@code spring.grpc.client.channel.kafka-gateway.target} and {@code
- * ...rabbit-gateway.target}.
+ * Settings of the ingress ({@code weather.ingress.*}; the defaults are here, ingress.yml only maps
+ * environment variables). The gateway addresses are Spring gRPC channels: {@code
+ * spring.grpc.client.channel.kafka-gateway.target} and {@code ...rabbit-gateway.target}.
  *
  * @param routing which gateways get every tweet ({@code INGRESS_ROUTING})
  * @param forwardDeadline deadline of each Publish call to a gateway
@@ -30,45 +37,24 @@ import org.springframework.util.unit.DataSize;
  * @param rateLimit the per-client rate limit of /api/tweet(s)
  */
 @ConfigurationProperties("weather.ingress")
+@Validated
 public record IngressProperties(
-    @DefaultValue("fanout") Routing routing,
-    @DefaultValue("5s") Duration forwardDeadline,
-    @DefaultValue("8") int forwardCallsInFlight,
-    @DefaultValue("1s") Duration retryAfter,
-    @DefaultValue("1000") int maxBatch,
-    @DefaultValue("16KB") DataSize maxBodySingle,
-    @DefaultValue("1MB") DataSize maxBodyBatch,
-    @DefaultValue("256") int maxInFlight,
-    @DefaultValue("16MB") DataSize maxBatchBytesInFlight,
-    @DefaultValue RateLimit rateLimit) {
+    @DefaultValue("fanout") @NotNull Routing routing,
+    @DefaultValue("5s") @DurationMin(millis = 1) Duration forwardDeadline,
+    @DefaultValue("8") @Positive int forwardCallsInFlight,
+    @DefaultValue("1s") @DurationMin(millis = 0) Duration retryAfter,
+    @DefaultValue("1000") @Positive int maxBatch,
+    @DefaultValue("16KB") @NotNull DataSize maxBodySingle,
+    @DefaultValue("1MB") @NotNull DataSize maxBodyBatch,
+    @DefaultValue("256") @Positive int maxInFlight,
+    @DefaultValue("16MB") @NotNull DataSize maxBatchBytesInFlight,
+    @DefaultValue @Valid RateLimit rateLimit) {
 
-  public IngressProperties {
-    if (forwardDeadline.isNegative() || forwardDeadline.isZero()) {
-      throw new IllegalArgumentException(
-          "weather.ingress.forward-deadline must be positive, was " + forwardDeadline);
-    }
-    if (forwardCallsInFlight < 1) {
-      throw new IllegalArgumentException(
-          "weather.ingress.forward-calls-in-flight must be at least 1, was "
-              + forwardCallsInFlight);
-    }
-    if (maxBatch < 1) {
-      throw new IllegalArgumentException(
-          "weather.ingress.max-batch must be at least 1, was " + maxBatch);
-    }
-    if (maxInFlight < 1) {
-      throw new IllegalArgumentException(
-          "weather.ingress.max-in-flight must be at least 1, was " + maxInFlight);
-    }
-    if (maxBatchBytesInFlight.compareTo(maxBodyBatch) < 0
-        || maxBatchBytesInFlight.toBytes() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "weather.ingress.max-batch-bytes-in-flight must be at least max-body-batch ("
-              + maxBodyBatch.toBytes()
-              + " bytes) and below 2 GB, was "
-              + maxBatchBytesInFlight.toBytes()
-              + " bytes");
-    }
+  /** {@code max-batch-bytes-in-flight} holds at least one largest batch and stays below 2 GB. */
+  @AssertTrue(message = "must be at least max-body-batch and below 2 GB")
+  public boolean isMaxBatchBytesInFlightBetweenMaxBodyBatchAnd2Gb() {
+    return maxBatchBytesInFlight.compareTo(maxBodyBatch) >= 0
+        && maxBatchBytesInFlight.toBytes() <= Integer.MAX_VALUE;
   }
 
   /**
@@ -88,30 +74,12 @@ public record IngressProperties(
    *     full again)
    */
   public record RateLimit(
-      @DefaultValue("2000") long requests,
-      @DefaultValue("1s") Duration period,
-      @DefaultValue("4000") long burst,
+      @DefaultValue("2000") @PositiveOrZero long requests,
+      @DefaultValue("1s") @DurationMin(millis = 1) Duration period,
+      @DefaultValue("4000") @Positive long burst,
       @DefaultValue("false") boolean trustForwardedFor,
-      @DefaultValue("100000") long maxClients,
-      @DefaultValue("10m") Duration idleExpiry) {
-
-    public RateLimit {
-      if (requests < 0) {
-        throw new IllegalArgumentException(
-            "weather.ingress.rate-limit.requests must be >= 0 (0 = off), was " + requests);
-      }
-      if (requests > 0
-          && (period.isNegative()
-              || period.isZero()
-              || burst < 1
-              || maxClients < 1
-              || idleExpiry.isNegative()
-              || idleExpiry.isZero())) {
-        throw new IllegalArgumentException(
-            "weather.ingress.rate-limit: period and idle-expiry must be positive,"
-                + " burst and max-clients at least 1");
-      }
-    }
+      @DefaultValue("100000") @Positive long maxClients,
+      @DefaultValue("10m") @DurationMin(millis = 1) Duration idleExpiry) {
 
     public boolean enabled() {
       return requests > 0;

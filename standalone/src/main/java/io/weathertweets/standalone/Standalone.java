@@ -198,8 +198,8 @@ public final class Standalone implements AutoCloseable {
                   + ports.kafkaGatewayGrpc(),
               "--spring.grpc.client.channel.rabbit-gateway.target=static://127.0.0.1:"
                   + ports.rabbitGatewayGrpc(),
-              "--weather.stores.redis-url=" + infrastructure.redisUrl(),
-              "--weather.stores.valkey-url=" + infrastructure.valkeyUrl()));
+              "--weather.store.redis-url=" + infrastructure.redisUrl(),
+              "--weather.store.valkey-url=" + infrastructure.valkeyUrl()));
       return new Standalone(infrastructure, new ArrayList<>(started), ports, dataDir);
     } catch (RuntimeException e) {
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;

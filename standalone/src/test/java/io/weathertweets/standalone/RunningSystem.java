@@ -64,10 +64,7 @@ final class RunningSystem implements AutoCloseable {
     int[] ports = FreePorts.distinct(12);
     Map<String, String> settings =
         new java.util.HashMap<>(
-            Map.of(
-                "weather.store.prefix", prefix,
-                "weather.stores.prefix", prefix,
-                "weather.ingress.forward-deadline", "10s"));
+            Map.of("weather.store.prefix", prefix, "weather.ingress.forward-deadline", "10s"));
     settings.putAll(extraSettings);
     if (env.containsKey("RABBITMQ_URI")) {
       // A shared broker: names of this run only. (The embedded broker is fresh and pre-configured

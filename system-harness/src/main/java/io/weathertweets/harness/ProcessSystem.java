@@ -643,7 +643,7 @@ public final class ProcessSystem implements AutoCloseable {
     command.add("-jar");
     command.add(jar.toString());
     switch (s) {
-      case INGRESS -> command.add("--weather.stores.prefix=" + prefix);
+      case INGRESS -> command.add("--weather.store.prefix=" + prefix);
       case BRIDGE -> {
         command.add("--server.port=" + httpPorts.get(s));
         command.add("--weather.store.prefix=" + prefix);

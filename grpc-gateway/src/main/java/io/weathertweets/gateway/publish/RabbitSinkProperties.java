@@ -1,10 +1,14 @@
 package io.weathertweets.gateway.publish;
 
+import jakarta.validation.constraints.NotBlank;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * @param exchange the durable topic exchange tweets are published to (routing key = municipality
  *     id)
  */
 @ConfigurationProperties("weather.rabbit")
-record RabbitSinkProperties(String exchange) {}
+@Validated
+record RabbitSinkProperties(@DefaultValue("weather.tweets") @NotBlank String exchange) {}

@@ -3,14 +3,18 @@ package io.weathertweets.ingress.compare;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.StoreReader;
+import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.redisson.api.RedissonClient;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Readers of both stores. Clients connect lazily: the ingress takes tweets even while a store is
@@ -19,15 +23,17 @@ import org.springframework.context.annotation.Configuration;
 record StoreReaders(StoreReader redis, StoreReader valkey, Duration consumerStaleAfter) {
 
   /**
-   * {@code weather.stores.*}: where the two stores are, the key prefix of the layout, and after how
-   * long without a report from a path's consumer that path counts as stopped.
+   * {@code weather.store.*} as the ingress reads it: where the two stores are, the key prefix of
+   * the layout (the consumers' {@code weather.store.prefix}), and after how long without a report
+   * from a path's consumer that path counts as stopped (each consumer reports every 5 s).
    */
-  @ConfigurationProperties("weather.stores")
-  record Properties(String redisUrl, String valkeyUrl, String prefix, Duration consumerStaleAfter) {
-    Properties {
-      consumerStaleAfter = consumerStaleAfter == null ? Duration.ofSeconds(30) : consumerStaleAfter;
-    }
-  }
+  @ConfigurationProperties("weather.store")
+  @Validated
+  record Properties(
+      @DefaultValue("redis://localhost:6379") @NotBlank String redisUrl,
+      @DefaultValue("redis://localhost:6380") @NotBlank String valkeyUrl,
+      @DefaultValue("weather") @NotBlank String prefix,
+      @DefaultValue("30s") @DurationMin(millis = 1) Duration consumerStaleAfter) {}
 
   /**
    * Both stores' figures and consumer reports as of now; a store that cannot be read appears as its

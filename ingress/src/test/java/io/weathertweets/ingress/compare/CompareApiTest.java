@@ -45,9 +45,9 @@ class CompareApiTest {
 
   @DynamicPropertySource
   static void stores(DynamicPropertyRegistry registry) {
-    registry.add("weather.stores.redis-url", LocalServers::redisUrl);
-    registry.add("weather.stores.valkey-url", LocalServers::valkeyUrl);
-    registry.add("weather.stores.prefix", () -> PREFIX);
+    registry.add("weather.store.redis-url", LocalServers::redisUrl);
+    registry.add("weather.store.valkey-url", LocalServers::valkeyUrl);
+    registry.add("weather.store.prefix", () -> PREFIX);
   }
 
   @AfterAll
