@@ -1,5 +1,6 @@
 package io.weathertweets.loadgen;
 
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.loadgen.report.Latency;
 import io.weathertweets.loadgen.report.PathResult;
 import io.weathertweets.loadgen.report.Progress;
@@ -23,6 +24,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,8 +169,23 @@ public final class LoadGen implements Callable<Integer> {
       names = "--paths",
       split = ",",
       defaultValue = "kafka,rabbit",
+      converter = PathId.class,
       description = "Paths to verify: kafka (Redis), rabbit (Valkey). Default: ${DEFAULT-VALUE}.")
-  private List<String> paths;
+  private List<TweetPath> paths;
+
+  /** A path by its id ({@link TweetPath#id()}), as --paths names them. */
+  static final class PathId implements CommandLine.ITypeConverter<TweetPath> {
+    @Override
+    public TweetPath convert(String id) {
+      return Arrays.stream(TweetPath.values())
+          .filter(path -> path.id().equals(id))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new CommandLine.TypeConversionException(
+                      "expected kafka or rabbit, got '" + id + "'"));
+    }
+  }
 
   @Option(
       names = "--prefix",
@@ -317,11 +334,6 @@ public final class LoadGen implements Callable<Integer> {
     if (input != null && seed != null) {
       throw usage("--seed and --input exclude each other");
     }
-    for (String path : paths) {
-      if (!path.equals("kafka") && !path.equals("rabbit")) {
-        throw usage("--paths takes kafka and/or rabbit, not '" + path + "'");
-      }
-    }
     if (mode.http() && (url.getScheme() == null || !url.getScheme().startsWith("http"))) {
       throw usage("--url must be an http(s) URL, was " + url);
     }
@@ -393,13 +405,12 @@ public final class LoadGen implements Callable<Integer> {
     return value != null && !value.isBlank();
   }
 
-  private Map<String, String> storeUrls() {
-    Map<String, String> urls = new LinkedHashMap<>();
-    if (paths.contains("kafka")) {
-      urls.put("kafka", redisUrl);
-    }
-    if (paths.contains("rabbit")) {
-      urls.put("rabbit", valkeyUrl);
+  private Map<TweetPath, String> storeUrls() {
+    Map<TweetPath, String> urls = new LinkedHashMap<>();
+    for (TweetPath path : TweetPath.values()) {
+      if (paths.contains(path)) {
+        urls.put(path, path == TweetPath.KAFKA ? redisUrl : valkeyUrl);
+      }
     }
     return urls;
   }

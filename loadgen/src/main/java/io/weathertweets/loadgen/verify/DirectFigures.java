@@ -4,6 +4,7 @@ import io.weathertweets.aggregates.ConsumerReport;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.StoreReader;
+import io.weathertweets.aggregates.TweetPath;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,14 +16,14 @@ import org.redisson.api.RedissonClient;
  * path writes into its store.
  */
 public final class DirectFigures implements FigureSource {
-  private final Map<String, Probe> probes = new LinkedHashMap<>();
+  private final Map<TweetPath, Probe> probes = new LinkedHashMap<>();
 
   private record Probe(String url, RedissonClient client, StoreReader reader) {}
 
   /**
-   * @param storeUrlByPath path name → redis:// URL of its store, in report order
+   * @param storeUrlByPath path → redis:// URL of its store, in report order
    */
-  public DirectFigures(Map<String, String> storeUrlByPath, String prefix) {
+  public DirectFigures(Map<TweetPath, String> storeUrlByPath, String prefix) {
     storeUrlByPath.forEach(
         (path, url) -> {
           RedissonClient client = StoreClients.create(url, false);
@@ -32,8 +33,8 @@ public final class DirectFigures implements FigureSource {
   }
 
   @Override
-  public Map<String, Reading> read() {
-    Map<String, Reading> readings = new LinkedHashMap<>();
+  public Map<TweetPath, Reading> read() {
+    Map<TweetPath, Reading> readings = new LinkedHashMap<>();
     probes.forEach((path, probe) -> readings.put(path, read(probe.reader())));
     return readings;
   }
@@ -51,7 +52,7 @@ public final class DirectFigures implements FigureSource {
   }
 
   @Override
-  public String describe(String path) {
+  public String describe(TweetPath path) {
     return StoreClients.redact(probes.get(path).url());
   }
 

@@ -1,5 +1,6 @@
 package io.weathertweets.loadgen.verify;
 
+import io.weathertweets.aggregates.TweetPath;
 import java.util.Map;
 
 /**
@@ -12,10 +13,10 @@ public interface FigureSource extends AutoCloseable {
    * Every path's reading now, in report order; a path whose store cannot be read gets {@link
    * Reading#failed}.
    */
-  Map<String, Reading> read();
+  Map<TweetPath, Reading> read();
 
   /** Where a path's figures come from, for the report (no passwords). */
-  String describe(String path);
+  String describe(TweetPath path);
 
   @Override
   void close();

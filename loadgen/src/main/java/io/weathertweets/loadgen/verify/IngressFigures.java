@@ -2,6 +2,7 @@ package io.weathertweets.loadgen.verify;
 
 import io.weathertweets.aggregates.Aggregate;
 import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.TweetPath;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,14 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
  * lag} null when unknown; a store the ingress cannot read appears as {@code {"error": "..."}}.
  */
 public final class IngressFigures implements FigureSource {
-  /** Path → the ingress's name for its store. */
-  private static final Map<String, String> STORE_OF_PATH =
-      Map.of("kafka", "redis", "rabbit", "valkey");
-
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final URI stores;
-  private final List<String> paths;
+  private final List<TweetPath> paths;
   private final Duration timeout;
   private final HttpClient client =
       HttpClient.newBuilder()
@@ -50,14 +47,14 @@ public final class IngressFigures implements FigureSource {
   /**
    * @param ingress the ingress's base URL (as for sending)
    */
-  public IngressFigures(URI ingress, List<String> paths, Duration timeout) {
+  public IngressFigures(URI ingress, List<TweetPath> paths, Duration timeout) {
     this.stores = URI.create(ingress.toString().replaceAll("/+$", "") + "/api/stores");
     this.paths = List.copyOf(paths);
     this.timeout = timeout;
   }
 
   @Override
-  public Map<String, Reading> read() {
+  public Map<TweetPath, Reading> read() {
     JsonNode body;
     try {
       HttpResponse<String> response =
@@ -74,9 +71,9 @@ public final class IngressFigures implements FigureSource {
       Thread.currentThread().interrupt();
       return all(Reading.failed(stores + " could not be read: interrupted"));
     }
-    Map<String, Reading> readings = new LinkedHashMap<>();
-    for (String path : paths) {
-      readings.put(path, parse(body.path(STORE_OF_PATH.get(path))));
+    Map<TweetPath, Reading> readings = new LinkedHashMap<>();
+    for (TweetPath path : paths) {
+      readings.put(path, parse(body.path(path.store())));
     }
     return readings;
   }
@@ -115,15 +112,15 @@ public final class IngressFigures implements FigureSource {
     }
   }
 
-  private Map<String, Reading> all(Reading reading) {
-    Map<String, Reading> readings = new LinkedHashMap<>();
+  private Map<TweetPath, Reading> all(Reading reading) {
+    Map<TweetPath, Reading> readings = new LinkedHashMap<>();
     paths.forEach(path -> readings.put(path, reading));
     return readings;
   }
 
   @Override
-  public String describe(String path) {
-    return stores + " (" + STORE_OF_PATH.get(path) + ")";
+  public String describe(TweetPath path) {
+    return stores + " (" + path.store() + ")";
   }
 
   @Override

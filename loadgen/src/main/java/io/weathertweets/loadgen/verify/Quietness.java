@@ -1,5 +1,6 @@
 package io.weathertweets.loadgen.verify;
 
+import io.weathertweets.aggregates.TweetPath;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.Map;
 final class Quietness {
   private final long quietNanos;
   private final long startNanos;
-  private final Map<String, State> states = new LinkedHashMap<>();
+  private final Map<TweetPath, State> states = new LinkedHashMap<>();
 
   /** One path: its latest reading and since when its figures have not changed. */
   private static final class State {
@@ -43,7 +44,7 @@ final class Quietness {
     this.startNanos = startNanos;
   }
 
-  void observe(long nowNanos, Map<String, Reading> readings) {
+  void observe(long nowNanos, Map<TweetPath, Reading> readings) {
     readings.forEach(
         (path, reading) -> {
           State state = states.computeIfAbsent(path, p -> new State());
@@ -65,7 +66,7 @@ final class Quietness {
         });
   }
 
-  boolean quiet(String path, long nowNanos) {
+  boolean quiet(TweetPath path, long nowNanos) {
     State state = states.get(path);
     return state != null
         && state.latest.readable()
@@ -77,12 +78,12 @@ final class Quietness {
     return !states.isEmpty() && states.keySet().stream().allMatch(path -> quiet(path, nowNanos));
   }
 
-  List<String> notQuiet(long nowNanos) {
+  List<TweetPath> notQuiet(long nowNanos) {
     return states.keySet().stream().filter(path -> !quiet(path, nowNanos)).toList();
   }
 
   /** The latest figures of a path (null when its last read failed). */
-  StoreSnapshot figures(String path) {
+  StoreSnapshot figures(TweetPath path) {
     return states.get(path).latest.figures();
   }
 
@@ -92,9 +93,9 @@ final class Quietness {
    *
    * @param past "was" at the end of the wait, "is" while still waiting
    */
-  String whyNot(String path, long nowNanos, boolean past) {
+  String whyNot(TweetPath path, long nowNanos, boolean past) {
     State state = states.get(path);
-    String name = "the " + pathName(path) + "'s";
+    String name = "the " + path.title() + "'s";
     if (state == null) {
       return name + " store was never read";
     }
@@ -166,14 +167,6 @@ final class Quietness {
         waited,
         now.tweetsTotal(),
         last);
-  }
-
-  static String pathName(String path) {
-    return switch (path) {
-      case "kafka" -> "Kafka path";
-      case "rabbit" -> "RabbitMQ path";
-      default -> path + " path";
-    };
   }
 
   private static String seconds(long nanos) {

@@ -1,6 +1,7 @@
 package io.weathertweets.loadgen.verify;
 
 import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.loadgen.report.PathResult;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -37,7 +38,9 @@ public final class StoreVerifier implements AutoCloseable {
    * @param unverified why each other path had no quiet baseline
    */
   public record Baseline(
-      List<String> paths, Map<String, StoreSnapshot> figures, Map<String, String> unverified) {}
+      List<TweetPath> paths,
+      Map<TweetPath, StoreSnapshot> figures,
+      Map<TweetPath, String> unverified) {}
 
   public StoreVerifier(FigureSource source) {
     this.source = source;
@@ -54,7 +57,7 @@ public final class StoreVerifier implements AutoCloseable {
     Quietness quietness = new Quietness(QUIET.toNanos(), start);
     boolean announced = false;
     while (true) {
-      Map<String, Reading> readings = source.read();
+      Map<TweetPath, Reading> readings = source.read();
       long now = System.nanoTime();
       quietness.observe(now, readings);
       if (quietness.allQuiet(now)) {
@@ -64,14 +67,14 @@ public final class StoreVerifier implements AutoCloseable {
               "loadgen: verify: the stores are quiet after %.1f s; baseline taken%n",
               (now - start) / 1e9);
         }
-        Map<String, StoreSnapshot> figures = new LinkedHashMap<>();
+        Map<TweetPath, StoreSnapshot> figures = new LinkedHashMap<>();
         readings.keySet().forEach(path -> figures.put(path, quietness.figures(path)));
         return new Baseline(List.copyOf(readings.keySet()), figures, Map.of());
       }
       if (now >= deadline) {
-        Map<String, StoreSnapshot> figures = new LinkedHashMap<>();
-        Map<String, String> unverified = new LinkedHashMap<>();
-        for (String path : readings.keySet()) {
+        Map<TweetPath, StoreSnapshot> figures = new LinkedHashMap<>();
+        Map<TweetPath, String> unverified = new LinkedHashMap<>();
+        for (TweetPath path : readings.keySet()) {
           if (quietness.quiet(path, now)) {
             figures.put(path, quietness.figures(path));
           } else {
@@ -115,17 +118,18 @@ public final class StoreVerifier implements AutoCloseable {
       long sendEndNanos)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Map<String, PathResult> done = new LinkedHashMap<>();
-    Map<String, PathResult> last = new LinkedHashMap<>();
+    Map<TweetPath, PathResult> done = new LinkedHashMap<>();
+    Map<TweetPath, PathResult> last = new LinkedHashMap<>();
     baseline
         .unverified()
         .forEach(
-            (path, why) -> done.put(path, PathResult.unverified(path, source.describe(path), why)));
-    List<String> paths = baseline.paths();
+            (path, why) ->
+                done.put(path, PathResult.unverified(path.id(), source.describe(path), why)));
+    List<TweetPath> paths = baseline.paths();
     while (done.size() < paths.size()) {
-      Map<String, Reading> readings = source.read();
-      for (Map.Entry<String, StoreSnapshot> entry : baseline.figures().entrySet()) {
-        String path = entry.getKey();
+      Map<TweetPath, Reading> readings = source.read();
+      for (Map.Entry<TweetPath, StoreSnapshot> entry : baseline.figures().entrySet()) {
+        TweetPath path = entry.getKey();
         if (done.containsKey(path)) {
           continue;
         }
@@ -153,7 +157,7 @@ public final class StoreVerifier implements AutoCloseable {
   }
 
   private PathResult compare(
-      String path,
+      TweetPath path,
       StoreSnapshot before,
       Reading now,
       long accepted,
@@ -161,7 +165,7 @@ public final class StoreVerifier implements AutoCloseable {
       long elapsedMs) {
     if (now == null || !now.readable()) {
       return new PathResult(
-          path,
+          path.id(),
           source.describe(path),
           false,
           -1,
@@ -172,7 +176,7 @@ public final class StoreVerifier implements AutoCloseable {
     List<String> problems =
         StoreSnapshot.problems(before, now.figures(), accepted, expectedByMunicipality);
     return new PathResult(
-        path,
+        path.id(),
         source.describe(path),
         problems.isEmpty(),
         problems.isEmpty() ? elapsedMs : -1,

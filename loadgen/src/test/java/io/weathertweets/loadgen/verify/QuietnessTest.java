@@ -3,6 +3,7 @@ package io.weathertweets.loadgen.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.aggregates.TweetPath;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,17 +30,17 @@ class QuietnessTest {
     observe(0, figures(10), figures(7));
     observe(900, figures(12), figures(7));
     observe(1500, figures(12), figures(7));
-    assertThat(quietness.quiet("kafka", at(1500))).as("changed at 900").isFalse();
-    assertThat(quietness.quiet("rabbit", at(1500))).isTrue();
-    assertThat(quietness.whyNot("kafka", at(1500), true))
+    assertThat(quietness.quiet(TweetPath.KAFKA, at(1500))).as("changed at 900").isFalse();
+    assertThat(quietness.quiet(TweetPath.RABBIT, at(1500))).isTrue();
+    assertThat(quietness.whyNot(TweetPath.KAFKA, at(1500), true))
         .isEqualTo(
             "the Kafka path's store was still changing "
                 + "(tweets_total went from 10 to 12 while loadgen waited 1.5 s, the last change 0.6 s ago)");
 
     // Same total, one tweet moved to another municipality: still a change.
     observe(1900, reading(12, 5, 7), figures(7));
-    assertThat(quietness.quiet("kafka", at(2800))).isFalse();
-    assertThat(quietness.whyNot("kafka", at(2800), false))
+    assertThat(quietness.quiet(TweetPath.KAFKA, at(2800))).isFalse();
+    assertThat(quietness.whyNot(TweetPath.KAFKA, at(2800), false))
         .startsWith("the Kafka path's store is still changing (tweets_total went from 10 to 12");
     observe(2900, reading(12, 5, 7), figures(7));
     assertThat(quietness.allQuiet(at(2900))).isTrue();
@@ -56,9 +57,11 @@ class QuietnessTest {
         Reading.of(figures(10).figures(), 1204L, "has stopped consuming"),
         Reading.of(figures(7).figures(), null, null));
 
-    assertThat(quietness.quiet("kafka", at(1500))).isFalse();
-    assertThat(quietness.quiet("rabbit", at(1500))).as("no lag reported: stability alone").isTrue();
-    assertThat(quietness.whyNot("kafka", at(1500), true))
+    assertThat(quietness.quiet(TweetPath.KAFKA, at(1500))).isFalse();
+    assertThat(quietness.quiet(TweetPath.RABBIT, at(1500)))
+        .as("no lag reported: stability alone")
+        .isTrue();
+    assertThat(quietness.whyNot(TweetPath.KAFKA, at(1500), true))
         .isEqualTo(
             "the Kafka path's consumer still reported 1,204 tweets not yet processed (stalled: has stopped consuming)");
 
@@ -74,15 +77,15 @@ class QuietnessTest {
     observe(0, figures(10), figures(7));
     observe(1200, figures(10), Reading.failed("RedisConnectionException: refused"));
 
-    assertThat(quietness.quiet("kafka", at(1200))).isTrue();
-    assertThat(quietness.quiet("rabbit", at(1200))).isFalse();
-    assertThat(quietness.whyNot("rabbit", at(1200), true))
+    assertThat(quietness.quiet(TweetPath.KAFKA, at(1200))).isTrue();
+    assertThat(quietness.quiet(TweetPath.RABBIT, at(1200))).isFalse();
+    assertThat(quietness.whyNot(TweetPath.RABBIT, at(1200), true))
         .isEqualTo(
             "the RabbitMQ path's store could not be read (RedisConnectionException: refused)");
 
     // Readable again: the window starts over from that read.
     observe(1400, figures(10), figures(7));
-    assertThat(quietness.quiet("rabbit", at(2300))).isFalse();
+    assertThat(quietness.quiet(TweetPath.RABBIT, at(2300))).isFalse();
     observe(2400, figures(10), figures(7));
     assertThat(quietness.allQuiet(at(2400))).isTrue();
   }
@@ -92,9 +95,9 @@ class QuietnessTest {
   }
 
   private void observe(long ms, Reading kafka, Reading rabbit) {
-    Map<String, Reading> readings = new LinkedHashMap<>();
-    readings.put("kafka", kafka);
-    readings.put("rabbit", rabbit);
+    Map<TweetPath, Reading> readings = new LinkedHashMap<>();
+    readings.put(TweetPath.KAFKA, kafka);
+    readings.put(TweetPath.RABBIT, rabbit);
     quietness.observe(ms * MS, readings);
   }
 
