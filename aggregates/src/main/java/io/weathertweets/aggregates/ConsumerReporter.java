@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
 import java.util.function.Supplier;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -34,6 +36,37 @@ public final class ConsumerReporter implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("consumer-report").factory());
     timer.scheduleWithFixedDelay(this::write, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Reports of {@code path}'s consumer every {@link #DEFAULT_INTERVAL}, each taken at the time it
+   * is written: the lag, the idle time and any stall from {@code stall}, and the age in seconds of
+   * the oldest waiting tweet at that time ({@code -1} where the path cannot know it).
+   */
+  public static ConsumerReporter forPath(
+      RedissonClient client,
+      StoreLayout layout,
+      TweetPath path,
+      LongSupplier lag,
+      StallCheck stall,
+      LongUnaryOperator oldestWaitSecondsAt,
+      PathSemantics semantics) {
+    return new ConsumerReporter(
+        client,
+        layout,
+        () -> {
+          long now = System.currentTimeMillis();
+          long waiting = lag.getAsLong();
+          return new ConsumerReport(
+              path.consumer(),
+              now,
+              waiting,
+              stall.idleSeconds(now),
+              stall.stalled(waiting, now).orElse(null),
+              oldestWaitSecondsAt.applyAsLong(now),
+              semantics);
+        },
+        DEFAULT_INTERVAL);
   }
 
   /** Writes the report now (the timer does so on its own). */

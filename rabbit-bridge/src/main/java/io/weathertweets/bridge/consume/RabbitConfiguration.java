@@ -2,7 +2,6 @@ package io.weathertweets.bridge.consume;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.weathertweets.aggregates.ConsumerReport;
 import io.weathertweets.aggregates.ConsumerReporter;
 import io.weathertweets.aggregates.OldestWait;
 import io.weathertweets.aggregates.PathSemantics;
@@ -124,22 +123,14 @@ class RabbitConfiguration {
       PathSemantics semantics,
       QueueDepth depth,
       StallCheck consumerStall) {
-    return new ConsumerReporter(
+    return ConsumerReporter.forPath(
         valkeyClient,
         properties.store().layout(),
-        () -> {
-          long now = System.currentTimeMillis();
-          long lag = depth.waiting();
-          return new ConsumerReport(
-              TweetPath.RABBIT.consumer(),
-              now,
-              lag,
-              consumerStall.idleSeconds(now),
-              consumerStall.stalled(lag, now).orElse(null),
-              depth.oldestWaitSeconds(now),
-              semantics);
-        },
-        ConsumerReporter.DEFAULT_INTERVAL);
+        TweetPath.RABBIT,
+        depth::waiting,
+        consumerStall,
+        depth::oldestWaitSeconds,
+        semantics);
   }
 
   /**

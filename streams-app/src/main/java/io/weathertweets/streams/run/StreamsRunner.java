@@ -3,7 +3,6 @@ package io.weathertweets.streams.run;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.weathertweets.aggregates.ConsumerReport;
 import io.weathertweets.aggregates.ConsumerReporter;
 import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.aggregates.StoreClients;
@@ -256,22 +255,15 @@ class StreamsRunner {
       PathSemantics semantics,
       PipelineMetrics metrics,
       InputLag inputLag) {
-    return new ConsumerReporter(
+    // Kafka has no age of the oldest waiting record without reading it: -1.
+    return ConsumerReporter.forPath(
         storeRedisson,
         properties.layout(),
-        () -> {
-          long now = System.currentTimeMillis();
-          long lag = inputLag.get();
-          return new ConsumerReport(
-              TweetPath.KAFKA.consumer(),
-              now,
-              lag,
-              metrics.stall().idleSeconds(now),
-              metrics.stall().stalled(lag, now).orElse(null),
-              -1,
-              semantics);
-        },
-        ConsumerReporter.DEFAULT_INTERVAL);
+        TweetPath.KAFKA,
+        inputLag::get,
+        metrics.stall(),
+        now -> -1,
+        semantics);
   }
 
   /**
