@@ -1,5 +1,6 @@
 package io.weathertweets.standalone;
 
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.bridge.BridgeApplication;
 import io.weathertweets.gateway.GatewayApplication;
 import io.weathertweets.ingress.IngressApplication;
@@ -124,9 +125,8 @@ public final class Standalone implements AutoCloseable {
                 + "(durability none; set WEATHER_STORE_DURABILITY, or VALKEY_URL for a Valkey of your own, to choose)");
       }
       // The bridge declares (or, on the embedded broker, finds) the queue the rabbit gateway
-      // publishes into,
-      // so it goes first; the rest start in parallel, the ingress last (it answers 503 until
-      // gateways are up).
+      // publishes into, so it goes first; the rest start in parallel, the ingress last (it answers
+      // 503 until gateways are up).
       started.add(
           run(BridgeApplication.class, "bridge", common, bridgeArgs.toArray(String[]::new)));
       // Platform threads, not virtual ones: starting a context loads thousands of classes, and in
@@ -155,27 +155,21 @@ public final class Standalone implements AutoCloseable {
                     executor),
                 CompletableFuture.supplyAsync(
                     () ->
-                        run(
-                            GatewayApplication.class,
-                            "gateway",
+                        gateway(
+                            TweetPath.KAFKA,
                             common,
-                            "--weather.gateway.sink=kafka",
-                            "--spring.grpc.server.port=" + ports.kafkaGatewayGrpc(),
-                            "--server.port=" + ports.kafkaGatewayHttp(),
-                            "--spring.application.name=gateway-kafka",
+                            ports.kafkaGatewayGrpc(),
+                            ports.kafkaGatewayHttp(),
                             "--spring.kafka.bootstrap-servers="
                                 + infrastructure.kafkaBootstrapServers()),
                     executor),
                 CompletableFuture.supplyAsync(
                     () ->
-                        run(
-                            GatewayApplication.class,
-                            "gateway",
+                        gateway(
+                            TweetPath.RABBIT,
                             common,
-                            "--weather.gateway.sink=rabbit",
-                            "--spring.grpc.server.port=" + ports.rabbitGatewayGrpc(),
-                            "--server.port=" + ports.rabbitGatewayHttp(),
-                            "--spring.application.name=gateway-rabbit",
+                            ports.rabbitGatewayGrpc(),
+                            ports.rabbitGatewayHttp(),
                             "--spring.rabbitmq.addresses=" + infrastructure.rabbitUri()),
                     executor));
         for (CompletableFuture<ConfigurableApplicationContext> future : parallel) {
@@ -221,6 +215,20 @@ public final class Standalone implements AutoCloseable {
     args.add("--springdoc.api-docs.enabled=false");
     settings.forEach((key, value) -> args.add("--" + key + "=" + value));
     return args;
+  }
+
+  /** A gateway publishing to {@code path}'s broker, at {@code broker}. */
+  private static ConfigurableApplicationContext gateway(
+      TweetPath path, List<String> common, int grpcPort, int httpPort, String broker) {
+    return run(
+        GatewayApplication.class,
+        "gateway",
+        common,
+        "--weather.gateway.sink=" + path.id(),
+        "--spring.grpc.server.port=" + grpcPort,
+        "--server.port=" + httpPort,
+        "--spring.application.name=gateway-" + path.id(),
+        broker);
   }
 
   private static ConfigurableApplicationContext run(
