@@ -9,16 +9,12 @@ import com.rabbitmq.client.Envelope;
 import io.weathertweets.aggregates.Condition;
 import io.weathertweets.aggregates.Municipality;
 import io.weathertweets.proto.v1.Tweet;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * S5, the baseline of the course projects' design: one consumer takes each message off RabbitMQ and
@@ -45,10 +41,9 @@ public final class CourseConsumer {
     AtomicLong lastDelivery = new AtomicLong(System.nanoTime());
     CountDownLatch failed = new CountDownLatch(1);
     long start = System.nanoTime();
-    try (Socket socket = new Socket(args[2], Integer.parseInt(args[3]));
+    // A plain blocking client, as such projects use: one command, one reply, one round trip.
+    try (Jedis redis = new Jedis(args[2], Integer.parseInt(args[3]));
         Connection connection = factory.newConnection("bench-course-consumer")) {
-      socket.setTcpNoDelay(true);
-      Resp redis = new Resp(socket);
       Channel channel = connection.createChannel();
       channel.basicQos(100);
       channel.basicConsume(
@@ -64,16 +59,15 @@ public final class CourseConsumer {
                   prefix + ":municipality:" + Municipality.fromProto(tweet.getMunicipality()).id();
               String condition = Condition.fromProto(tweet.getCondition()).id();
               try {
-                redis.call("HINCRBY", hash, "count", "1");
-                redis.call(
-                    "HINCRBY", hash, "temperature_sum", Integer.toString(tweet.getTemperature()));
-                redis.call("HINCRBY", hash, "humidity_sum", Integer.toString(tweet.getHumidity()));
-                redis.call("HINCRBY", hash, condition, "1");
-                redis.call("INCR", prefix + ":tweets_total");
-              } catch (IOException e) {
+                redis.hincrBy(hash, "count", 1);
+                redis.hincrBy(hash, "temperature_sum", tweet.getTemperature());
+                redis.hincrBy(hash, "humidity_sum", tweet.getHumidity());
+                redis.hincrBy(hash, condition, 1);
+                redis.incr(prefix + ":tweets_total");
+              } catch (JedisException e) {
                 System.err.println("Redis command failed, stopping the baseline consumer: " + e);
                 failed.countDown();
-                throw e;
+                throw new IOException(e);
               }
               getChannel().basicAck(envelope.getDeliveryTag(), false);
               consumed.incrementAndGet();
@@ -94,41 +88,6 @@ public final class CourseConsumer {
     System.out.printf("rate=%.0f%n", consumed.get() / Math.max(elapsed, 0.001));
     if (failed.getCount() == 0) {
       System.exit(1);
-    }
-  }
-
-  /**
-   * The smallest RESP client: one command, one reply, one round trip — the point of this baseline.
-   */
-  private static final class Resp {
-    private final OutputStream out;
-    private final InputStream in;
-
-    Resp(Socket socket) throws IOException {
-      this.out = new BufferedOutputStream(socket.getOutputStream());
-      this.in = new BufferedInputStream(socket.getInputStream());
-    }
-
-    void call(String... parts) throws IOException {
-      StringBuilder command = new StringBuilder("*").append(parts.length).append("\r\n");
-      for (String part : parts) {
-        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-        command.append('$').append(bytes.length).append("\r\n").append(part).append("\r\n");
-      }
-      out.write(command.toString().getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      int type = in.read();
-      StringBuilder line = new StringBuilder();
-      for (int c = in.read(); c != '\r'; c = in.read()) {
-        if (c < 0) {
-          throw new IOException("Redis closed the connection");
-        }
-        line.append((char) c);
-      }
-      in.read();
-      if (type == '-') {
-        throw new IOException("Redis error: " + line);
-      }
     }
   }
 }
