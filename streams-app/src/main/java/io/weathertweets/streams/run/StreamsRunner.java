@@ -80,6 +80,7 @@ class StreamsRunner {
         properties.store().seriesMaxLength(),
         metrics,
         Clock.systemUTC(),
+        properties.retry().initialBackoff(),
         properties.retry().maxBackoff(),
         StoreClients.redact(properties.store().url()));
   }

@@ -44,9 +44,15 @@ public record WeatherProperties(
   }
 
   /**
+   * The same keys as the rabbit-bridge's ({@code weather.retry.*}).
+   *
+   * @param initialBackoff the first pause after a failed write to Redis; it doubles up to {@code
+   *     maxBackoff}
    * @param maxBackoff longest pause between attempts to write to Redis while it is unreachable
    */
-  public record Retry(@DefaultValue("5s") @DurationMin(millis = 1) Duration maxBackoff) {}
+  public record Retry(
+      @DefaultValue("100ms") @DurationMin(millis = 1) Duration initialBackoff,
+      @DefaultValue("5s") @DurationMin(millis = 1) Duration maxBackoff) {}
 
   /**
    * @param stallAfter with tweets waiting and none consumed for this long, the path counts as

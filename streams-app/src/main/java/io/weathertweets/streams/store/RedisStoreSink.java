@@ -36,9 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class RedisStoreSink implements StoreSink {
   private static final Logger log = LoggerFactory.getLogger(RedisStoreSink.class);
 
-  /** The first pause after a failed write; it doubles up to the configured longest pause. */
-  private static final Duration INITIAL_BACKOFF = Duration.ofMillis(100);
-
   /**
    * KEYS[1] = stream; ARGV[1] = MAXLEN, ARGV[2] = window start ms, ARGV[3..] = field, value, ...
    * XADD refuses an ID not greater than the stream's last one; that is exactly a replayed window,
@@ -102,6 +99,7 @@ public final class RedisStoreSink implements StoreSink {
       int seriesMaxLength,
       PipelineMetrics metrics,
       Clock clock,
+      Duration initialBackoff,
       Duration maxBackoff,
       String redisName) {
     this.client = client;
@@ -111,7 +109,7 @@ public final class RedisStoreSink implements StoreSink {
     this.seriesMaxLength = seriesMaxLength;
     this.metrics = metrics;
     this.clock = clock;
-    this.retry = new RetryUntilStopped(INITIAL_BACKOFF, maxBackoff);
+    this.retry = new RetryUntilStopped(initialBackoff, maxBackoff);
     this.redisName = redisName;
   }
 

@@ -60,6 +60,7 @@ class RedisStoreSinkTest {
         10_000,
         new PipelineMetrics(new SimpleMeterRegistry()),
         Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC),
+        Duration.ofMillis(100),
         Duration.ofMillis(200),
         LocalServers.redisUrl());
   }
