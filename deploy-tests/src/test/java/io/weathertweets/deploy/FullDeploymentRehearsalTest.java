@@ -89,18 +89,19 @@ class FullDeploymentRehearsalTest {
    */
   private static final int SINGLE_TWEETS = 250;
 
+  /** Workload → the module whose executable jar it runs. */
   private static final Map<String, String> JARS =
       Map.of(
           "ingress",
-          "service.jar.ingress",
+          "ingress",
           "gateway-kafka",
-          "service.jar.gateway",
+          "grpc-gateway",
           "gateway-rabbit",
-          "service.jar.gateway",
+          "grpc-gateway",
           "streams-app",
-          "service.jar.streams",
+          "streams-app",
           "rabbit-bridge",
-          "service.jar.bridge");
+          "rabbit-bridge");
 
   /**
    * The SCRAM user the rehearsal creates topics and ACLs as, a super user as the Strimzi operators
@@ -140,8 +141,7 @@ class FullDeploymentRehearsalTest {
       Assumptions.assumeTrue(
           new File("/usr/bin/" + store + "-server").canExecute(), store + "-server not installed");
     }
-    JARS.values()
-        .forEach(p -> assertThat(Path.of(System.getProperty(p, "missing"))).as(p).isRegularFile());
+    JARS.values().forEach(Repo::serviceJar);
     long t0 = System.nanoTime();
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     List<ObjectNode> all = new ArrayList<>(KubernetesManifestsTest.render("dev"));
@@ -354,11 +354,7 @@ class FullDeploymentRehearsalTest {
         p.handle()[0] =
             p.pod()
                 .startJar(
-                    Path.of(System.getProperty(JARS.get(p.name()))),
-                    p.env(),
-                    List.of(),
-                    p.workDir(),
-                    p.log());
+                    Repo.serviceJar(JARS.get(p.name())), p.env(), List.of(), p.workDir(), p.log());
         started.add(p.process());
       }
       for (Pod p : pods.values()) {

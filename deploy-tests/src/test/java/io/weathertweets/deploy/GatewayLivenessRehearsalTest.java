@@ -45,8 +45,7 @@ class GatewayLivenessRehearsalTest {
   @Test
   void livenessShouldStayGreenThroughABrokerOutage() throws Exception {
     Assumptions.assumeTrue(LocalRabbit.installed(), "no local RabbitMQ installation");
-    Path jar = Path.of(System.getProperty("service.jar.gateway", "missing"));
-    assertThat(jar).as("the gateway's executable jar (service.jar.gateway)").isRegularFile();
+    Path jar = Repo.serviceJar("grpc-gateway");
     List<ObjectNode> all = KubernetesManifestsTest.render("dev");
     ObjectNode deployment = find(all, "Deployment", "gateway-rabbit");
     PodProcess pod =

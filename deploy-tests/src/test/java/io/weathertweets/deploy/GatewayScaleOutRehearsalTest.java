@@ -77,10 +77,8 @@ class GatewayScaleOutRehearsalTest {
   void ingressShouldSpreadCallsOverBothGatewayReplicasAndKeepAnsweringWhenOneGoes()
       throws Exception {
     Assumptions.assumeTrue(LocalRabbit.installed(), "no local RabbitMQ installation");
-    Path gatewayJar = Path.of(System.getProperty("service.jar.gateway", "missing"));
-    Path ingressJar = Path.of(System.getProperty("service.jar.ingress", "missing"));
-    assertThat(gatewayJar).as("the gateway's executable jar (service.jar.gateway)").isRegularFile();
-    assertThat(ingressJar).as("the ingress's executable jar (service.jar.ingress)").isRegularFile();
+    Path gatewayJar = Repo.serviceJar("grpc-gateway");
+    Path ingressJar = Repo.serviceJar("ingress");
     long t0 = System.nanoTime();
     List<ObjectNode> all = KubernetesManifestsTest.render("dev");
 

@@ -52,8 +52,7 @@ class IngressRehearsalTest {
       Assumptions.assumeTrue(
           new File("/usr/bin/" + store + "-server").canExecute(), store + "-server not installed");
     }
-    Path jar = Path.of(System.getProperty("service.jar.ingress", "missing"));
-    assertThat(jar).as("the ingress's executable jar (service.jar.ingress)").isRegularFile();
+    Path jar = Repo.serviceJar("ingress");
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     List<ObjectNode> all = KubernetesManifestsTest.render("dev");
     Map<String, Integer> storePorts = new LinkedHashMap<>();

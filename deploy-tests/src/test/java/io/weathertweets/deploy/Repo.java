@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.weathertweets.aggregates.Condition;
 import io.weathertweets.aggregates.Municipality;
+import io.weathertweets.harness.ServiceJars;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,20 @@ final class Repo {
   static final List<String> CONDITIONS = Condition.ids();
 
   private Repo() {}
+
+  /**
+   * The executable jar of a service module, found as the process harness finds it ({@link
+   * ServiceJars#newest}: the one Maven resolved, or a newer one in the module's target).
+   */
+  static Path serviceJar(String module) {
+    return ServiceJars.newest(root(), module)
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no executable jar of "
+                        + module
+                        + ": build it first (./mvnw install -DskipTests)"));
+  }
 
   static Path root() {
     return Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
