@@ -1,7 +1,7 @@
 package io.weathertweets.gateway;
 
 import io.weathertweets.aggregates.TweetPath;
-import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -22,6 +22,16 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("weather.gateway")
 @Validated
 public record GatewayProperties(
-    @DefaultValue("kafka") @NotNull TweetPath sink,
+    // Exactly the id, as the sinks' @ConditionalOnProperty compares it: a looser value would bind
+    // but create no sink.
+    @DefaultValue("kafka")
+        @Pattern(regexp = "kafka|rabbit", message = "must be kafka or rabbit (GATEWAY_SINK)")
+        String sink,
     @DefaultValue("1000") @Positive int maxBatchSize,
-    @DefaultValue("15s") @DurationMin(millis = 1) Duration ackTimeout) {}
+    @DefaultValue("15s") @DurationMin(millis = 1) Duration ackTimeout) {
+
+  /** The path of {@link #sink()}. */
+  public TweetPath path() {
+    return sink.equals(TweetPath.RABBIT.id()) ? TweetPath.RABBIT : TweetPath.KAFKA;
+  }
+}

@@ -28,7 +28,7 @@ class GatewayPropertiesTest {
     runner.run(
         context ->
             assertThat(context.getBean(GatewayProperties.class))
-                .isEqualTo(new GatewayProperties(TweetPath.KAFKA, 1000, Duration.ofSeconds(15))));
+                .isEqualTo(new GatewayProperties("kafka", 1000, Duration.ofSeconds(15))));
   }
 
   @Test
@@ -37,15 +37,15 @@ class GatewayPropertiesTest {
         .withPropertyValues("weather.gateway.sink=rabbit")
         .run(
             context ->
-                assertThat(context.getBean(GatewayProperties.class).sink())
+                assertThat(context.getBean(GatewayProperties.class).path())
                     .isEqualTo(TweetPath.RABBIT));
     runner
-        .withPropertyValues("weather.gateway.sink=redis")
+        .withPropertyValues("weather.gateway.sink=KAFKA")
         .run(
             context ->
                 assertThat(context.getStartupFailure())
                     .hasStackTraceContaining("weather.gateway.sink")
-                    .hasStackTraceContaining("redis"));
+                    .hasStackTraceContaining("must be kafka or rabbit (GATEWAY_SINK)"));
   }
 
   @Test

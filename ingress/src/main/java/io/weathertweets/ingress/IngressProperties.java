@@ -51,7 +51,10 @@ public record IngressProperties(
     @DefaultValue @Valid RateLimit rateLimit) {
 
   /** {@code max-batch-bytes-in-flight} holds at least one largest batch and stays below 2 GB. */
-  @AssertTrue(message = "must be at least max-body-batch and below 2 GB")
+  @AssertTrue(
+      message =
+          "weather.ingress.max-batch-bytes-in-flight (INGRESS_MAX_BATCH_BYTES_IN_FLIGHT) must be at"
+              + " least weather.ingress.max-body-batch and below 2 GB")
   public boolean isMaxBatchBytesInFlightBetweenMaxBodyBatchAnd2Gb() {
     return maxBatchBytesInFlight.compareTo(maxBodyBatch) >= 0
         && maxBatchBytesInFlight.toBytes() <= Integer.MAX_VALUE;
@@ -75,11 +78,22 @@ public record IngressProperties(
    */
   public record RateLimit(
       @DefaultValue("2000") @PositiveOrZero long requests,
-      @DefaultValue("1s") @DurationMin(millis = 1) Duration period,
-      @DefaultValue("4000") @Positive long burst,
+      @DefaultValue("1s") @NotNull Duration period,
+      @DefaultValue("4000") long burst,
       @DefaultValue("false") boolean trustForwardedFor,
-      @DefaultValue("100000") @Positive long maxClients,
-      @DefaultValue("10m") @DurationMin(millis = 1) Duration idleExpiry) {
+      @DefaultValue("100000") long maxClients,
+      @DefaultValue("10m") @NotNull Duration idleExpiry) {
+
+    /** The rest is checked only while the limit is on: with {@code requests=0} nothing is used. */
+    @AssertTrue(
+        message =
+            "with weather.ingress.rate-limit.requests (INGRESS_RATE_LIMIT) above 0, period and"
+                + " idle-expiry must be positive and burst (INGRESS_RATE_LIMIT_BURST) and max-clients"
+                + " at least 1")
+    public boolean isUsableWhenOn() {
+      return !enabled()
+          || (period.isPositive() && idleExpiry.isPositive() && burst >= 1 && maxClients >= 1);
+    }
 
     public boolean enabled() {
       return requests > 0;

@@ -47,7 +47,7 @@ class IngressPropertiesTest {
               assertThat(context).hasFailed();
               assertThat(context.getStartupFailure())
                   .hasStackTraceContaining("forwardCallsInFlight")
-                  .hasStackTraceContaining("rateLimit.burst");
+                  .hasStackTraceContaining("burst (INGRESS_RATE_LIMIT_BURST) and max-clients");
             });
   }
 
@@ -59,6 +59,19 @@ class IngressPropertiesTest {
         .run(
             context ->
                 assertThat(context.getStartupFailure())
-                    .hasStackTraceContaining("must be at least max-body-batch and below 2 GB"));
+                    .hasStackTraceContaining(
+                        "max-batch-bytes-in-flight (INGRESS_MAX_BATCH_BYTES_IN_FLIGHT) must be at"
+                            + " least weather.ingress.max-body-batch and below 2 GB"));
+  }
+
+  @Test
+  void theRateLimitOffNeedsNoOtherSetting() {
+    runner
+        .withPropertyValues(
+            "weather.ingress.rate-limit.requests=0", "weather.ingress.rate-limit.burst=0")
+        .run(
+            context ->
+                assertThat(context.getBean(IngressProperties.class).rateLimit().enabled())
+                    .isFalse());
   }
 }

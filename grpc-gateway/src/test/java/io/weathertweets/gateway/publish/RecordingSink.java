@@ -1,7 +1,6 @@
 package io.weathertweets.gateway.publish;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.gateway.GatewayProperties;
 import io.weathertweets.proto.v1.Tweet;
 import java.time.Duration;
@@ -41,6 +40,6 @@ public final class RecordingSink implements TweetSink {
   }
 
   public static GatewayProperties properties(int maxBatchSize) {
-    return new GatewayProperties(TweetPath.KAFKA, maxBatchSize, Duration.ofSeconds(5));
+    return new GatewayProperties("kafka", maxBatchSize, Duration.ofSeconds(5));
   }
 }

@@ -11,9 +11,12 @@ import org.hibernate.validator.constraints.time.DurationMin;
 import org.redisson.api.RedissonClient;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -79,7 +82,20 @@ record StoreReaders(StoreReader redis, StoreReader valkey, Duration consumerStal
 
     @Bean
     StoreReaders storeReaders(
-        Properties properties, RedissonClient redisClient, RedissonClient valkeyClient) {
+        Properties properties,
+        RedissonClient redisClient,
+        RedissonClient valkeyClient,
+        Environment environment) {
+      // Renamed keys are ignored without a word by the binder; a prefix there would make every
+      // figure read as 0.
+      if (Binder.get(environment)
+          .bind("weather.stores", Bindable.mapOf(String.class, Object.class))
+          .isBound()) {
+        throw new IllegalStateException(
+            "weather.stores.* was renamed weather.store.* (redis-url, valkey-url, prefix,"
+                + " consumer-stale-after): rename the settings, or use REDIS_URL, VALKEY_URL and"
+                + " WEATHER_STORE_PREFIX");
+      }
       StoreLayout layout = new StoreLayout(properties.prefix());
       return new StoreReaders(
           new StoreReader(redisClient, layout),
