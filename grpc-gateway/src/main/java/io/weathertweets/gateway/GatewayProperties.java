@@ -1,6 +1,5 @@
 package io.weathertweets.gateway;
 
-import io.weathertweets.aggregates.TweetPath;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
@@ -12,8 +11,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * What every gateway shares, whatever its sink.
  *
- * @param sink {@code kafka} or {@code rabbit} ({@code GATEWAY_SINK}): the broker this instance
- *     publishes to
+ * @param sink {@code kafka} or {@code rabbit} ({@code GATEWAY_SINK}, a {@code TweetPath} id): the
+ *     broker this instance publishes to
  * @param maxBatchSize most tweets one request (or one message of a stream) may carry
  * @param ackTimeout longest wait for the broker's acknowledgements of one request; a backstop only:
  *     Kafka fails a send after delivery.timeout.ms (10 s) and a dead RabbitMQ connection nacks its
@@ -28,10 +27,4 @@ public record GatewayProperties(
         @Pattern(regexp = "kafka|rabbit", message = "must be kafka or rabbit (GATEWAY_SINK)")
         String sink,
     @DefaultValue("1000") @Positive int maxBatchSize,
-    @DefaultValue("15s") @DurationMin(millis = 1) Duration ackTimeout) {
-
-  /** The path of {@link #sink()}. */
-  public TweetPath path() {
-    return sink.equals(TweetPath.RABBIT.id()) ? TweetPath.RABBIT : TweetPath.KAFKA;
-  }
-}
+    @DefaultValue("15s") @DurationMin(millis = 1) Duration ackTimeout) {}

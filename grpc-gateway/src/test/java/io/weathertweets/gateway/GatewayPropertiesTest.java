@@ -37,8 +37,8 @@ class GatewayPropertiesTest {
         .withPropertyValues("weather.gateway.sink=rabbit")
         .run(
             context ->
-                assertThat(context.getBean(GatewayProperties.class).path())
-                    .isEqualTo(TweetPath.RABBIT));
+                assertThat(context.getBean(GatewayProperties.class).sink())
+                    .isEqualTo(TweetPath.RABBIT.id()));
     runner
         .withPropertyValues("weather.gateway.sink=KAFKA")
         .run(
