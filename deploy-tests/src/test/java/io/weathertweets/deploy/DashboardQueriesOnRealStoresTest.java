@@ -8,10 +8,11 @@ import io.weathertweets.aggregates.Condition;
 import io.weathertweets.aggregates.WindowSpec;
 import io.weathertweets.embedded.FreePorts;
 import io.weathertweets.embedded.RedisProtocolServer;
+import io.weathertweets.harness.ManagedProcess;
+import io.weathertweets.harness.ProcessSystem;
 import io.weathertweets.standalone.ServicePorts;
 import io.weathertweets.standalone.Standalone;
 import io.weathertweets.standalone.infra.InfrastructurePorts;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -62,7 +63,7 @@ class DashboardQueriesOnRealStoresTest {
    */
   static final int CLOSED_WINDOWS = 3;
 
-  private static final Map<String, Process> SERVERS = new LinkedHashMap<>();
+  private static final Map<String, ManagedProcess> SERVERS = new LinkedHashMap<>();
   private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -74,7 +75,6 @@ class DashboardQueriesOnRealStoresTest {
   static void fillStoresThroughThePipeline() throws IOException {
     startStore("weather-redis", "redis-server");
     startStore("weather-valkey", "valkey-server");
-    int[] ports = FreePorts.distinct(12);
     system =
         Standalone.start(
             dir.resolve("system"),
@@ -83,9 +83,8 @@ class DashboardQueriesOnRealStoresTest {
                 "redis://127.0.0.1:" + PORTS.get("weather-redis"),
                 "VALKEY_URL",
                 "redis://127.0.0.1:" + PORTS.get("weather-valkey")),
-            new InfrastructurePorts(ports[0], ports[1], ports[2], ports[3], ports[4]),
-            new ServicePorts(
-                ports[5], ports[6], ports[7], ports[8], ports[9], ports[10], ports[11]),
+            InfrastructurePorts.free(),
+            ServicePorts.free(),
             Map.of("weather.ingress.forward-deadline", "10s"));
     int posted = postTweets(URI.create("http://127.0.0.1:" + system.ports().ingress()));
     // Both paths counted every tweet and agree on every figure, and every municipality's series has
@@ -126,42 +125,19 @@ class DashboardQueriesOnRealStoresTest {
     if (system != null) {
       system.close();
     }
-    SERVERS.values().forEach(Process::destroy);
+    SERVERS.values().forEach(server -> server.stop(Duration.ofSeconds(10)));
   }
 
   private static void startStore(String datasourceUid, String binary) throws IOException {
     int port = FreePorts.one();
     String executable =
         RedisProtocolServer.executableFor(List.of(binary, "redis-server")).path().toString();
-    Process p =
-        new ProcessBuilder(
-                executable,
-                "--port",
-                String.valueOf(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                dir.toString(),
-                "--daemonize",
-                "no")
-            .redirectErrorStream(true)
-            .redirectOutput(new File(dir.toFile(), binary + ".log"))
-            .start();
-    SERVERS.put(datasourceUid, p);
+    ManagedProcess server =
+        new ManagedProcess(
+            datasourceUid, ProcessSystem.storeCommand(executable, port, dir, false), Map.of(), dir);
+    SERVERS.put(datasourceUid, server.start());
     PORTS.put(datasourceUid, port);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              try (Jedis j = new Jedis("127.0.0.1", port)) {
-                return "PONG".equals(j.ping());
-              }
-            });
+    ProcessSystem.awaitPong(server, port);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.weathertweets.standalone;
 
+import io.weathertweets.embedded.FreePorts;
 import io.weathertweets.standalone.infra.PortGuard;
 import java.util.List;
 
@@ -19,6 +20,12 @@ public record ServicePorts(
 
   public static ServicePorts defaults() {
     return new ServicePorts(8080, 9090, 8081, 9091, 8082, 8083, 8084);
+  }
+
+  /** Free ports for every service (a test, or an instance beside others on one machine). */
+  public static ServicePorts free() {
+    int[] p = FreePorts.distinct(7);
+    return new ServicePorts(p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
   }
 
   /**

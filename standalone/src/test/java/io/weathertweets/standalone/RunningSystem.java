@@ -1,6 +1,5 @@
 package io.weathertweets.standalone;
 
-import io.weathertweets.embedded.FreePorts;
 import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.standalone.infra.InfrastructurePorts;
 import java.io.IOException;
@@ -61,7 +60,6 @@ final class RunningSystem implements AutoCloseable {
 
   private RunningSystem(Path dataDir, Map<String, String> env, Map<String, String> extraSettings)
       throws IOException {
-    int[] ports = FreePorts.distinct(12);
     Map<String, String> settings =
         new java.util.HashMap<>(
             Map.of("weather.store.prefix", prefix, "weather.ingress.forward-deadline", "10s"));
@@ -77,13 +75,7 @@ final class RunningSystem implements AutoCloseable {
               "weather.rabbit.dead-letter-queue", deadLetterQueue));
     }
     standalone =
-        Standalone.start(
-            dataDir,
-            env,
-            new InfrastructurePorts(ports[0], ports[1], ports[2], ports[3], ports[4]),
-            new ServicePorts(
-                ports[5], ports[6], ports[7], ports[8], ports[9], ports[10], ports[11]),
-            settings);
+        Standalone.start(dataDir, env, InfrastructurePorts.free(), ServicePorts.free(), settings);
   }
 
   String kafkaBootstrapServers() {

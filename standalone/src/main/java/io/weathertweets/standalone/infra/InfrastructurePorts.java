@@ -1,5 +1,7 @@
 package io.weathertweets.standalone.infra;
 
+import io.weathertweets.embedded.FreePorts;
+
 /**
  * Ports of the embedded servers. The defaults are the documented ones (the same as the services'
  * defaults, so nothing needs configuring); each can be moved with a system property, which tests
@@ -26,6 +28,12 @@ public record InfrastructurePorts(int kafka, int kafkaController, int amqp, int 
 
   public static InfrastructurePorts defaults() {
     return new InfrastructurePorts(9092, 9093, 5672, 6379, 6380);
+  }
+
+  /** Free ports for every embedded part (a test, or an instance beside others on one machine). */
+  public static InfrastructurePorts free() {
+    int[] p = FreePorts.distinct(5);
+    return new InfrastructurePorts(p[0], p[1], p[2], p[3], p[4]);
   }
 
   /**

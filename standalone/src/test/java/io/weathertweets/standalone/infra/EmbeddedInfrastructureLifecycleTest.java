@@ -36,7 +36,7 @@ class EmbeddedInfrastructureLifecycleTest {
 
   @Test
   void shouldLeaveNoProcessNorPortBehindAndKeepDataAcrossARestart() throws Exception {
-    InfrastructurePorts ports = FreePorts.allocate();
+    InfrastructurePorts ports = InfrastructurePorts.free();
     List<ProcessHandle> children;
     try (EmbeddedInfrastructure infra = EmbeddedInfrastructure.start(dataDir, Map.of(), ports)) {
       children = infra.childProcesses();
@@ -141,7 +141,7 @@ class EmbeddedInfrastructureLifecycleTest {
 
   @Test
   void shouldStartOnlyThePartsThatAreNotGiven() throws Exception {
-    InfrastructurePorts ports = FreePorts.allocate();
+    InfrastructurePorts ports = InfrastructurePorts.free();
     Map<String, String> env =
         Map.of(
             EmbeddedInfrastructure.KAFKA_ENV, "kafka.example:9092",
@@ -162,7 +162,7 @@ class EmbeddedInfrastructureLifecycleTest {
 
   @Test
   void shouldFailFastNamingTheVariableForEveryTakenPort() throws Exception {
-    InfrastructurePorts free = FreePorts.allocate();
+    InfrastructurePorts free = InfrastructurePorts.free();
     try (ServerSocket rabbit = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         ServerSocket valkey = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       InfrastructurePorts ports =

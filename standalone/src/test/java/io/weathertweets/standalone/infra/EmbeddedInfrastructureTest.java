@@ -66,7 +66,7 @@ class EmbeddedInfrastructureTest {
   static void startInfrastructure() throws IOException {
     long t = System.nanoTime();
     // No external server given: everything embedded.
-    infra = EmbeddedInfrastructure.start(dataDir, Map.of(), FreePorts.allocate());
+    infra = EmbeddedInfrastructure.start(dataDir, Map.of(), InfrastructurePorts.free());
     startMillis = (System.nanoTime() - t) / 1_000_000;
   }
 

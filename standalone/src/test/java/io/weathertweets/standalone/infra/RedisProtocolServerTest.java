@@ -24,7 +24,7 @@ class RedisProtocolServerTest {
     // What a machine with only a JDK gets.
     RedisProtocolServer.Executable bundled = RedisProtocolServer.executableFor(List.of());
     assertThat(bundled.description()).startsWith("bundled redis-server");
-    int port = FreePorts.allocate().redis();
+    int port = InfrastructurePorts.free().redis();
     List<ProcessHandle> processes;
     try (RedisProtocolServer server = RedisProtocolServer.start("Redis", bundled, dataDir, port);
         RawResp client = RawResp.connect("redis://localhost:" + port)) {
@@ -40,7 +40,7 @@ class RedisProtocolServerTest {
 
   @Test
   void shouldStopTheServerWhenTheLauncherIsKilled() throws Exception {
-    int port = FreePorts.allocate().redis();
+    int port = InfrastructurePorts.free().redis();
     Process launcher =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
