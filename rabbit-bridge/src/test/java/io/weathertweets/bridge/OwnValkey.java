@@ -7,7 +7,6 @@ import io.weathertweets.embedded.FreePorts;
 import io.weathertweets.embedded.RedisProtocolServer;
 import java.io.File;
 import java.io.IOException;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,15 +84,11 @@ public final class OwnValkey implements AutoCloseable {
             .redirectOutput(new File("target/valkey-" + port + ".log"))
             .redirectErrorStream(true)
             .start();
+    // PONG, not just an accepted connection: a server still loading its AOF answers -LOADING.
     await()
         .atMost(Duration.ofSeconds(10))
         .ignoreExceptions()
-        .until(
-            () -> {
-              try (Socket s = new Socket("127.0.0.1", port)) {
-                return true;
-              }
-            });
+        .until(() -> "PONG".equals(RedisProtocolServer.ping(port)));
     return new OwnValkey(process, port);
   }
 
