@@ -1,5 +1,6 @@
 package io.weathertweets.bench;
 
+import io.weathertweets.harness.ManagedProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,8 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,22 +23,6 @@ final class Processes {
   static final long CLOCK_TICKS = clockTicks();
 
   private Processes() {}
-
-  /** Tools running now; a JVM that exits (Ctrl-C, SIGTERM) takes them along. */
-  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
-
-  static {
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () ->
-                    RUNNING.forEach(
-                        p -> {
-                          p.descendants().forEach(ProcessHandle::destroyForcibly);
-                          p.destroyForcibly();
-                        }),
-                "tool-cleanup"));
-  }
 
   /** Longest any tool may take unless told otherwise (a limit, a scenario's load, a drain). */
   static final Duration TOOL_TIMEOUT = Duration.ofMinutes(15);
@@ -64,7 +47,8 @@ final class Processes {
 
   /** Waits for a started tool; on timeout (or interruption) kills it and its children. */
   static boolean finish(Process p, Duration timeout) throws InterruptedException {
-    RUNNING.add(p);
+    // A JVM that exits (Ctrl-C, SIGTERM) takes its tools along, as it does the services.
+    ManagedProcess.killOnExit(p);
     try {
       if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         return p.exitValue() == 0;
@@ -75,7 +59,7 @@ final class Processes {
     } finally {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
-      RUNNING.remove(p);
+      ManagedProcess.forget(p);
     }
   }
 

@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
 public final class ManagedProcess {
   private static final Set<ManagedProcess> STARTED = ConcurrentHashMap.newKeySet();
 
+  /** One-off children started elsewhere (tools), killed on exit like the managed ones. */
+  private static final Set<Process> TOOLS = ConcurrentHashMap.newKeySet();
+
   /** Set by the shutdown hook; from then on nothing starts (a start racing the hook would leak). */
   private static boolean exiting;
 
@@ -41,8 +44,28 @@ public final class ManagedProcess {
                               "Could not kill " + p + ": " + e.getMessage() + "; kill it by hand");
                         }
                       });
+                  TOOLS.forEach(ManagedProcess::killTree);
                 },
                 "managed-process-cleanup"));
+  }
+
+  /**
+   * Has this JVM's exit kill {@code tool} (and its children) too, until {@link #forget}: for a
+   * one-off child started elsewhere, e.g. a load generator. Unlike a managed process, a tool may
+   * start while the JVM exits (a clean-up step); its caller's own deadline bounds it then.
+   */
+  public static void killOnExit(Process tool) {
+    TOOLS.add(tool);
+  }
+
+  /** Ends {@link #killOnExit} for a tool that has ended (or was killed). */
+  public static void forget(Process tool) {
+    TOOLS.remove(tool);
+  }
+
+  private static void killTree(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
   }
 
   private final String name;
