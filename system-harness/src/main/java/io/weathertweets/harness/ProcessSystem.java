@@ -211,8 +211,7 @@ public final class ProcessSystem implements AutoCloseable {
   private final int redisPort = FreePorts.one();
   private final int valkeyPort = FreePorts.one();
   // RabbitMQ's CLI tools use the node's distribution port + 10000..10010 (and without
-  // RABBITMQ_DIST_PORT it would
-  // be the AMQP port + 20000): both must stay below 65536.
+  // RABBITMQ_DIST_PORT it would be the AMQP port + 20000): both must stay below 65536.
   private final int amqpPort = FreePorts.below(45000);
   private final int rabbitDistPort = FreePorts.below(45000);
   private final Map<Service, Integer> httpPorts = new EnumMap<>(Service.class);
