@@ -273,18 +273,13 @@ public final class Benchmark {
     if (!system.process(s).isAlive()) {
       fail(KEYS.get(s) + " exited during the run (see " + system.process(s).logFile() + ")");
     }
-    try (Stream<Path> logs = Files.list(out.resolve("logs"))) {
-      for (Path log :
-          logs.filter(
-                  f -> f.getFileName().toString().matches(Pattern.quote(s.id) + "(-\\d+)?\\.log"))
-              .toList()) {
-        boolean outOfHeap;
-        try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
-          outOfHeap = lines.anyMatch(l -> l.contains("OutOfMemoryError"));
-        }
-        if (outOfHeap) {
-          fail(KEYS.get(s) + " ran out of heap (" + serviceHeapMiB + " MiB), see " + log);
-        }
+    for (Path log : system.process(s).logFiles()) {
+      boolean outOfHeap;
+      try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+        outOfHeap = lines.anyMatch(l -> l.contains("OutOfMemoryError"));
+      }
+      if (outOfHeap) {
+        fail(KEYS.get(s) + " ran out of heap (" + serviceHeapMiB + " MiB), see " + log);
       }
     }
   }
@@ -923,9 +918,6 @@ public final class Benchmark {
     return wrkOut;
   }
 
-  /**
-   * loadgen's executable jar with {@code --json}; its report, or empty (and a failure) if it broke.
-   */
   /** loadgen with {@code args}; its report, or empty (and a failure) if it broke. */
   private Optional<JsonNode> loadgen(String name, List<String> args)
       throws IOException, InterruptedException {
@@ -1050,18 +1042,12 @@ public final class Benchmark {
     attempt(
         "delete this run's queues and exchanges",
         () -> {
-          if (!runJava(
-              List.of(
-                  "io.weathertweets.bench.RabbitAdmin",
-                  rabbitUri,
-                  "delete",
-                  "queue:" + system.queue(),
-                  "queue:" + system.queue() + ".dlq",
-                  "queue:" + courseQueue,
-                  "queue:bench-limit-" + runId,
-                  "exchange:" + system.exchange(),
-                  "exchange:" + system.exchange() + ".dlx"),
-              out.resolve("logs/rabbit-cleanup.log"))) {
+          if (!Processes.deleteRunNames(
+              rabbitUri,
+              system,
+              out.resolve("logs/rabbit-cleanup.log"),
+              "queue:" + courseQueue,
+              "queue:bench-limit-" + runId)) {
             log("could not delete this run's queues and exchanges: see logs/rabbit-cleanup.log");
           }
         },

@@ -275,16 +275,8 @@ public final class CpuPerTweet {
       log("could not stop every process: " + e);
     }
     try {
-      if (!Processes.runJava(
-          List.of(
-              "io.weathertweets.bench.RabbitAdmin",
-              Benchmark.rabbitUri(),
-              "delete",
-              "queue:" + system.queue(),
-              "queue:" + system.queue() + ".dlq",
-              "exchange:" + system.exchange(),
-              "exchange:" + system.exchange() + ".dlx"),
-          out.resolve("logs/rabbit-cleanup.log"))) {
+      if (!Processes.deleteRunNames(
+          Benchmark.rabbitUri(), system, out.resolve("logs/rabbit-cleanup.log"))) {
         log("could not delete the run's queues and exchanges: see logs/rabbit-cleanup.log");
       }
     } catch (IOException | InterruptedException e) {

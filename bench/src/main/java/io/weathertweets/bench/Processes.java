@@ -1,6 +1,7 @@
 package io.weathertweets.bench;
 
 import io.weathertweets.harness.ManagedProcess;
+import io.weathertweets.harness.ProcessSystem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,8 +58,7 @@ final class Processes {
           "[bench] " + p.info().command().orElse("a tool") + " ran over " + timeout + ": killed");
       return false;
     } finally {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
+      ManagedProcess.killTree(p);
       ManagedProcess.forget(p);
     }
   }
@@ -70,6 +70,28 @@ final class Processes {
         new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path")));
     command.addAll(mainAndArgs);
     return run(command, outFile, Map.of());
+  }
+
+  /**
+   * Deletes a run's queues and exchanges from the shared RabbitMQ: those the harness named ({@code
+   * system}'s bridge queue and its dead-letter queue, its exchange and dead-letter exchange) and
+   * {@code more} ({@code queue:<name>} or {@code exchange:<name>}). False, with the reason in
+   * {@code log}, when that failed.
+   */
+  static boolean deleteRunNames(String rabbitUri, ProcessSystem system, Path log, String... more)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "io.weathertweets.bench.RabbitAdmin",
+                rabbitUri,
+                "delete",
+                "queue:" + system.queue(),
+                "queue:" + system.queue() + ".dlq",
+                "exchange:" + system.exchange(),
+                "exchange:" + system.exchange() + ".dlx"));
+    command.addAll(List.of(more));
+    return runJava(command, log);
   }
 
   private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -63,7 +63,8 @@ public final class ManagedProcess {
     TOOLS.remove(tool);
   }
 
-  private static void killTree(Process p) {
+  /** {@code kill -9} of {@code p} and everything it started. */
+  public static void killTree(Process p) {
     p.descendants().forEach(ProcessHandle::destroyForcibly);
     p.destroyForcibly();
   }
@@ -122,7 +123,20 @@ public final class ManagedProcess {
 
   /** The log of the current (or last) start. */
   public synchronized Path logFile() {
-    return logDir.resolve(name + (starts <= 1 ? "" : "-" + starts) + ".log");
+    return logFile(starts);
+  }
+
+  /** The log of every start so far, the first first (a crash shows in the log of its start). */
+  public synchronized List<Path> logFiles() {
+    List<Path> all = new ArrayList<>();
+    for (int start = 1; start <= starts; start++) {
+      all.add(logFile(start));
+    }
+    return all;
+  }
+
+  private Path logFile(int start) {
+    return logDir.resolve(name + (start <= 1 ? "" : "-" + start) + ".log");
   }
 
   public synchronized boolean isAlive() {
