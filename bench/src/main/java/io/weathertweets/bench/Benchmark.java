@@ -461,7 +461,7 @@ public final class Benchmark {
             rabbitUri,
             "bind",
             courseQueue,
-            system.exchange()),
+            system.rabbitNames().exchange()),
         out.resolve("logs/rabbit-admin.log"))) {
       fail("declare the S5 queue");
     }

@@ -81,15 +81,9 @@ final class Processes {
   static boolean deleteRunNames(String rabbitUri, ProcessSystem system, Path log, String... more)
       throws IOException, InterruptedException {
     List<String> command =
-        new ArrayList<>(
-            List.of(
-                "io.weathertweets.bench.RabbitAdmin",
-                rabbitUri,
-                "delete",
-                "queue:" + system.queue(),
-                "queue:" + system.queue() + ".dlq",
-                "exchange:" + system.exchange(),
-                "exchange:" + system.exchange() + ".dlx"));
+        new ArrayList<>(List.of("io.weathertweets.bench.RabbitAdmin", rabbitUri, "delete"));
+    system.rabbitNames().queues().forEach(queue -> command.add("queue:" + queue));
+    system.rabbitNames().exchanges().forEach(exchange -> command.add("exchange:" + exchange));
     command.addAll(List.of(more));
     return runJava(command, log);
   }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.weathertweets.deploy.NetworkPolicies.Peer;
 import io.weathertweets.deploy.NetworkPolicyConnectionsTest.Connection;
 import io.weathertweets.embedded.FreePorts;
+import io.weathertweets.harness.RabbitNode;
 import io.weathertweets.standalone.infra.SecuredKafka;
 import java.io.File;
 import java.io.IOException;
@@ -136,7 +137,7 @@ class FullDeploymentRehearsalTest {
 
   @Test
   void theDevOverlayShouldWorkAsAppliedFromTheManifestsAlone() throws Exception {
-    Assumptions.assumeTrue(LocalRabbit.installed(), "no local RabbitMQ installation");
+    Assumptions.assumeTrue(RabbitNode.installed(), "no local RabbitMQ installation");
     for (String store : List.of("redis", "valkey")) {
       Assumptions.assumeTrue(
           new File("/usr/bin/" + store + "-server").canExecute(), store + "-server not installed");
@@ -167,7 +168,9 @@ class FullDeploymentRehearsalTest {
         new PodProcess(all, broker, "containers", "rabbitmq", dir.resolve("rabbitmq-pod"))
             .volume("server-secret")
             .resolve("definitions.json");
-    try (LocalRabbit rabbit = new LocalRabbit(dir.resolve("rabbitmq"), definitions);
+    try (RabbitNode rabbit =
+            new RabbitNode(dir.resolve("rabbitmq"), dir.resolve("rabbitmq"), definitions)
+                .start(Duration.ofSeconds(60));
         SecuredKafka kafka =
             SecuredKafka.start(
                 dir.resolve("kafka"),
@@ -176,7 +179,7 @@ class FullDeploymentRehearsalTest {
                         ofKind(all, "KafkaUser").stream().map(StrimziResourcesTest::name))
                     .toList(),
                 brokerSettings(all))) {
-      localPorts.put("rabbitmq", Map.of(5672, rabbit.amqpPort));
+      localPorts.put("rabbitmq", Map.of(5672, rabbit.amqpPort()));
       all.addAll(strimziSecrets(all, kafka));
       createTopicsAndAcls(all, kafka);
       System.out.printf("stores, RabbitMQ and Kafka up after %d ms%n", millisSince(t0));

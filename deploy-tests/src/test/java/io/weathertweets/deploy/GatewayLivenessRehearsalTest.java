@@ -12,6 +12,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.weathertweets.embedded.FreePorts;
+import io.weathertweets.harness.RabbitNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,12 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  * gateway-rabbit as the dev overlay deploys it: the gateway's executable jar (what its image runs)
  * with the pod spec's environment (Secrets from the committed examples), its ports mapped to free
  * local ones, against a real local RabbitMQ node loaded with the rendered definitions. The
- * kubelet's probes are replayed from the pod spec: the pod starts and becomes ready; through a 60 s
- * broker outage its liveness probe never fails (so it is not restarted) while readiness reports the
+ * kubelet's probes are replayed from the pod spec: the pod starts and becomes ready; through a
+ * broker outage one probe period longer than the kubelet takes to restart a pod (the liveness
+ * probe's period × failure threshold) its liveness probe never fails, while readiness reports the
  * outage; after it, the pod is ready again.
  */
 class GatewayLivenessRehearsalTest {
-  private static final Duration OUTAGE = Duration.ofSeconds(60);
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -44,7 +45,7 @@ class GatewayLivenessRehearsalTest {
 
   @Test
   void livenessShouldStayGreenThroughABrokerOutage() throws Exception {
-    Assumptions.assumeTrue(LocalRabbit.installed(), "no local RabbitMQ installation");
+    Assumptions.assumeTrue(RabbitNode.installed(), "no local RabbitMQ installation");
     Path jar = Repo.serviceJar("grpc-gateway");
     List<ObjectNode> all = KubernetesManifestsTest.render("dev");
     ObjectNode deployment = find(all, "Deployment", "gateway-rabbit");
@@ -59,7 +60,9 @@ class GatewayLivenessRehearsalTest {
         new PodProcess(all, broker, "containers", "rabbitmq", dir.resolve("broker-pod"))
             .volume("server-secret")
             .resolve("definitions.json");
-    try (LocalRabbit rabbit = new LocalRabbit(dir.resolve("rabbit"), definitions)) {
+    try (RabbitNode rabbit =
+        new RabbitNode(dir.resolve("rabbit"), dir.resolve("rabbit"), definitions)
+            .start(Duration.ofSeconds(60))) {
       // Container ports → free local ports; env values naming a container port follow (GRPC_PORT,
       // SERVER_PORT).
       PodProcess.LocalPorts local =
@@ -70,7 +73,7 @@ class GatewayLivenessRehearsalTest {
       // The Service's host:port, as the pod's DNS would resolve it.
       env.put(
           "RABBITMQ_URI",
-          PodProcessesTest.local(env.get("RABBITMQ_URI"), rabbit.amqpPort).toString());
+          PodProcessesTest.local(env.get("RABBITMQ_URI"), rabbit.amqpPort()).toString());
       Process gateway =
           pod.startJar(jar, env, List.of(), dir.resolve("root"), dir.resolve("gateway.log"));
       try {
@@ -99,11 +102,16 @@ class GatewayLivenessRehearsalTest {
             "gateway-rabbit started and ready in %d ms%n",
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 
+        JsonNode lp = container.path("livenessProbe");
+        // Kubernetes' defaults where the pod spec leaves them out: every 10 s, 3 failures.
+        Duration outage =
+            Duration.ofSeconds(
+                lp.path("periodSeconds").asLong(10) * (lp.path("failureThreshold").asLong(3) + 1));
         rabbit.ctl("stop_app");
         long outageStart = System.nanoTime();
         List<String> livenessFailures = new ArrayList<>();
         boolean sawUnready = false;
-        while (System.nanoTime() - outageStart < OUTAGE.toNanos()) {
+        while (System.nanoTime() - outageStart < outage.toNanos()) {
           if (!liveness.passes()) {
             livenessFailures.add((System.nanoTime() - outageStart) / 1_000_000 + " ms");
           }

@@ -10,6 +10,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.weathertweets.embedded.FreePorts;
+import io.weathertweets.harness.RabbitNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -76,7 +77,7 @@ class GatewayScaleOutRehearsalTest {
   @Test
   void ingressShouldSpreadCallsOverBothGatewayReplicasAndKeepAnsweringWhenOneGoes()
       throws Exception {
-    Assumptions.assumeTrue(LocalRabbit.installed(), "no local RabbitMQ installation");
+    Assumptions.assumeTrue(RabbitNode.installed(), "no local RabbitMQ installation");
     Path gatewayJar = Repo.serviceJar("grpc-gateway");
     Path ingressJar = Repo.serviceJar("ingress");
     long t0 = System.nanoTime();
@@ -87,7 +88,9 @@ class GatewayScaleOutRehearsalTest {
         new PodProcess(all, broker, "containers", "rabbitmq", dir.resolve("broker-pod"))
             .volume("server-secret")
             .resolve("definitions.json");
-    try (LocalRabbit rabbit = new LocalRabbit(dir.resolve("rabbit"), definitions)) {
+    try (RabbitNode rabbit =
+        new RabbitNode(dir.resolve("rabbit"), dir.resolve("rabbit"), definitions)
+            .start(Duration.ofSeconds(60))) {
       // Both replicas: the same pod spec and container ports (one local port per container port,
       // the same on both addresses), each bound to its own address.
       ObjectNode gatewayDeployment = find(all, "Deployment", "gateway-rabbit");
@@ -108,7 +111,7 @@ class GatewayScaleOutRehearsalTest {
         Map<String, String> env = gatewayPorts.env(pod.env());
         env.put(
             "RABBITMQ_URI",
-            PodProcessesTest.local(env.get("RABBITMQ_URI"), rabbit.amqpPort).toString());
+            PodProcessesTest.local(env.get("RABBITMQ_URI"), rabbit.amqpPort()).toString());
         // In a pod each server binds the wildcard address of the pod's own network namespace; here
         // each replica binds its "pod IP" instead, so both can listen on the same ports: the gRPC
         // server, and the HTTP server that serves actuator (the gateway has no separate management
@@ -121,7 +124,7 @@ class GatewayScaleOutRehearsalTest {
       // The bridge's queue, bound as rabbit-bridge binds it (the gateway publishes mandatory: with
       // no queue bound, the broker returns every tweet and the gateway refuses it). Declared as the
       // bridge's own user.
-      declareBridgeQueue(all, rabbit.amqpPort);
+      declareBridgeQueue(all, rabbit.amqpPort());
 
       for (int i = 0; i < POD_IPS.size(); i++) {
         awaitReady(

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.weathertweets.embedded.FreePorts;
+import io.weathertweets.harness.RabbitNode;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -151,7 +152,7 @@ class PodProcessesTest {
    */
   @Test
   void rabbitmqUsersShouldHaveLeastPrivilege() throws Exception {
-    Assumptions.assumeTrue(LocalRabbit.installed(), "no local RabbitMQ installation");
+    Assumptions.assumeTrue(RabbitNode.installed(), "no local RabbitMQ installation");
     List<ObjectNode> all = KubernetesManifestsTest.render("gke");
     ObjectNode sts = find(all, "StatefulSet", "rabbitmq");
     PodProcess node = new PodProcess(all, sts, "containers", "rabbitmq", dir.resolve("pod"));
@@ -174,9 +175,10 @@ class PodProcessesTest {
     assertThat(mounted).isEqualTo("server-secret/definitions.json");
     Path definitions = node.volume("server-secret").resolve("definitions.json");
 
-    LocalRabbit rabbit = new LocalRabbit(dir.resolve("rabbit"), definitions);
-    started.add(rabbit.process);
-    int[] ports = {rabbit.amqpPort};
+    RabbitNode rabbit =
+        new RabbitNode(dir.resolve("rabbit"), dir.resolve("rabbit"), definitions)
+            .start(Duration.ofSeconds(60));
+    int[] ports = {rabbit.amqpPort()};
     try {
       Map<String, String> client = secretValues(all);
       URI publisher = local(env(all, "gateway-rabbit").get("RABBITMQ_URI"), ports[0]);
@@ -203,7 +205,7 @@ class PodProcessesTest {
           .ignoreExceptions()
           .until(
               () -> {
-                assertThat(rabbit.process.isAlive()).as(rabbit.log()).isTrue();
+                assertThat(rabbit.process().isAlive()).as(rabbit.process().tail(30)).isTrue();
                 use(factory, publisher);
                 factory.newConnection().close();
                 return true;

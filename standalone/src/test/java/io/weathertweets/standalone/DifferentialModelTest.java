@@ -124,7 +124,8 @@ class DifferentialModelTest {
         } catch (java.util.concurrent.ExecutionException e) {
           throw new IllegalStateException("could not publish to Kafka past the edge", e);
         }
-        template.send(system.exchange, m.id(), MessageBuilder.withBody(tweet).build());
+        template.send(
+            system.rabbitNames.exchange(), m.id(), MessageBuilder.withBody(tweet).build());
       }
     };
   }

@@ -1,6 +1,7 @@
 package io.weathertweets.standalone;
 
 import io.weathertweets.embedded.LocalServers;
+import io.weathertweets.harness.RabbitNames;
 import io.weathertweets.standalone.infra.InfrastructurePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.redisson.api.RedissonClient;
@@ -24,10 +24,7 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 final class RunningSystem implements AutoCloseable {
   final String run = UUID.randomUUID().toString().substring(0, 8);
   final String prefix = "e2e-" + run;
-  final String exchange = "e2e." + run + ".tweets";
-  final String queue = "e2e." + run + ".bridge";
-  final String deadLetterExchange = "e2e." + run + ".dlx";
-  final String deadLetterQueue = "e2e." + run + ".dlq";
+  final RabbitNames rabbitNames = RabbitNames.of("e2e." + run);
   final Standalone standalone;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -67,12 +64,7 @@ final class RunningSystem implements AutoCloseable {
     if (env.containsKey("RABBITMQ_URI")) {
       // A shared broker: names of this run only. (The embedded broker is fresh and pre-configured
       // with the default names.)
-      settings.putAll(
-          Map.of(
-              "weather.rabbit.exchange", exchange,
-              "weather.rabbit.queue", queue,
-              "weather.rabbit.dead-letter-exchange", deadLetterExchange,
-              "weather.rabbit.dead-letter-queue", deadLetterQueue));
+      settings.putAll(rabbitNames.settings());
     }
     standalone =
         Standalone.start(dataDir, env, InfrastructurePorts.free(), ServicePorts.free(), settings);
@@ -125,11 +117,8 @@ final class RunningSystem implements AutoCloseable {
    */
   void closeAndDeleteRun(RabbitAdmin admin, RedissonClient... stores) {
     close();
-    for (String queue : List.of(this.queue, deadLetterQueue)) {
-      admin.deleteQueue(queue);
-    }
-    admin.deleteExchange(exchange);
-    admin.deleteExchange(deadLetterExchange);
+    rabbitNames.queues().forEach(admin::deleteQueue);
+    rabbitNames.exchanges().forEach(admin::deleteExchange);
     for (RedissonClient store : stores) {
       store.getKeys().deleteByPattern(prefix + ":*");
     }

@@ -97,7 +97,8 @@ class SystemEndToEndTest {
   @Order(1)
   void shouldDeliverAPostedTweetToBothBrokersWithItsIdAndFields() {
     Queue tap = admin.declareQueue(); // server-named, exclusive, auto-delete: a tap on the exchange
-    admin.declareBinding(BindingBuilder.bind(tap).to(new TopicExchange(system.exchange)).with("#"));
+    admin.declareBinding(
+        BindingBuilder.bind(tap).to(new TopicExchange(system.rabbitNames.exchange())).with("#"));
     String id = "e2e-" + system.run + "-first";
 
     HttpResponse<String> answer =
@@ -137,7 +138,9 @@ class SystemEndToEndTest {
     }
     RabbitTemplate template = new RabbitTemplate(rabbit);
     Message message = template.receive(tap.getName(), 10_000);
-    assertThat(message).as("message on a queue bound to %s", system.exchange).isNotNull();
+    assertThat(message)
+        .as("message on a queue bound to %s", system.rabbitNames.exchange())
+        .isNotNull();
     assertThat(message.getMessageProperties().getMessageId()).isEqualTo(id);
     assertThat(message.getMessageProperties().getReceivedRoutingKey()).isEqualTo("mixco");
     assertThat(parse(message.getBody()).toBuilder().clearAcceptedAtMs().build())

@@ -1,5 +1,7 @@
 package io.weathertweets.harness;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,8 +12,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * One child process (a service JVM, a store, a broker), restartable with the same command line.
@@ -203,6 +208,31 @@ public final class ManagedProcess {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       throw new IllegalStateException("A child process of " + name + " did not exit: " + e, e);
+    }
+  }
+
+  /**
+   * Waits until {@code up} holds; fails at once when the process exits, and in either failure with
+   * the last lines its log has by then.
+   */
+  public void awaitUp(String what, Duration atMost, Duration poll, Callable<Boolean> up) {
+    try {
+      await(what)
+          .atMost(atMost)
+          .pollInterval(poll)
+          .ignoreExceptions()
+          .failFast(() -> !isAlive())
+          .until(up);
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      throw new IllegalStateException(
+          (isAlive()
+                  ? what + ": not within " + atMost.toSeconds() + " s"
+                  : name + " exited while starting")
+              + "; the last lines of "
+              + logFile()
+              + ":\n"
+              + tail(30),
+          e);
     }
   }
 

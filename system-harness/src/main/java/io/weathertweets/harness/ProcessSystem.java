@@ -1,13 +1,9 @@
 package io.weathertweets.harness;
 
-import static org.awaitility.Awaitility.await;
-
 import io.weathertweets.embedded.FreePorts;
 import io.weathertweets.embedded.RedisProtocolServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,12 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.core.TerminalFailureException;
 
 /**
  * The whole system as separate processes: a Kafka broker (the standalone launcher's {@code
@@ -45,8 +37,8 @@ public final class ProcessSystem implements AutoCloseable {
    *
    * @param data where the stores, the broker and the Streams state keep their files
    * @param logs one log file per process and start
-   * @param prefix store key prefix; also names the Streams application, the RabbitMQ node and, on a
-   *     shared RabbitMQ, the exchange and queues
+   * @param prefix store key prefix; also names the Streams application and, on a shared RabbitMQ,
+   *     the exchange and queues ({@link RabbitNames#of})
    * @param durableStores redis and valkey with an append-only file (fsync every second), so a crash
    *     keeps what they acknowledged; without, they keep nothing on disk
    * @param sharedRabbitUri a RabbitMQ to use instead of starting a node of its own (null: own node)
@@ -204,23 +196,17 @@ public final class ProcessSystem implements AutoCloseable {
   private final Path data;
   private final Path logs;
   private final String prefix;
-  private final String rabbitNode;
-  private final Path rabbitHome;
   private final int kafkaPort = FreePorts.one();
   private final int kafkaControllerPort = FreePorts.one();
   private final int redisPort = FreePorts.one();
   private final int valkeyPort = FreePorts.one();
-  // RabbitMQ's CLI tools use the node's distribution port + 10000..10010 (and without
-  // RABBITMQ_DIST_PORT it would be the AMQP port + 20000): both must stay below 65536.
-  private final int amqpPort = FreePorts.below(45000);
-  private final int rabbitDistPort = FreePorts.below(45000);
   private final Map<Service, Integer> httpPorts = new EnumMap<>(Service.class);
   private final Map<Service, Integer> grpcPorts = new EnumMap<>(Service.class);
   private final Map<Service, ManagedProcess> services = new EnumMap<>(Service.class);
   private final ManagedProcess kafka;
   private final ManagedProcess redis;
   private final ManagedProcess valkey;
-  private final ManagedProcess rabbit;
+  private final RabbitNode rabbit;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -231,8 +217,6 @@ public final class ProcessSystem implements AutoCloseable {
     this.data = setup.data();
     this.logs = setup.logs();
     this.prefix = setup.prefix();
-    this.rabbitNode = "wt-" + prefix + "@localhost";
-    this.rabbitHome = data.resolve("rabbitmq/home");
     for (Service s : Service.values()) {
       httpPorts.put(s, FreePorts.one());
     }
@@ -241,7 +225,6 @@ public final class ProcessSystem implements AutoCloseable {
     try {
       Files.createDirectories(data);
       Files.createDirectories(logs);
-      Files.createDirectories(rabbitHome);
       Files.createDirectories(data.resolve("redis"));
       Files.createDirectories(data.resolve("valkey"));
     } catch (IOException e) {
@@ -263,11 +246,7 @@ public final class ProcessSystem implements AutoCloseable {
     rabbit =
         setup.sharedRabbitUri() != null
             ? null
-            : new ManagedProcess(
-                "rabbitmq",
-                List.of("/usr/lib/rabbitmq/bin/rabbitmq-server"),
-                rabbitEnvironment(),
-                logs);
+            : new RabbitNode(data.resolve("rabbitmq"), logs, null);
     List<String> kafkaCommand = new ArrayList<>(List.of(java()));
     kafkaCommand.addAll(setup.kafkaJvmOptions());
     kafkaCommand.addAll(
@@ -307,22 +286,15 @@ public final class ProcessSystem implements AutoCloseable {
    * one.
    */
   public String rabbitUri() {
-    return setup.sharedRabbitUri() != null
-        ? setup.sharedRabbitUri()
-        : "amqp://guest:guest@127.0.0.1:" + amqpPort + "/";
+    return setup.sharedRabbitUri() != null ? setup.sharedRabbitUri() : rabbit.guestUri();
   }
 
   /**
-   * The exchange the rabbit gateway publishes to: on a shared RabbitMQ this run's own, on the
-   * system's own node the default.
+   * The exchange and queues of the rabbit gateway and the bridge: on a shared RabbitMQ this run's
+   * own, on the system's own node the defaults.
    */
-  public String exchange() {
-    return setup.sharedRabbitUri() != null ? prefix + ".tweets" : "weather.tweets";
-  }
-
-  /** The bridge's queue (see {@link #exchange()}); its dead letters go to {@code <queue>.dlq}. */
-  public String queue() {
-    return setup.sharedRabbitUri() != null ? prefix + ".bridge" : "weather.tweets.bridge";
+  public RabbitNames rabbitNames() {
+    return setup.sharedRabbitUri() != null ? RabbitNames.of(prefix) : RabbitNames.DEFAULT;
   }
 
   public int redisPort() {
@@ -415,7 +387,9 @@ public final class ProcessSystem implements AutoCloseable {
    */
   public List<String> notRunning() {
     List<String> down = new ArrayList<>();
-    Stream.concat(Stream.of(kafka, redis, valkey, rabbit), services.values().stream())
+    Stream.concat(
+            Stream.of(kafka, redis, valkey, rabbit == null ? null : rabbit.process()),
+            services.values().stream())
         .filter(Objects::nonNull)
         .filter(p -> !p.isAlive())
         .forEach(p -> down.add(p.name()));
@@ -498,8 +472,7 @@ public final class ProcessSystem implements AutoCloseable {
 
   private void awaitReady(Service s, ManagedProcess p) {
     URI readiness = actuator(s).resolve("health/readiness");
-    awaitUp(
-        p,
+    p.awaitUp(
         s.id + " ready",
         setup.startTimeout(),
         Duration.ofMillis(500),
@@ -510,32 +483,6 @@ public final class ProcessSystem implements AutoCloseable {
                   HttpResponse.BodyHandlers.ofString());
           return r.statusCode() == 200 && r.body().contains("\"UP\"");
         });
-  }
-
-  /**
-   * Waits until {@code up} holds; fails at once when the process exits, and in either failure with
-   * the last lines its log has by then.
-   */
-  private static void awaitUp(
-      ManagedProcess p, String what, Duration atMost, Duration poll, Callable<Boolean> up) {
-    try {
-      await(what)
-          .atMost(atMost)
-          .pollInterval(poll)
-          .ignoreExceptions()
-          .failFast(() -> !p.isAlive())
-          .until(up);
-    } catch (ConditionTimeoutException | TerminalFailureException e) {
-      throw new IllegalStateException(
-          (p.isAlive()
-                  ? what + ": not within " + atMost.toSeconds() + " s"
-                  : p.name() + " exited while starting")
-              + "; the last lines of "
-              + p.logFile()
-              + ":\n"
-              + p.tail(30),
-          e);
-    }
   }
 
   /** The service's Prometheus counter (summed over tags), or 0 when it cannot be read. */
@@ -651,10 +598,7 @@ public final class ProcessSystem implements AutoCloseable {
     }
     if (setup.sharedRabbitUri() != null && (s == Service.RABBIT_GATEWAY || s == Service.BRIDGE)) {
       // A shared broker: names of this run only. (The system's own node has the default names.)
-      command.add("--weather.rabbit.exchange=" + exchange());
-      command.add("--weather.rabbit.queue=" + queue());
-      command.add("--weather.rabbit.dead-letter-exchange=" + exchange() + ".dlx");
-      command.add("--weather.rabbit.dead-letter-queue=" + queue() + ".dlq");
+      rabbitNames().settings().forEach((key, value) -> command.add("--" + key + "=" + value));
     }
     command.addAll(extraArguments);
     return command;
@@ -668,8 +612,7 @@ public final class ProcessSystem implements AutoCloseable {
 
   public void startKafka() {
     kafka.start();
-    awaitUp(
-        kafka,
+    kafka.awaitUp(
         "Kafka broker (standalone --infra-only) ready",
         setup.startTimeout(),
         Duration.ofMillis(300),
@@ -727,8 +670,7 @@ public final class ProcessSystem implements AutoCloseable {
 
   /** Waits until the redis-protocol server of {@code p} answers PING on {@code port}. */
   public static void awaitPong(ManagedProcess p, int port) {
-    awaitUp(
-        p,
+    p.awaitUp(
         p.name() + " answers PING",
         Duration.ofSeconds(30),
         Duration.ofMillis(100),
@@ -738,35 +680,11 @@ public final class ProcessSystem implements AutoCloseable {
 
   // ---- RabbitMQ node ----
 
-  private Map<String, String> rabbitEnvironment() {
-    Map<String, String> env = new HashMap<>();
-    Path base = data.resolve("rabbitmq");
-    // HOME holds the node's own Erlang cookie; rabbitmqctl below runs with the same HOME.
-    env.put("HOME", rabbitHome.toString());
-    env.put("RABBITMQ_NODENAME", rabbitNode);
-    env.put("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1");
-    env.put("RABBITMQ_NODE_PORT", String.valueOf(amqpPort));
-    env.put("RABBITMQ_DIST_PORT", String.valueOf(rabbitDistPort));
-    env.put("RABBITMQ_MNESIA_BASE", base.resolve("mnesia").toString());
-    env.put("RABBITMQ_LOG_BASE", base.resolve("log").toString());
-    env.put("RABBITMQ_ENABLED_PLUGINS_FILE", base.resolve("enabled_plugins").toString());
-    env.put("RABBITMQ_CONFIG_FILE", base.resolve("no-config").toString());
-    env.put("RABBITMQ_ADVANCED_CONFIG_FILE", base.resolve("no-advanced.config").toString());
-    return env;
-  }
-
   /** Starts the system's own RabbitMQ node; nothing on a shared RabbitMQ. */
   public void startRabbit() {
-    if (rabbit == null) {
-      return;
+    if (rabbit != null) {
+      rabbit.start(setup.startTimeout());
     }
-    rabbit.start();
-    awaitUp(
-        rabbit,
-        "RabbitMQ node accepts AMQP connections",
-        setup.startTimeout(),
-        Duration.ofMillis(300),
-        () -> portOpen(amqpPort));
   }
 
   /**
@@ -774,34 +692,8 @@ public final class ProcessSystem implements AutoCloseable {
    * broker.
    */
   public void stopRabbit() {
-    if (rabbit == null || !rabbit.isAlive()) {
-      return;
-    }
-    ProcessBuilder ctl =
-        new ProcessBuilder("/usr/lib/rabbitmq/bin/rabbitmqctl", "-n", rabbitNode, "stop")
-            .redirectErrorStream(true)
-            .redirectOutput(
-                ProcessBuilder.Redirect.appendTo(logs.resolve("rabbitmqctl.log").toFile()));
-    ctl.environment().put("HOME", rabbitHome.toString());
-    try {
-      Process p = ctl.start();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-    } catch (IOException e) {
-      System.err.println("rabbitmqctl stop failed (" + e.getMessage() + "); killing the node");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    rabbit.stop(Duration.ofSeconds(20));
-  }
-
-  private static boolean portOpen(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
+    if (rabbit != null) {
+      rabbit.stop();
     }
   }
 }
