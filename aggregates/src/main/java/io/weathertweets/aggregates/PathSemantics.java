@@ -21,7 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * weather.time.max-ahead   WEATHER_TIME_MAX_AHEAD    5m
  * </pre>
  *
- * The defaults are written here only.
+ * The defaults are decided here. {@link WindowSpec#DEFAULT} and {@link EventTimeRule#DEFAULT}, for
+ * code that does not bind these settings (tests, tools), are checked against them.
  *
  * @param window tumbling event-time windows ({@link WindowSpec})
  * @param dedup how long a tweet id is remembered

@@ -11,7 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * can act on.
  */
 public final class StallCheck {
-  public static final Duration DEFAULT_LIMIT = Duration.ofSeconds(60);
+  /** The default of both consumers' {@code weather.health.stall-after}, as a setting's text. */
+  public static final String DEFAULT_STALL_AFTER = "60s";
+
+  public static final Duration DEFAULT_LIMIT = Duration.parse("PT" + DEFAULT_STALL_AFTER);
 
   private final String path;
   private final Duration limit;

@@ -13,10 +13,18 @@ package io.weathertweets.aggregates;
  * {p}:meta                    hash   tweets_total, last_event_at, window_size_ms, grace_ms, path
  * {p}:consumer                hash   the consumer's own report: lag, idle_seconds, stalled, reported_at
  * </pre>
+ *
+ * Valkey also holds the bridge's own bookkeeping, which nothing else reads: {@code
+ * {p}:seen:{m}:{id}}, {@code {p}:bridge:stream_time:{m}} and {@code {p}:bridge:open_windows:{m}}
+ * (written by {@code apply-batch.lua}) and {@code {p}:bridge:ack_mark} ({@code BatchScript}). The
+ * Kafka path keeps the same bookkeeping in Kafka Streams' state, not in Redis.
  */
 public record StoreLayout(String prefix) {
 
-  public static final StoreLayout DEFAULT = new StoreLayout("weather");
+  /** The default of every service's {@code weather.store.prefix} (and of loadgen's --prefix). */
+  public static final String DEFAULT_PREFIX = "weather";
+
+  public static final StoreLayout DEFAULT = new StoreLayout(DEFAULT_PREFIX);
 
   public String municipality(Municipality m) {
     return prefix + ":municipality:" + m.id();

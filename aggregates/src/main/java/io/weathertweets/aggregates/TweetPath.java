@@ -12,6 +12,20 @@ public enum TweetPath {
   KAFKA("Kafka path", "streams-app", "redis"),
   RABBIT("RabbitMQ path", "rabbit-bridge", "valkey");
 
+  /**
+   * The Kafka path's topic: the kafka gateway writes it, the streams-app reads it (key =
+   * municipality id, value = v1 Tweet bytes). One name, not a setting of either side: a gateway
+   * writing elsewhere would leave the streams-app counting nothing, and the Strimzi KafkaTopic and
+   * the KafkaUsers' ACLs name it too.
+   */
+  public static final String KAFKA_TOPIC = "weather-tweets";
+
+  /**
+   * The RabbitMQ path's exchange, the default of {@code weather.rabbit.exchange} on both sides: the
+   * rabbit gateway publishes to it, the rabbit-bridge binds its queue to it.
+   */
+  public static final String RABBIT_EXCHANGE = "weather.tweets";
+
   private final String title;
   private final String consumer;
   private final String store;

@@ -41,6 +41,9 @@ class PathSemanticsBindingTest {
     assertThat(semantics.window().grace()).isEqualTo(Duration.ofSeconds(10));
     assertThat(semantics.dedupHorizon()).isEqualTo(Duration.ofHours(1));
     assertThat(semantics.time().maxAhead()).isEqualTo(Duration.ofMinutes(5));
+    // The constants for code that does not bind the settings (tests, tools) say the same.
+    assertThat(semantics.windowSpec()).isEqualTo(WindowSpec.DEFAULT);
+    assertThat(semantics.timeRule()).isEqualTo(EventTimeRule.DEFAULT);
   }
 
   private static PathSemantics bind(Map<String, Object> variables) {

@@ -2,6 +2,7 @@ package io.weathertweets.bench;
 
 import ch.qos.logback.classic.Level;
 import io.weathertweets.aggregates.StoreClients;
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.embedded.FreePorts;
 import io.weathertweets.proto.v1.Municipality;
 import io.weathertweets.proto.v1.Tweet;
@@ -208,7 +209,7 @@ public final class StreamsCatchUp {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       admin
-          .createTopics(List.of(new NewTopic("weather-tweets", PARTITIONS, (short) 1)))
+          .createTopics(List.of(new NewTopic(TweetPath.KAFKA_TOPIC, PARTITIONS, (short) 1)))
           .all()
           .get();
     }
@@ -239,7 +240,7 @@ public final class StreamsCatchUp {
                 .build();
         producer.send(
             new ProducerRecord<>(
-                "weather-tweets",
+                TweetPath.KAFKA_TOPIC,
                 io.weathertweets.aggregates.Municipality.fromProto(m).id(),
                 tweet.toByteArray()));
       }

@@ -3,6 +3,7 @@ package io.weathertweets.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weathertweets.aggregates.TweetPath;
+import io.weathertweets.aggregates.YmlFallbacks;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -29,6 +30,12 @@ class GatewayPropertiesTest {
         context ->
             assertThat(context.getBean(GatewayProperties.class))
                 .isEqualTo(new GatewayProperties("kafka", 1000, Duration.ofSeconds(15))));
+  }
+
+  @Test
+  void theYmlFallsBackToTheRecordsDefaults() {
+    YmlFallbacks.assertAgreeWithTheRecord(
+        "gateway.yml", "weather.gateway", GatewayProperties.class);
   }
 
   @Test

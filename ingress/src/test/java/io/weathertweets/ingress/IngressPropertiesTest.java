@@ -2,6 +2,7 @@ package io.weathertweets.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weathertweets.aggregates.YmlFallbacks;
 import io.weathertweets.ingress.forward.Routing;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,12 @@ class IngressPropertiesTest {
           assertThat(properties.rateLimit().enabled()).isTrue();
           assertThat(properties.rateLimit().idleExpiry()).isEqualTo(Duration.ofMinutes(10));
         });
+  }
+
+  @Test
+  void theYmlFallsBackToTheRecordsDefaults() {
+    YmlFallbacks.assertAgreeWithTheRecord(
+        "ingress.yml", "weather.ingress", IngressProperties.class);
   }
 
   @Test

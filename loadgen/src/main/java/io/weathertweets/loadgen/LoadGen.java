@@ -1,5 +1,6 @@
 package io.weathertweets.loadgen;
 
+import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.loadgen.report.Latency;
 import io.weathertweets.loadgen.report.PathResult;
@@ -189,7 +190,7 @@ public final class LoadGen implements Callable<Integer> {
 
   @Option(
       names = "--prefix",
-      defaultValue = "weather",
+      defaultValue = StoreLayout.DEFAULT_PREFIX,
       description =
           "Store key prefix; given, --verify reads the stores. Default: ${DEFAULT-VALUE}.")
   private String prefix;

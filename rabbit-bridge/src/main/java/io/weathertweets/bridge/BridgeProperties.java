@@ -1,6 +1,8 @@
 package io.weathertweets.bridge;
 
+import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.aggregates.StoreLayout;
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.bridge.store.StoreDurability;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -48,7 +50,7 @@ public record BridgeProperties(
    */
   public record Rabbit(
       @DefaultValue("true") boolean declare,
-      @DefaultValue("weather.tweets") @NotBlank String exchange,
+      @DefaultValue(TweetPath.RABBIT_EXCHANGE) @NotBlank String exchange,
       @DefaultValue("weather.tweets.bridge") @NotBlank String queue,
       @DefaultValue("weather.tweets.dlx") @NotNull String deadLetterExchange,
       String deadLetterQueue,
@@ -88,7 +90,7 @@ public record BridgeProperties(
    */
   public record Store(
       @DefaultValue("redis://localhost:6380") @NotBlank String url,
-      @DefaultValue("weather") @NotBlank String prefix,
+      @DefaultValue(StoreLayout.DEFAULT_PREFIX) @NotBlank String prefix,
       @DefaultValue("24h") @DurationMin(millis = 1) Duration windowTtl,
       @DefaultValue("10000") @Positive int seriesMaxLength,
       @DefaultValue("15s") @DurationMin(millis = 1) Duration callTimeout,
@@ -113,5 +115,6 @@ public record BridgeProperties(
    * @param stallAfter with tweets waiting and none consumed for this long, the path counts as
    *     stalled (health DOWN, the consumer report says why)
    */
-  public record Health(@DefaultValue("60s") @DurationMin(millis = 1) Duration stallAfter) {}
+  public record Health(
+      @DefaultValue(StallCheck.DEFAULT_STALL_AFTER) @DurationMin(millis = 1) Duration stallAfter) {}
 }

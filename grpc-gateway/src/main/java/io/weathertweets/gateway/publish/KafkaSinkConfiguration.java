@@ -1,5 +1,6 @@
 package io.weathertweets.gateway.publish;
 
+import io.weathertweets.aggregates.TweetPath;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -24,15 +25,15 @@ class KafkaSinkConfiguration {
    */
   @Bean
   NewTopic weatherTweetsTopic(KafkaSinkProperties properties) {
-    return TopicBuilder.name(properties.topic())
+    return TopicBuilder.name(TweetPath.KAFKA_TOPIC)
         .partitions(properties.partitions())
         .replicas(properties.replicationFactor())
         .build();
   }
 
   @Bean
-  KafkaSink kafkaSink(KafkaTemplate<String, byte[]> template, KafkaSinkProperties properties) {
-    return new KafkaSink(template, properties.topic());
+  KafkaSink kafkaSink(KafkaTemplate<String, byte[]> template) {
+    return new KafkaSink(template, TweetPath.KAFKA_TOPIC);
   }
 
   /**

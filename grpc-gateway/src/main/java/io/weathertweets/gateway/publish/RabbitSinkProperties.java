@@ -1,5 +1,6 @@
 package io.weathertweets.gateway.publish;
 
+import io.weathertweets.aggregates.TweetPath;
 import jakarta.validation.constraints.NotBlank;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -11,4 +12,4 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("weather.rabbit")
 @Validated
-record RabbitSinkProperties(@DefaultValue("weather.tweets") @NotBlank String exchange) {}
+record RabbitSinkProperties(@DefaultValue(TweetPath.RABBIT_EXCHANGE) @NotBlank String exchange) {}

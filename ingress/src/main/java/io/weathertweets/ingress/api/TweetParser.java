@@ -35,12 +35,6 @@ final class TweetParser {
   static final String WEATHER = "weather";
   static final String TIMESTAMP = "timestamp";
 
-  /**
-   * Latest event time accepted: 9999-12-31T23:59:59.999Z, the end of what ISO-8601 years of four
-   * digits name.
-   */
-  static final long MAX_EVENT_TIME_MS = 253_402_300_799_999L;
-
   private static final BigDecimal INT_MIN = BigDecimal.valueOf(Integer.MIN_VALUE);
   private static final BigDecimal INT_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
 
@@ -149,7 +143,7 @@ final class TweetParser {
                       prefix,
                       TIMESTAMP,
                       "must be an ISO-8601 date-time with offset (e.g. 2026-11-23T10:15:30Z) or epoch milliseconds between 1 and "
-                          + MAX_EVENT_TIME_MS
+                          + TweetRules.MAX_EVENT_TIME_MS
                           + ", got "
                           + describe(timestamp)));
     }
@@ -210,7 +204,7 @@ final class TweetParser {
             OffsetDateTime.parse(value.stringValue().trim(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
                 .toInstant()
                 .toEpochMilli();
-        return ms >= 1 && ms <= MAX_EVENT_TIME_MS ? Optional.of(ms) : Optional.empty();
+        return ms >= 1 && ms <= TweetRules.MAX_EVENT_TIME_MS ? Optional.of(ms) : Optional.empty();
       } catch (DateTimeException | ArithmeticException e) {
         return Optional.empty();
       }
@@ -218,7 +212,7 @@ final class TweetParser {
     BigDecimal number = wholeNumber(value);
     if (number != null
         && number.compareTo(BigDecimal.ONE) >= 0
-        && number.compareTo(BigDecimal.valueOf(MAX_EVENT_TIME_MS)) <= 0) {
+        && number.compareTo(BigDecimal.valueOf(TweetRules.MAX_EVENT_TIME_MS)) <= 0) {
       return Optional.of(number.longValueExact());
     }
     return Optional.empty();

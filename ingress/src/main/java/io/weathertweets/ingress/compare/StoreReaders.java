@@ -35,7 +35,7 @@ record StoreReaders(StoreReader redis, StoreReader valkey, Duration consumerStal
   record Properties(
       @DefaultValue("redis://localhost:6379") @NotBlank String redisUrl,
       @DefaultValue("redis://localhost:6380") @NotBlank String valkeyUrl,
-      @DefaultValue("weather") @NotBlank String prefix,
+      @DefaultValue(StoreLayout.DEFAULT_PREFIX) @NotBlank String prefix,
       @DefaultValue("30s") @DurationMin(millis = 1) Duration consumerStaleAfter) {}
 
   /**

@@ -2,6 +2,7 @@ package io.weathertweets.ingress.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weathertweets.aggregates.YmlFallbacks;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -23,6 +24,12 @@ class StoreSettingsTest {
           assertThat(properties.redisUrl()).isEqualTo("redis://localhost:6379");
           assertThat(properties.consumerStaleAfter()).hasSeconds(30);
         });
+  }
+
+  @Test
+  void theYmlFallsBackToTheRecordsDefaults() {
+    YmlFallbacks.assertAgreeWithTheRecord(
+        "ingress.yml", "weather.store", StoreReaders.Properties.class);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.weathertweets.streams.run;
 
 import io.weathertweets.aggregates.PathSemantics;
+import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.aggregates.StoreLayout;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -34,7 +35,7 @@ public record WeatherProperties(
   public record Store(
       @DefaultValue("redis://localhost:6379") @NotBlank String url,
       @DefaultValue("3s") @DurationMin(millis = 1) Duration timeout,
-      @DefaultValue("weather") @NotBlank String prefix,
+      @DefaultValue(StoreLayout.DEFAULT_PREFIX) @NotBlank String prefix,
       @DefaultValue("24h") @DurationMin(millis = 1) Duration windowTtl,
       @DefaultValue("10000") @Positive int seriesMaxLength) {
 
@@ -58,7 +59,8 @@ public record WeatherProperties(
    * @param stallAfter with tweets waiting and none consumed for this long, the path counts as
    *     stalled (health DOWN, the consumer report says why)
    */
-  public record Health(@DefaultValue("60s") @DurationMin(millis = 1) Duration stallAfter) {}
+  public record Health(
+      @DefaultValue(StallCheck.DEFAULT_STALL_AFTER) @DurationMin(millis = 1) Duration stallAfter) {}
 
   public StoreLayout layout() {
     return store.layout();

@@ -1,5 +1,6 @@
 package io.weathertweets.streams.topology;
 
+import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.proto.v1.Tweet;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -8,7 +9,7 @@ public final class Topics {
 
   /** Input: key = municipality id ("mixco"), value = v1 Tweet protobuf bytes. */
   public static final Topic<String, Tweet> TWEETS =
-      new Topic<>("weather-tweets", Serdes.String(), new TweetSerde());
+      new Topic<>(TweetPath.KAFKA_TOPIC, Serdes.String(), new TweetSerde());
 
   /**
    * Output, compacted: the latest aggregate per key. Key "mixco" = all-time aggregate of mixco; key
