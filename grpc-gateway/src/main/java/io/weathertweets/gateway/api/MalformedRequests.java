@@ -11,6 +11,7 @@ import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.aggregates.Meters;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,9 +57,9 @@ class MalformedRequests {
 
   MalformedRequests(MeterRegistry meters) {
     this.malformed =
-        Counter.builder("weather.tweets.rejected")
+        Counter.builder(Meters.TWEETS_REJECTED)
             .description("Tweets refused by the gateway")
-            .tag("reason", "malformed")
+            .tag(Meters.REASON, "malformed")
             .register(meters);
   }
 

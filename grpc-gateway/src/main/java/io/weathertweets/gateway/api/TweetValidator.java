@@ -3,6 +3,7 @@ package io.weathertweets.gateway.api;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.EventTimeRule;
+import io.weathertweets.aggregates.Meters;
 import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.aggregates.TweetRules;
 import io.weathertweets.aggregates.TweetRules.Violation;
@@ -80,9 +81,9 @@ class TweetValidator {
   }
 
   private void reject(String reason, int tweets) {
-    Counter.builder("weather.tweets.rejected")
+    Counter.builder(Meters.TWEETS_REJECTED)
         .description("Tweets refused by the gateway")
-        .tag("reason", reason)
+        .tag(Meters.REASON, reason)
         .register(meters)
         .increment(Math.max(tweets, 1));
   }

@@ -3,6 +3,7 @@ package io.weathertweets.gateway.publish;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.weathertweets.aggregates.Meters;
 import io.weathertweets.gateway.GatewayProperties;
 import io.weathertweets.proto.v1.Tweet;
 import java.time.Duration;
@@ -38,9 +39,9 @@ public class TweetPublisher {
             .tag("sink", sink.name())
             .register(meters);
     this.unavailable =
-        Counter.builder("weather.tweets.rejected")
+        Counter.builder(Meters.TWEETS_REJECTED)
             .description("Tweets refused by the gateway")
-            .tag("reason", "broker_unavailable")
+            .tag(Meters.REASON, "broker_unavailable")
             .register(meters);
     this.latency =
         Timer.builder("weather.publish.latency")

@@ -2,6 +2,7 @@ package io.weathertweets.ingress.api;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.aggregates.Meters;
 import io.weathertweets.aggregates.TweetPath;
 import java.util.EnumMap;
 import java.util.List;
@@ -22,9 +23,9 @@ class IngressMetrics {
     for (TweetPath path : TweetPath.values()) {
       accepted.put(
           path,
-          Counter.builder("weather.tweets.accepted")
+          Counter.builder(Meters.TWEETS_ACCEPTED)
               .description("Tweets acknowledged by a path's gateway and answered 202")
-              .tag("path", path.id())
+              .tag(Meters.PATH, path.id())
               .register(registry));
     }
   }
@@ -45,10 +46,10 @@ class IngressMetrics {
    * unavailable, ...
    */
   void rejected(String reason, int tweets) {
-    Counter.builder("weather.tweets.rejected")
+    Counter.builder(Meters.TWEETS_REJECTED)
         .description(
             "Tweets refused by the ingress (1 per request whose body could not be read as tweets)")
-        .tag("reason", reason)
+        .tag(Meters.REASON, reason)
         .register(registry)
         .increment(tweets);
   }

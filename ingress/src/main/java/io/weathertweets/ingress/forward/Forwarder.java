@@ -6,6 +6,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.weathertweets.aggregates.Meters;
 import io.weathertweets.aggregates.TweetPath;
 import io.weathertweets.proto.v1.PublishRequest;
 import io.weathertweets.proto.v1.PublishResponse;
@@ -207,7 +208,7 @@ public class Forwarder {
   private Timer latency(TweetPath path, Status status) {
     return Timer.builder("weather.forward.latency")
         .description("Time for a gateway to acknowledge one Publish call (a batch of tweets)")
-        .tag("path", path.id())
+        .tag(Meters.PATH, path.id())
         .tag("outcome", status.getCode().name().toLowerCase(Locale.ROOT))
         .publishPercentileHistogram()
         .register(meterRegistry);

@@ -3,9 +3,11 @@ package io.weathertweets.ingress.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weathertweets.ingress.IngressClient;
+import io.weathertweets.ingress.IngressProperties;
 import io.weathertweets.ingress.WithFakeGateways;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -20,6 +22,7 @@ import tools.jackson.databind.JsonNode;
 class OpenApiDocumentTest extends WithFakeGateways {
 
   @LocalServerPort int port;
+  @Autowired IngressProperties properties;
 
   @Test
   void shouldDescribeBothEndpointsWithEveryStatusTheyAnswer() {
@@ -51,5 +54,16 @@ class OpenApiDocumentTest extends WithFakeGateways {
     assertThat(paths.at("/~1api~1compare/get/responses").propertyNames())
         .containsExactlyInAnyOrder("200", "503");
     assertThat(client.get("/v3/api-docs.yaml").body()).startsWith("openapi: 3.1.0");
+  }
+
+  /** The document states the default batch limit; the settings record decides it. */
+  @Test
+  void statesTheDefaultBatchLimit() {
+    JsonNode schema =
+        new IngressClient(port)
+            .get("/v3/api-docs")
+            .json()
+            .at("/paths/~1api~1tweets/post/requestBody/content/application~1json/schema");
+    assertThat(schema.get("maxItems").asInt()).isEqualTo(properties.maxBatch());
   }
 }

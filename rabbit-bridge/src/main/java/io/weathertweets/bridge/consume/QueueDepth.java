@@ -2,6 +2,7 @@ package io.weathertweets.bridge.consume;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.weathertweets.aggregates.Meters;
 import io.weathertweets.aggregates.OldestWait;
 import io.weathertweets.aggregates.TweetPath;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,8 +31,8 @@ class QueueDepth {
     this.admin = admin;
     this.queue = queue;
     this.oldestWait = oldestWait;
-    Gauge.builder("weather.consumer.lag", this, QueueDepth::waiting)
-        .tag("path", TweetPath.RABBIT.id())
+    Gauge.builder(Meters.CONSUMER_LAG, this, QueueDepth::waiting)
+        .tag(Meters.PATH, TweetPath.RABBIT.id())
         .description(
             "Tweets waiting for the bridge: ready in its queue or held in a batch not yet acknowledged")
         .baseUnit("messages")
@@ -40,7 +41,7 @@ class QueueDepth {
             "weather.consumer.oldest.wait",
             this,
             d -> d.oldestWaitSeconds(System.currentTimeMillis()))
-        .tag("path", TweetPath.RABBIT.id())
+        .tag(Meters.PATH, TweetPath.RABBIT.id())
         .baseUnit("seconds")
         .description(
             "How long the oldest tweet waiting for the bridge has waited since it was accepted (exact "

@@ -3,6 +3,7 @@ package io.weathertweets.bridge.consume;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.ConsumerReporter;
+import io.weathertweets.aggregates.Meters;
 import io.weathertweets.aggregates.OldestWait;
 import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.aggregates.StallCheck;
@@ -93,8 +94,8 @@ class RabbitConfiguration {
             TweetPath.RABBIT.describe(),
             properties.health().stallAfter(),
             System.currentTimeMillis());
-    Gauge.builder("weather.consumer.idle", stall, s -> s.idleSeconds(System.currentTimeMillis()))
-        .tag("path", TweetPath.RABBIT.id())
+    Gauge.builder(Meters.CONSUMER_IDLE, stall, s -> s.idleSeconds(System.currentTimeMillis()))
+        .tag(Meters.PATH, TweetPath.RABBIT.id())
         .description("Seconds since the path last consumed a tweet")
         .baseUnit("seconds")
         .register(meters);

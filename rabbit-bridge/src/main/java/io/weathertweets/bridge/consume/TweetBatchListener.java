@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.weathertweets.aggregates.Meters;
 import io.weathertweets.aggregates.OldestWait;
 import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.aggregates.RetryUntilStopped;
@@ -79,12 +80,12 @@ class TweetBatchListener
     this.retry =
         new RetryUntilStopped(properties.retry().initialBackoff(), properties.retry().maxBackoff());
     this.processed =
-        counter("weather.tweets.processed", "Tweets counted in the store for the first time");
-    this.dlq = counter("weather.tweets.dlq", "Messages rejected to the dead-letter queue");
+        counter(Meters.TWEETS_PROCESSED, "Tweets counted in the store for the first time");
+    this.dlq = counter(Meters.TWEETS_DLQ, "Messages rejected to the dead-letter queue");
     this.duplicates =
-        counter("weather.tweets.duplicates", "Redelivered tweets skipped by the replay guard");
+        counter(Meters.TWEETS_DUPLICATES, "Redelivered tweets skipped by the replay guard");
     this.late =
-        counter("weather.tweets.late", "Tweets too late for their window (all-time figures only)");
+        counter(Meters.TWEETS_LATE, "Tweets too late for their window (all-time figures only)");
     this.writeFailures =
         counter("weather.store.write.failures", "Batch applications Valkey did not confirm");
     this.batchSize =
@@ -94,13 +95,13 @@ class TweetBatchListener
             .register(meters);
     this.writeLatency =
         Timer.builder("weather.store.write.latency")
-            .tag("path", PATH)
+            .tag(Meters.PATH, PATH)
             .description("One batch script call in Valkey")
             .publishPercentileHistogram()
             .register(meters);
     this.e2eLatency =
         Timer.builder("weather.e2e.latency")
-            .tag("path", PATH)
+            .tag(Meters.PATH, PATH)
             .description("Tweet accepted by the ingress until visible in the store")
             .publishPercentileHistogram()
             .publishPercentiles(0.5, 0.99)
@@ -108,7 +109,7 @@ class TweetBatchListener
   }
 
   private Counter counter(String name, String description) {
-    return Counter.builder(name).tag("path", PATH).description(description).register(meters);
+    return Counter.builder(name).tag(Meters.PATH, PATH).description(description).register(meters);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.weathertweets.bridge.store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.weathertweets.aggregates.Meters;
 import io.weathertweets.aggregates.TweetPath;
 import java.time.Duration;
 import java.util.List;
@@ -169,16 +170,16 @@ public final class StoreDurability {
     this.where = where;
     this.timedOut =
         Counter.builder("weather.store.durability.failures")
-            .tag("path", TweetPath.RABBIT.id())
-            .tag("reason", "not-confirmed")
+            .tag(Meters.PATH, TweetPath.RABBIT.id())
+            .tag(Meters.REASON, "not-confirmed")
             .description(
                 "Batches Valkey applied but did not confirm durable in time "
                     + "(WAITAOF below the required count); not acknowledged, applied again")
             .register(meters);
     this.refused =
         Counter.builder("weather.store.durability.failures")
-            .tag("path", TweetPath.RABBIT.id())
-            .tag("reason", "refused")
+            .tag(Meters.PATH, TweetPath.RABBIT.id())
+            .tag(Meters.REASON, "refused")
             .description(
                 "Batches whose WAITAOF Valkey refused (append-only file off, ACL, "
                     + "old server); not acknowledged")

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weathertweets.aggregates.ConsumerReporter;
+import io.weathertweets.aggregates.Meters;
 import io.weathertweets.aggregates.PathSemantics;
 import io.weathertweets.aggregates.StoreClients;
 import io.weathertweets.aggregates.TweetPath;
@@ -159,7 +160,7 @@ class StreamsRunner {
           streams -> wipeForeignState(streams, factoryBean, kafkaAdmin));
       Counter threadFailures =
           Counter.builder("weather.streams.thread.failures")
-              .tag("path", PipelineMetrics.PATH)
+              .tag(Meters.PATH, PipelineMetrics.PATH)
               .description(
                   "Stream threads that failed and were replaced; a rising count with no progress is a stall")
               .register(registry);
@@ -280,16 +281,14 @@ class StreamsRunner {
       PipelineMetrics metrics,
       MeterRegistry registry,
       InputLag inputLag) {
-    Gauge.builder("weather.consumer.lag", inputLag, InputLag::get)
-        .tag("path", PipelineMetrics.PATH)
+    Gauge.builder(Meters.CONSUMER_LAG, inputLag, InputLag::get)
+        .tag(Meters.PATH, PipelineMetrics.PATH)
         .description("Tweets in weather-tweets not yet processed (-1: unknown)")
         .baseUnit("messages")
         .register(registry);
     Gauge.builder(
-            "weather.consumer.idle",
-            metrics,
-            m -> m.stall().idleSeconds(System.currentTimeMillis()))
-        .tag("path", PipelineMetrics.PATH)
+            Meters.CONSUMER_IDLE, metrics, m -> m.stall().idleSeconds(System.currentTimeMillis()))
+        .tag(Meters.PATH, PipelineMetrics.PATH)
         .description("Seconds since the path last consumed a tweet")
         .baseUnit("seconds")
         .register(registry);

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.weathertweets.aggregates.Meters;
 import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.aggregates.TweetPath;
 import java.time.Duration;
@@ -33,41 +34,41 @@ public final class PipelineMetrics {
   public PipelineMetrics(MeterRegistry registry, Duration stallAfter) {
     stall = new StallCheck(TweetPath.KAFKA.describe(), stallAfter, System.currentTimeMillis());
     processed =
-        Counter.builder("weather.tweets.processed")
-            .tag("path", PATH)
+        Counter.builder(Meters.TWEETS_PROCESSED)
+            .tag(Meters.PATH, PATH)
             .description("Tweets counted into the aggregates")
             .register(registry);
     late =
-        Counter.builder("weather.tweets.late")
-            .tag("path", PATH)
+        Counter.builder(Meters.TWEETS_LATE)
+            .tag(Meters.PATH, PATH)
             .description("Tweets too late for their window (still counted all-time)")
             .register(registry);
     dlq =
-        Counter.builder("weather.tweets.dlq")
-            .tag("path", PATH)
+        Counter.builder(Meters.TWEETS_DLQ)
+            .tag(Meters.PATH, PATH)
             .description("Records sent to the dead-letter topic")
             .register(registry);
     duplicates =
-        Counter.builder("weather.tweets.duplicates")
-            .tag("path", PATH)
+        Counter.builder(Meters.TWEETS_DUPLICATES)
+            .tag(Meters.PATH, PATH)
             .description("Tweets ignored because their id was already counted")
             .register(registry);
     staleWrites =
         Counter.builder("weather.store.stale.writes")
-            .tag("path", PATH)
+            .tag(Meters.PATH, PATH)
             .description(
                 "Writes not applied because the store already held newer figures (a fenced or paused "
                     + "instance, or a replay)")
             .register(registry);
     storeWrite =
         Timer.builder("weather.store.write.latency")
-            .tag("path", PATH)
+            .tag(Meters.PATH, PATH)
             .description("One pipelined Redis update, including retries")
             .publishPercentileHistogram()
             .register(registry);
     e2e =
         Timer.builder("weather.e2e.latency")
-            .tag("path", PATH)
+            .tag(Meters.PATH, PATH)
             .description(
                 "Accepted at the ingress until visible in Redis (newest tweet of each coalesced update)")
             .publishPercentileHistogram()
