@@ -1,11 +1,11 @@
 package io.weathertweets.aggregates;
 
 /**
- * The names of the meters more than one service registers, and their tags. Dashboards, alert rules
- * and the benchmark read them under one name across services ({@code weather_tweets_rejected_total}
- * of the ingress and both gateways; {@code weather_tweets_processed_total{path="kafka"}} beside
- * {@code {path="rabbit"}}), so each name is written here once. A meter only one service has is
- * named where it is registered.
+ * The names of the meters that dashboards, alert rules and the benchmark read across services, and
+ * their tags: {@code weather_tweets_rejected_total} of the ingress and both gateways, {@code
+ * weather_tweets_processed_total{path="kafka"}} beside {@code {path="rabbit"}}, the tweets the
+ * ingress accepted beside those each path counted. Each name is written here once; a meter nothing
+ * compares across services is named where it is registered.
  */
 public final class Meters {
   private Meters() {}
@@ -33,6 +33,12 @@ public final class Meters {
 
   /** Redelivered or repeated tweets a consumer skipped. */
   public static final String TWEETS_DUPLICATES = "weather.tweets.duplicates";
+
+  /** Accepted at the ingress until visible in the store (newest tweet of each update). */
+  public static final String E2E_LATENCY = "weather.e2e.latency";
+
+  /** One write of a consumer to its store, including retries. */
+  public static final String STORE_WRITE_LATENCY = "weather.store.write.latency";
 
   /** Tweets waiting for a consumer: Kafka lag or the queue's depth. */
   public static final String CONSUMER_LAG = "weather.consumer.lag";

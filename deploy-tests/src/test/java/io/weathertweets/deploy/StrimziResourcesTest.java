@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.weathertweets.aggregates.TweetPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -171,9 +172,13 @@ class StrimziResourcesTest {
     List<ObjectNode> resources = render("base");
     assertThat(ofKind(resources, "KafkaTopic"))
         .extracting(StrimziResourcesTest::name)
-        .containsExactlyInAnyOrder("weather-tweets", "weather-aggregates", "weather-tweets-dlq");
+        .containsExactlyInAnyOrder(
+            TweetPath.KAFKA_TOPIC, "weather-aggregates", "weather-tweets-dlq");
     assertThat(
-            find(resources, "KafkaTopic", "weather-tweets").path("spec").path("partitions").asInt())
+            find(resources, "KafkaTopic", TweetPath.KAFKA_TOPIC)
+                .path("spec")
+                .path("partitions")
+                .asInt())
         .isEqualTo(6);
     assertThat(
             find(resources, "KafkaTopic", "weather-aggregates")

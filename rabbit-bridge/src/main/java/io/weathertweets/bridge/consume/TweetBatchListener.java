@@ -94,13 +94,13 @@ class TweetBatchListener
             .baseUnit("messages")
             .register(meters);
     this.writeLatency =
-        Timer.builder("weather.store.write.latency")
+        Timer.builder(Meters.STORE_WRITE_LATENCY)
             .tag(Meters.PATH, PATH)
             .description("One batch script call in Valkey")
             .publishPercentileHistogram()
             .register(meters);
     this.e2eLatency =
-        Timer.builder("weather.e2e.latency")
+        Timer.builder(Meters.E2E_LATENCY)
             .tag(Meters.PATH, PATH)
             .description("Tweet accepted by the ingress until visible in the store")
             .publishPercentileHistogram()

@@ -61,13 +61,13 @@ public final class PipelineMetrics {
                     + "instance, or a replay)")
             .register(registry);
     storeWrite =
-        Timer.builder("weather.store.write.latency")
+        Timer.builder(Meters.STORE_WRITE_LATENCY)
             .tag(Meters.PATH, PATH)
             .description("One pipelined Redis update, including retries")
             .publishPercentileHistogram()
             .register(registry);
     e2e =
-        Timer.builder("weather.e2e.latency")
+        Timer.builder(Meters.E2E_LATENCY)
             .tag(Meters.PATH, PATH)
             .description(
                 "Accepted at the ingress until visible in Redis (newest tweet of each coalesced update)")

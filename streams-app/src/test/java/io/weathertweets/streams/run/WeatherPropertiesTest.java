@@ -3,6 +3,7 @@ package io.weathertweets.streams.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weathertweets.aggregates.PathSemantics;
+import io.weathertweets.aggregates.StallCheck;
 import io.weathertweets.aggregates.YmlFallbacks;
 import io.weathertweets.streams.topology.WeatherTopology;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,8 @@ class WeatherPropertiesTest {
   @Test
   void theYmlFallsBackToTheRecordsDefaults() {
     YmlFallbacks.assertAgreeWithTheRecord("streams.yml", "weather", WeatherProperties.class);
+    assertThat(new Binder().bindOrCreate("weather", WeatherProperties.class).health().stallAfter())
+        .isEqualTo(StallCheck.DEFAULT_LIMIT);
   }
 
   @Test
