@@ -2,7 +2,9 @@ package io.weathertweets.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,6 +42,16 @@ public final class FreePorts {
    */
   public static int below(int bound) {
     return pick(1, bound)[0];
+  }
+
+  /** True when something accepts TCP connections on 127.0.0.1:{@code port} within the timeout. */
+  public static boolean accepts(int port, int timeoutMs) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), timeoutMs);
+      return true;
+    } catch (IOException refused) {
+      return false;
+    }
   }
 
   private static synchronized int[] pick(int count, int bound) {

@@ -4,8 +4,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -134,7 +132,7 @@ public final class LocalServers {
       log.info("Tests use the {} server {} ({})", role, redact(given.get()), env);
       return new Server(given.get(), null);
     }
-    if (!forceEmbedded() && accepts(defaultPort)) {
+    if (!forceEmbedded() && FreePorts.accepts(defaultPort, PROBE_TIMEOUT_MS)) {
       log.info("Tests use the {} server on 127.0.0.1:{}", role, defaultPort);
       return new Server("redis://127.0.0.1:" + defaultPort, null);
     }
@@ -172,7 +170,7 @@ public final class LocalServers {
       log.info("Tests use the AMQP server {} ({})", redact(given.get()), RABBIT_ENV);
       return new Server(given.get(), null);
     }
-    if (!forceEmbedded() && accepts(5672)) {
+    if (!forceEmbedded() && FreePorts.accepts(5672, PROBE_TIMEOUT_MS)) {
       log.info("Tests use the AMQP server on 127.0.0.1:5672");
       return new Server("amqp://guest:guest@127.0.0.1:5672/", null);
     }
@@ -233,15 +231,6 @@ public final class LocalServers {
 
   private static Optional<String> given(String env) {
     return Optional.ofNullable(System.getenv(env)).map(String::trim).filter(v -> !v.isEmpty());
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), PROBE_TIMEOUT_MS);
-      return true;
-    } catch (IOException refused) {
-      return false;
-    }
   }
 
   private static int port(URI uri, int defaultPort) {

@@ -239,11 +239,16 @@ public final class ManagedProcess {
   /** The last lines of the current log, to put in a failure message. */
   public String tail(int lines) {
     try {
-      List<String> all = Files.readAllLines(logFile());
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+      return lastLines(logFile(), lines);
     } catch (IOException | RuntimeException e) {
       return "(no log: " + e + ")";
     }
+  }
+
+  /** The last {@code lines} lines of {@code file}, joined with newlines. */
+  static String lastLines(Path file, int lines) throws IOException {
+    List<String> all = Files.readAllLines(file);
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
   @Override

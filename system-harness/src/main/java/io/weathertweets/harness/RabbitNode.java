@@ -3,8 +3,6 @@ package io.weathertweets.harness;
 import io.weathertweets.embedded.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,7 +95,7 @@ public final class RabbitNode implements AutoCloseable {
           "RabbitMQ node accepts AMQP connections",
           atMost,
           Duration.ofMillis(300),
-          () -> portOpen(amqpPort));
+          () -> FreePorts.accepts(amqpPort, 500));
     } catch (RuntimeException e) {
       // The caller never gets a node to close: stop it here.
       stop();
@@ -125,14 +123,13 @@ public final class RabbitNode implements AutoCloseable {
       try {
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
           ManagedProcess.killTree(p);
-          List<String> lines = Files.readAllLines(log);
           throw new IllegalStateException(
               "rabbitmqctl "
                   + String.join(" ", args)
                   + " failed; the last lines of "
                   + log
                   + ":\n"
-                  + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
+                  + ManagedProcess.lastLines(log, 20));
         }
       } finally {
         ManagedProcess.forget(p);
@@ -164,14 +161,5 @@ public final class RabbitNode implements AutoCloseable {
   @Override
   public void close() {
     stop();
-  }
-
-  private static boolean portOpen(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }
