@@ -41,11 +41,11 @@ import tools.jackson.databind.JsonNode;
  * <p>The figures leave out the JIT compiler threads: on two cores shared by seven JVMs, C2 still
  * used ~40 % of the ingress's CPU after 30,000 warm-up requests, a start-up cost that would
  * otherwise swamp any per-request difference; {@code jit_us} gives it for all services together.
- * Variants alternate (A B A B ... for ROUNDS rounds) so drift on a shared machine hits both. The
- * last two columns are the Kafka path's freshness in the window (the streams-app's
- * weather_e2e_latency_seconds: the newest tweet of each update it writes). With JFR=1 every service
- * records a JFR window (settings=profile); the hot methods land in {@code
- * <out>/<round>-<variant>-<service>.hot.txt}.
+ * Variants alternate (A B A B ... for ROUNDS rounds) so drift on a shared machine hits both. After
+ * {@code jit_us} come the Kafka path's freshness in the window (the streams-app's
+ * weather_e2e_latency_seconds: the newest tweet of each update it writes) and the tweets the
+ * ingress put in each gateway call over the window. With JFR=1 every service records a JFR window
+ * (settings=profile); the hot methods land in {@code <out>/<round>-<variant>-<service>.hot.txt}.
  *
  * <p>Usage: {@code CpuPerTweet <out-dir> <repo-root> <run-id> [variant-dir...]}. Environment: RATE
  * (400), WARMUP_TWEETS (40000), DURATION (30), ROUNDS (2), ROUTING (fanout), JFR (0), SERVICE_HEAP,
@@ -54,6 +54,9 @@ import tools.jackson.databind.JsonNode;
 public final class CpuPerTweet {
   private static final List<Service> RESTARTED =
       List.of(Service.STREAMS, Service.KAFKA_GATEWAY, Service.RABBIT_GATEWAY);
+
+  /** The ingress's tweets per gateway call (the coalescer's summary). */
+  private static final String CALL_TWEETS = "weather_forward_call_tweets";
 
   private CpuPerTweet() {}
 
@@ -127,7 +130,8 @@ public final class CpuPerTweet {
     List<String> columns = new ArrayList<>(List.of("round", "variant", "accepted", "failed"));
     columns.addAll(List.of("rate", "p50_ms", "p99_ms"));
     Stream.of(Service.values()).map(s -> Benchmark.KEYS.get(s) + "_us").forEach(columns::add);
-    columns.addAll(List.of("total_us", "jit_us", "e2e_kafka_p50_ms", "e2e_kafka_p99_ms"));
+    columns.addAll(
+        List.of("total_us", "jit_us", "e2e_kafka_p50_ms", "e2e_kafka_p99_ms", "tweets_per_call"));
     List<List<String>> table = new ArrayList<>(List.of(columns));
     Files.writeString(out.resolve("results.tsv"), String.join("\t", columns) + "\n");
     // Also on Ctrl-C or SIGTERM: the run's processes stop and its queues leave the shared broker.
@@ -174,6 +178,8 @@ public final class CpuPerTweet {
           }
           Path before = out.resolve(tag + "-streams-before.txt");
           Files.writeString(before, system.prometheus(Service.STREAMS));
+          double calls0 = system.counter(Service.INGRESS, CALL_TWEETS + "_count");
+          double callTweets0 = system.counter(Service.INGRESS, CALL_TWEETS + "_sum");
           Map<Service, Long> t0 = new EnumMap<>(Service.class);
           Map<Service, Long> j0 = new EnumMap<>(Service.class);
           for (Service s : Service.values()) {
@@ -216,6 +222,13 @@ public final class CpuPerTweet {
                   before, after, "weather_e2e_latency_seconds", "path=\"kafka\"");
           row.add(e2e.p50Ms());
           row.add(e2e.p99Ms());
+          double calls = system.counter(Service.INGRESS, CALL_TWEETS + "_count") - calls0;
+          row.add(
+              calls > 0
+                  ? String.format(
+                      "%.2f",
+                      (system.counter(Service.INGRESS, CALL_TWEETS + "_sum") - callTweets0) / calls)
+                  : "n/a");
           table.add(row);
           // Each row as it is measured, so an abort keeps the rows before it.
           Files.writeString(
