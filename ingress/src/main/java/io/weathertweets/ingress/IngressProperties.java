@@ -23,6 +23,10 @@ import org.springframework.validation.annotation.Validated;
  * @param forwardCallsInFlight calls to the gateways made at once; requests arriving while all are
  *     busy are forwarded together in the next call (at most {@code maxBatch} tweets), see {@code
  *     Coalescer}
+ * @param forwardPartialWait how long the next call waits for the gateway call on its way when both
+ *     carry fewer than {@code maxBatch} tweets (only one such call travels at a time, so that
+ *     requests at moderate load share calls); zero: calls never wait for each other, see {@code
+ *     Coalescer}
  * @param retryAfter what a 503 tells the client to wait before retrying
  * @param maxBatch most tweets accepted by one POST /api/tweets
  * @param maxBodySingle largest body of POST /api/tweet
@@ -42,6 +46,7 @@ public record IngressProperties(
     @DefaultValue("fanout") @NotNull Routing routing,
     @DefaultValue("5s") @DurationMin(millis = 1) Duration forwardDeadline,
     @DefaultValue("8") @Positive int forwardCallsInFlight,
+    @DefaultValue("20ms") @DurationMin(millis = 0) Duration forwardPartialWait,
     @DefaultValue("1s") @DurationMin(millis = 0) Duration retryAfter,
     @DefaultValue("1000") @Positive int maxBatch,
     @DefaultValue("16KB") @NotNull DataSize maxBodySingle,
@@ -58,6 +63,15 @@ public record IngressProperties(
   public boolean isMaxBatchBytesInFlightBetweenMaxBodyBatchAnd2Gb() {
     return maxBatchBytesInFlight.compareTo(maxBodyBatch) >= 0
         && maxBatchBytesInFlight.toBytes() <= Integer.MAX_VALUE;
+  }
+
+  /** A partial call waits less than a call may take, or held requests would run out of time. */
+  @AssertTrue(
+      message =
+          "weather.ingress.forward-partial-wait (INGRESS_FORWARD_PARTIAL_WAIT) must be shorter than"
+              + " weather.ingress.forward-deadline")
+  public boolean isForwardPartialWaitBelowForwardDeadline() {
+    return forwardPartialWait.compareTo(forwardDeadline) < 0;
   }
 
   /**

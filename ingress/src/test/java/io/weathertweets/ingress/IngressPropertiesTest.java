@@ -72,6 +72,19 @@ class IngressPropertiesTest {
   }
 
   @Test
+  void aPartialCallWaitsLessThanTheForwardDeadline() {
+    runner
+        .withPropertyValues(
+            "weather.ingress.forward-deadline=2s", "weather.ingress.forward-partial-wait=2s")
+        .run(
+            context ->
+                assertThat(context.getStartupFailure())
+                    .hasStackTraceContaining(
+                        "forward-partial-wait (INGRESS_FORWARD_PARTIAL_WAIT) must be shorter than"
+                            + " weather.ingress.forward-deadline"));
+  }
+
+  @Test
   void theRateLimitOffNeedsNoOtherSetting() {
     runner
         .withPropertyValues(

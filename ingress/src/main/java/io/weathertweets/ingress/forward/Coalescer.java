@@ -18,6 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,14 +27,24 @@ import org.slf4j.LoggerFactory;
  * Forwards the tweets of concurrent requests together: requests that arrive while {@code
  * maxCallsInFlight} calls are already on their way to the gateways wait in a queue, and the next
  * call carries all of them (up to {@code maxTweetsPerCall}) as one {@code Publish} per gateway.
- * Under light load every request is forwarded at once and alone, so nothing waits for a timer;
- * under heavy load one gateway call and one broker acknowledgement round serve many requests, which
- * is what lets single-tweet requests approach the brokers' batch throughput.
+ * Under light load every request is forwarded at once and alone; under heavy load one gateway call
+ * and one broker acknowledgement round serve many requests, which is what lets single-tweet
+ * requests approach the brokers' batch throughput.
  *
- * <p>A request that finds nobody queued and more than one slot free makes its call on its own
- * thread: handing it to the dispatcher and a call thread and back would cost three thread wake-ups
- * for nothing to coalesce with. The last free slot is always left to the dispatcher, so queued
- * requests never wait behind such direct calls for a slot.
+ * <p>Only one <em>partial</em> call, one that carries fewer than {@code maxTweetsPerCall} tweets,
+ * goes without waiting at a time. The next partial call waits for it to finish, at most {@code
+ * partialWait} from the arrival of its oldest request, gathering the requests that arrive
+ * meanwhile, as Nagle's algorithm does for small TCP segments: at moderate load, single tweets
+ * share calls instead of each paying for its own gRPC call and broker round trip at every gateway.
+ * Past {@code partialWait} it goes anyway, so a slow or stuck call delays the others by no more
+ * than that; a call that is full (the next request would not fit) does not wait at all, so large
+ * batches still use every slot. While it waits, the dispatcher looks every 2 ms whether its call
+ * has filled up.
+ *
+ * <p>A request that finds nobody queued, more than one slot free and no partial call on its way
+ * makes its call on its own thread: handing it to the dispatcher and a call thread and back would
+ * cost three thread wake-ups for nothing to coalesce with. The last free slot is always left to the
+ * dispatcher, so queued requests never wait behind such direct calls for a slot.
  *
  * <p>A call is all-or-nothing for the gateways, so every request of a call gets that call's {@link
  * ForwardResult}: a request is answered 202 only if every tweet of its call was acknowledged. A
@@ -43,11 +54,19 @@ import org.slf4j.LoggerFactory;
 public final class Coalescer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Coalescer.class);
 
+  /**
+   * How often a dispatcher waiting for the partial call to finish looks whether its own call has
+   * filled up meanwhile (then it goes at once).
+   */
+  private static final long PARTIAL_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
   private final Function<List<Tweet>, ForwardResult> forwarder;
   private final List<TweetPath> paths;
   private final int maxTweetsPerCall;
   private final Duration maxWait;
   private final Semaphore callSlots;
+  private final Semaphore partialCall = new Semaphore(1);
+  private final long partialWaitNanos;
   private final ExecutorService calls;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final DistributionSummary tweetsPerCall;
@@ -55,13 +74,19 @@ public final class Coalescer implements AutoCloseable {
   private final Thread dispatcher;
   private volatile boolean closed;
 
-  /** One request's tweets and the answer it waits for. */
-  private record Pending(List<Tweet> tweets, CompletableFuture<ForwardResult> result) {}
+  /** Requests queued or taken by the dispatcher, whose call has not started yet. */
+  private final AtomicInteger undispatched = new AtomicInteger();
+
+  /** One request's tweets, when it was queued ({@link System#nanoTime()}) and its answer. */
+  private record Pending(
+      List<Tweet> tweets, long queuedAt, CompletableFuture<ForwardResult> result) {}
 
   /**
    * @param forwarder sends one batch to every targeted gateway and says which acknowledged
    * @param paths the targeted paths (for the answer of calls that fail before reaching a gateway)
    * @param maxCallsInFlight gateway calls forwarded at once; requests beyond them are coalesced
+   * @param partialWait longest a request waits for the partial call on its way before it goes in a
+   *     call of its own (zero: it never waits)
    * @param maxTweetsPerCall most tweets one call carries (the gateways' batch limit)
    * @param maxWait longest a request waits for its answer, queued and in its call
    * @param calls runs each call; one virtual thread per call is enough, the calls block on the
@@ -71,22 +96,27 @@ public final class Coalescer implements AutoCloseable {
       Function<List<Tweet>, ForwardResult> forwarder,
       List<TweetPath> paths,
       int maxCallsInFlight,
+      Duration partialWait,
       int maxTweetsPerCall,
       Duration maxWait,
       ExecutorService calls,
       MeterRegistry meters) {
-    if (maxCallsInFlight < 1 || maxTweetsPerCall < 1) {
+    if (maxCallsInFlight < 1 || maxTweetsPerCall < 1 || partialWait.isNegative()) {
       throw new IllegalArgumentException(
-          "maxCallsInFlight and maxTweetsPerCall must be at least 1, were "
+          "maxCallsInFlight and maxTweetsPerCall must be at least 1 and partialWait not negative,"
+              + " were "
               + maxCallsInFlight
+              + ", "
+              + maxTweetsPerCall
               + " and "
-              + maxTweetsPerCall);
+              + partialWait);
     }
     this.forwarder = forwarder;
     this.paths = List.copyOf(paths);
     this.maxTweetsPerCall = maxTweetsPerCall;
     this.maxWait = maxWait;
     this.callSlots = new Semaphore(maxCallsInFlight);
+    this.partialWaitNanos = partialWait.toNanos();
     this.calls = calls;
     this.tweetsPerCall =
         DistributionSummary.builder("weather.forward.call.tweets")
@@ -110,31 +140,59 @@ public final class Coalescer implements AutoCloseable {
     if (closed) {
       return unavailable("the ingress is shutting down");
     }
-    if (queue.isEmpty() && callSlots.availablePermits() > 1 && callSlots.tryAcquire()) {
-      return forwardDirectly(List.copyOf(tweets));
+    List<Tweet> copy = List.copyOf(tweets);
+    if (undispatched.get() == 0 && callSlots.availablePermits() > 1 && callSlots.tryAcquire()) {
+      boolean partial = copy.size() < maxTweetsPerCall;
+      boolean partialTaken = partial && partialCall.tryAcquire();
+      if (!partial || partialTaken || partialWaitNanos == 0) {
+        return forwardDirectly(copy, partialTaken);
+      }
+      callSlots.release();
     }
-    Pending pending = new Pending(List.copyOf(tweets), new CompletableFuture<>());
+    Pending pending = new Pending(copy, System.nanoTime(), new CompletableFuture<>());
+    undispatched.incrementAndGet();
     queue.add(pending);
-    if (closed && queue.remove(pending)) {
+    if (closed && dequeue(pending)) {
       return unavailable("the ingress is shutting down");
     }
     try {
       return pending.result().get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      queue.remove(pending);
-      return unavailable(
+      return giveUp(
+          pending,
           "not forwarded within " + maxWait.toMillis() + " ms: every gateway call was busy");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      queue.remove(pending);
-      return unavailable("interrupted while waiting for the gateways");
+      return giveUp(pending, "interrupted while waiting for the gateways");
     } catch (ExecutionException e) {
       throw new CompletionException(e.getCause());
     }
   }
 
-  /** One request's call on the request's thread; the caller took a slot, released here. */
-  private ForwardResult forwardDirectly(List<Tweet> tweets) {
+  private boolean dequeue(Pending pending) {
+    if (queue.remove(pending)) {
+      undispatched.decrementAndGet();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Answers a request that stops waiting. A call that starts from now on leaves it out; one that
+   * has already answered it wins; one already on its way still carries its tweets (the client's
+   * retry is counted once downstream).
+   */
+  private ForwardResult giveUp(Pending pending, String why) {
+    dequeue(pending);
+    ForwardResult late = unavailable(why);
+    return pending.result().complete(late) ? late : pending.result().join();
+  }
+
+  /**
+   * One request's call on the request's thread; the caller took a call slot and, if {@code
+   * partialTaken}, the partial call, both released here.
+   */
+  private ForwardResult forwardDirectly(List<Tweet> tweets, boolean partialTaken) {
     try {
       tweetsPerCall.record(tweets.size());
       requestsPerCall.record(1);
@@ -143,13 +201,20 @@ public final class Coalescer implements AutoCloseable {
       log.error("Forwarding a request failed unexpectedly; it is answered with an error", e);
       throw new CompletionException(e);
     } finally {
-      callSlots.release();
+      release(partialTaken);
     }
   }
 
-  /** Requests waiting for a free call slot. */
+  private void release(boolean partialTaken) {
+    if (partialTaken) {
+      partialCall.release();
+    }
+    callSlots.release();
+  }
+
+  /** Requests waiting for their call to start. */
   int waiting() {
-    return queue.size();
+    return undispatched.get();
   }
 
   private void dispatch() {
@@ -157,40 +222,59 @@ public final class Coalescer implements AutoCloseable {
     while (!closed) {
       List<Pending> batch = new ArrayList<>();
       boolean slotTaken = false;
+      boolean partialTaken = false;
       try {
         // A free call slot first: while every slot is busy, requests queue up and travel together
         // in the next call.
         callSlots.acquire();
         slotTaken = true;
         Pending first = holdover != null ? holdover : queue.take();
+        long waitEnds = first.queuedAt() + partialWaitNanos;
         holdover = null;
         batch.add(first);
         int size = first.tweets().size();
-        for (Pending next = queue.poll(); next != null; next = queue.poll()) {
-          if (size + next.tweets().size() > maxTweetsPerCall) {
-            holdover = next;
+        while (true) {
+          for (Pending next = queue.poll(); next != null; next = queue.poll()) {
+            if (size + next.tweets().size() > maxTweetsPerCall) {
+              holdover = next;
+              break;
+            }
+            batch.add(next);
+            size += next.tweets().size();
+          }
+          if (holdover != null || size >= maxTweetsPerCall) {
+            break; // full: goes without waiting for the partial call
+          }
+          // Room for more: wait for the partial call to finish, taking in what arrives meanwhile.
+          long left = waitEnds - System.nanoTime();
+          if (partialCall.tryAcquire(
+              Math.max(0, Math.min(left, PARTIAL_RECHECK_NANOS)), TimeUnit.NANOSECONDS)) {
+            partialTaken = true;
             break;
           }
-          batch.add(next);
-          size += next.tweets().size();
+          if (left <= 0) {
+            break; // waited long enough: a call of its own
+          }
         }
-        calls.execute(() -> call(batch));
+        boolean partialCallTaken = partialTaken;
+        calls.execute(() -> call(batch, partialCallTaken));
+        undispatched.addAndGet(-batch.size());
       } catch (InterruptedException e) {
-        if (slotTaken) {
-          callSlots.release();
-        }
-        fail(batch, e);
+        // Only close() interrupts the dispatcher.
+        undispatched.addAndGet(-batch.size());
+        releaseTaken(slotTaken, partialTaken);
+        batch.forEach(
+            pending -> pending.result().complete(unavailable("the ingress is shutting down")));
         break;
       } catch (Throwable e) {
+        undispatched.addAndGet(-batch.size());
         // The dispatcher must outlive any failure: without it every later request would wait for
         // maxWait.
         log.error(
             "Could not start a gateway call for {} requests; they are answered with an error",
             batch.size(),
             e);
-        if (slotTaken) {
-          callSlots.release();
-        }
+        releaseTaken(slotTaken, partialTaken);
         fail(batch, e);
       }
     }
@@ -204,8 +288,19 @@ public final class Coalescer implements AutoCloseable {
     }
   }
 
-  private void call(List<Pending> batch) {
+  private void releaseTaken(boolean slotTaken, boolean partialTaken) {
+    if (slotTaken) {
+      release(partialTaken);
+    }
+  }
+
+  private void call(List<Pending> taken, boolean partialTaken) {
+    // Requests answered while they were held (their wait ran out) are not forwarded.
+    List<Pending> batch = taken.stream().filter(pending -> !pending.result().isDone()).toList();
     try {
+      if (batch.isEmpty()) {
+        return;
+      }
       List<Tweet> tweets = batch.size() == 1 ? batch.getFirst().tweets() : concat(batch);
       tweetsPerCall.record(tweets.size());
       requestsPerCall.record(batch.size());
@@ -218,7 +313,7 @@ public final class Coalescer implements AutoCloseable {
           e);
       fail(batch, e);
     } finally {
-      callSlots.release();
+      release(partialTaken);
     }
   }
 

@@ -67,6 +67,7 @@ class ForwardConfiguration {
         forwarder::forward,
         forwarder.paths(),
         properties.forwardCallsInFlight(),
+        properties.forwardPartialWait(),
         properties.maxBatch(),
         properties.forwardDeadline().multipliedBy(3),
         calls,

@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +29,7 @@ class CoalescerTest {
   private static final List<TweetPath> PATHS = List.of(TweetPath.KAFKA, TweetPath.RABBIT);
   private final List<List<String>> calls = new CopyOnWriteArrayList<>();
   private final CountDownLatch releaseFirstCall = new CountDownLatch(1);
+  private final AtomicReference<Thread> lastCaller = new AtomicReference<>();
   private Coalescer coalescer;
 
   @AfterEach
@@ -41,6 +43,7 @@ class CoalescerTest {
   /** Records each call's tweet ids; the first call waits until the test releases it. */
   private Function<List<Tweet>, ForwardResult> gateway(ForwardResult answer) {
     return tweets -> {
+      lastCaller.set(Thread.currentThread());
       calls.add(tweets.stream().map(Tweet::getId).toList());
       if (calls.size() == 1) {
         try {
@@ -53,13 +56,23 @@ class CoalescerTest {
     };
   }
 
+  /** Calls never wait for each other. */
   private Coalescer coalescer(
       Function<List<Tweet>, ForwardResult> gateway, int callsInFlight, int maxTweets) {
+    return coalescer(gateway, callsInFlight, Duration.ZERO, maxTweets);
+  }
+
+  private Coalescer coalescer(
+      Function<List<Tweet>, ForwardResult> gateway,
+      int callsInFlight,
+      Duration partialWait,
+      int maxTweets) {
     coalescer =
         new Coalescer(
             gateway,
             PATHS,
             callsInFlight,
+            partialWait,
             maxTweets,
             Duration.ofSeconds(30),
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory()),
@@ -182,6 +195,106 @@ class CoalescerTest {
   }
 
   @Test
+  void whileAPartialCallIsBusyLaterRequestsWaitForItAndTravelTogether() {
+    ForwardResult answer = acknowledged();
+    Coalescer coalescer = coalescer(gateway(answer), 8, Duration.ofSeconds(30), 1000);
+    CompletableFuture<ForwardResult> first = send(coalescer, "first");
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+
+    List<CompletableFuture<ForwardResult>> waiting =
+        IntStream.range(0, 3).mapToObj(i -> send(coalescer, "w" + i)).toList();
+    await().atMost(Duration.ofSeconds(10)).until(() -> coalescer.waiting() == 3);
+    // Seven call slots are free, yet none of them carries a partial call beside the first.
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> calls.size() == 1);
+    releaseFirstCall.countDown();
+
+    assertThat(first.join()).isSameAs(answer);
+    waiting.forEach(request -> assertThat(request.join()).isSameAs(answer));
+    assertThat(calls).hasSize(2);
+    assertThat(calls.get(1)).containsExactlyInAnyOrder("w0", "w1", "w2");
+    assertEveryPermitCameBack(coalescer);
+  }
+
+  @Test
+  void aFullCallDoesNotWaitForAPartialOne() {
+    Coalescer coalescer = coalescer(gateway(acknowledged()), 8, Duration.ofSeconds(30), 3);
+    CompletableFuture<ForwardResult> first = send(coalescer, "first");
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+
+    // A request that fills a call by itself, while the first call is still held by the gateway.
+    CompletableFuture<ForwardResult> full = send(coalescer, "f1", "f2", "f3");
+    assertThat(full.join().allAcknowledged()).isTrue();
+    // A queued call that the next request would overflow is as full as it gets.
+    CompletableFuture<ForwardResult> a = send(coalescer, "a1", "a2");
+    await().atMost(Duration.ofSeconds(10)).until(() -> coalescer.waiting() == 1);
+    CompletableFuture<ForwardResult> b = send(coalescer, "b1", "b2");
+    assertThat(a.join().allAcknowledged()).isTrue();
+
+    assertThat(calls)
+        .containsExactly(List.of("first"), List.of("f1", "f2", "f3"), List.of("a1", "a2"));
+    releaseFirstCall.countDown();
+    assertThat(first.join().allAcknowledged()).isTrue();
+    assertThat(b.join().allAcknowledged()).isTrue();
+    assertThat(calls).last().isEqualTo(List.of("b1", "b2"));
+    assertEveryPermitCameBack(coalescer);
+  }
+
+  @Test
+  void aRequestWaitsForAStuckPartialCallNoLongerThanThePartialWait() {
+    Coalescer coalescer = coalescer(gateway(acknowledged()), 8, Duration.ofMillis(200), 1000);
+    CompletableFuture<ForwardResult> first = send(coalescer, "first");
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+
+    long start = System.nanoTime();
+    ForwardResult second = coalescer.forward(tweets("second"));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    // The first call is still held by the gateway: the second went in a call of its own.
+    assertThat(second.allAcknowledged()).isTrue();
+    assertThat(first).isNotDone();
+    assertThat(took).isBetween(Duration.ofMillis(200), Duration.ofSeconds(5));
+    assertThat(calls).containsExactly(List.of("first"), List.of("second"));
+    releaseFirstCall.countDown();
+    assertThat(first.join().allAcknowledged()).isTrue();
+    assertEveryPermitCameBack(coalescer);
+  }
+
+  @Test
+  void closingWhileAPartialCallWaitsTellsItsRequestsTheIngressIsStopping() {
+    Coalescer coalescer = coalescer(gateway(acknowledged()), 8, Duration.ofSeconds(30), 1000);
+    CompletableFuture<ForwardResult> first = send(coalescer, "first");
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+    CompletableFuture<ForwardResult> held = send(coalescer, "held");
+    await().atMost(Duration.ofSeconds(10)).until(() -> coalescer.waiting() == 1);
+
+    coalescer.close();
+
+    assertThat(held.join().failures().get(TweetPath.KAFKA).getDescription())
+        .contains("shutting down");
+    assertThat(calls).containsExactly(List.of("first"));
+    // A call on its way when the ingress stops still gets its answer.
+    releaseFirstCall.countDown();
+    assertThat(first.join().allAcknowledged()).isTrue();
+  }
+
+  /**
+   * With nothing in flight, a lone request calls on its own thread: it finds a free call slot and
+   * the partial call free, so no earlier call kept either (a call gives them back just after it
+   * answered its requests, hence the wait).
+   */
+  private void assertEveryPermitCameBack(Coalescer coalescer) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                coalescer.forward(tweets("lone")).allAcknowledged()
+                    && lastCaller.get() == Thread.currentThread());
+  }
+
+  @Test
   void aFailedCallFailsEveryRequestItCarried() {
     Coalescer coalescer =
         coalescer(
@@ -204,6 +317,7 @@ class CoalescerTest {
             gateway(acknowledged()),
             PATHS,
             1,
+            Duration.ZERO,
             1000,
             Duration.ofMillis(300),
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory()),
