@@ -92,6 +92,13 @@ class CoalescerTest {
     return new ForwardResult(PATHS, Map.of());
   }
 
+  /** Sends a request "first" and waits until the gateway holds its call. */
+  private CompletableFuture<ForwardResult> firstCallHeld(Coalescer coalescer) {
+    CompletableFuture<ForwardResult> first = send(coalescer, "first");
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+    return first;
+  }
+
   private CompletableFuture<ForwardResult> send(Coalescer coalescer, String... ids) {
     return CompletableFuture.supplyAsync(
         () -> coalescer.forward(tweets(ids)), Executors.newVirtualThreadPerTaskExecutor());
@@ -112,8 +119,7 @@ class CoalescerTest {
   void requestsArrivingWhileEveryCallIsBusyTravelTogetherAndShareItsAnswer() {
     ForwardResult answer = acknowledged();
     Coalescer coalescer = coalescer(gateway(answer), 1, 1000);
-    CompletableFuture<ForwardResult> first = send(coalescer, "first");
-    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+    CompletableFuture<ForwardResult> first = firstCallHeld(coalescer);
 
     List<CompletableFuture<ForwardResult>> waiting =
         IntStream.range(0, 5).mapToObj(i -> send(coalescer, "w" + i)).toList();
@@ -130,8 +136,7 @@ class CoalescerTest {
   @Test
   void aCallCarriesAtMostTheTweetLimitAndNeverSplitsARequest() {
     Coalescer coalescer = coalescer(gateway(acknowledged()), 1, 3);
-    CompletableFuture<ForwardResult> first = send(coalescer, "first");
-    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+    CompletableFuture<ForwardResult> first = firstCallHeld(coalescer);
     List<CompletableFuture<ForwardResult>> waiting = new ArrayList<>();
     waiting.add(send(coalescer, "a1", "a2"));
     await().atMost(Duration.ofSeconds(10)).until(() -> coalescer.waiting() == 1);
@@ -182,8 +187,7 @@ class CoalescerTest {
             },
             2,
             1000);
-    CompletableFuture<ForwardResult> first = send(coalescer, "first");
-    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+    CompletableFuture<ForwardResult> first = firstCallHeld(coalescer);
 
     ForwardResult second = coalescer.forward(tweets("second"));
 
@@ -198,8 +202,7 @@ class CoalescerTest {
   void whileAPartialCallIsBusyLaterRequestsWaitForItAndTravelTogether() {
     ForwardResult answer = acknowledged();
     Coalescer coalescer = coalescer(gateway(answer), 8, Duration.ofSeconds(30), 1000);
-    CompletableFuture<ForwardResult> first = send(coalescer, "first");
-    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+    CompletableFuture<ForwardResult> first = firstCallHeld(coalescer);
 
     List<CompletableFuture<ForwardResult>> waiting =
         IntStream.range(0, 3).mapToObj(i -> send(coalescer, "w" + i)).toList();
@@ -221,8 +224,7 @@ class CoalescerTest {
   @Test
   void aFullCallDoesNotWaitForAPartialOne() {
     Coalescer coalescer = coalescer(gateway(acknowledged()), 8, Duration.ofSeconds(30), 3);
-    CompletableFuture<ForwardResult> first = send(coalescer, "first");
-    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+    CompletableFuture<ForwardResult> first = firstCallHeld(coalescer);
 
     // A request that fills a call by itself, while the first call is still held by the gateway.
     CompletableFuture<ForwardResult> full = send(coalescer, "f1", "f2", "f3");
@@ -245,8 +247,7 @@ class CoalescerTest {
   @Test
   void aRequestWaitsForAStuckPartialCallNoLongerThanThePartialWait() {
     Coalescer coalescer = coalescer(gateway(acknowledged()), 8, Duration.ofMillis(200), 1000);
-    CompletableFuture<ForwardResult> first = send(coalescer, "first");
-    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+    CompletableFuture<ForwardResult> first = firstCallHeld(coalescer);
 
     long start = System.nanoTime();
     ForwardResult second = coalescer.forward(tweets("second"));
@@ -265,8 +266,7 @@ class CoalescerTest {
   @Test
   void closingWhileAPartialCallWaitsTellsItsRequestsTheIngressIsStopping() {
     Coalescer coalescer = coalescer(gateway(acknowledged()), 8, Duration.ofSeconds(30), 1000);
-    CompletableFuture<ForwardResult> first = send(coalescer, "first");
-    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+    CompletableFuture<ForwardResult> first = firstCallHeld(coalescer);
     CompletableFuture<ForwardResult> held = send(coalescer, "held");
     await().atMost(Duration.ofSeconds(10)).until(() -> coalescer.waiting() == 1);
 
@@ -322,8 +322,7 @@ class CoalescerTest {
             Duration.ofMillis(300),
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory()),
             new SimpleMeterRegistry());
-    CompletableFuture<ForwardResult> first = send(coalescer, "first");
-    await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+    CompletableFuture<ForwardResult> first = firstCallHeld(coalescer);
 
     ForwardResult late = coalescer.forward(tweets("late"));
 
