@@ -258,16 +258,13 @@ public final class Coalescer implements AutoCloseable {
         }
         boolean partialCallTaken = partialTaken;
         calls.execute(() -> call(batch, partialCallTaken));
-        undispatched.addAndGet(-batch.size());
       } catch (InterruptedException e) {
         // Only close() interrupts the dispatcher.
-        undispatched.addAndGet(-batch.size());
         releaseTaken(slotTaken, partialTaken);
         batch.forEach(
             pending -> pending.result().complete(unavailable("the ingress is shutting down")));
         break;
       } catch (Throwable e) {
-        undispatched.addAndGet(-batch.size());
         // The dispatcher must outlive any failure: without it every later request would wait for
         // maxWait.
         log.error(
@@ -276,6 +273,9 @@ public final class Coalescer implements AutoCloseable {
             e);
         releaseTaken(slotTaken, partialTaken);
         fail(batch, e);
+      } finally {
+        // The batch's requests left the queue: started, answered or failed.
+        undispatched.addAndGet(-batch.size());
       }
     }
     // Closed: whoever still waits is told the ingress is stopping (the web server drained its
