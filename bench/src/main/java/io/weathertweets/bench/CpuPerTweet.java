@@ -178,8 +178,7 @@ public final class CpuPerTweet {
           }
           Path before = out.resolve(tag + "-streams-before.txt");
           Files.writeString(before, system.prometheus(Service.STREAMS));
-          double calls0 = system.counter(Service.INGRESS, CALL_TWEETS + "_count");
-          double callTweets0 = system.counter(Service.INGRESS, CALL_TWEETS + "_sum");
+          String ingressBefore = system.prometheus(Service.INGRESS);
           Map<Service, Long> t0 = new EnumMap<>(Service.class);
           Map<Service, Long> j0 = new EnumMap<>(Service.class);
           for (Service s : Service.values()) {
@@ -222,13 +221,7 @@ public final class CpuPerTweet {
                   before, after, "weather_e2e_latency_seconds", "path=\"kafka\"");
           row.add(e2e.p50Ms());
           row.add(e2e.p99Ms());
-          double calls = system.counter(Service.INGRESS, CALL_TWEETS + "_count") - calls0;
-          row.add(
-              calls > 0
-                  ? String.format(
-                      "%.2f",
-                      (system.counter(Service.INGRESS, CALL_TWEETS + "_sum") - callTweets0) / calls)
-                  : "n/a");
+          row.add(tweetsPerCall(ingressBefore, system.prometheus(Service.INGRESS)));
           table.add(row);
           // Each row as it is measured, so an abort keeps the rows before it.
           Files.writeString(
@@ -274,6 +267,19 @@ public final class CpuPerTweet {
         });
     log("results: " + out.resolve("results.tsv"));
     System.exit(0);
+  }
+
+  /** Tweets per gateway call between two scrapes of the ingress, "n/a" when it made none. */
+  private static String tweetsPerCall(String before, String after) {
+    double calls = delta(before, after, CALL_TWEETS + "_count");
+    return calls > 0
+        ? String.format("%.2f", delta(before, after, CALL_TWEETS + "_sum") / calls)
+        : "n/a";
+  }
+
+  private static double delta(String before, String after, String prometheusName) {
+    return ProcessSystem.metric(after, prometheusName, "").orElse(0)
+        - ProcessSystem.metric(before, prometheusName, "").orElse(0);
   }
 
   private static final AtomicBoolean CLEANED_UP = new AtomicBoolean();

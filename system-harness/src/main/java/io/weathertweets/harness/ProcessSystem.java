@@ -496,10 +496,22 @@ public final class ProcessSystem implements AutoCloseable {
    */
   public OptionalDouble metric(Service s, String prometheusName, String label) {
     try {
-      String scrape = prometheus(s);
-      if (scrape.isEmpty()) {
-        return OptionalDouble.empty();
-      }
+      return metric(prometheus(s), prometheusName, label);
+    } catch (RuntimeException e) {
+      return OptionalDouble.empty();
+    }
+  }
+
+  /**
+   * The sum of a Prometheus metric in {@code scrape} (a text already read with {@link #prometheus})
+   * over those of its series whose labels contain {@code label} ("" for all), or empty when the
+   * scrape is empty or cannot be parsed.
+   */
+  public static OptionalDouble metric(String scrape, String prometheusName, String label) {
+    if (scrape.isEmpty()) {
+      return OptionalDouble.empty();
+    }
+    try {
       return OptionalDouble.of(
           scrape
               .lines()
