@@ -51,8 +51,8 @@ final class DifferentialUnderFaults {
   static final int DEFAULT_SEQUENCES = 3;
 
   /**
-   * A kill -9 of the streams app costs the dead member's session timeout (45 s) before its tasks
-   * move on.
+   * A kill -9 of the streams app costs the dead member's session timeout (10 s) before its tasks
+   * move on, and a replay after it; a sequence may hold several faults.
    */
   static final Duration CONVERGENCE = Duration.ofSeconds(150);
 

@@ -124,7 +124,7 @@ class StreamsRunner {
    * exist yet (Spring's KafkaAdmin does this before Kafka Streams starts; on Strimzi the KafkaTopic
    * exists first and this is a no-op). Without it, a streams app that starts before the kafka
    * gateway has created the topic fails its first rebalance with MissingSourceTopicException, and
-   * its replacement thread waits out the dead member's session timeout (45 s) before it processes
+   * its replacement thread waits out the dead member's session timeout before it processes
    * anything.
    */
   @Bean
@@ -183,7 +183,7 @@ class StreamsRunner {
       // before a SIGKILL.
       factoryBean.setCloseTimeout(20);
       // Kafka Streams stays in its consumer group on close by default: a restarted instance would
-      // then wait out the old member's session timeout (45 s) before it got any partition. Leaving
+      // then wait out the old member's session timeout before it got any partition. Leaving
       // makes the group rebalance at once. (With static membership, group.instance.id, leaving on
       // close would defeat it; it is not used here.)
       factoryBean.setLeaveGroupOnClose(true);

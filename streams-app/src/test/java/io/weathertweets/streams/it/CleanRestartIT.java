@@ -25,8 +25,10 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /**
  * A clean restart (SIGTERM, then a new instance with the same application id) on a real broker,
- * with Kafka's default 45 s session timeout: the closing instance leaves the consumer group, so the
- * new one gets every partition at once instead of waiting for the old member's session to expire.
+ * with a 45 s session timeout (Kafka's default): the closing instance leaves the consumer group, so
+ * the new one gets every partition at once instead of waiting for the old member's session to
+ * expire. The application's own session is shorter (10 s), too short to tell a leave from an expiry
+ * here.
  */
 @EmbeddedKafka(
     partitions = 6,
@@ -68,7 +70,8 @@ class CleanRestartIT {
       "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
       "--spring.kafka.streams.application-id=weather-restart-" + UUID.randomUUID(),
       "--spring.kafka.streams.state-dir=" + work.resolve("state").toAbsolutePath(),
-      // No session.timeout.ms: Kafka's default (45 s), as in production.
+      // Long enough that only a member which left on close lets its successor in within BOUND.
+      "--spring.kafka.streams.properties.session.timeout.ms=45000",
       "--weather.store.prefix=" + prefix,
       "--server.port=0"
     };
