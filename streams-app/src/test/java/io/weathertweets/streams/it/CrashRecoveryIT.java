@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.weathertweets.aggregates.resp.RawResp;
 import io.weathertweets.embedded.LocalServers;
+import io.weathertweets.embedded.TcpProxy;
 import io.weathertweets.proto.v1.Tweet;
-import io.weathertweets.streams.TcpProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

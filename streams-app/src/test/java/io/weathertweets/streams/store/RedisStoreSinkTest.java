@@ -13,7 +13,7 @@ import io.weathertweets.aggregates.StoreLayout;
 import io.weathertweets.aggregates.WindowSpec;
 import io.weathertweets.aggregates.resp.RawResp;
 import io.weathertweets.embedded.LocalServers;
-import io.weathertweets.streams.TcpProxy;
+import io.weathertweets.embedded.TcpProxy;
 import io.weathertweets.streams.topology.PipelineMetrics;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.weathertweets.streams;
+package io.weathertweets.embedded;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,17 +11,43 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP forwarder to a real server that a test can cut (every connection dropped, new ones refused
- * at once) and restore: an outage of the server as the client sees it, without touching the shared
- * server.
+ * A TCP forwarder to a real server, for the two ways a server goes away as its client sees it,
+ * without touching the (shared) server:
+ *
+ * <ul>
+ *   <li>{@link #cut()}: every connection is closed and new ones are refused at once, as when the
+ *       server's process dies; {@link #restore()} ends it.
+ *   <li>{@link #silence()}: the connections open now stop carrying bytes in either direction but
+ *       stay open, as when the server's node is lost or partitioned away: no FIN, no RST, only
+ *       silence, which only the client's own heartbeats or keepalives can tell from a quiet peer.
+ *       New connections are forwarded as usual, as a Kubernetes Service sends them to a live
+ *       replica.
+ * </ul>
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
   private final String targetHost;
   private final int targetPort;
-  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final Set<Link> links = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
   private volatile boolean closed;
+
+  /** One client connection and its upstream connection. */
+  private static final class Link {
+    final Socket client;
+    final Socket upstream;
+    volatile boolean silent;
+
+    Link(Socket client, Socket upstream) {
+      this.client = client;
+      this.upstream = upstream;
+    }
+
+    void close() {
+      closeQuietly(client);
+      closeQuietly(upstream);
+    }
+  }
 
   public TcpProxy(String targetHost, int targetPort) {
     this.targetHost = targetHost;
@@ -38,14 +64,23 @@ public final class TcpProxy implements AutoCloseable {
     return server.getLocalPort();
   }
 
+  /** Closes every connection and refuses new ones until {@link #restore()}. */
   public void cut() {
     cut = true;
-    sockets.forEach(TcpProxy::closeQuietly);
-    sockets.clear();
+    links.forEach(Link::close);
+    links.clear();
   }
 
   public void restore() {
     cut = false;
+  }
+
+  /**
+   * The connections open now carry nothing more, either way, and are never closed by the proxy:
+   * what arrives on them is read and dropped. New connections are forwarded.
+   */
+  public void silence() {
+    links.forEach(link -> link.silent = true);
   }
 
   private void acceptLoop() {
@@ -56,11 +91,10 @@ public final class TcpProxy implements AutoCloseable {
           closeQuietly(client);
           continue;
         }
-        Socket upstream = new Socket(targetHost, targetPort);
-        sockets.add(client);
-        sockets.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
+        Link link = new Link(client, new Socket(targetHost, targetPort));
+        links.add(link);
+        pump(link, link.client, link.upstream);
+        pump(link, link.upstream, link.client);
       } catch (IOException e) {
         if (!closed) {
           // Keep accepting: a failed accept or upstream connect is what the client will see as an
@@ -71,7 +105,7 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Link link, Socket from, Socket to) {
     Thread.ofPlatform()
         .daemon()
         .start(
@@ -81,16 +115,18 @@ public final class TcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                  out.write(buffer, 0, n);
-                  out.flush();
+                  if (!link.silent) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                  }
                 }
               } catch (IOException e) {
                 // The peer went away (or the test cut the link): close both directions below.
               } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-                sockets.remove(from);
-                sockets.remove(to);
+                if (!link.silent || closed) {
+                  link.close();
+                  links.remove(link);
+                }
               }
             });
   }
