@@ -319,6 +319,53 @@ class OperationalManifestsTest {
         });
   }
 
+  /**
+   * The ingress pings each gateway connection (HTTP/2 keepalive) so that a gateway whose node was
+   * lost is noticed in seconds; a gRPC server that permits pings less often answers them with
+   * GOAWAY "too_many_pings" and drops the connection. So every gateway permits what the ingress
+   * sends, with and without calls in flight. {@code SilentGatewayTest} (ingress) shows the pings at
+   * work.
+   */
+  @Test
+  void theGatewaysShouldPermitTheIngresssKeepalivePings() {
+    Map<?, ?> ingress =
+        (Map<?, ?>) readYaml(Repo.read(Repo.path("ingress/src/main/resources/ingress.yml")));
+    Map<?, ?> gateway =
+        (Map<?, ?>) readYaml(Repo.read(Repo.path("grpc-gateway/src/main/resources/gateway.yml")));
+    Object permitTime = path(gateway, "spring", "grpc", "server", "keepalive", "permit", "time");
+    Object permitWithoutCalls =
+        path(gateway, "spring", "grpc", "server", "keepalive", "permit", "without-calls");
+    for (String channel : List.of("kafka-gateway", "rabbit-gateway")) {
+      Object time =
+          path(ingress, "spring", "grpc", "client", "channel", channel, "keepalive", "time");
+      Object withoutCalls =
+          path(
+              ingress,
+              "spring",
+              "grpc",
+              "client",
+              "channel",
+              channel,
+              "keepalive",
+              "without-calls");
+      assertThat(time).as(channel + " keepalive.time").isNotNull();
+      assertThat(permitTime).as("gateway keepalive.permit.time").isNotNull();
+      assertThat(seconds(permitTime))
+          .as("the gateway's permitted ping interval against the ingress's to " + channel)
+          .isLessThanOrEqualTo(seconds(time));
+      if (Boolean.TRUE.equals(withoutCalls)) {
+        assertThat(permitWithoutCalls)
+            .as("the gateway permits pings without calls, as the ingress sends them to " + channel)
+            .isEqualTo(Boolean.TRUE);
+      }
+    }
+  }
+
+  /** A duration of the form Spring reads it here: {@code 10s}, {@code 5m}. */
+  private static long seconds(Object value) {
+    return java.time.Duration.parse("PT" + String.valueOf(value).toUpperCase()).toSeconds();
+  }
+
   private static Object path(Map<?, ?> yml, String... keys) {
     Object node = yml;
     for (String key : keys) {

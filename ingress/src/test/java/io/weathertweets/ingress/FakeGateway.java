@@ -33,6 +33,9 @@ public final class FakeGateway extends TweetIngestServiceGrpc.TweetIngestService
     try {
       this.server =
           NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+              // As the gateways permit the ingress's keepalive pings (gateway.yml).
+              .permitKeepAliveTime(5, TimeUnit.SECONDS)
+              .permitKeepAliveWithoutCalls(true)
               .addService(this)
               .build()
               .start();
