@@ -67,8 +67,10 @@ public final class TcpProxy implements AutoCloseable {
   /** Closes every connection and refuses new ones until {@link #restore()}. */
   public void cut() {
     cut = true;
-    links.forEach(Link::close);
-    links.clear();
+    for (Link link : links) {
+      links.remove(link);
+      link.close();
+    }
   }
 
   public void restore() {
@@ -76,11 +78,19 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   /**
-   * The connections open now carry nothing more, either way, and are never closed by the proxy:
-   * what arrives on them is read and dropped. New connections are forwarded.
+   * The connections open now carry nothing more, either way, and the proxy closes neither side of
+   * them when the other side closes (until {@link #cut()} or {@link #close()}): what arrives on
+   * them is read and dropped. New connections are forwarded.
+   *
+   * @return how many connections went silent
    */
-  public void silence() {
-    links.forEach(link -> link.silent = true);
+  public int silence() {
+    int silenced = 0;
+    for (Link link : links) {
+      link.silent = true;
+      silenced++;
+    }
+    return silenced;
   }
 
   private void acceptLoop() {
@@ -91,8 +101,22 @@ public final class TcpProxy implements AutoCloseable {
           closeQuietly(client);
           continue;
         }
-        Link link = new Link(client, new Socket(targetHost, targetPort));
+        Socket upstream;
+        try {
+          upstream = new Socket(targetHost, targetPort);
+        } catch (IOException e) {
+          // The server itself is unreachable: the client is refused, as it would be without us.
+          closeQuietly(client);
+          continue;
+        }
+        Link link = new Link(client, upstream);
         links.add(link);
+        if (cut) {
+          // cut() ran between the check above and the add: it may have missed this link.
+          links.remove(link);
+          link.close();
+          continue;
+        }
         pump(link, link.client, link.upstream);
         pump(link, link.upstream, link.client);
       } catch (IOException e) {
@@ -110,9 +134,12 @@ public final class TcpProxy implements AutoCloseable {
         .daemon()
         .start(
             () -> {
+              // Not try-with-resources: closing a socket's stream closes the socket, and a silent
+              // link's other side must not learn that this side went away.
               byte[] buffer = new byte[16384];
-              try (InputStream in = from.getInputStream();
-                  OutputStream out = to.getOutputStream()) {
+              try {
+                InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream();
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                   if (!link.silent) {
@@ -122,11 +149,10 @@ public final class TcpProxy implements AutoCloseable {
                 }
               } catch (IOException e) {
                 // The peer went away (or the test cut the link): close both directions below.
-              } finally {
-                if (!link.silent || closed) {
-                  link.close();
-                  links.remove(link);
-                }
+              }
+              if (!link.silent) {
+                links.remove(link);
+                link.close();
               }
             });
   }

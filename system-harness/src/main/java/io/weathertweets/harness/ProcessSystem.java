@@ -499,15 +499,20 @@ public final class ProcessSystem implements AutoCloseable {
    */
   public OptionalDouble metric(Service s, String prometheusName, String label) {
     try {
-      return metric(scrape(s, "?includedNames=" + family(prometheusName)), prometheusName, label);
+      return metric(scrape(s, "?includedNames=" + names(prometheusName)), prometheusName, label);
     } catch (RuntimeException e) {
       return OptionalDouble.empty();
     }
   }
 
-  /** The metric family a sample line belongs to: a counter's name without its {@code _total}. */
-  static String family(String prometheusName) {
-    return prometheusName.replaceFirst("_(total|sum|count|bucket)$", "");
+  /**
+   * What {@code includedNames} must hold to return a sample line of that name: its family (a
+   * counter's name without {@code _total}, a histogram's without {@code _sum}, ...) and, for a
+   * gauge whose own name ends that way, the name itself.
+   */
+  static String names(String prometheusName) {
+    String family = prometheusName.replaceFirst("_(total|sum|count|bucket)$", "");
+    return family.equals(prometheusName) ? family : family + "," + prometheusName;
   }
 
   /**

@@ -1,13 +1,16 @@
 package io.weathertweets.bridge.consume;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.weathertweets.bridge.ValkeyTestSupport;
 import io.weathertweets.embedded.LocalServers;
 import io.weathertweets.embedded.TcpProxy;
 import io.weathertweets.proto.v1.Tweet;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,9 +35,26 @@ class SilentBrokerTest extends BridgeIntegrationTest {
   @DynamicPropertySource
   static void names(DynamicPropertyRegistry registry) {
     NAMES.register(registry, ValkeyTestSupport.SHARED_VALKEY);
+    URI broker = URI.create(RABBIT);
     registry.add(
         "spring.rabbitmq.addresses",
-        () -> RABBIT.replace(":" + LocalServers.rabbitPort(), ":" + PROXY.port()));
+        () ->
+            broker.getScheme()
+                + "://"
+                + broker.getRawUserInfo()
+                + "@127.0.0.1:"
+                + PROXY.port()
+                + broker.getRawPath());
+  }
+
+  /**
+   * The shared cleanup deletes the topology over the bridge's own connection: a live one, even if
+   * the bridge never gave up the silent one.
+   */
+  @AfterAll
+  void reconnect() {
+    PROXY.cut();
+    PROXY.restore();
   }
 
   @Override
@@ -50,7 +70,7 @@ class SilentBrokerTest extends BridgeIntegrationTest {
     publish(tweets.subList(0, 400));
     awaitTweetsTotal(before.counted, Duration.ofSeconds(30));
 
-    PROXY.silence();
+    assertThat(PROXY.silence()).as("connections of the bridge through the proxy").isPositive();
     // Published over the test's own connection: the broker has them and pushes them to the bridge's
     // consumer, which it still believes alive.
     publish(tweets.subList(400, tweets.size()));
