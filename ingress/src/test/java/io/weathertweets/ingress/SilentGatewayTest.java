@@ -32,8 +32,11 @@ class SilentGatewayTest {
   static final TcpProxy PROXY =
       new TcpProxy("127.0.0.1", Integer.parseInt(KAFKA.target().split(":")[1]));
 
-  /** Keepalive time and timeout, then a reconnect, with room for a slow machine. */
-  static final Duration BOUND = Duration.ofSeconds(30);
+  /**
+   * Keepalive time and timeout, then a reconnect (about 15 s), with room for a slow machine; Boot's
+   * defaults take over 5 minutes.
+   */
+  static final Duration BOUND = Duration.ofSeconds(45);
 
   @LocalServerPort int port;
 

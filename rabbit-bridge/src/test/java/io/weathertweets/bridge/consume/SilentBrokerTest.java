@@ -29,8 +29,11 @@ class SilentBrokerTest extends BridgeIntegrationTest {
   private static final TcpProxy PROXY =
       new TcpProxy(LocalServers.rabbitHost(), LocalServers.rabbitPort());
 
-  /** Two heartbeat intervals to notice, then a reconnect, with room for a slow machine. */
-  private static final Duration BOUND = Duration.ofSeconds(45);
+  /**
+   * Two heartbeat intervals for each side to notice, then a reconnect (about 28 s), with room for a
+   * slow machine; the clients' default heartbeat takes over 120 s.
+   */
+  private static final Duration BOUND = Duration.ofSeconds(60);
 
   @DynamicPropertySource
   static void names(DynamicPropertyRegistry registry) {
@@ -41,8 +44,8 @@ class SilentBrokerTest extends BridgeIntegrationTest {
         () ->
             broker.getScheme()
                 + "://"
-                + broker.getRawUserInfo()
-                + "@127.0.0.1:"
+                + (broker.getRawUserInfo() == null ? "" : broker.getRawUserInfo() + "@")
+                + "127.0.0.1:"
                 + PROXY.port()
                 + broker.getRawPath());
   }
