@@ -332,38 +332,29 @@ class OperationalManifestsTest {
         (Map<?, ?>) readYaml(Repo.read(Repo.path("ingress/src/main/resources/ingress.yml")));
     Map<?, ?> gateway =
         (Map<?, ?>) readYaml(Repo.read(Repo.path("grpc-gateway/src/main/resources/gateway.yml")));
-    Object permitTime = path(gateway, "spring", "grpc", "server", "keepalive", "permit", "time");
+    java.time.Duration permitTime =
+        GrafanaAlertRulesTest.duration(
+            String.valueOf(
+                path(gateway, "spring", "grpc", "server", "keepalive", "permit", "time")));
     Object permitWithoutCalls =
         path(gateway, "spring", "grpc", "server", "keepalive", "permit", "without-calls");
+    assertThat(permitTime).as("gateway keepalive.permit.time").isNotNull();
     for (String channel : List.of("kafka-gateway", "rabbit-gateway")) {
-      Object time =
-          path(ingress, "spring", "grpc", "client", "channel", channel, "keepalive", "time");
-      Object withoutCalls =
-          path(
-              ingress,
-              "spring",
-              "grpc",
-              "client",
-              "channel",
-              channel,
-              "keepalive",
-              "without-calls");
+      Map<?, ?> keepalive =
+          (Map<?, ?>) path(ingress, "spring", "grpc", "client", "channel", channel, "keepalive");
+      assertThat(keepalive).as(channel + " keepalive").isNotNull();
+      java.time.Duration time =
+          GrafanaAlertRulesTest.duration(String.valueOf(keepalive.get("time")));
       assertThat(time).as(channel + " keepalive.time").isNotNull();
-      assertThat(permitTime).as("gateway keepalive.permit.time").isNotNull();
-      assertThat(seconds(permitTime))
+      assertThat(permitTime)
           .as("the gateway's permitted ping interval against the ingress's to " + channel)
-          .isLessThanOrEqualTo(seconds(time));
-      if (Boolean.TRUE.equals(withoutCalls)) {
+          .isLessThanOrEqualTo(time);
+      if (Boolean.TRUE.equals(keepalive.get("without-calls"))) {
         assertThat(permitWithoutCalls)
             .as("the gateway permits pings without calls, as the ingress sends them to " + channel)
             .isEqualTo(Boolean.TRUE);
       }
     }
-  }
-
-  /** A duration of the form Spring reads it here: {@code 10s}, {@code 5m}. */
-  private static long seconds(Object value) {
-    return java.time.Duration.parse("PT" + String.valueOf(value).toUpperCase()).toSeconds();
   }
 
   private static Object path(Map<?, ?> yml, String... keys) {
