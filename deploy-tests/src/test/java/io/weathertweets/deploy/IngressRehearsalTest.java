@@ -32,7 +32,8 @@ import redis.clients.jedis.Jedis;
  * (Secrets from the committed examples), ports mapped to free local ones, the Service names it uses
  * (redis:6379, valkey:6379) mapped to the store pods' start scripts run locally ({@link
  * PodProcessesTest#startStore}). It must start by its own probes, read both stores as the read-only
- * user (GET /api/compare answers, not 503), and serve actuator only on its management port.
+ * user (GET /api/compare answers, not 503), serve actuator only on its management port, and give
+ * each client behind NGINX a rate-limit bucket of its own.
  */
 class IngressRehearsalTest {
   private static final HttpClient HTTP =
@@ -100,6 +101,10 @@ class IngressRehearsalTest {
                     "dns:///gateway-rabbit-headless:9090", "dns:///127.0.0.1:" + noRabbitGateway));
     assertThat(env.get("REDIS_URL")).contains("127.0.0.1");
     assertThat(env.get("VALKEY_URL")).contains("127.0.0.1");
+    // A bucket of 3 requests refilled by 1 an hour, so the figures below do not depend on speed.
+    env.put("INGRESS_RATE_LIMIT", "1");
+    env.put("INGRESS_RATE_LIMIT_BURST", "3");
+    env.put("WEATHER_INGRESS_RATELIMIT_PERIOD", "1h");
     Process ingress =
         pod.startJar(jar, env, List.of(), dir.resolve("root"), dir.resolve("ingress.log"));
     started.add(ingress);
@@ -151,6 +156,33 @@ class IngressRehearsalTest {
                 .statusCode())
         .as("the scrape annotation's path")
         .isEqualTo(200);
+
+    // Every request reaches the pod from NGINX (the NetworkPolicy admits nothing else on the http
+    // port), here from 127.0.0.1 like it: each client must still have a bucket of its own, told
+    // apart by the address NGINX appends to X-Forwarded-For. No gateway runs, so a request the
+    // limit lets through is answered 503.
+    for (int n = 0; n < 3; n++) {
+      assertThat(tweet(api, "203.0.113.7").statusCode())
+          .as("request %d within the burst", n)
+          .isNotEqualTo(429);
+    }
+    assertThat(tweet(api, "203.0.113.7").statusCode()).as("past the client's burst").isEqualTo(429);
+    assertThat(tweet(api, "198.51.100.23").statusCode())
+        .as("another client behind the same NGINX keeps its own bucket")
+        .isNotEqualTo(429);
+  }
+
+  private static HttpResponse<String> tweet(int port, String forwardedFor) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/tweet"))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .header("X-Forwarded-For", forwardedFor)
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"municipality\":\"mixco\",\"temperature\":25,\"humidity\":70,\"weather\":\"sunny\"}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> get(int port, String path) throws Exception {

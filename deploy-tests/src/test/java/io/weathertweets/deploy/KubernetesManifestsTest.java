@@ -65,6 +65,7 @@ class KubernetesManifestsTest {
                   "VALKEY_URL",
                   "INGRESS_PORT",
                   "INGRESS_ROUTING",
+                  "INGRESS_TRUST_FORWARDED_FOR",
                   "KAFKA_GATEWAY_TARGET",
                   "RABBIT_GATEWAY_TARGET",
                   "GATEWAY_SINK",
@@ -83,6 +84,9 @@ class KubernetesManifestsTest {
               Set.of(
                   "INGRESS_PORT",
                   "INGRESS_ROUTING",
+                  // Behind NGINX every request comes from its address: without it, one rate-limit
+                  // bucket for all clients.
+                  "INGRESS_TRUST_FORWARDED_FOR",
                   "KAFKA_GATEWAY_TARGET",
                   "RABBIT_GATEWAY_TARGET",
                   "REDIS_URL",
