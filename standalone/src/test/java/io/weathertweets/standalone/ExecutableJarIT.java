@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.weathertweets.embedded.FreePorts;
+import io.weathertweets.entry.EntryPoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -182,7 +183,7 @@ class ExecutableJarIT {
     assumeThat(Files.isExecutable(old)).as("a Java 17 runtime at " + old).isTrue();
     Launched jar = launch(old.toString(), List.of(), List.of(dir.toString()));
     assertThat(jar.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(jar.process.exitValue()).isEqualTo(LauncherMain.EXIT_TOO_OLD);
+    assertThat(jar.process.exitValue()).isEqualTo(EntryPoint.EXIT_TOO_OLD);
     assertThat(jar.output())
         .contains("Weather Tweets needs Java 21 or newer; this is Java 17")
         .doesNotContain("UnsupportedClassVersionError")
