@@ -83,6 +83,34 @@ public final class EmbeddedKafka implements AutoCloseable {
       props.putAll(secured.settings());
       scramCredentials = secured.scramCredentials();
     }
+    return start(dataDir, bootstrapServers, props, scramCredentials);
+  }
+
+  /**
+   * As {@link #start(Path, int, int)}, plus a client listener {@code EXTERNAL} on {@code
+   * externalPort} that advertises {@code advertisedPort}: a client that bootstraps there reaches
+   * the broker only through what listens on that port (a test's proxy), while the broker's own
+   * traffic and the readiness check stay on the PLAINTEXT listener.
+   */
+  static EmbeddedKafka startBehindProxy(
+      Path dataDir, int port, int controllerPort, int externalPort, int advertisedPort)
+      throws IOException {
+    Files.createDirectories(dataDir);
+    Properties props = serverProperties(dataDir, port, controllerPort);
+    props.setProperty(
+        "listeners", props.getProperty("listeners") + ",EXTERNAL://localhost:" + externalPort);
+    props.setProperty(
+        "advertised.listeners",
+        props.getProperty("advertised.listeners") + ",EXTERNAL://127.0.0.1:" + advertisedPort);
+    props.setProperty(
+        "listener.security.protocol.map",
+        props.getProperty("listener.security.protocol.map") + ",EXTERNAL:PLAINTEXT");
+    return start(dataDir, "localhost:" + port, props, List.of());
+  }
+
+  private static EmbeddedKafka start(
+      Path dataDir, String bootstrapServers, Properties props, List<String> scramCredentials)
+      throws IOException {
     formatIfNeeded(dataDir, scramCredentials);
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
     EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrapServers);
