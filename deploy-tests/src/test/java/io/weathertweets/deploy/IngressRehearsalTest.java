@@ -33,7 +33,8 @@ import redis.clients.jedis.Jedis;
  * (redis:6379, valkey:6379) mapped to the store pods' start scripts run locally ({@link
  * PodProcessesTest#startStore}). It must start by its own probes, read both stores as the read-only
  * user (GET /api/compare answers, not 503), serve actuator only on its management port, and give
- * each client behind NGINX a rate-limit bucket of its own.
+ * each client behind NGINX a rate-limit bucket of its own that a forged X-Forwarded-For entry
+ * cannot change.
  */
 class IngressRehearsalTest {
   private static final HttpClient HTTP =
@@ -101,6 +102,10 @@ class IngressRehearsalTest {
                     "dns:///gateway-rabbit-headless:9090", "dns:///127.0.0.1:" + noRabbitGateway));
     assertThat(env.get("REDIS_URL")).contains("127.0.0.1");
     assertThat(env.get("VALKEY_URL")).contains("127.0.0.1");
+    // What the kubelet puts into every container: Spring Boot detects Kubernetes from it (and
+    // resolves forwarded headers there).
+    env.put("KUBERNETES_SERVICE_HOST", "10.96.0.1");
+    env.put("KUBERNETES_SERVICE_PORT", "443");
     // A bucket of 3 requests refilled by 1 an hour, so the figures below do not depend on speed.
     env.put("INGRESS_RATE_LIMIT", "1");
     env.put("INGRESS_RATE_LIMIT_BURST", "3");
@@ -158,15 +163,18 @@ class IngressRehearsalTest {
         .isEqualTo(200);
 
     // Every request reaches the pod from NGINX (the NetworkPolicy admits nothing else on the http
-    // port), here from 127.0.0.1 like it: each client must still have a bucket of its own, told
-    // apart by the address NGINX appends to X-Forwarded-For. No gateway runs, so a request the
-    // limit lets through is answered 503.
+    // port), here from 127.0.0.1 like it, with X-Forwarded-For set to the address NGINX saw: each
+    // client must still have a bucket of its own, and an entry a client put before NGINX's must not
+    // choose another. No gateway runs, so a request the limit lets through is answered 503.
     for (int n = 0; n < 3; n++) {
       assertThat(tweet(api, "203.0.113.7").statusCode())
           .as("request %d within the burst", n)
           .isNotEqualTo(429);
     }
     assertThat(tweet(api, "203.0.113.7").statusCode()).as("past the client's burst").isEqualTo(429);
+    assertThat(tweet(api, "198.51.100.99, 203.0.113.7").statusCode())
+        .as("the same client, naming another address before the one NGINX saw")
+        .isEqualTo(429);
     assertThat(tweet(api, "198.51.100.23").statusCode())
         .as("another client behind the same NGINX keeps its own bucket")
         .isNotEqualTo(429);

@@ -65,7 +65,6 @@ class KubernetesManifestsTest {
                   "VALKEY_URL",
                   "INGRESS_PORT",
                   "INGRESS_ROUTING",
-                  "INGRESS_TRUST_FORWARDED_FOR",
                   "KAFKA_GATEWAY_TARGET",
                   "RABBIT_GATEWAY_TARGET",
                   "GATEWAY_SINK",
@@ -84,9 +83,6 @@ class KubernetesManifestsTest {
               Set.of(
                   "INGRESS_PORT",
                   "INGRESS_ROUTING",
-                  // Behind NGINX every request comes from its address: without it, one rate-limit
-                  // bucket for all clients.
-                  "INGRESS_TRUST_FORWARDED_FOR",
                   "KAFKA_GATEWAY_TARGET",
                   "RABBIT_GATEWAY_TARGET",
                   "REDIS_URL",
