@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * The {@code Start-Class} of the executable jars, compiled for Java 17 (the oldest runtime Spring
@@ -57,11 +59,13 @@ public final class EntryPoint {
   }
 
   private static String startClass(ClassLoader loader) throws IOException {
-    URL resource = loader.getResource(START_CLASS);
-    if (resource == null) {
-      throw new IllegalStateException("This jar has no " + START_CLASS + " naming its main class");
+    List<URL> found = Collections.list(loader.getResources(START_CLASS));
+    if (found.size() != 1) {
+      // Two would mean two applications' jars on one classpath: running either could be wrong.
+      throw new IllegalStateException(
+          "Expected one " + START_CLASS + " naming this jar's main class, found " + found);
     }
-    try (InputStream in = resource.openStream()) {
+    try (InputStream in = found.get(0).openStream()) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
     }
   }
