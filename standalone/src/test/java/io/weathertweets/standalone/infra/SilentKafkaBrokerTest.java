@@ -28,12 +28,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The Kafka broker the streams-app is connected to goes silent: its node is lost or cut off, so the
- * open connections get neither a FIN nor a RST and only the client's request timeout can tell them
- * from slow ones. A proxy between the streams-app and the broker stops carrying the open
- * connections' bytes while new ones pass, as a replacement broker at the same address would take
- * them. The Kafka path must count the tweets that arrive meanwhile within {@link #BOUND} of the
- * silence.
+ * The streams-app's connections to its Kafka broker go silent: the network dropped them without a
+ * FIN or a RST (a node cut off, a NAT or firewall that forgot them), so only the clients' request
+ * timeout can tell them from slow ones. A proxy between the streams-app and the broker stops
+ * carrying the open connections' bytes while new ones pass to the same broker. The Kafka path must
+ * count the tweets that arrive meanwhile within {@link #BOUND} of the silence.
  */
 class SilentKafkaBrokerTest {
   /**
