@@ -68,22 +68,15 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** As {@link #start(Path, int, int)}, plus the {@code secured} listener when it is not null. */
   static EmbeddedKafka start(Path dataDir, int port, int controllerPort, SecuredListener secured)
       throws IOException {
-    Files.createDirectories(dataDir);
-    String bootstrapServers = "localhost:" + port;
     Properties props = serverProperties(dataDir, port, controllerPort);
     List<String> scramCredentials = List.of();
     if (secured != null) {
-      String listener = "SASL_SSL://localhost:" + secured.port();
-      props.setProperty("listeners", props.getProperty("listeners") + "," + listener);
-      props.setProperty(
-          "advertised.listeners", props.getProperty("advertised.listeners") + "," + listener);
-      props.setProperty(
-          "listener.security.protocol.map",
-          props.getProperty("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+      String listener = "localhost:" + secured.port();
+      addListener(props, "SASL_SSL", "SASL_SSL", listener, listener);
       props.putAll(secured.settings());
       scramCredentials = secured.scramCredentials();
     }
-    return start(dataDir, bootstrapServers, props, scramCredentials);
+    return start(dataDir, port, props, scramCredentials);
   }
 
   /**
@@ -95,22 +88,28 @@ public final class EmbeddedKafka implements AutoCloseable {
   static EmbeddedKafka startBehindProxy(
       Path dataDir, int port, int controllerPort, int externalPort, int advertisedPort)
       throws IOException {
-    Files.createDirectories(dataDir);
     Properties props = serverProperties(dataDir, port, controllerPort);
-    props.setProperty(
-        "listeners", props.getProperty("listeners") + ",EXTERNAL://localhost:" + externalPort);
+    addListener(
+        props, "EXTERNAL", "PLAINTEXT", "localhost:" + externalPort, "127.0.0.1:" + advertisedPort);
+    return start(dataDir, port, props, List.of());
+  }
+
+  /** One more listener beside PLAINTEXT and CONTROLLER, bound and advertised at the addresses. */
+  private static void addListener(
+      Properties props, String name, String protocol, String bind, String advertised) {
+    props.setProperty("listeners", props.getProperty("listeners") + "," + name + "://" + bind);
     props.setProperty(
         "advertised.listeners",
-        props.getProperty("advertised.listeners") + ",EXTERNAL://127.0.0.1:" + advertisedPort);
+        props.getProperty("advertised.listeners") + "," + name + "://" + advertised);
     props.setProperty(
         "listener.security.protocol.map",
-        props.getProperty("listener.security.protocol.map") + ",EXTERNAL:PLAINTEXT");
-    return start(dataDir, "localhost:" + port, props, List.of());
+        props.getProperty("listener.security.protocol.map") + "," + name + ":" + protocol);
   }
 
   private static EmbeddedKafka start(
-      Path dataDir, String bootstrapServers, Properties props, List<String> scramCredentials)
-      throws IOException {
+      Path dataDir, int port, Properties props, List<String> scramCredentials) throws IOException {
+    Files.createDirectories(dataDir);
+    String bootstrapServers = "localhost:" + port;
     formatIfNeeded(dataDir, scramCredentials);
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
     EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrapServers);
