@@ -5,7 +5,8 @@
 #   bench/cpu-per-tweet.sh [VARIANT_DIR...]
 #
 # A VARIANT_DIR holds ingress.jar and gateway.jar (exec jars, or symbolic links to them) and optionally ingress.args,
-# gateway.args and streams.args (one extra argument per line, e.g. --some.property=value); without one, the jars
+# gateway.args and streams.args (one extra argument per line, e.g. --some.property=value) and jvm.args (JVM options
+# of the ingress, the gateways and the streams-app, e.g. -XX:+UseSerialGC); without one, the jars
 # under */target are "current". Variants alternate (A B A B ...) so drift on a shared machine hits both.
 #
 # Environment: RATE (400), WARMUP_TWEETS (40000), DURATION (30), ROUNDS (2), ROUTING (fanout), JFR (0), SERVICE_HEAP (256m),

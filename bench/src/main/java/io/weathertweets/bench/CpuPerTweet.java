@@ -32,11 +32,12 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>A variant is a directory with {@code ingress.jar} and {@code gateway.jar} (executable jars, or
  * links to them) and optionally {@code ingress.args}, {@code gateway.args} and {@code streams.args}
- * (one extra argument per line); without one, the newest jars under {@code *}{@code /target} are
- * "current". Kafka, the stores and the rabbit-bridge run once on the {@link ProcessSystem} harness;
- * per round and variant the streams-app (its state kept), the two gateways and the ingress start,
- * get WARMUP_TWEETS single tweets as fast as they are accepted (32 in flight), then DURATION s of
- * loadgen http-single at RATE tweets/s while each service's utime+stime is read before and after.
+ * (one extra argument per line) and {@code jvm.args} (JVM options of every restarted service);
+ * without one, the newest jars under {@code *}{@code /target} are "current". Kafka, the stores and
+ * the rabbit-bridge run once on the {@link ProcessSystem} harness; per round and variant the
+ * streams-app (its state kept), the two gateways and the ingress start, get WARMUP_TWEETS single
+ * tweets as fast as they are accepted (32 in flight), then DURATION s of loadgen http-single at
+ * RATE tweets/s while each service's utime+stime is read before and after.
  *
  * <p>The figures leave out the JIT compiler threads: on two cores shared by seven JVMs, C2 still
  * used ~40 % of the ingress's CPU after 30,000 warm-up requests, a start-up cost that would
@@ -61,7 +62,8 @@ public final class CpuPerTweet {
   private CpuPerTweet() {}
 
   /** A build to measure: its ingress and gateway jars and extra arguments per service. */
-  private record Variant(String name, Path ingress, Path gateway, Map<Service, List<String>> args) {
+  private record Variant(
+      String name, Path ingress, Path gateway, List<String> jvm, Map<Service, List<String>> args) {
     static Variant of(Path dir) throws IOException {
       Path ingress = dir.resolve("ingress.jar");
       Path gateway = dir.resolve("gateway.jar");
@@ -73,7 +75,8 @@ public final class CpuPerTweet {
       args.put(Service.KAFKA_GATEWAY, lines(dir.resolve("gateway.args")));
       args.put(Service.RABBIT_GATEWAY, lines(dir.resolve("gateway.args")));
       args.put(Service.STREAMS, lines(dir.resolve("streams.args")));
-      return new Variant(dir.getFileName().toString(), ingress, gateway, args);
+      return new Variant(
+          dir.getFileName().toString(), ingress, gateway, lines(dir.resolve("jvm.args")), args);
     }
 
     private static List<String> lines(Path file) throws IOException {
@@ -102,7 +105,7 @@ public final class CpuPerTweet {
     ServiceJars jars = ServiceJars.resolve(root);
     List<Variant> variants = new ArrayList<>();
     if (args.length == 3) {
-      variants.add(new Variant("current", jars.ingress(), jars.gateway(), Map.of()));
+      variants.add(new Variant("current", jars.ingress(), jars.gateway(), List.of(), Map.of()));
     }
     for (int i = 3; i < args.length; i++) {
       variants.add(Variant.of(Path.of(args[i]).toAbsolutePath()));
@@ -147,14 +150,19 @@ public final class CpuPerTweet {
           system.replace(
               Service.STREAMS,
               jars.streams(),
+              variant.jvm(),
               variant.args().getOrDefault(Service.STREAMS, List.of()));
           for (Service gateway : List.of(Service.KAFKA_GATEWAY, Service.RABBIT_GATEWAY)) {
             system.replace(
-                gateway, variant.gateway(), variant.args().getOrDefault(gateway, List.of()));
+                gateway,
+                variant.gateway(),
+                variant.jvm(),
+                variant.args().getOrDefault(gateway, List.of()));
           }
           system.replace(
               Service.INGRESS,
               variant.ingress(),
+              variant.jvm(),
               variant.args().getOrDefault(Service.INGRESS, List.of()));
           CompletableFuture.allOf(
                   RESTARTED.stream()

@@ -442,7 +442,13 @@ public final class ProcessSystem implements AutoCloseable {
    * arguments after its own.
    */
   public void replace(Service s, Path jar, List<String> extraArguments) {
-    services.get(s).setCommand(serviceCommand(s, jar, extraArguments));
+    replace(s, jar, List.of(), extraArguments);
+  }
+
+  /** As {@link #replace(Service, Path, List)}, with JVM options after the setup's own. */
+  public void replace(
+      Service s, Path jar, List<String> extraJvmOptions, List<String> extraArguments) {
+    services.get(s).setCommand(serviceCommand(s, jar, extraJvmOptions, extraArguments));
   }
 
   public Path streamsStateDir() {
@@ -600,7 +606,7 @@ public final class ProcessSystem implements AutoCloseable {
       default -> throw new IllegalArgumentException(s.toString());
     }
     env.putAll(setup.environment().getOrDefault(s, Map.of()));
-    return new ManagedProcess(s.id, serviceCommand(s, jar(s), List.of()), env, logs);
+    return new ManagedProcess(s.id, serviceCommand(s, jar(s), List.of(), List.of()), env, logs);
   }
 
   private Path jar(Service s) {
@@ -612,9 +618,11 @@ public final class ProcessSystem implements AutoCloseable {
     };
   }
 
-  private List<String> serviceCommand(Service s, Path jar, List<String> extraArguments) {
+  private List<String> serviceCommand(
+      Service s, Path jar, List<String> extraJvmOptions, List<String> extraArguments) {
     List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + setup.heapMiB(s) + "m"));
     command.addAll(setup.serviceJvmOptions());
+    command.addAll(extraJvmOptions);
     command.add("-jar");
     command.add(jar.toString());
     switch (s) {
