@@ -81,8 +81,10 @@ public final class Benchmark {
    * The JVM options of every service in a benchmark besides its heap: as in production, plus an
    * exit on running out of heap (a run that did is reported, not measured on).
    */
+  /** The JVM options of the services' container images (the Jib configuration of the root pom). */
   static final List<String> SERVICE_JVM =
-      List.of("-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED");
+      List.of(
+          "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED");
 
   private final boolean smoke;
   private final Path root;
