@@ -2,7 +2,7 @@ package io.weathertweets.bench;
 
 import static io.weathertweets.bench.Processes.concat;
 import static io.weathertweets.bench.Processes.env;
-import static io.weathertweets.bench.Processes.jitTicks;
+import static io.weathertweets.bench.Processes.threadTicks;
 import static io.weathertweets.bench.Processes.ticks;
 
 import io.weathertweets.harness.ProcessSystem;
@@ -42,11 +42,14 @@ import tools.jackson.databind.JsonNode;
  * <p>The figures leave out the JIT compiler threads: on two cores shared by seven JVMs, C2 still
  * used ~40 % of the ingress's CPU after 30,000 warm-up requests, a start-up cost that would
  * otherwise swamp any per-request difference; {@code jit_us} gives it for all services together.
- * Variants alternate (A B A B ... for ROUNDS rounds) so drift on a shared machine hits both. After
- * {@code jit_us} come the Kafka path's freshness in the window (the streams-app's
- * weather_e2e_latency_seconds: the newest tweet of each update it writes) and the tweets the
- * ingress put in each gateway call over the window. With JFR=1 every service records a JFR window
- * (settings=profile); the hot methods land in {@code <out>/<round>-<variant>-<service>.hot.txt}.
+ * Per service and thread group (thread names with their digits as {@code #}: a pool's threads
+ * together), µs per tweet go to {@code <out>/<round>-<variant>-threads.tsv}: what JFR's samples of
+ * Java code miss, such as the garbage collector's threads. Variants alternate (A B A B ... for
+ * ROUNDS rounds) so drift on a shared machine hits both. After {@code jit_us} come the Kafka path's
+ * freshness in the window (the streams-app's weather_e2e_latency_seconds: the newest tweet of each
+ * update it writes) and the tweets the ingress put in each gateway call over the window. With JFR=1
+ * every service records a JFR window (settings=profile); the hot methods land in {@code
+ * <out>/<round>-<variant>-<service>.hot.txt}.
  *
  * <p>Usage: {@code CpuPerTweet <out-dir> <repo-root> <run-id> [variant-dir...]}. Environment: RATE
  * (400), WARMUP_TWEETS (40000), DURATION (30), ROUNDS (2), ROUTING (fanout), JFR (0), SERVICE_HEAP,
@@ -188,10 +191,10 @@ public final class CpuPerTweet {
           Files.writeString(before, system.prometheus(Service.STREAMS));
           String ingressBefore = system.prometheus(Service.INGRESS);
           Map<Service, Long> t0 = new EnumMap<>(Service.class);
-          Map<Service, Long> j0 = new EnumMap<>(Service.class);
+          Map<Service, Map<String, Long>> g0 = new EnumMap<>(Service.class);
           for (Service s : Service.values()) {
             t0.put(s, ticks(system.process(s).pid()));
-            j0.put(s, jitTicks(system.process(s).pid()));
+            g0.put(s, threadTicks(system.process(s).pid()));
           }
           JsonNode r =
               Processes.loadgen(
@@ -212,14 +215,30 @@ public final class CpuPerTweet {
           row.add(r.path("latency").path("p99Ms").asString());
           long total = 0;
           long jit = 0;
+          StringBuilder threads = new StringBuilder("service\tthreads\tus_per_tweet\n");
           for (Service s : Service.values()) {
             long pid = system.process(s).pid();
-            long j = Math.max(0, jitTicks(pid) - j0.get(s)); // a compiler thread may have ended
-            long us = (ticks(pid) - t0.get(s) - j) * 1_000_000 / Processes.CLOCK_TICKS / accepted;
+            long cpu = ticks(pid) - t0.get(s);
+            long j = 0;
+            for (Map.Entry<String, Long> g : threadTicks(pid).entrySet()) {
+              // A thread may have ended since the first reading: its group is floored at 0.
+              long d = Math.max(0, g.getValue() - g0.get(s).getOrDefault(g.getKey(), 0L));
+              j += Processes.isJit(g.getKey()) ? d : 0;
+              if (d > 0) {
+                threads.append(
+                    "%s\t%s\t%d%n"
+                        .formatted(
+                            Benchmark.KEYS.get(s),
+                            g.getKey(),
+                            d * 1_000_000 / Processes.CLOCK_TICKS / accepted));
+              }
+            }
+            long us = (cpu - j) * 1_000_000 / Processes.CLOCK_TICKS / accepted;
             total += us;
             jit += j;
             row.add(Long.toString(us));
           }
+          Files.writeString(out.resolve(tag + "-threads.tsv"), threads);
           row.add(Long.toString(total));
           row.add(Long.toString(jit * 1_000_000 / Processes.CLOCK_TICKS / accepted));
           Path after = out.resolve(tag + "-streams-after.txt");

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,7 +21,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The tools a benchmark runs (wrk, redis-cli, bench's own classes) and what /proc says. */
 final class Processes {
-  private static final Pattern COMPILER_THREAD = Pattern.compile("\\(C[12] CompilerThre");
   static final long CLOCK_TICKS = clockTicks();
 
   private Processes() {}
@@ -183,26 +183,38 @@ final class Processes {
   }
 
   /**
-   * utime + stime of a process's JIT compiler threads (C1/C2) alone: on two cores shared by seven
-   * JVMs they still compile minutes into the load, which is start-up cost, not cost per tweet.
+   * utime + stime of a process's threads by group, in clock ticks: the thread name with its digits
+   * replaced by {@code #} (the kernel keeps the first 15 characters), so that a pool's threads add
+   * up. Threads that ended are missing, so a difference of two readings is taken per group, floored
+   * at 0.
    */
-  static long jitTicks(long pid) {
+  static Map<String, Long> threadTicks(long pid) {
+    Map<String, Long> groups = new TreeMap<>();
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
     try (var threads = Files.list(tasks)) {
-      return threads
-          .mapToLong(
-              t -> {
-                try {
-                  String stat = Files.readString(t.resolve("stat"));
-                  return COMPILER_THREAD.matcher(stat).find() ? cpu(stat) : 0;
-                } catch (IOException | RuntimeException e) {
-                  return 0; // the thread has ended
-                }
-              })
-          .sum();
+      threads.forEach(
+          t -> {
+            try {
+              String stat = Files.readString(t.resolve("stat"));
+              String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+              groups.merge(name.replaceAll("[0-9]+", "#"), cpu(stat), Long::sum);
+            } catch (IOException | RuntimeException e) {
+              // the thread has ended
+            }
+          });
     } catch (IOException | RuntimeException e) {
-      return 0;
+      return Map.of();
     }
+    return groups;
+  }
+
+  /**
+   * Whether a {@link #threadTicks} group is the JIT compiler's (C1/C2): on two cores shared by
+   * seven JVMs they still compile minutes into the load, which is start-up cost, not cost per
+   * tweet.
+   */
+  static boolean isJit(String group) {
+    return group.startsWith("C# CompilerThre");
   }
 
   /** Fields 14 and 15 of a stat line; the name (field 2) may hold spaces and parentheses. */
