@@ -653,6 +653,7 @@ public final class Benchmark {
     private final long redisCommands;
     private final long valkeyCommands;
     private final Map<Service, Long> ticks = new EnumMap<>(Service.class);
+    private final Map<Service, Map<String, Long>> threads = new EnumMap<>(Service.class);
     private final long started;
     private final long startedEpochS;
 
@@ -666,6 +667,7 @@ public final class Benchmark {
       }
       for (Service s : Service.values()) {
         ticks.put(s, ticks(system.process(s).pid()));
+        threads.put(s, Processes.threadTicks(system.process(s).pid()));
       }
       // The clock starts with the CPU counters, after the scrapes above.
       this.started = System.nanoTime();
@@ -704,6 +706,17 @@ public final class Benchmark {
         put(
             name + ".cpu_until_visible." + KEYS.get(s),
             decimal((double) used / Processes.CLOCK_TICKS, 4));
+        // Of it, the JIT compiler threads': compilation still under way, start-up cost.
+        long jit = 0;
+        for (Map.Entry<String, Long> g :
+            Processes.threadTicks(system.process(s).pid()).entrySet()) {
+          if (Processes.isJit(g.getKey())) {
+            jit += Math.max(0, g.getValue() - threads.get(s).getOrDefault(g.getKey(), 0L));
+          }
+        }
+        put(
+            name + ".jit_until_visible." + KEYS.get(s),
+            decimal((double) jit / Processes.CLOCK_TICKS, 4));
       }
       long kafkaN = after.kafka() - before.kafka();
       long rabbitN = after.rabbit() - before.rabbit();
