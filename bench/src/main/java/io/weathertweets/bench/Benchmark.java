@@ -78,10 +78,10 @@ public final class Benchmark {
                   Service.BRIDGE, "bridge")));
 
   /**
-   * The JVM options of every service in a benchmark besides its heap: as in production, plus an
-   * exit on running out of heap (a run that did is reported, not measured on).
+   * The JVM options of every service in a benchmark besides its heap: those of the services'
+   * container images (the Jib configuration of the root pom), among them an exit on running out of
+   * heap (a run that did is reported, not measured on).
    */
-  /** The JVM options of the services' container images (the Jib configuration of the root pom). */
   static final List<String> SERVICE_JVM =
       List.of(
           "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED");
