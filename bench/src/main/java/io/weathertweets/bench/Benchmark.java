@@ -709,10 +709,8 @@ public final class Benchmark {
         // Of it, the JIT compiler threads': compilation still under way, start-up cost.
         long jit = 0;
         for (Map.Entry<String, Long> g :
-            Processes.threadTicks(system.process(s).pid()).entrySet()) {
-          if (Processes.isJit(g.getKey())) {
-            jit += Math.max(0, g.getValue() - threads.get(s).getOrDefault(g.getKey(), 0L));
-          }
+            Processes.threadTicksSince(threads.get(s), system.process(s).pid()).entrySet()) {
+          jit += Processes.isJit(g.getKey()) ? g.getValue() : 0;
         }
         put(
             name + ".jit_until_visible." + KEYS.get(s),

@@ -3,6 +3,7 @@ package io.weathertweets.bench;
 import static io.weathertweets.bench.Processes.concat;
 import static io.weathertweets.bench.Processes.env;
 import static io.weathertweets.bench.Processes.threadTicks;
+import static io.weathertweets.bench.Processes.threadTicksSince;
 import static io.weathertweets.bench.Processes.ticks;
 
 import io.weathertweets.harness.ProcessSystem;
@@ -220,18 +221,14 @@ public final class CpuPerTweet {
             long pid = system.process(s).pid();
             long cpu = ticks(pid) - t0.get(s);
             long j = 0;
-            for (Map.Entry<String, Long> g : threadTicks(pid).entrySet()) {
-              // A thread may have ended since the first reading: its group is floored at 0.
-              long d = Math.max(0, g.getValue() - g0.get(s).getOrDefault(g.getKey(), 0L));
-              j += Processes.isJit(g.getKey()) ? d : 0;
-              if (d > 0) {
-                threads.append(
-                    "%s\t%s\t%d%n"
-                        .formatted(
-                            Benchmark.KEYS.get(s),
-                            g.getKey(),
-                            d * 1_000_000 / Processes.CLOCK_TICKS / accepted));
-              }
+            for (Map.Entry<String, Long> g : threadTicksSince(g0.get(s), pid).entrySet()) {
+              j += Processes.isJit(g.getKey()) ? g.getValue() : 0;
+              threads.append(
+                  "%s\t%s\t%d%n"
+                      .formatted(
+                          Benchmark.KEYS.get(s),
+                          g.getKey(),
+                          g.getValue() * 1_000_000 / Processes.CLOCK_TICKS / accepted));
             }
             long us = (cpu - j) * 1_000_000 / Processes.CLOCK_TICKS / accepted;
             total += us;

@@ -185,8 +185,7 @@ final class Processes {
   /**
    * utime + stime of a process's threads by group, in clock ticks: the thread name with its digits
    * replaced by {@code #} (the kernel keeps the first 15 characters), so that a pool's threads add
-   * up. Threads that ended are missing, so a difference of two readings is taken per group, floored
-   * at 0.
+   * up.
    */
   static Map<String, Long> threadTicks(long pid) {
     Map<String, Long> groups = new TreeMap<>();
@@ -206,6 +205,24 @@ final class Processes {
       return Map.of();
     }
     return groups;
+  }
+
+  /**
+   * Clock ticks per thread group since {@code before} (an earlier {@link #threadTicks} of the same
+   * process), groups that used none left out. A thread that ended since takes its ticks with it, so
+   * a group's difference is floored at 0.
+   */
+  static Map<String, Long> threadTicksSince(Map<String, Long> before, long pid) {
+    Map<String, Long> used = new TreeMap<>();
+    threadTicks(pid)
+        .forEach(
+            (group, ticks) -> {
+              long d = ticks - before.getOrDefault(group, 0L);
+              if (d > 0) {
+                used.put(group, d);
+              }
+            });
+    return used;
   }
 
   /**

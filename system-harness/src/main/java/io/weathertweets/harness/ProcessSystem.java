@@ -438,14 +438,9 @@ public final class ProcessSystem implements AutoCloseable {
   }
 
   /**
-   * From its next start on, the service runs from {@code jar} (another build of it) with these
-   * arguments after its own.
+   * From its next start on, the service runs from {@code jar} (another build of it) with these JVM
+   * options after the setup's own and these arguments after its own.
    */
-  public void replace(Service s, Path jar, List<String> extraArguments) {
-    replace(s, jar, List.of(), extraArguments);
-  }
-
-  /** As {@link #replace(Service, Path, List)}, with JVM options after the setup's own. */
   public void replace(
       Service s, Path jar, List<String> extraJvmOptions, List<String> extraArguments) {
     services.get(s).setCommand(serviceCommand(s, jar, extraJvmOptions, extraArguments));
