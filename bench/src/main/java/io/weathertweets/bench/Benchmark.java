@@ -15,6 +15,7 @@ import static io.weathertweets.bench.Processes.ticks;
 import static io.weathertweets.bench.Processes.value;
 
 import io.weathertweets.embedded.FreePorts;
+import io.weathertweets.harness.ImageJvmFlags;
 import io.weathertweets.harness.ManagedProcess;
 import io.weathertweets.harness.ProcessSystem;
 import io.weathertweets.harness.Service;
@@ -79,12 +80,12 @@ public final class Benchmark {
 
   /**
    * The JVM options of every service in a benchmark besides its heap: those of the services'
-   * container images (the Jib configuration of the root pom), among them an exit on running out of
-   * heap (a run that did is reported, not measured on).
+   * container images (among them an exit on running out of heap: a run that did is reported, not
+   * measured on).
    */
-  static final List<String> SERVICE_JVM =
-      List.of(
-          "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED");
+  static List<String> serviceJvm(Path root) {
+    return ImageJvmFlags.withoutHeap(root);
+  }
 
   private final boolean smoke;
   private final Path root;
@@ -217,7 +218,7 @@ public final class Benchmark {
     log("output: " + out);
 
     String prefix = "bench-" + runId;
-    List<String> serviceJvm = new ArrayList<>(SERVICE_JVM);
+    List<String> serviceJvm = new ArrayList<>(serviceJvm(root));
     // JFR (profile settings, ~1-2 % overhead) in every service, so that a missed target can be
     // explained by where the CPU went: hot methods per service in profile-<svc>.txt.
     serviceJvm.add("-XX:StartFlightRecording=name=bench,settings=profile,maxsize=200m");

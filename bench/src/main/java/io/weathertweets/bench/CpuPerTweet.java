@@ -124,7 +124,7 @@ public final class CpuPerTweet {
                 .volatileStores()
                 .sharedRabbit(Benchmark.rabbitUri())
                 .jvms(
-                    Benchmark.SERVICE_JVM,
+                    Benchmark.serviceJvm(root),
                     Benchmark.serviceHeapMiB(),
                     Benchmark.serviceHeapMiB(),
                     List.of("-Xmx1g"))

@@ -2,6 +2,7 @@ package io.weathertweets.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.weathertweets.harness.ImageJvmFlags;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -216,7 +217,7 @@ final class PodProcess {
                 // The container's memory limit, as the JVM sees it in the pod.
                 "-XX:MaxRAM=" + memory.replace("Mi", "m").replace("Gi", "g"),
                 "-Djava.io.tmpdir=" + tmp));
-    command.addAll(imageJvmFlags());
+    command.addAll(ImageJvmFlags.of(Repo.root()));
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar.toString()));
     ProcessBuilder pb =
@@ -231,25 +232,6 @@ final class PodProcess {
     pb.environment().put("HOME", workDir.toString());
     pb.environment().putAll(env);
     return pb.start();
-  }
-
-  /** The JVM flags the images' entry point passes (the Jib configuration of the root pom). */
-  static List<String> imageJvmFlags() {
-    String pom = Repo.read(Repo.path("pom.xml"));
-    java.util.regex.Matcher jib =
-        java.util.regex.Pattern.compile(
-                "(?s)<artifactId>jib-maven-plugin</artifactId>.*?<jvmFlags>(.*?)</jvmFlags>")
-            .matcher(pom);
-    if (!jib.find()) {
-      throw new AssertionError("no jvmFlags in the Jib configuration of pom.xml");
-    }
-    List<String> flags = new ArrayList<>();
-    java.util.regex.Matcher flag =
-        java.util.regex.Pattern.compile("<jvmFlag>\\s*(.*?)\\s*</jvmFlag>").matcher(jib.group(1));
-    while (flag.find()) {
-      flags.add(flag.group(1));
-    }
-    return flags;
   }
 
   /**
