@@ -33,10 +33,15 @@ build() {
     ./mvnw -q -B -ntp install -DskipTests
   fi
   # bench runs from its classes and target/lib (the harness's jar among them): rebuilt with the harness whenever a
-  # source of either is newer than what was built.
+  # source of either is newer than what was built, the classes or the harness's jar in target/lib (bench's classes
+  # may have been compiled on their own, without the jar being copied again).
   local built=bench/target/classes/io/weathertweets/bench/Benchmark.class
+  local harness
+  harness=$(compgen -G "bench/target/lib/system-harness-*.jar" | head -n 1)
   if [ ! -d bench/target/lib ] || [ ! -f bench/target/classes/META-INF/BenchmarkList ] || [ ! -f "$built" ] \
-    || [ -n "$(find bench/src bench/pom.xml system-harness/src system-harness/pom.xml -newer "$built" -print -quit)" ]; then
+    || [ -z "$harness" ] \
+    || [ -n "$(find bench/src bench/pom.xml system-harness/src system-harness/pom.xml -newer "$built" -print -quit)" ] \
+    || [ -n "$(find system-harness/src system-harness/pom.xml -newer "$harness" -print -quit)" ]; then
     echo "building bench and the system harness" >&2
     ./mvnw -q -B -ntp -pl system-harness,bench install -DskipTests
   fi
