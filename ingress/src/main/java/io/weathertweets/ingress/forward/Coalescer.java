@@ -19,6 +19,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * share calls instead of each paying for its own gRPC call and broker round trip at every gateway.
  * Past {@code partialWait} it goes anyway, so a slow or stuck call delays the others by no more
  * than that; a call that is full (the next request would not fit) does not wait at all, so large
- * batches still use every slot. While it waits, the dispatcher looks every 2 ms whether its call
- * has filled up.
+ * batches still use every slot. While it waits, the dispatcher sleeps until the partial call
+ * finishes, the requests queued behind it would fill its call, or its time is up: at a steady rate
+ * of single tweets it wakes once per call, not on a timer.
  *
  * <p>A request that finds nobody queued, more than one slot free and no partial call on its way
  * makes its call on its own thread: handing it to the dispatcher and a call thread and back would
@@ -53,12 +56,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Coalescer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Coalescer.class);
-
-  /**
-   * How often a dispatcher waiting for the partial call to finish looks whether its own call has
-   * filled up meanwhile (then it goes at once).
-   */
-  private static final long PARTIAL_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
   private final Function<List<Tweet>, ForwardResult> forwarder;
   private final List<TweetPath> paths;
@@ -76,6 +73,20 @@ public final class Coalescer implements AutoCloseable {
 
   /** Requests queued or taken by the dispatcher, whose call has not started yet. */
   private final AtomicInteger undispatched = new AtomicInteger();
+
+  /** Tweets of the requests in the queue (not yet taken by the dispatcher). */
+  private final AtomicInteger queuedTweets = new AtomicInteger();
+
+  /**
+   * While the dispatcher waits for the partial call: the queued tweets that would fill its call (an
+   * arrival that reaches them wakes it); otherwise no count does.
+   */
+  private volatile int queuedTweetsThatFill = Integer.MAX_VALUE;
+
+  private final ReentrantLock dispatcherLock = new ReentrantLock();
+
+  /** Signalled when the partial call finishes and when queued tweets would fill a waiting call. */
+  private final Condition dispatcherWake = dispatcherLock.newCondition();
 
   /** One request's tweets, when it was queued ({@link System#nanoTime()}) and its answer. */
   private record Pending(
@@ -152,6 +163,9 @@ public final class Coalescer implements AutoCloseable {
     Pending pending = new Pending(copy, System.nanoTime(), new CompletableFuture<>());
     undispatched.incrementAndGet();
     queue.add(pending);
+    if (queuedTweets.addAndGet(copy.size()) >= queuedTweetsThatFill) {
+      wakeDispatcher();
+    }
     if (closed && dequeue(pending)) {
       return unavailable("the ingress is shutting down");
     }
@@ -172,6 +186,7 @@ public final class Coalescer implements AutoCloseable {
   private boolean dequeue(Pending pending) {
     if (queue.remove(pending)) {
       undispatched.decrementAndGet();
+      queuedTweets.addAndGet(-pending.tweets().size());
       return true;
     }
     return false;
@@ -208,8 +223,46 @@ public final class Coalescer implements AutoCloseable {
   private void release(boolean partialTaken) {
     if (partialTaken) {
       partialCall.release();
+      wakeDispatcher();
     }
     callSlots.release();
+  }
+
+  private void wakeDispatcher() {
+    dispatcherLock.lock();
+    try {
+      dispatcherWake.signal();
+    } finally {
+      dispatcherLock.unlock();
+    }
+  }
+
+  /**
+   * Sleeps until the partial call is free, the queue holds {@code room} tweets (enough to fill the
+   * dispatcher's call) or {@code nanos} passed. Both conditions are checked under the lock the
+   * wakers signal under; an arrival adds its tweets before it reads the threshold, which is set
+   * here before the count is read, so one of the two sees the other and no wake-up is lost. The
+   * bound on the sleep stands either way.
+   */
+  private void awaitPartialCallOrFill(int room, long nanos) throws InterruptedException {
+    dispatcherLock.lock();
+    try {
+      queuedTweetsThatFill = room;
+      if (partialCall.availablePermits() == 0 && queuedTweets.get() < room) {
+        dispatcherWake.awaitNanos(nanos);
+      }
+    } finally {
+      queuedTweetsThatFill = Integer.MAX_VALUE;
+      dispatcherLock.unlock();
+    }
+  }
+
+  /** A request the dispatcher took from the queue (null: none was there). */
+  private Pending taken(Pending pending) {
+    if (pending != null) {
+      queuedTweets.addAndGet(-pending.tweets().size());
+    }
+    return pending;
   }
 
   /** Requests waiting for their call to start. */
@@ -228,13 +281,13 @@ public final class Coalescer implements AutoCloseable {
         // in the next call.
         callSlots.acquire();
         slotTaken = true;
-        Pending first = holdover != null ? holdover : queue.take();
+        Pending first = holdover != null ? holdover : taken(queue.take());
         long waitEnds = first.queuedAt() + partialWaitNanos;
         holdover = null;
         batch.add(first);
         int size = first.tweets().size();
         while (true) {
-          for (Pending next = queue.poll(); next != null; next = queue.poll()) {
+          for (Pending next = taken(queue.poll()); next != null; next = taken(queue.poll())) {
             if (size + next.tweets().size() > maxTweetsPerCall) {
               holdover = next;
               break;
@@ -246,15 +299,15 @@ public final class Coalescer implements AutoCloseable {
             break; // full: goes without waiting for the partial call
           }
           // Room for more: wait for the partial call to finish, taking in what arrives meanwhile.
-          long left = waitEnds - System.nanoTime();
-          if (partialCall.tryAcquire(
-              Math.max(0, Math.min(left, PARTIAL_RECHECK_NANOS)), TimeUnit.NANOSECONDS)) {
+          if (partialCall.tryAcquire()) {
             partialTaken = true;
             break;
           }
+          long left = waitEnds - System.nanoTime();
           if (left <= 0) {
             break; // waited long enough: a call of its own
           }
+          awaitPartialCallOrFill(maxTweetsPerCall - size, left);
         }
         boolean partialCallTaken = partialTaken;
         calls.execute(() -> call(batch, partialCallTaken));
