@@ -37,7 +37,7 @@ build() {
   # may have been compiled on their own, without the jar being copied again).
   local built=bench/target/classes/io/weathertweets/bench/Benchmark.class
   local harness
-  harness=$(compgen -G "bench/target/lib/system-harness-*.jar" | head -n 1)
+  harness=$(compgen -G "bench/target/lib/system-harness-*.jar" | head -n 1) || true
   if [ ! -d bench/target/lib ] || [ ! -f bench/target/classes/META-INF/BenchmarkList ] || [ ! -f "$built" ] \
     || [ -z "$harness" ] \
     || [ -n "$(find bench/src bench/pom.xml system-harness/src system-harness/pom.xml -newer "$built" -print -quit)" ] \

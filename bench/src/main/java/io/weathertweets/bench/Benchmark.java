@@ -78,15 +78,6 @@ public final class Benchmark {
                   Service.STREAMS, "streams",
                   Service.BRIDGE, "bridge")));
 
-  /**
-   * The JVM options of every service in a benchmark besides its heap: those of the services'
-   * container images (among them an exit on running out of heap: a run that did is reported, not
-   * measured on).
-   */
-  static List<String> serviceJvm(Path root) {
-    return ImageJvmFlags.withoutHeap(root);
-  }
-
   private final boolean smoke;
   private final Path root;
   private final Path out;
@@ -218,7 +209,9 @@ public final class Benchmark {
     log("output: " + out);
 
     String prefix = "bench-" + runId;
-    List<String> serviceJvm = new ArrayList<>(serviceJvm(root));
+    // The services' JVM options besides the heap are their images' (among them an exit on running
+    // out of heap: a run that did is reported, not measured on).
+    List<String> serviceJvm = new ArrayList<>(ImageJvmFlags.withoutHeap(root));
     // JFR (profile settings, ~1-2 % overhead) in every service, so that a missed target can be
     // explained by where the CPU went: hot methods per service in profile-<svc>.txt.
     serviceJvm.add("-XX:StartFlightRecording=name=bench,settings=profile,maxsize=200m");

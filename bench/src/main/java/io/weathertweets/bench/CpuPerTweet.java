@@ -6,6 +6,7 @@ import static io.weathertweets.bench.Processes.threadTicks;
 import static io.weathertweets.bench.Processes.threadTicksSince;
 import static io.weathertweets.bench.Processes.ticks;
 
+import io.weathertweets.harness.ImageJvmFlags;
 import io.weathertweets.harness.ProcessSystem;
 import io.weathertweets.harness.Service;
 import io.weathertweets.harness.ServiceJars;
@@ -124,7 +125,7 @@ public final class CpuPerTweet {
                 .volatileStores()
                 .sharedRabbit(Benchmark.rabbitUri())
                 .jvms(
-                    Benchmark.serviceJvm(root),
+                    ImageJvmFlags.withoutHeap(root),
                     Benchmark.serviceHeapMiB(),
                     Benchmark.serviceHeapMiB(),
                     List.of("-Xmx1g"))
