@@ -38,8 +38,8 @@ build() {
   local built=bench/target/classes/io/weathertweets/bench/Benchmark.class
   local harness
   harness=$(compgen -G "bench/target/lib/system-harness-*.jar" | head -n 1) || true
-  if [ ! -d bench/target/lib ] || [ ! -f bench/target/classes/META-INF/BenchmarkList ] || [ ! -f "$built" ] \
-    || [ -z "$harness" ] \
+  # No harness jar found also covers a target/lib that is not there at all.
+  if [ -z "$harness" ] || [ ! -f bench/target/classes/META-INF/BenchmarkList ] || [ ! -f "$built" ] \
     || [ -n "$(find bench/src bench/pom.xml system-harness/src system-harness/pom.xml -newer "$built" -print -quit)" ] \
     || [ -n "$(find system-harness/src system-harness/pom.xml -newer "$harness" -print -quit)" ]; then
     echo "building bench and the system harness" >&2
