@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *       past the batch.
  *   <li>{@code replicas}: {@code WAITAOF 1 N} answered 1 and at least N, i.e. the local AOF and the
  *       AOF of N replicas hold the batch, so promoting one of those replicas loses nothing
- *       acknowledged.
+ *       acknowledged. Each batch then waits about a second (see {@link #REPLICAS_MIN_TIMEOUT}).
  *   <li>{@code auto} (the default): {@code local-aof} when Valkey fsyncs its append-only file on
  *       every write ({@code appendonly yes}, {@code appendfsync always}; or appendfsync not
  *       readable and WAITAOF accepted), else {@code none} with a warning saying why and what to
@@ -65,6 +65,15 @@ public final class StoreDurability {
   static final String EVERYSEC_COST =
       "100 to 200 ms (up to a second), and Valkey 8.0 answers WAITAOF before the "
           + "fsync in that mode anyway (redis/redis#13793)";
+
+  /**
+   * The shortest WAITAOF timeout {@code replicas} accepts. A Valkey 8.0 replica reports what its
+   * append-only file holds in the acknowledgement it sends once a second; its answer to the
+   * primary's immediate request for one is sent before it fsyncs the write. Measured on Valkey
+   * 8.0.1 with a write and {@code WAITAOF 1 1} per call: 1,005 ms per call, and with a 300 ms
+   * timeout no call is ever confirmed, so every batch would be retried forever.
+   */
+  static final Duration REPLICAS_MIN_TIMEOUT = Duration.ofSeconds(2);
 
   /** Valkey's refusal of WAITAOF 1 x x on a server without an append-only file. */
   static final String AOF_DISABLED = "appendonly is disabled";
@@ -162,6 +171,17 @@ public final class StoreDurability {
           "weather.store.durability=replicas needs weather.store.durability-replicas "
               + "(WEATHER_STORE_DURABILITY_REPLICAS) of at least 1, was "
               + replicas);
+    }
+    if (requested == Mode.REPLICAS && timeout.compareTo(REPLICAS_MIN_TIMEOUT) < 0) {
+      throw new IllegalArgumentException(
+          "weather.store.durability=replicas needs weather.store.durability-timeout "
+              + "(WEATHER_STORE_DURABILITY_TIMEOUT) of at least "
+              + REPLICAS_MIN_TIMEOUT.toSeconds()
+              + "s, was "
+              + timeout.toMillis()
+              + " ms: Valkey replicas report their append-only file to the primary once a "
+              + "second, so a shorter WAITAOF would time out on every batch and the RabbitMQ path "
+              + "would stall");
     }
     this.client = client;
     this.requested = requested;

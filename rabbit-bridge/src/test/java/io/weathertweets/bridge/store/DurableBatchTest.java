@@ -375,13 +375,16 @@ class DurableBatchTest {
 
   /**
    * {@code replicas}: nothing is confirmed while no replica with an append-only file follows; once
-   * one does, the same batch is confirmed, so promoting that replica loses nothing acknowledged.
+   * one does, the same batch is confirmed, so promoting that replica loses nothing acknowledged,
+   * and so is every later batch. Each write waits for the replica's once-a-second acknowledgement,
+   * so this needs the shortest timeout the mode accepts: with 300 ms no batch is ever confirmed.
    */
   @Test
   void replicasShouldConfirmOnlyWhenAReplicaHoldsTheBatchInItsAppendOnlyFile() throws Exception {
     OwnValkey primary = withAof();
     RedissonClient client = primary.client();
-    BatchScript script = script(client, "replicated", Mode.REPLICAS, 1, SHORT);
+    BatchScript script =
+        script(client, "replicated", Mode.REPLICAS, 1, StoreDurability.REPLICAS_MIN_TIMEOUT);
     script.checkDurability();
     List<Tweet> batch = tweets(25);
     String token = BatchScript.newBatchToken();
@@ -397,7 +400,12 @@ class DurableBatchTest {
         .ignoreException(StoreDurability.NotConfirmedException.class)
         .untilAsserted(() -> confirmed[0] = script.apply(batch, token, 2));
     assertThat(confirmed[0].processed()).isEqualTo(25);
+    for (int next = 0; next < 3; next++) {
+      List<Tweet> more = tweets(10);
+      assertThat(script.apply(more, BatchScript.newBatchToken(), 3 + next).processed())
+          .isEqualTo(10);
+    }
     RedissonClient replicaClient = replica.client();
-    assertThat(tweetsTotal(replicaClient, "replicated")).isEqualTo("25");
+    assertThat(tweetsTotal(replicaClient, "replicated")).isEqualTo("55");
   }
 }

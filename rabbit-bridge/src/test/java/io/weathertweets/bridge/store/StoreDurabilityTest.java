@@ -169,7 +169,12 @@ class StoreDurabilityTest {
         new StoreDurability(null, Mode.LOCAL_AOF, 0, Duration.ofMillis(300), WHERE, meters);
     StoreDurability replicas =
         new StoreDurability(
-            null, Mode.REPLICAS, 1, Duration.ofMillis(300), WHERE, new SimpleMeterRegistry());
+            null,
+            Mode.REPLICAS,
+            1,
+            StoreDurability.REPLICAS_MIN_TIMEOUT,
+            WHERE,
+            new SimpleMeterRegistry());
 
     local.confirm(Mode.LOCAL_AOF, List.of(1, 0), 10);
     replicas.confirm(Mode.REPLICAS, List.of(1L, 1L), 10);
@@ -202,6 +207,18 @@ class StoreDurabilityTest {
                     WHERE,
                     new SimpleMeterRegistry()))
         .hasMessageContaining("WEATHER_STORE_DURABILITY_REPLICAS");
+    assertThatThrownBy(
+            () ->
+                new StoreDurability(
+                    null,
+                    Mode.REPLICAS,
+                    1,
+                    Duration.ofMillis(1999),
+                    WHERE,
+                    new SimpleMeterRegistry()))
+        .hasMessageContaining("WEATHER_STORE_DURABILITY_TIMEOUT")
+        .hasMessageContaining("at least 2s, was 1999 ms")
+        .hasMessageContaining("once a second");
     assertThatThrownBy(
             () ->
                 new StoreDurability(
