@@ -377,7 +377,8 @@ class DurableBatchTest {
    * {@code replicas}: nothing is confirmed while no replica with an append-only file follows; once
    * one does, the same batch is confirmed, so promoting that replica loses nothing acknowledged,
    * and so is every later batch. Each write waits for the replica's once-a-second acknowledgement,
-   * so this needs the shortest timeout the mode accepts: with 300 ms no batch is ever confirmed.
+   * so this runs at the shortest timeout the mode accepts: with 300 ms most attempts time out, and
+   * the batches after the first, each given one attempt, fail.
    */
   @Test
   void replicasShouldConfirmOnlyWhenAReplicaHoldsTheBatchInItsAppendOnlyFile() throws Exception {

@@ -203,7 +203,7 @@ class StoreDurabilityTest {
                     null,
                     Mode.REPLICAS,
                     0,
-                    Duration.ofSeconds(1),
+                    StoreDurability.REPLICAS_MIN_TIMEOUT,
                     WHERE,
                     new SimpleMeterRegistry()))
         .hasMessageContaining("WEATHER_STORE_DURABILITY_REPLICAS");
