@@ -98,6 +98,14 @@ public record BridgeProperties(
       @DefaultValue("1") int durabilityReplicas,
       @DefaultValue("5s") Duration durabilityTimeout) {
 
+    /**
+     * Refused here, while binding, so that the start fails with Spring Boot's report naming {@code
+     * weather.store} and the reason.
+     */
+    public Store {
+      StoreDurability.requireValid(durability, durabilityReplicas, durabilityTimeout);
+    }
+
     public StoreLayout layout() {
       return new StoreLayout(prefix);
     }

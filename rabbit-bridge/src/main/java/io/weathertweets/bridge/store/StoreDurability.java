@@ -164,28 +164,7 @@ public final class StoreDurability {
       Duration timeout,
       String where,
       MeterRegistry meters) {
-    if (timeout.toMillis() <= 0) {
-      throw new IllegalArgumentException(
-          "weather.store.durability-timeout must be positive (WAITAOF 0 waits forever)");
-    }
-    if (requested == Mode.REPLICAS && replicas < 1) {
-      throw new IllegalArgumentException(
-          "weather.store.durability=replicas needs weather.store.durability-replicas "
-              + "(WEATHER_STORE_DURABILITY_REPLICAS) of at least 1, was "
-              + replicas);
-    }
-    if (requested == Mode.REPLICAS && timeout.compareTo(REPLICAS_MIN_TIMEOUT) < 0) {
-      throw new IllegalArgumentException(
-          "weather.store.durability=replicas needs weather.store.durability-timeout "
-              + "(WEATHER_STORE_DURABILITY_TIMEOUT) of at least "
-              + REPLICAS_MIN_TIMEOUT.toSeconds()
-              + "s, was "
-              + timeout.toMillis()
-              + " ms: Valkey replicas report their append-only file to the primary once a "
-              + "second, so a batch waits up to a second for its confirmation; with a shorter "
-              + "timeout most batches time out and are applied again, and the RabbitMQ path slows "
-              + "down or stalls");
-    }
+    requireValid(requested, replicas, timeout);
     this.client = client;
     this.requested = requested;
     this.replicas = requested == Mode.REPLICAS ? replicas : 0;
@@ -210,6 +189,42 @@ public final class StoreDurability {
     if (requested == Mode.NONE) {
       mode = Mode.NONE;
       described = Mode.NONE.setting();
+    }
+  }
+
+  /**
+   * Refuses settings under which batches could never, or only rarely, be confirmed. Called when
+   * {@code weather.store.*} is bound, so that a bad setting stops the start with Spring Boot's
+   * failure report naming the property, and again by the constructor.
+   *
+   * @throws IllegalArgumentException naming the setting, its environment variable and the reason
+   */
+  public static void requireValid(Mode requested, int replicas, Duration timeout) {
+    if (timeout == null) {
+      throw new IllegalArgumentException(
+          "weather.store.durability-timeout (WEATHER_STORE_DURABILITY_TIMEOUT) must be set");
+    }
+    if (timeout.toMillis() <= 0) {
+      throw new IllegalArgumentException(
+          "weather.store.durability-timeout must be positive (WAITAOF 0 waits forever)");
+    }
+    if (requested == Mode.REPLICAS && replicas < 1) {
+      throw new IllegalArgumentException(
+          "weather.store.durability=replicas needs weather.store.durability-replicas "
+              + "(WEATHER_STORE_DURABILITY_REPLICAS) of at least 1, was "
+              + replicas);
+    }
+    if (requested == Mode.REPLICAS && timeout.compareTo(REPLICAS_MIN_TIMEOUT) < 0) {
+      throw new IllegalArgumentException(
+          "weather.store.durability=replicas needs weather.store.durability-timeout "
+              + "(WEATHER_STORE_DURABILITY_TIMEOUT) of at least "
+              + REPLICAS_MIN_TIMEOUT.toSeconds()
+              + "s, was "
+              + timeout.toMillis()
+              + " ms: Valkey replicas report their append-only file to the primary once a "
+              + "second, so a batch waits up to a second for its confirmation; with a shorter "
+              + "timeout most batches time out and are applied again, and the RabbitMQ path slows "
+              + "down or stalls");
     }
   }
 
