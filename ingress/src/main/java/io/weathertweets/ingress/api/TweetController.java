@@ -7,28 +7,20 @@ import io.weathertweets.ingress.forward.Coalescer;
 import io.weathertweets.ingress.forward.ForwardResult;
 import io.weathertweets.proto.v1.Tweet;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectWriter;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code POST /api/tweet} and {@code POST /api/tweets}: validate, forward to every targeted
  * gateway, and answer 202 only once each of them acknowledged. Every refusal is a {@link
  * ProblemException}.
- *
- * <p>The handlers write the 202 themselves, with a writer prepared per answer type: MVC's
- * return-value handling (content negotiation, the converter search) is per-request work this fixed
- * answer does not need (bench/ANALYSIS.md). {@code produces} still refuses a client that does not
- * accept JSON before the handler runs.
  */
 @RestController
 @RequestMapping(
@@ -42,11 +34,8 @@ class TweetController {
   private final IngressProperties properties;
   private final IngressMetrics metrics;
   private final Clock clock;
-  private final ObjectWriter tweetAccepted;
-  private final ObjectWriter tweetsAccepted;
 
   TweetController(
-      JsonMapper jsonMapper,
       JsonBodyReader bodyReader,
       Coalescer coalescer,
       IngressProperties properties,
@@ -59,8 +48,6 @@ class TweetController {
     this.properties = properties;
     this.metrics = metrics;
     this.clock = clock;
-    this.tweetAccepted = jsonMapper.writerFor(TweetAccepted.class);
-    this.tweetsAccepted = jsonMapper.writerFor(TweetsAccepted.class);
   }
 
   /**
@@ -72,7 +59,7 @@ class TweetController {
   record TweetsAccepted(List<String> ids, int count, List<String> paths) {}
 
   @PostMapping("/tweet")
-  void tweet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  ResponseEntity<TweetAccepted> tweet(HttpServletRequest request) {
     long receivedAt = clock.millis();
     JsonNode body = bodyReader.read(request, properties.maxBodySingle());
     TweetParser.Result result = parser.parse(body, "", receivedAt);
@@ -81,13 +68,11 @@ class TweetController {
     }
     List<Tweet> tweets = List.of(result.tweet());
     List<String> paths = forward(tweets);
-    accepted(
-        response,
-        tweetAccepted.writeValueAsBytes(new TweetAccepted(result.tweet().getId(), paths)));
+    return ResponseEntity.accepted().body(new TweetAccepted(result.tweet().getId(), paths));
   }
 
   @PostMapping("/tweets")
-  void tweets(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  ResponseEntity<TweetsAccepted> tweets(HttpServletRequest request) {
     long receivedAt = clock.millis();
     JsonNode body = bodyReader.read(request, properties.maxBodyBatch());
     if (!body.isArray()) {
@@ -123,17 +108,8 @@ class TweetController {
       throw Problems.invalid(errors, size);
     }
     List<String> paths = forward(tweets);
-    accepted(
-        response,
-        tweetsAccepted.writeValueAsBytes(
-            new TweetsAccepted(tweets.stream().map(Tweet::getId).toList(), size, paths)));
-  }
-
-  private static void accepted(HttpServletResponse response, byte[] json) throws IOException {
-    response.setStatus(HttpServletResponse.SC_ACCEPTED);
-    response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-    response.setContentLength(json.length);
-    response.getOutputStream().write(json);
+    return ResponseEntity.accepted()
+        .body(new TweetsAccepted(tweets.stream().map(Tweet::getId).toList(), size, paths));
   }
 
   private List<String> forward(List<Tweet> tweets) {
