@@ -162,7 +162,7 @@ class GatewayScaleOutRehearsalTest {
                     + " (per replica: "
                     + published
                     + ")")
-            // An eighth, not a half: calls alternate between the replicas, but the ingress
+            // An eighth, not a quarter: calls alternate between the replicas, but the ingress
             // coalesces concurrent requests, so calls carry different numbers of tweets (one run:
             // 306 and 94 of 400). Without the spread one replica would publish none.
             .isGreaterThanOrEqualTo(accepted / 8L);

@@ -82,9 +82,7 @@ class BridgeEndToEndTest extends BridgeIntegrationTest {
     awaitTweetsTotal(10_000, Duration.ofSeconds(60));
     assertNothingLeftInQueue();
     assertStoreEquals(truth);
-    assertThat(count("weather.tweets.processed")).isEqualTo(10_000);
-    assertThat(count("weather.tweets.duplicates")).isEqualTo(truth.duplicates);
-    assertThat(count("weather.tweets.late")).isEqualTo(truth.late);
+    awaitCounted(10_000, truth.duplicates, truth.late);
     assertThat(count("weather.tweets.dlq")).isZero();
     assertThat(meters.get("weather.bridge.batch.size").summary().max()).isLessThanOrEqualTo(200);
     assertThat(meters.get("weather.e2e.latency").tag("path", "rabbit").timer().count())

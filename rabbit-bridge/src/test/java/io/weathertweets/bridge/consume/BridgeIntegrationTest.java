@@ -178,6 +178,21 @@ abstract class BridgeIntegrationTest {
     return meters.get(meter).tag("path", "rabbit").counter().count();
   }
 
+  /**
+   * The bridge counts a batch after Valkey applied it, so its counters may trail the store's
+   * figures by a moment: wait for them to reach the exact values.
+   */
+  void awaitCounted(long processed, long duplicates, long late) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(count("weather.tweets.processed")).isEqualTo(processed);
+              assertThat(count("weather.tweets.duplicates")).isEqualTo(duplicates);
+              assertThat(count("weather.tweets.late")).isEqualTo(late);
+            });
+  }
+
   void awaitTweetsTotal(long expected, Duration atMost) {
     try {
       await()
