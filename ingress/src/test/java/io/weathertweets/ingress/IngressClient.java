@@ -37,7 +37,9 @@ public final class IngressClient {
     return send("GET", path, null, null);
   }
 
-  public Response send(String method, String path, String contentType, String body) {
+  /** {@code headers} are name, value pairs sent with the request. */
+  public Response send(
+      String method, String path, String contentType, String body, String... headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(20))
@@ -48,6 +50,9 @@ public final class IngressClient {
                     : HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
     }
     try {
       HttpResponse<String> response =

@@ -24,7 +24,9 @@ class AdmissionConfiguration {
     return new WebMvcConfigurer() {
       @Override
       public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(admission).addPathPatterns("/api/tweet", "/api/tweets");
+        registry
+            .addInterceptor(admission)
+            .addPathPatterns("/api/tweet", AdmissionInterceptor.BATCH_PATTERN);
       }
     };
   }

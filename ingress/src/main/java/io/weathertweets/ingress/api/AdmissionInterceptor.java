@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Decides whether a tweet request is handled at all, before its body is read: first the client's
@@ -20,6 +21,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
 final class AdmissionInterceptor implements HandlerInterceptor {
   private static final String PERMIT = AdmissionInterceptor.class.getName() + ".permit";
   private static final String BATCH_PERMIT = AdmissionInterceptor.class.getName() + ".batchPermit";
+  static final String BATCH_PATTERN = "/api/tweets";
 
   private final ClientRateLimiter rateLimiter;
   private final Semaphore inFlight;
@@ -73,8 +75,10 @@ final class AdmissionInterceptor implements HandlerInterceptor {
     request.setAttribute(PERMIT, Boolean.TRUE);
     // A batch holds up to max-body-batch and its parsed tweets, against a few hundred bytes for one
     // tweet: it takes as many byte permits as its body declares (the body reader never reads past
-    // Content-Length or the limit).
-    if (request.getRequestURI().endsWith("/tweets")) {
+    // Content-Length or the limit). Which endpoint it is comes from the mapping that matched, not
+    // the raw URI: "/api/tweets;v=1" and "/api/tweet%73" reach the batch handler too.
+    if (BATCH_PATTERN.equals(
+        String.valueOf(request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE)))) {
       int maxBody = (int) properties.maxBodyBatch().toBytes();
       long declared = request.getContentLengthLong();
       int bytes = declared < 0 ? maxBody : (int) Math.max(1, Math.min(declared, maxBody));

@@ -9,11 +9,15 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
@@ -22,22 +26,63 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Reads a request body into a JSON tree, never more than a limit: the limit is checked against
  * Content-Length before reading and enforced while reading (chunked bodies have no length).
+ *
+ * <p>The tree's heap is bounded too, not only the body's bytes: a body of empty objects ({@code
+ * [{},{},...]}) is a node per three bytes, a tree of 28 times its body, where a real tweet's tree
+ * is a few times its JSON. Parsing stops after {@value #TOKENS_PER_TWEET} JSON tokens per tweet the
+ * body may hold (a tweet's own fields take 16; the rest leaves room for extra fields, which are
+ * ignored), so that the batch byte budget in flight also bounds the batches' memory.
  */
 @Component
 class JsonBodyReader {
-  private final ObjectReader reader;
+  /** JSON tokens (brackets, field names, values) read per tweet a body may hold. */
+  static final int TOKENS_PER_TWEET = 64;
+
+  private final JsonMapper jsonMapper;
+  private final Map<Integer, ObjectReader> readers = new ConcurrentHashMap<>();
 
   JsonBodyReader(JsonMapper jsonMapper) {
-    // A duplicated field would be ambiguous (which temperature counts?), trailing garbage a broken
-    // client.
-    this.reader =
-        jsonMapper
-            .reader()
-            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    this.jsonMapper = jsonMapper;
   }
 
-  JsonNode read(HttpServletRequest request, DataSize limit) {
+  /** The reader for bodies of at most {@code tweets} tweets. */
+  private ObjectReader reader(int tweets) {
+    return readers.computeIfAbsent(
+        tweets,
+        n -> {
+          JsonFactory factory =
+              ((JsonFactory) jsonMapper.tokenStreamFactory())
+                  .rebuild()
+                  .streamReadConstraints(
+                      jsonMapper
+                          .tokenStreamFactory()
+                          .streamReadConstraints()
+                          .rebuild()
+                          .maxTokenCount(maxTokens(n))
+                          .build())
+                  .build();
+          // A duplicated field would be ambiguous (which temperature counts?), trailing garbage a
+          // broken client.
+          return JsonMapper.builder(factory)
+              .build()
+              .reader()
+              .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        });
+  }
+
+  static long maxTokens(int tweets) {
+    // The brackets of a batch's array come on top.
+    return (long) tweets * TOKENS_PER_TWEET + 2;
+  }
+
+  /**
+   * The body as a JSON tree.
+   *
+   * @param limit most bytes the body may have
+   * @param tweets most tweets the body may hold (1 for a single tweet); bounds its JSON tokens
+   */
+  JsonNode read(HttpServletRequest request, DataSize limit, int tweets) {
     long max = limit.toBytes();
     if (request.getContentLengthLong() > max) {
       throw tooLarge(request, max);
@@ -59,11 +104,25 @@ class JsonBodyReader {
       throw Problems.malformed("The request body is not valid UTF-8 (byte " + invalid + ")");
     }
     try {
-      JsonNode node = reader.readTree(body);
+      JsonNode node = reader(tweets).readTree(body);
       if (node == null || node.isMissingNode()) {
         throw Problems.malformed("The request body holds no JSON value");
       }
       return node;
+    } catch (StreamConstraintsException e) {
+      throw Problems.tooLarge(
+          "The body of "
+              + request.getMethod()
+              + " "
+              + request.getRequestURI()
+              + " holds more than "
+              + maxTokens(tweets)
+              + " JSON tokens (brackets, field names and values): at most "
+              + TOKENS_PER_TWEET
+              + " per tweet it may hold ("
+              + tweets
+              + ")",
+          1);
     } catch (JacksonException e) {
       TokenStreamLocation at = e.getLocation();
       String where =

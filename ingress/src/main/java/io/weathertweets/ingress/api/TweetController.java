@@ -21,6 +21,12 @@ import tools.jackson.databind.JsonNode;
  * {@code POST /api/tweet} and {@code POST /api/tweets}: validate, forward to every targeted
  * gateway, and answer 202 only once each of them acknowledged. Every refusal is a {@link
  * ProblemException}.
+ *
+ * <p>The 202 names its content type itself, so no content negotiation runs after the forward: an
+ * {@code Accept} the JSON writer cannot honour (say {@code application/json;charset=ISO-8859-1})
+ * would otherwise turn an accepted tweet into a 406, and the client's resend into a second tweet.
+ * An {@code Accept} that rules JSON out is refused by the mapping's {@code produces}, before
+ * anything is forwarded.
  */
 @RestController
 @RequestMapping(
@@ -61,20 +67,22 @@ class TweetController {
   @PostMapping("/tweet")
   ResponseEntity<TweetAccepted> tweet(HttpServletRequest request) {
     long receivedAt = clock.millis();
-    JsonNode body = bodyReader.read(request, properties.maxBodySingle());
+    JsonNode body = bodyReader.read(request, properties.maxBodySingle(), 1);
     TweetParser.Result result = parser.parse(body, "", receivedAt);
     if (!result.valid()) {
       throw Problems.invalid(result.errors(), 1);
     }
     List<Tweet> tweets = List.of(result.tweet());
     List<String> paths = forward(tweets);
-    return ResponseEntity.accepted().body(new TweetAccepted(result.tweet().getId(), paths));
+    return ResponseEntity.accepted()
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(new TweetAccepted(result.tweet().getId(), paths));
   }
 
   @PostMapping("/tweets")
   ResponseEntity<TweetsAccepted> tweets(HttpServletRequest request) {
     long receivedAt = clock.millis();
-    JsonNode body = bodyReader.read(request, properties.maxBodyBatch());
+    JsonNode body = bodyReader.read(request, properties.maxBodyBatch(), properties.maxBatch());
     if (!body.isArray()) {
       throw Problems.invalid(
           List.of(
@@ -109,6 +117,7 @@ class TweetController {
     }
     List<String> paths = forward(tweets);
     return ResponseEntity.accepted()
+        .contentType(MediaType.APPLICATION_JSON)
         .body(new TweetsAccepted(tweets.stream().map(Tweet::getId).toList(), size, paths));
   }
 

@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -122,6 +124,29 @@ class OverloadTest extends WithFakeGateways {
     KAFKA.reset();
     assertThat(ingress.postJson("/api/tweets", large).status()).isEqualTo(202);
     assertThat(batchBytesInFlight()).isZero();
+  }
+
+  /**
+   * Spring matches the batch endpoint on the decoded path without {@code ;} parameters; the bytes
+   * it takes must follow the endpoint the request reaches, however its URI spells it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"/api/tweets;v=1", "/api/tweet%73", "/api/tweets;jsessionid=x"})
+  void shouldCountTheBatchBytesOfEverySpellingOfTheBatchPath(String path) {
+    IngressClient ingress = new IngressClient(port);
+    KAFKA.neverAnswer();
+    String large = batchOf(10);
+
+    try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+      CompletableFuture<IngressClient.Response> waiting =
+          CompletableFuture.supplyAsync(() -> ingress.postJson(path, large), clients);
+      await().atMost(Duration.ofSeconds(5)).until(() -> KAFKA.requests().size() == 1);
+      assertThat(batchBytesInFlight()).isEqualTo(large.length());
+      IngressClient.Response refused = ingress.postJson("/api/tweets", batchOf(4));
+      assertThat(refused.status()).isEqualTo(503);
+      assertThat(waiting.join().status()).isEqualTo(503);
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> inFlight() == 0 && batchBytesInFlight() == 0);
   }
 
   private static int tweetsAtGateway() {

@@ -337,6 +337,88 @@ class TweetApiContractTest extends WithFakeGateways {
     }
   }
 
+  /**
+   * Whatever the client's {@code Accept} says, the answer tells the truth about the forward: a 202
+   * when both gateways took the tweet, and any refusal only when neither did. A refusal after the
+   * forward would make the client resend a tweet already counted; with an id the ingress assigned,
+   * the resend is a new tweet and would be counted twice.
+   */
+  @ParameterizedTest(name = "Accept: {0}")
+  @MethodSource("acceptHeaders")
+  void shouldNeverRefuseATweetTheGatewaysAlreadyTook(String accept) {
+    for (String path : List.of("/api/tweet", "/api/tweets")) {
+      KAFKA.reset();
+      RABBIT.reset();
+      String body = path.endsWith("s") ? array(2) : COURSE;
+      IngressClient.Response response =
+          new IngressClient(port).send("POST", path, "application/json", body, "Accept", accept);
+
+      int forwarded = path.endsWith("s") ? 2 : 1;
+      if (response.status() == 202) {
+        assertThat(response.contentType()).startsWith("application/json");
+        assertThat(response.json().get("paths").values().stream().map(JsonNode::stringValue))
+            .containsExactly("kafka", "rabbit");
+        assertThat(KAFKA.tweets()).hasSize(forwarded);
+        assertThat(RABBIT.tweets()).hasSize(forwarded);
+      } else {
+        assertThat(response.status()).as(path + " " + response.body()).isEqualTo(406);
+        assertThat(KAFKA.requests()).as(path + " forwarded, then refused").isEmpty();
+        assertThat(RABBIT.requests()).as(path + " forwarded, then refused").isEmpty();
+      }
+    }
+  }
+
+  static Stream<String> acceptHeaders() {
+    return Stream.of(
+        "application/json",
+        "application/json;charset=UTF-8",
+        "application/json;charset=ISO-8859-1",
+        "application/json;charset=UTF-16",
+        "application/json;charset=windows-1252",
+        "application/*;charset=US-ASCII",
+        "*/*",
+        "text/html, */*;q=0.1",
+        "application/problem+json",
+        "application/xml",
+        "text/plain",
+        "application/json;q=0, text/plain");
+  }
+
+  /**
+   * A body's tree is bounded by its tweets, not only by its bytes: 120 KB of empty objects would be
+   * a tree of 3 MB, and sixteen such batches in flight a heap's worth. Parsing stops at 64 JSON
+   * tokens per tweet the body may hold, far above what a real tweet with extra fields needs.
+   */
+  @Test
+  void shouldRefuseABodyWithMoreJsonTokensThanItsTweetsCanHold() {
+    IngressClient ingress = new IngressClient(port);
+    String tags =
+        IntStream.range(0, 60).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    String emptyObjects =
+        IntStream.range(0, 40_000).mapToObj(i -> "{}").collect(Collectors.joining(",", "[", "]"));
+
+    IngressClient.Response single =
+        ingress.postJson("/api/tweet", courseWith("\"tags\":[" + tags + "]"));
+    IngressClient.Response batch = ingress.postJson("/api/tweets", emptyObjects);
+
+    assertThat(single.status()).isEqualTo(413);
+    assertThat(single.json().get("detail").stringValue())
+        .isEqualTo(
+            "The body of POST /api/tweet holds more than 66 JSON tokens (brackets, field names and"
+                + " values): at most 64 per tweet it may hold (1)");
+    assertThat(batch.status()).isEqualTo(413);
+    assertThat(batch.json().get("detail").stringValue())
+        .startsWith("The body of POST /api/tweets holds more than 64002 JSON tokens");
+    assertThat(KAFKA.requests()).isEmpty();
+
+    // A full batch whose tweets carry extra fields stays well inside the bound.
+    String extra = courseWith("\"source\":\"locust\",\"tags\":[1,2,3],\"station\":{\"id\":7}");
+    String fullBatch =
+        IntStream.range(0, 1000).mapToObj(i -> extra).collect(Collectors.joining(",", "[", "]"));
+    assertThat(ingress.postJson("/api/tweets", fullBatch).status()).isEqualTo(202);
+    assertThat(KAFKA.tweets()).hasSize(1000);
+  }
+
   @Test
   void shouldExplainEachBadFieldInWordsAClientUnderstands() {
     IngressClient.Response response =
