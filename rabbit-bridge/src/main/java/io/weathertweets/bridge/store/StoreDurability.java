@@ -206,7 +206,10 @@ public final class StoreDurability {
     }
     if (timeout.toMillis() <= 0) {
       throw new IllegalArgumentException(
-          "weather.store.durability-timeout must be positive (WAITAOF 0 waits forever)");
+          "weather.store.durability-timeout (WEATHER_STORE_DURABILITY_TIMEOUT) must be "
+              + "positive, was "
+              + timeout.toMillis()
+              + " ms (WAITAOF with timeout 0 waits forever)");
     }
     if (requested == Mode.REPLICAS && replicas < 1) {
       throw new IllegalArgumentException(

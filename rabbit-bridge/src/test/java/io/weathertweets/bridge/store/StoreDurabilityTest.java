@@ -223,6 +223,7 @@ class StoreDurabilityTest {
             () ->
                 new StoreDurability(
                     null, Mode.LOCAL_AOF, 0, Duration.ZERO, WHERE, new SimpleMeterRegistry()))
-        .hasMessageContaining("durability-timeout");
+        .hasMessageContaining("WEATHER_STORE_DURABILITY_TIMEOUT")
+        .hasMessageContaining("must be positive, was 0 ms");
   }
 }
