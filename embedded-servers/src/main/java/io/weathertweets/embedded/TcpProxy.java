@@ -93,6 +93,17 @@ public final class TcpProxy implements AutoCloseable {
     return silenced;
   }
 
+  /**
+   * A partition: the connections open now go silent as with {@link #silence()}, and new ones are
+   * closed as soon as they are accepted, until {@link #restore()}.
+   *
+   * @return how many connections went silent
+   */
+  public int partition() {
+    cut = true;
+    return silence();
+  }
+
   private void acceptLoop() {
     while (!closed) {
       try {
