@@ -9,15 +9,11 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
-import tools.jackson.core.exc.StreamConstraintsException;
-import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
@@ -28,61 +24,33 @@ import tools.jackson.databind.json.JsonMapper;
  * Content-Length before reading and enforced while reading (chunked bodies have no length).
  *
  * <p>The tree's heap is bounded too, not only the body's bytes: a body of empty objects ({@code
- * [{},{},...]}) is a node per three bytes, a tree of 28 times its body, where a real tweet's tree
- * is a few times its JSON. Parsing stops after {@value #TOKENS_PER_TWEET} JSON tokens per tweet the
- * body may hold (a tweet's own fields take 16; the rest leaves room for extra fields, which are
- * ignored), so that the batch byte budget in flight also bounds the batches' memory.
+ * [{},{},...]}) would parse into a tree of 28 times its bytes, where a real tweet's is about 5
+ * times its JSON. The tree may take at most {@value #TREE_BYTES_PER_BODY_BYTE} times the body's
+ * bytes (plus {@value #TREE_BYTES_FLOOR} bytes), counted per node by {@link BoundedNodeFactory}, so
+ * that the bound on batch body bytes in flight also bounds the batches' memory.
  */
 @Component
 class JsonBodyReader {
-  /** JSON tokens (brackets, field names, values) read per tweet a body may hold. */
-  static final int TOKENS_PER_TWEET = 64;
+  static final int TREE_BYTES_PER_BODY_BYTE = 12;
+  static final int TREE_BYTES_FLOOR = 4096;
 
-  private final JsonMapper jsonMapper;
-  private final Map<Integer, ObjectReader> readers = new ConcurrentHashMap<>();
+  private final ObjectReader reader;
 
   JsonBodyReader(JsonMapper jsonMapper) {
-    this.jsonMapper = jsonMapper;
+    // A duplicated field would be ambiguous (which temperature counts?), trailing garbage a broken
+    // client.
+    this.reader =
+        jsonMapper
+            .reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
-  /** The reader for bodies of at most {@code tweets} tweets. */
-  private ObjectReader reader(int tweets) {
-    return readers.computeIfAbsent(
-        tweets,
-        n -> {
-          JsonFactory factory =
-              ((JsonFactory) jsonMapper.tokenStreamFactory())
-                  .rebuild()
-                  .streamReadConstraints(
-                      jsonMapper
-                          .tokenStreamFactory()
-                          .streamReadConstraints()
-                          .rebuild()
-                          .maxTokenCount(maxTokens(n))
-                          .build())
-                  .build();
-          // A duplicated field would be ambiguous (which temperature counts?), trailing garbage a
-          // broken client.
-          return JsonMapper.builder(factory)
-              .build()
-              .reader()
-              .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-              .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        });
+  static long treeBudget(int bodyBytes) {
+    return (long) bodyBytes * TREE_BYTES_PER_BODY_BYTE + TREE_BYTES_FLOOR;
   }
 
-  static long maxTokens(int tweets) {
-    // The brackets of a batch's array come on top.
-    return (long) tweets * TOKENS_PER_TWEET + 2;
-  }
-
-  /**
-   * The body as a JSON tree.
-   *
-   * @param limit most bytes the body may have
-   * @param tweets most tweets the body may hold (1 for a single tweet); bounds its JSON tokens
-   */
-  JsonNode read(HttpServletRequest request, DataSize limit, int tweets) {
+  JsonNode read(HttpServletRequest request, DataSize limit) {
     long max = limit.toBytes();
     if (request.getContentLengthLong() > max) {
       throw tooLarge(request, max);
@@ -104,24 +72,24 @@ class JsonBodyReader {
       throw Problems.malformed("The request body is not valid UTF-8 (byte " + invalid + ")");
     }
     try {
-      JsonNode node = reader(tweets).readTree(body);
+      JsonNode node = reader.with(new BoundedNodeFactory(treeBudget(body.length))).readTree(body);
       if (node == null || node.isMissingNode()) {
         throw Problems.malformed("The request body holds no JSON value");
       }
       return node;
-    } catch (StreamConstraintsException e) {
+    } catch (BoundedNodeFactory.TooLarge e) {
       throw Problems.tooLarge(
           "The body of "
               + request.getMethod()
               + " "
               + request.getRequestURI()
-              + " holds more than "
-              + maxTokens(tweets)
-              + " JSON tokens (brackets, field names and values): at most "
-              + TOKENS_PER_TWEET
-              + " per tweet it may hold ("
-              + tweets
-              + ")",
+              + " holds more JSON values than its "
+              + body.length
+              + " bytes may: its tree would take over "
+              + treeBudget(body.length)
+              + " bytes of heap (at most "
+              + TREE_BYTES_PER_BODY_BYTE
+              + " per byte of body; a tweet takes about 5)",
           1);
     } catch (JacksonException e) {
       TokenStreamLocation at = e.getLocation();

@@ -67,7 +67,7 @@ class TweetController {
   @PostMapping("/tweet")
   ResponseEntity<TweetAccepted> tweet(HttpServletRequest request) {
     long receivedAt = clock.millis();
-    JsonNode body = bodyReader.read(request, properties.maxBodySingle(), 1);
+    JsonNode body = bodyReader.read(request, properties.maxBodySingle());
     TweetParser.Result result = parser.parse(body, "", receivedAt);
     if (!result.valid()) {
       throw Problems.invalid(result.errors(), 1);
@@ -82,7 +82,7 @@ class TweetController {
   @PostMapping("/tweets")
   ResponseEntity<TweetsAccepted> tweets(HttpServletRequest request) {
     long receivedAt = clock.millis();
-    JsonNode body = bodyReader.read(request, properties.maxBodyBatch(), properties.maxBatch());
+    JsonNode body = bodyReader.read(request, properties.maxBodyBatch());
     if (!body.isArray()) {
       throw Problems.invalid(
           List.of(
