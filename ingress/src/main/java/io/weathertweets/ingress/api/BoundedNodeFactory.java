@@ -3,7 +3,9 @@ package io.weathertweets.ingress.api;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.BooleanNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.NumericNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
@@ -12,10 +14,13 @@ import tools.jackson.databind.node.ValueNode;
 /**
  * Builds one body's JSON tree within a heap budget. A tree's heap depends on what its body holds,
  * not on its length: a real tweet parses into about 7 times its JSON, a body of empty objects
- * ({@code [{},{},...]}) into 28 times, as each three bytes become an object node. Every node is
- * charged what it takes on the heap (approximately, for a 64-bit JVM with compressed references),
- * and the parse stops with {@link TooLarge} once the budget is spent, so that the ingress's bound
- * on body bytes in flight also bounds the trees' memory. Not shared: one instance per body.
+ * ({@code [{},{},...]}) into about 30 times, as each three bytes become an object node. Every node
+ * is charged about what it takes on the heap with its map entry or list slot (for a 64-bit JVM with
+ * compressed references; a course tweet is charged 6 times its bytes), and the parse stops with
+ * {@link TooLarge} once the budget is spent, so that the ingress's bound on body bytes in flight
+ * also bounds the trees' memory. Jackson's tree deserializer makes every node through this factory.
+ * Not shared: one instance per body, and the tree is only read afterwards (a node added to it later
+ * would be charged to the spent budget).
  */
 final class BoundedNodeFactory extends JsonNodeFactory {
   /** Heap of an object node with its map, before any field. */
@@ -24,8 +29,11 @@ final class BoundedNodeFactory extends JsonNodeFactory {
   /** Heap of an array node with its list, before any element. */
   static final int ARRAY = 56;
 
-  /** Heap of a field or element: its map entry or list slot, and the node's own header. */
-  static final int VALUE = 40;
+  /** Heap of a field's map entry or an element's list slot, the node's share of the table. */
+  static final int ENTRY = 40;
+
+  /** Heap of a field or element: its entry, and the node itself. */
+  static final int VALUE = ENTRY + 16;
 
   private long left;
 
@@ -45,6 +53,20 @@ final class BoundedNodeFactory extends JsonNodeFactory {
     if (left < 0) {
       throw new TooLarge();
     }
+  }
+
+  /** The node is shared; its entry is not. */
+  @Override
+  public BooleanNode booleanNode(boolean v) {
+    charge(ENTRY);
+    return super.booleanNode(v);
+  }
+
+  /** The node is shared; its entry is not. */
+  @Override
+  public NullNode nullNode() {
+    charge(ENTRY);
+    return super.nullNode();
   }
 
   @Override

@@ -24,8 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Content-Length before reading and enforced while reading (chunked bodies have no length).
  *
  * <p>The tree's heap is bounded too, not only the body's bytes: a body of empty objects ({@code
- * [{},{},...]}) would parse into a tree of 28 times its bytes, where a real tweet's is about 5
- * times its JSON. The tree may take at most {@value #TREE_BYTES_PER_BODY_BYTE} times the body's
+ * [{},{},...]}) would parse into a tree of about 30 times its bytes, where a real tweet's is about
+ * 7 times its JSON. The tree may take at most {@value #TREE_BYTES_PER_BODY_BYTE} times the body's
  * bytes (plus {@value #TREE_BYTES_FLOOR} bytes), counted per node by {@link BoundedNodeFactory}, so
  * that the bound on batch body bytes in flight also bounds the batches' memory.
  */
@@ -89,7 +89,7 @@ class JsonBodyReader {
               + treeBudget(body.length)
               + " bytes of heap (at most "
               + TREE_BYTES_PER_BODY_BYTE
-              + " per byte of body; a tweet takes about 5)",
+              + " per byte of body; a tweet takes about 6)",
           1);
     } catch (JacksonException e) {
       TokenStreamLocation at = e.getLocation();

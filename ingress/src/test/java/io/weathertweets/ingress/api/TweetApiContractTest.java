@@ -408,8 +408,8 @@ class TweetApiContractTest extends WithFakeGateways {
 
   /**
    * A body's tree is bounded by its bytes' worth of heap, not only the bytes themselves: empty
-   * objects would parse into 28 times their bytes, and sixteen large batches of them in flight
-   * would fill the heap. Real tweets, extra fields and all, stay well inside the bound.
+   * objects would parse into about 30 times their bytes, and sixteen large batches of them in
+   * flight would fill the heap. Real tweets, extra fields and all, stay well inside the bound.
    */
   @Test
   void shouldRefuseABodyWhoseTreeWouldTakeMoreHeapThanItsBytesAllow() {
