@@ -77,11 +77,7 @@ class SilentKafkaBrokerTest {
   void shouldCountTheTweetsThatArriveAfterItsBrokerWentSilent(@TempDir Path dir) throws Exception {
     startBehindProxy(dir);
     try (KafkaProducer<String, byte[]> producer = producer()) {
-      send(producer, 0, 50);
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(200))
-          .until(() -> tweetsTotal() == 50);
+      sendAndAwaitCounted(producer, 0, 50);
 
       int silenced = proxy.silence();
       long silentAt = System.nanoTime();
@@ -106,11 +102,7 @@ class SilentKafkaBrokerTest {
   void shouldCountAgainSoonAfterAPartitionLongerThanItsSession(@TempDir Path dir) throws Exception {
     startBehindProxy(dir);
     try (KafkaProducer<String, byte[]> producer = producer()) {
-      send(producer, 0, 50);
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(200))
-          .until(() -> tweetsTotal() == 50);
+      sendAndAwaitCounted(producer, 0, 50);
 
       assertThat(proxy.partition()).as("the streams-app's open connections").isPositive();
       send(producer, 50, 100);
@@ -149,6 +141,15 @@ class SilentKafkaBrokerTest {
                 "--weather.store.url=" + LocalServers.redisUrl(),
                 "--weather.store.prefix=" + prefix,
                 "--server.port=0");
+  }
+
+  /** Sends tweets {@code from..to} and waits until the store counts {@code to} in all. */
+  private void sendAndAwaitCounted(KafkaProducer<String, byte[]> producer, int from, int to) {
+    send(producer, from, to);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> tweetsTotal() == to);
   }
 
   /** The test's own producer uses the broker's PLAINTEXT listener, past the proxy. */
