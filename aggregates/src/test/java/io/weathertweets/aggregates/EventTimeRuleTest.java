@@ -16,18 +16,25 @@ class EventTimeRuleTest {
   private static final long INGRESS_NOW = Instant.parse("2026-12-08T10:00:00Z").toEpochMilli();
   private static final long MAX_AHEAD = RULE.maxAhead().toMillis();
 
+  /**
+   * An event at {@code lastAcceptedMs} passes, one a millisecond later is refused on its event time
+   * alone.
+   */
+  private static void assertEdge(long lastAcceptedMs, long acceptedMs, long receiverNowMs) {
+    String where = "accepted at " + acceptedMs + ", receiver at " + receiverNowMs;
+    assertThat(RULE.violations(lastAcceptedMs, acceptedMs, receiverNowMs)).as(where).isEmpty();
+    assertThat(RULE.violations(lastAcceptedMs + 1, acceptedMs, receiverNowMs))
+        .as(where)
+        .extracting(TweetRules.Violation::field)
+        .containsExactly(TweetRules.EVENT_TIME);
+  }
+
   @Test
   void shouldJudgeATweetAtTheEdgeAsTheIngressDidOnAGatewayWhoseClockLags() {
     long edge = INGRESS_NOW + MAX_AHEAD;
-    assertThat(RULE.violations(edge, INGRESS_NOW, INGRESS_NOW)).isEmpty();
-
+    assertEdge(edge, INGRESS_NOW, INGRESS_NOW);
     for (long lagMs : new long[] {1, 800, 10_000, EventTimeRule.CLOCK_SKEW.toMillis()}) {
-      long gatewayNow = INGRESS_NOW - lagMs;
-      assertThat(RULE.violations(edge, INGRESS_NOW, gatewayNow)).as("lag %d ms", lagMs).isEmpty();
-      assertThat(RULE.violations(edge + 1, INGRESS_NOW, gatewayNow))
-          .as("lag %d ms", lagMs)
-          .extracting(TweetRules.Violation::field)
-          .containsExactly(TweetRules.EVENT_TIME);
+      assertEdge(edge, INGRESS_NOW, INGRESS_NOW - lagMs);
     }
   }
 
@@ -35,23 +42,15 @@ class EventTimeRuleTest {
   void shouldLetAStampedAcceptanceTimeGainNoMoreThanTheClockSkew() {
     long gatewayNow = INGRESS_NOW;
     long stampedAhead = gatewayNow + Duration.ofMinutes(4).toMillis();
-    long bound = gatewayNow + EventTimeRule.CLOCK_SKEW.toMillis() + MAX_AHEAD;
-
-    assertThat(RULE.violations(bound, stampedAhead, gatewayNow)).isEmpty();
-    assertThat(RULE.violations(bound + 1, stampedAhead, gatewayNow))
-        .extracting(TweetRules.Violation::field)
-        .containsExactly(TweetRules.EVENT_TIME);
+    assertEdge(
+        gatewayNow + EventTimeRule.CLOCK_SKEW.toMillis() + MAX_AHEAD, stampedAhead, gatewayNow);
   }
 
   @Test
   void shouldJudgeAgainstTheReceiversClockWhenTheAcceptanceTimeIsEarlierOrAbsent() {
     long gatewayNow = INGRESS_NOW;
-    long edge = gatewayNow + MAX_AHEAD;
     for (long accepted : new long[] {0, gatewayNow - Duration.ofHours(2).toMillis(), gatewayNow}) {
-      assertThat(RULE.violations(edge, accepted, gatewayNow)).isEmpty();
-      assertThat(RULE.violations(edge + 1, accepted, gatewayNow))
-          .extracting(TweetRules.Violation::field)
-          .containsExactly(TweetRules.EVENT_TIME);
+      assertEdge(gatewayNow + MAX_AHEAD, accepted, gatewayNow);
     }
   }
 

@@ -71,8 +71,9 @@ class JsonBodyReader {
     if (invalid >= 0) {
       throw Problems.malformed("The request body is not valid UTF-8 (byte " + invalid + ")");
     }
+    long budget = treeBudget(body.length);
     try {
-      JsonNode node = reader.with(new BoundedNodeFactory(treeBudget(body.length))).readTree(body);
+      JsonNode node = reader.with(new BoundedNodeFactory(budget)).readTree(body);
       if (node == null || node.isMissingNode()) {
         throw Problems.malformed("The request body holds no JSON value");
       }
@@ -86,7 +87,7 @@ class JsonBodyReader {
               + " holds more JSON values than its "
               + body.length
               + " bytes may: its tree would take over "
-              + treeBudget(body.length)
+              + budget
               + " bytes of heap (at most "
               + TREE_BYTES_PER_BODY_BYTE
               + " per byte of body; a tweet takes about 6)",
